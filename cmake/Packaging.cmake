@@ -1,0 +1,1 @@
+# Install rules, CMake package config and CPack (filled in by the packaging work).

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install what lakestream needs to build and test: Debian 12 packages, then the npm test tools
+# pinned by tests/tools/package-lock.json. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config git ninja-build
+  libsimdjson-dev libfmt-dev nlohmann-json3-dev
+  libsnappy-dev libzstd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
+  librdkafka-dev kcat
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format clang-tidy
+)
+# node and npm may come from outside Debian (newer npm); only install Debian's when absent.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm test tools (independent readers, Azurite), pinned by the lock file.
+if [ -f tests/tools/package-lock.json ]; then
+  if [ ! -d tests/tools/node_modules ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules/.package-lock.json ]; then
+    echo "bootstrap: installing npm test tools (npm ci)"
+    (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

@@ -20,11 +20,12 @@
 #include <string_view>
 #include <vector>
 
+#include "lakestream/common/decimal.h"
 #include "lakestream/schema/data_type.h"
 
 namespace lakestream {
 
-__extension__ using int128_t = __int128;  // GCC/Clang extension; decimals need 128 bits
+// int128_t comes from common/decimal.h
 
 class Column;
 using ColumnPtr = std::shared_ptr<Column>;

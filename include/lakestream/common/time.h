@@ -1,0 +1,36 @@
+#pragma once
+// common/time: calendar arithmetic and text forms of dates and timestamps, shared by the JSON
+// decoder (parsing), the console display (formatting) and the Parquet/Delta writers (stats,
+// partition values). Pure functions, no allocation on the parse paths, no locale, no tzdb.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lakestream {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date; nullopt if the date does not exist
+/// (month 19, February 30, ...).
+std::optional<int32_t> days_from_civil(int64_t year, int month, int day);
+/// The inverse of days_from_civil.
+void civil_from_days(int32_t days, int64_t* year, int* month, int* day);
+
+/// Parse an ISO-8601 / Spark timestamp into microseconds since the epoch (UTC):
+///   2021-01-19T10:33:00Z, 2021-01-19T10:33:00.123456+01:00, 2021-01-19 10:33:00 (as UTC),
+///   2021-01-19T10:33:00 (as UTC), 2021-01-19 (midnight UTC). Fractions up to 9 digits are
+///   accepted and truncated to microseconds. nullopt when malformed or the date/time does not
+///   exist (hour 24, minute 60, month 19, ...).
+std::optional<int64_t> parse_timestamp_micros(std::string_view text);
+/// Parse yyyy-MM-dd into days since the epoch; nullopt when malformed or impossible.
+std::optional<int32_t> parse_date_days(std::string_view text);
+
+/// "yyyy-MM-dd HH:mm:ss[.ffffff]" as Spark's show() prints a timestamp in UTC: the fraction is
+/// printed only when non-zero, with trailing zeros removed (".5", ".123").
+std::string format_timestamp_micros(int64_t micros);
+/// "yyyy-MM-ddTHH:mm:ss.SSSZ" (milliseconds, as Delta stats and Spark's JSON write timestamps).
+std::string format_timestamp_iso(int64_t micros);
+/// "yyyy-MM-dd".
+std::string format_date_days(int32_t days);
+
+}  // namespace lakestream

@@ -1,0 +1,14 @@
+# Packaging tests (label `packaging`): install the build tree into a temporary prefix and build
+# examples/out_of_tree_job against it with find_package(lakestream); build the .deb and .tar.gz
+# with cpack. Both need the library and CLI built, which ctest runs after.
+set(packaging_script ${CMAKE_CURRENT_LIST_DIR}/packaging_test.sh)
+
+add_test(NAME packaging.install_and_out_of_tree_job
+         COMMAND bash ${packaging_script} install ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}
+                 ${PROJECT_BINARY_DIR}/packaging_test/install ${PROJECT_VERSION}
+                 ${CMAKE_CXX_COMPILER})
+add_test(NAME packaging.cpack_deb_and_tgz
+         COMMAND bash ${packaging_script} cpack ${PROJECT_BINARY_DIR}
+                 ${PROJECT_BINARY_DIR}/packaging_test/cpack ${PROJECT_VERSION})
+set_tests_properties(packaging.install_and_out_of_tree_job packaging.cpack_deb_and_tgz
+                     PROPERTIES LABELS packaging TIMEOUT 120)

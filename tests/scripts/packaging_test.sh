@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Packaging tests, driven by tests/scripts/packaging.cmake.
+#
+#   packaging_test.sh install <build-dir> <source-dir> <work-dir> <version> <c++-compiler>
+#     cmake --install the build tree into <work-dir>/prefix, check what was installed, then
+#     configure, build and run examples/out_of_tree_job against it, as a user would.
+#   packaging_test.sh cpack <build-dir> <work-dir> <version>
+#     build the .deb and .tar.gz with cpack and check their metadata and contents.
+set -euo pipefail
+
+# The outer `make test` may export its jobserver; the inner builds must not inherit it.
+unset MAKEFLAGS MFLAGS MAKELEVEL CMAKE_PREFIX_PATH
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+check_built() {
+  local build=$1
+  [ -f "$build/CMakeCache.txt" ] || fail "$build is not a configured build tree"
+  compgen -G "$build/src/liblakestream.so*" >/dev/null ||
+    fail "liblakestream.so is not built in $build/src (build targets lakestream and lakestream_cli first)"
+  [ -x "$build/bin/lakestream" ] ||
+    fail "the CLI is not built at $build/bin/lakestream (build target lakestream_cli first)"
+}
+
+run_install() {
+  local build=$1 source=$2 work=$3 version=$4 cxx=$5
+  check_built "$build"
+  local prefix=$work/prefix
+  rm -rf "$work"
+  mkdir -p "$work"
+
+  cmake --install "$build" --prefix "$prefix" >"$work/install.log" ||
+    { cat "$work/install.log"; fail "cmake --install $build --prefix $prefix"; }
+
+  # What a consumer relies on.
+  for f in include/lakestream/version.h include/lakestream/common/status.h \
+    include/lakestream/schema/schema.h bin/lakestream \
+    lib/cmake/lakestream/lakestreamConfig.cmake \
+    lib/cmake/lakestream/lakestreamConfigVersion.cmake \
+    lib/cmake/lakestream/lakestreamTargets.cmake; do
+    [ -e "$prefix/$f" ] || fail "not installed: $f"
+  done
+  local lib
+  lib=$(compgen -G "$prefix/lib/liblakestream.so.*.*.*" | head -n1) ||
+    fail "no versioned liblakestream.so.X.Y.Z in $prefix/lib"
+  local soname
+  soname=$(objdump -p "$lib" | awk '/SONAME/ {print $2}')
+  [ "$soname" = "liblakestream.so.${version%%.*}" ] ||
+    fail "SONAME of $lib is '$soname', expected liblakestream.so.${version%%.*}"
+  [ -L "$prefix/lib/liblakestream.so" ] || fail "the liblakestream.so development link is missing"
+
+  # The exported targets must point into the install tree, never back at the build or source.
+  if grep -rn -e "$source/include" -e "$build" "$prefix/lib/cmake/lakestream"; then
+    fail "exported CMake files reference the source or build tree (lines above)"
+  fi
+  # Public headers may use only the standard library and other lakestream headers: simdjson,
+  # fmt, nlohmann_json and the codecs are private dependencies a consumer does not have.
+  if grep -rnE '^\s*#\s*include\s*[<"](simdjson|fmt/|nlohmann/|zlib|zstd|snappy|rdkafka|curl/|openssl/)' \
+    "$prefix/include/lakestream"; then
+    fail "installed public headers include private dependencies (lines above)"
+  fi
+
+  # The installed CLI runs from the prefix alone (RPATH $ORIGIN/../lib) and loads the installed
+  # library, not the one in the build tree.
+  local cli_version
+  cli_version=$(env -u LD_LIBRARY_PATH "$prefix/bin/lakestream" --version) ||
+    fail "installed CLI: lakestream --version failed"
+  [ "$cli_version" = "lakestream $version" ] ||
+    fail "installed CLI printed '$cli_version', expected 'lakestream $version'"
+  # (The linker drops an unused liblakestream.so from the CLI with --as-needed, so check the
+  # library only where it is needed.)
+  local cli_libs
+  cli_libs=$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/lakestream")
+  if grep -q "not found" <<<"$cli_libs"; then
+    echo "$cli_libs"
+    fail "installed CLI has unresolved libraries"
+  fi
+  if grep -q "liblakestream" <<<"$cli_libs" && ! grep -q "=> $prefix/lib/liblakestream.so" <<<"$cli_libs"; then
+    echo "$cli_libs"
+    fail "installed CLI does not load $prefix/lib/liblakestream.so"
+  fi
+
+  # The out-of-tree job, configured the way its CMakeLists tells a user to, with strict warnings
+  # so our public headers stay warning-free for consumers.
+  local job_build=$work/job-build
+  cmake -S "$source/examples/out_of_tree_job" -B "$job_build" \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror" \
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+    -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON \
+    -DCMAKE_PREFIX_PATH="$prefix" >"$work/job-configure.log" 2>&1 ||
+    { cat "$work/job-configure.log"; fail "configuring examples/out_of_tree_job"; }
+  local found_dir
+  found_dir=$(sed -n 's/^lakestream_DIR:PATH=//p' "$job_build/CMakeCache.txt")
+  [ "$found_dir" = "$prefix/lib/cmake/lakestream" ] ||
+    fail "find_package(lakestream) found '$found_dir', expected $prefix/lib/cmake/lakestream"
+  cmake --build "$job_build" >"$work/job-build.log" 2>&1 ||
+    { cat "$work/job-build.log"; fail "building examples/out_of_tree_job"; }
+  grep -q -- "-isystem $prefix/include" "$job_build/compile_commands.json" ||
+    grep -q -- "-I$prefix/include" "$job_build/compile_commands.json" ||
+    fail "the job was not compiled against $prefix/include"
+
+  local expected=$work/expected.txt actual=$work/actual.txt
+  sed "s/@LAKESTREAM_VERSION@/$version/" "$source/examples/out_of_tree_job/expected_output.txt" \
+    >"$expected"
+  env -u LD_LIBRARY_PATH "$job_build/meter_job" >"$actual" || fail "meter_job exited with $?"
+  diff -u "$expected" "$actual" || fail "meter_job output differs from expected_output.txt"
+  echo "packaging: installed into $prefix; out-of-tree job built and ran"
+}
+
+run_cpack() {
+  local build=$1 work=$2 version=$3
+  check_built "$build"
+  rm -rf "$work"
+  mkdir -p "$work"
+  cpack --config "$build/CPackConfig.cmake" -B "$work" >"$work/cpack.log" 2>&1 ||
+    { cat "$work/cpack.log"; fail "cpack"; }
+
+  local deb tgz
+  deb=$(compgen -G "$work/lakestream_${version}_*.deb" | head -n1) || fail "no .deb in $work"
+  tgz=$(compgen -G "$work/lakestream-${version}-*.tar.gz" | head -n1) || fail "no .tar.gz in $work"
+
+  [ "$(dpkg-deb -f "$deb" Package)" = lakestream ] || fail "$deb: Package is not lakestream"
+  [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "$deb: Version is not $version"
+  [ -n "$(dpkg-deb -f "$deb" Maintainer)" ] || fail "$deb: no Maintainer"
+  local depends
+  depends=$(dpkg-deb -f "$deb" Depends)
+  # Every shared library the package's binaries need must come from a package it depends on
+  # (dpkg-shlibdeps works this out; this checks it did, for libraries added later too).
+  local extract=$work/deb-root
+  dpkg-deb -x "$deb" "$extract"
+  local sonames
+  sonames=$(find "$extract/usr/bin" "$extract/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \) \
+    -exec objdump -p {} \; 2>/dev/null | awk '/NEEDED/ {print $2}' | sort -u)
+  [ -n "$sonames" ] || fail "$deb: found no NEEDED libraries in its binaries"
+  local so owner
+  for so in $sonames; do
+    [[ $so == liblakestream.so* ]] && continue  # shipped in this package
+    [[ $so == ld-linux* ]] && continue          # the dynamic loader, part of libc6
+    owner=$(dpkg -S "*/$so" 2>/dev/null | head -n1 | cut -d: -f1) ||
+      fail "no installed package provides $so"
+    [ -n "$owner" ] || fail "no installed package provides $so"
+    [[ $depends == *"$owner"* ]] || fail "$deb: needs $so from $owner, but Depends is '$depends'"
+  done
+  local contents
+  contents=$(dpkg-deb -c "$deb")
+  for f in ./usr/bin/lakestream ./usr/include/lakestream/version.h \
+    ./usr/lib/cmake/lakestream/lakestreamConfig.cmake; do
+    grep -q " $f\$" <<<"$contents" || fail "$deb lacks $f"
+  done
+  grep -qE ' \./usr/lib/liblakestream\.so\.[0-9]+\.[0-9]+\.[0-9]+$' <<<"$contents" ||
+    fail "$deb lacks the versioned shared library"
+  local listing
+  listing=$(tar -tzf "$tgz") || fail "cannot list $tgz"
+  grep -q '/lib/cmake/lakestream/lakestreamTargets.cmake$' <<<"$listing" ||
+    fail "$tgz lacks lib/cmake/lakestream/lakestreamTargets.cmake"
+  echo "packaging: built $(basename "$deb") and $(basename "$tgz"); Depends: $depends"
+}
+
+mode=${1:-}
+shift || true
+case "$mode" in
+  install) run_install "$@" ;;
+  cpack) run_cpack "$@" ;;
+  *) fail "usage: $0 install|cpack ..." ;;
+esac

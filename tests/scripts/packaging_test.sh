@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Packaging tests, driven by tests/scripts/packaging.cmake.
 #
-#   packaging_test.sh install <build-dir> <source-dir> <work-dir> <version> <c++-compiler>
+#   packaging_test.sh install <build-dir> <source-dir> <work-dir> <version> <c++-compiler> [flags]
 #     cmake --install the build tree into <work-dir>/prefix, check what was installed, then
-#     configure, build and run examples/out_of_tree_job against it, as a user would.
+#     configure, build and run examples/out_of_tree_job against it, as a user would. [flags]
+#     are extra compiler and linker flags for the job (the sanitizers of an asan build).
 #   packaging_test.sh cpack <build-dir> <work-dir> <version>
 #     build the .deb and .tar.gz with cpack and check their metadata and contents.
 set -euo pipefail
@@ -26,7 +27,7 @@ check_built() {
 }
 
 run_install() {
-  local build=$1 source=$2 work=$3 version=$4 cxx=$5
+  local build=$1 source=$2 work=$3 version=$4 cxx=$5 extra_flags=${6:-}
   check_built "$build"
   local prefix=$work/prefix
   rm -rf "$work"
@@ -78,7 +79,10 @@ run_install() {
     echo "$cli_libs"
     fail "installed CLI has unresolved libraries"
   fi
-  if grep -q "liblakestream" <<<"$cli_libs" && ! grep -q "=> $prefix/lib/liblakestream.so" <<<"$cli_libs"; then
+  local cli_lakestream
+  cli_lakestream=$(awk '/liblakestream/ {print $3}' <<<"$cli_libs")
+  if [ -n "$cli_lakestream" ] &&
+    [ "$(realpath "$cli_lakestream")" != "$(realpath "$lib")" ]; then
     echo "$cli_libs"
     fail "installed CLI does not load $prefix/lib/liblakestream.so"
   fi
@@ -88,7 +92,8 @@ run_install() {
   local job_build=$work/job-build
   cmake -S "$source/examples/out_of_tree_job" -B "$job_build" \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
-    -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror" \
+    -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror $extra_flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="$extra_flags" \
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
     -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON \
     -DCMAKE_PREFIX_PATH="$prefix" >"$work/job-configure.log" 2>&1 ||
@@ -132,18 +137,23 @@ run_cpack() {
   # (dpkg-shlibdeps works this out; this checks it did, for libraries added later too).
   local extract=$work/deb-root
   dpkg-deb -x "$deb" "$extract"
-  local sonames
-  sonames=$(find "$extract/usr/bin" "$extract/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \) \
-    -exec objdump -p {} \; 2>/dev/null | awk '/NEEDED/ {print $2}' | sort -u)
-  [ -n "$sonames" ] || fail "$deb: found no NEEDED libraries in its binaries"
-  local so owner
-  for so in $sonames; do
-    [[ $so == liblakestream.so* ]] && continue  # shipped in this package
-    [[ $so == ld-linux* ]] && continue          # the dynamic loader, part of libc6
-    owner=$(dpkg -S "*/$so" 2>/dev/null | head -n1 | cut -d: -f1) ||
-      fail "no installed package provides $so"
-    [ -n "$owner" ] || fail "no installed package provides $so"
-    [[ $depends == *"$owner"* ]] || fail "$deb: needs $so from $owner, but Depends is '$depends'"
+  local binaries
+  binaries=$(find "$extract/usr/bin" "$extract/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \))
+  [ -n "$binaries" ] || fail "$deb: holds no binaries"
+  local bin line path owner
+  for bin in $binaries; do
+    while read -r line; do
+      # "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)"
+      [[ $line == *" => "* ]] || continue
+      path=$(awk '{print $3}' <<<"$line")
+      [[ $path == "$extract"/* ]] && continue  # shipped in this package
+      [ "$path" != "not" ] || fail "$bin: unresolved library: $line"
+      owner=$(dpkg -S "$path" 2>/dev/null || dpkg -S "/usr$path" 2>/dev/null ||
+        dpkg -S "${path#/usr}" 2>/dev/null) || fail "no installed package provides $path"
+      owner=$(head -n1 <<<"$owner" | cut -d: -f1)
+      [[ $depends == *"$owner"* ]] ||
+        fail "$deb: $(basename "$bin") needs $path from $owner, but Depends is '$depends'"
+    done < <(env -u LD_LIBRARY_PATH ldd "$bin")
   done
   local contents
   contents=$(dpkg-deb -c "$deb")

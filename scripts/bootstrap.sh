@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  build-essential cmake pkg-config git ninja-build
+  # file: cpack's .deb generator uses it to find the binaries for dpkg-shlibdeps.
+  build-essential cmake pkg-config git ninja-build file
   libsimdjson-dev libfmt-dev nlohmann-json3-dev
   libsnappy-dev libzstd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   librdkafka-dev kcat

@@ -20,7 +20,8 @@ Schema meter_reading_schema() {
       .add("MeterId", DataType::string(), false)
       .add("SupplierId", DataType::string(), false)
       .add("Measurement",
-           Schema().add("Value", DataType::decimal(10, 0), false)
+           Schema()
+               .add("Value", DataType::decimal(10, 0), false)
                .add("Unit", DataType::string())
                .as_struct(),
            false)

@@ -51,7 +51,8 @@ done
 
 echo "=== summary"
 if ((${#passed[@]} + ${#failed[@]} == 0)); then
-  echo "no benchmarks found in $build/bench/ or bench/*.sh (configure with -DLAKESTREAM_BUILD_BENCH=ON)"
+  echo "no benchmarks found in $build/bench/ or bench/*.sh (none written yet, or the build" \
+    "was configured with -DLAKESTREAM_BUILD_BENCH=OFF)"
   exit 1
 fi
 # One line per benchmark: the median of the repetitions, from the JSON reports.

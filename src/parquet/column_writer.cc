@@ -1,0 +1,615 @@
+#include "parquet/column_writer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+#include "parquet/dictionary.h"
+#include "parquet/rle_encoder.h"
+#include "parquet/thrift_compact.h"
+
+namespace lakestream::parquet {
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding copies values as they sit in memory: little-endian hosts only");
+
+namespace {
+
+// How often (in rows) a column checks whether its open page is full.
+constexpr int64_t kPageCheckRows = 1024;
+// parquet-mr leaves min/max out of the statistics when they are together larger than this.
+constexpr size_t kMaxStatBytes = 4096;
+
+/// Raw pointers into a column's buffers, taken once per write() so the value loop does not
+/// reload them after every store.
+struct ColumnView {
+  const uint8_t* values;
+  const int32_t* offsets;
+  const char* data;
+};
+
+// ---- what each physical representation does with its key --------------------------------
+// A traits type says how to load a row's value ("key") from a column and whether the column
+// is BOOLEAN (no dictionary, bit-packed) or a byte array.
+
+template <typename Src, typename K>
+struct NumberTraits {
+  using Key = K;
+  static constexpr bool kBoolean = false;
+  static Key load(const ColumnView& v, int64_t row) {
+    Src s;
+    std::memcpy(&s, v.values + row * static_cast<int64_t>(sizeof(Src)), sizeof(Src));
+    return static_cast<Key>(s);
+  }
+};
+
+struct DecimalFlbaTraits {
+  using Key = int128_t;
+  static constexpr bool kBoolean = false;
+  static Key load(const ColumnView& v, int64_t row) {
+    int128_t s;
+    std::memcpy(&s, v.values + row * 16, 16);
+    return s;
+  }
+};
+
+struct BinaryTraits {
+  using Key = std::string_view;
+  static constexpr bool kBoolean = false;
+  static Key load(const ColumnView& v, int64_t row) {
+    const int32_t b = v.offsets[row];
+    return {v.data + b, static_cast<size_t>(v.offsets[row + 1] - b)};
+  }
+};
+
+struct BoolTraits {
+  using Key = uint8_t;
+  static constexpr bool kBoolean = true;
+  static Key load(const ColumnView& v, int64_t row) { return v.values[row] != 0 ? 1 : 0; }
+};
+
+// ---- key operations ---------------------------------------------------------------------
+
+template <typename Key>
+void append_plain(const Key& k, int type_length, std::string* out) {
+  if constexpr (std::is_same_v<Key, std::string_view>) {
+    const auto len = static_cast<uint32_t>(k.size());
+    char buf[4];
+    std::memcpy(buf, &len, 4);
+    out->append(buf, 4);
+    out->append(k.data(), k.size());
+  } else if constexpr (std::is_same_v<Key, int128_t>) {
+    // FIXED_LEN_BYTE_ARRAY decimal: big-endian two's complement, type_length bytes.
+    char buf[16];
+    for (int i = 0; i < type_length; ++i) {
+      buf[i] = static_cast<char>(static_cast<uint8_t>(k >> (8 * (type_length - 1 - i))));
+    }
+    out->append(buf, static_cast<size_t>(type_length));
+  } else if constexpr (std::is_same_v<Key, uint8_t>) {
+    out->push_back(static_cast<char>(k));
+  } else {
+    const size_t at = out->size();
+    out->resize(at + sizeof(Key));
+    std::memcpy(out->data() + at, &k, sizeof(Key));
+  }
+}
+
+/// The value as statistics bytes: PLAIN without a length prefix.
+template <typename Key>
+std::string stat_bytes(Key k, int type_length, bool is_max) {
+  if constexpr (std::is_floating_point_v<Key>) {
+    // The spec asks writers to widen a zero bound: min -0.0, max +0.0, so readers that filter
+    // on stats never skip a row group holding the other zero.
+    if (k == 0) k = is_max ? static_cast<Key>(0.0) : -static_cast<Key>(0.0);
+  }
+  std::string out;
+  if constexpr (std::is_same_v<Key, std::string_view>) {
+    out.assign(k.data(), k.size());
+  } else {
+    append_plain(k, type_length, &out);
+  }
+  return out;
+}
+
+template <typename Key>
+bool key_less(const Key& a, const Key& b) {
+  if constexpr (std::is_same_v<Key, std::string_view>) {
+    // Parquet orders byte arrays as unsigned bytes, lexicographically.
+    const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+    return c < 0 || (c == 0 && a.size() < b.size());
+  } else {
+    return a < b;  // signed for integers and decimals, numeric for floats (NaN filtered)
+  }
+}
+
+/// Min/max of one chunk (or the file), owning copies of byte-array bounds once persisted.
+template <typename Key>
+struct MinMax {
+  bool has = false;
+  Key min{};
+  Key max{};
+  std::string min_store;
+  std::string max_store;
+
+  void observe(const Key& k) {
+    if constexpr (std::is_floating_point_v<Key>) {
+      if (std::isnan(k)) return;  // NaN has no place in min/max (parquet-mr skips it too)
+    }
+    if (!has) {
+      min = max = k;
+      has = true;
+      return;
+    }
+    if (key_less(k, min)) min = k;
+    if (key_less(max, k)) max = k;
+  }
+  /// Byte-array bounds point into the caller's batch until copied here.
+  void persist() {
+    if constexpr (std::is_same_v<Key, std::string_view>) {
+      if (!has) return;
+      if (min.data() != min_store.data()) {
+        min_store.assign(min.data(), min.size());
+        min = min_store;
+      }
+      if (max.data() != max_store.data()) {
+        max_store.assign(max.data(), max.size());
+        max = max_store;
+      }
+    }
+  }
+  void reset() { has = false; }
+};
+
+template <typename Key>
+ParquetStatValue to_stat_value(const Key& k, TypeId type) {
+  if constexpr (std::is_same_v<Key, std::string_view>) {
+    return std::string(k);
+  } else if constexpr (std::is_same_v<Key, uint8_t>) {
+    return k != 0;
+  } else if constexpr (std::is_same_v<Key, int32_t> || std::is_same_v<Key, int64_t>) {
+    if (type == TypeId::kDecimal) return static_cast<int128_t>(k);
+    return k;
+  } else {
+    return k;
+  }
+}
+
+template <typename Traits>
+class TypedColumnWriter final : public ColumnChunkWriter {
+  using Key = typename Traits::Key;
+  using Dict = std::conditional_t<std::is_same_v<Key, std::string_view>, BinaryDictionary,
+                                  FixedDictionary<Key>>;
+
+ public:
+  TypedColumnWriter(const Field& field, const SchemaElement& element, ColumnWriterContext* ctx)
+      : field_(field),
+        element_(element),
+        ctx_(ctx),
+        nullable_(field.nullable),
+        type_length_(element.type_length.value_or(static_cast<int32_t>(sizeof(Key)))),
+        dict_(make_dict()) {
+    reset_chunk();
+  }
+
+  Status write(const Column& column, int64_t begin, int64_t end) override {
+    const uint8_t* validity = column.validity().data();
+    if (!nullable_ && std::memchr(validity + begin, 0, static_cast<size_t>(end - begin))) {
+      return Status::InvalidArgument("Parquet writer: column '" + field_.name +
+                                     "' is declared NOT NULL but the batch holds a null");
+    }
+    const ColumnView view{column.values().data(), column.offsets().data(), column.data().data()};
+    const int64_t limit = ctx_->options->dictionary_page_limit_bytes;
+    chunk_rows_ += end - begin;
+    int64_t row = begin;
+    while (row < end) {
+      const int64_t stop = std::min(end, row + kPageCheckRows);
+      if (nullable_) levels_.insert(levels_.end(), validity + row, validity + stop);
+      page_rows_ += stop - row;
+      for (; row < stop; ++row) {
+        if (!validity[row]) {
+          ++chunk_nulls_;
+          continue;
+        }
+        const Key k = Traits::load(view, row);
+        if constexpr (!Traits::kBoolean) {
+          if (dict_mode_) {
+            bool inserted = false;
+            const int32_t index = dict_.find_or_insert(k, limit, &inserted);
+            if (index >= 0) {
+              indices_.push_back(static_cast<uint32_t>(index));
+              if (inserted) chunk_stats_.observe(k);
+              continue;
+            }
+            // The dictionary is full: finish the open page with the rows before this one,
+            // dictionary-encoded, and write the rest of the chunk PLAIN (as parquet-mr does).
+            LS_RETURN_NOT_OK(flush_page(page_rows_ - (stop - row)));
+            dict_mode_ = false;
+          }
+        }
+        append_plain(k, type_length_, &plain_);
+        chunk_stats_.observe(k);
+      }
+      if (page_estimate() >= ctx_->options->page_target_bytes) {
+        LS_RETURN_NOT_OK(flush_page(page_rows_));
+      }
+    }
+    chunk_stats_.persist();
+    return Status::OK();
+  }
+
+  int64_t buffered_bytes() const override {
+    int64_t dict_bytes = 0;
+    if constexpr (!Traits::kBoolean) dict_bytes = dict_.plain_bytes();
+    return static_cast<int64_t>(pages_.size()) + page_estimate() + dict_bytes;
+  }
+
+  Status flush_chunk(OutputStream* out, ColumnChunk* chunk) override {
+    LS_RETURN_NOT_OK(flush_page(page_rows_));
+    ColumnMetaData& md = chunk->meta_data;
+    md = ColumnMetaData{};
+    md.type = *element_.type;
+    md.path_in_schema = {field_.name};
+    md.codec = to_thrift_codec(ctx_->options->compression);
+    md.num_values = chunk_rows_;
+
+    const int64_t start = out->tell();
+    chunk->file_offset = start;
+    bool has_dictionary_page = false;
+    if constexpr (!Traits::kBoolean) {
+      if (used_dictionary_pages_) {
+        std::string& body = ctx_->page_body;
+        body.clear();
+        write_dictionary_plain(&body);
+        PageHeader h;
+        h.type = PageType::kDictionaryPage;
+        h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dict_.size()),
+                                                        Encoding::kPlain};
+        dict_page_.clear();
+        LS_RETURN_NOT_OK(emit_page(&h, &dict_page_));
+        LS_RETURN_NOT_OK(out->write(dict_page_));
+        md.dictionary_page_offset = start;
+        has_dictionary_page = true;
+      }
+    }
+    md.data_page_offset = out->tell();
+    LS_RETURN_NOT_OK(out->write(pages_));
+    md.total_uncompressed_size = uncompressed_total_;
+    md.total_compressed_size = compressed_total_;
+
+    if (has_dictionary_page || used_plain_pages_) md.encodings.push_back(Encoding::kPlain);
+    if (nullable_) md.encodings.push_back(Encoding::kRle);
+    if (used_dictionary_pages_) md.encodings.push_back(Encoding::kRleDictionary);
+
+    Statistics stats;
+    stats.null_count = chunk_nulls_;
+    if (chunk_stats_.has) {
+      std::string lo = stat_bytes(chunk_stats_.min, type_length_, false);
+      std::string hi = stat_bytes(chunk_stats_.max, type_length_, true);
+      if (lo.size() + hi.size() <= kMaxStatBytes) {
+        const bool signed_order = *element_.type != PhysicalType::kByteArray &&
+                                  *element_.type != PhysicalType::kFixedLenByteArray;
+        // The deprecated min/max carry signed order; parquet-mr fills them only where the
+        // type's order is the signed one, never for byte arrays.
+        if (signed_order) {
+          stats.min = lo;
+          stats.max = hi;
+        }
+        stats.min_value = std::move(lo);
+        stats.max_value = std::move(hi);
+      }
+      file_stats_.observe(chunk_stats_.min);
+      file_stats_.observe(chunk_stats_.max);
+      file_stats_.persist();
+    }
+    md.statistics = std::move(stats);
+    file_nulls_ += chunk_nulls_;
+    reset_chunk();
+    return Status::OK();
+  }
+
+  ParquetColumnStats file_stats() const override {
+    ParquetColumnStats s;
+    s.name = field_.name;
+    s.type = field_.type;
+    s.null_count = file_nulls_;
+    if (file_stats_.has) {
+      s.min = to_stat_value(file_stats_.min, field_.type->id());
+      s.max = to_stat_value(file_stats_.max, field_.type->id());
+    }
+    return s;
+  }
+
+ private:
+  Dict make_dict() const {
+    if constexpr (std::is_same_v<Key, std::string_view>) {
+      return Dict();
+    } else {
+      return Dict(type_length_);
+    }
+  }
+
+  void reset_chunk() {
+    pages_.clear();
+    levels_.clear();
+    indices_.clear();
+    plain_.clear();
+    if constexpr (!Traits::kBoolean) dict_.clear();
+    dict_mode_ = !Traits::kBoolean && ctx_->options->enable_dictionary;
+    used_dictionary_pages_ = false;
+    used_plain_pages_ = false;
+    page_rows_ = 0;
+    chunk_rows_ = 0;
+    chunk_nulls_ = 0;
+    uncompressed_total_ = 0;
+    compressed_total_ = 0;
+    chunk_stats_.reset();
+  }
+
+  int64_t page_estimate() const {
+    const auto levels = static_cast<int64_t>(levels_.size()) / 8;
+    if (dict_mode_) {
+      if constexpr (!Traits::kBoolean) {
+        const int bw = std::max(1, bit_width_for(dict_.size()));
+        return levels + static_cast<int64_t>(indices_.size()) * bw / 8;
+      }
+    }
+    if constexpr (Traits::kBoolean) return levels + static_cast<int64_t>(plain_.size()) / 8;
+    return levels + static_cast<int64_t>(plain_.size());
+  }
+
+  void write_dictionary_plain(std::string* body) const {
+    if constexpr (std::is_same_v<Key, std::string_view>) {
+      for (size_t i = 0; i < dict_.size(); ++i) {
+        append_plain(dict_.entry(static_cast<int32_t>(i)), type_length_, body);
+      }
+    } else if constexpr (!Traits::kBoolean) {
+      for (const Key& k : dict_.entries()) append_plain(k, type_length_, body);
+    }
+  }
+
+  /// Encode the first `rows` rows of the open page as a data page (v1).
+  Status flush_page(int64_t rows) {
+    if (rows <= 0) return Status::OK();
+    std::string& body = ctx_->page_body;
+    body.clear();
+    if (nullable_) {
+      body.resize(4);
+      rle_hybrid_encode(levels_.data(), static_cast<size_t>(rows), 1, &body);
+      const auto len = static_cast<uint32_t>(body.size() - 4);
+      std::memcpy(body.data(), &len, 4);
+    }
+    Encoding encoding = Encoding::kPlain;
+    bool dictionary_page = false;
+    if constexpr (!Traits::kBoolean) dictionary_page = dict_mode_ && dict_.size() > 0;
+    if (dictionary_page) {
+      if constexpr (!Traits::kBoolean) {
+        const int bw = std::max(1, bit_width_for(dict_.size() - 1));
+        body.push_back(static_cast<char>(bw));
+        rle_hybrid_encode(indices_.data(), indices_.size(), bw, &body);
+        indices_.clear();
+        encoding = Encoding::kRleDictionary;
+        used_dictionary_pages_ = true;
+      }
+    } else {
+      if constexpr (Traits::kBoolean) {
+        bit_pack_booleans(reinterpret_cast<const uint8_t*>(plain_.data()), plain_.size(), &body);
+      } else {
+        body.append(plain_);
+      }
+      plain_.clear();
+      used_plain_pages_ = true;
+    }
+    PageHeader h;
+    h.type = PageType::kDataPage;
+    h.data_page_header = DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle,
+                                        Encoding::kRle};
+    LS_RETURN_NOT_OK(emit_page(&h, &pages_));
+    if (nullable_) levels_.erase(levels_.begin(), levels_.begin() + rows);
+    page_rows_ -= rows;
+    return Status::OK();
+  }
+
+  /// Compress ctx_->page_body and append header + compressed bytes to `target`.
+  Status emit_page(PageHeader* h, std::string* target) {
+    const std::string& body = ctx_->page_body;
+    std::string_view payload = body;
+    if (ctx_->options->compression != ParquetCompression::kNone) {
+      LS_RETURN_NOT_OK(ctx_->compressor->compress(body, &ctx_->compressed)
+                           .with_context("column '" + field_.name + "'"));
+      payload = ctx_->compressed;
+    }
+    if (body.size() > INT32_MAX || payload.size() > INT32_MAX) {
+      return Status::InvalidArgument("Parquet writer: a page of column '" + field_.name +
+                                     "' exceeds 2 GiB");
+    }
+    h->uncompressed_page_size = static_cast<int32_t>(body.size());
+    h->compressed_page_size = static_cast<int32_t>(payload.size());
+    ctx_->header.clear();
+    ThriftCompactWriter w(&ctx_->header);
+    write_thrift(w, *h);
+    target->append(ctx_->header);
+    target->append(payload);
+    uncompressed_total_ += static_cast<int64_t>(ctx_->header.size() + body.size());
+    compressed_total_ += static_cast<int64_t>(ctx_->header.size() + payload.size());
+    return Status::OK();
+  }
+
+  const Field field_;
+  const SchemaElement element_;
+  ColumnWriterContext* ctx_;
+  const bool nullable_;
+  const int type_length_;
+
+  Dict dict_;
+  bool dict_mode_ = true;
+  bool used_dictionary_pages_ = false;
+  bool used_plain_pages_ = false;
+
+  std::vector<uint8_t> levels_;    // definition levels of the open page (validity bytes)
+  std::vector<uint32_t> indices_;  // dictionary indices of the open page
+  std::string plain_;              // PLAIN values of the open page (booleans: one byte each)
+  std::string pages_;              // finished data pages of this chunk (headers + payloads)
+  std::string dict_page_;
+  int64_t page_rows_ = 0;
+  int64_t chunk_rows_ = 0;
+  int64_t chunk_nulls_ = 0;
+  int64_t uncompressed_total_ = 0;
+  int64_t compressed_total_ = 0;
+  MinMax<Key> chunk_stats_;
+  MinMax<Key> file_stats_;
+  int64_t file_nulls_ = 0;
+};
+
+/// Smallest byte count whose signed range holds every unscaled value of `precision` digits
+/// (Spark's minBytesForPrecision).
+int32_t min_bytes_for_precision(int precision) {
+  __extension__ using u128 = unsigned __int128;
+  u128 limit = 1;
+  for (int i = 0; i < precision; ++i) limit *= 10;  // 10^p: the values are < 10^p in magnitude
+  for (int32_t n = 1; n <= 16; ++n) {
+    const u128 half_range = static_cast<u128>(1) << (8 * n - 1);  // 2^(8n-1)
+    if (half_range >= limit) return n;
+  }
+  return 16;
+}
+
+}  // namespace
+
+Result<SchemaElement> leaf_schema_element(const Field& field) {
+  SchemaElement e;
+  e.name = field.name;
+  e.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
+  const DataType& t = *field.type;
+  switch (t.id()) {
+    case TypeId::kString:
+      e.type = PhysicalType::kByteArray;
+      e.converted_type = ConvertedType::kUtf8;
+      e.logical_type.kind = LogicalType::Kind::kString;
+      break;
+    case TypeId::kBinary:
+      e.type = PhysicalType::kByteArray;
+      break;
+    case TypeId::kBoolean:
+      e.type = PhysicalType::kBoolean;
+      break;
+    case TypeId::kByte:
+    case TypeId::kShort:
+      e.type = PhysicalType::kInt32;
+      e.converted_type = t.id() == TypeId::kByte ? ConvertedType::kInt8 : ConvertedType::kInt16;
+      e.logical_type.kind = LogicalType::Kind::kInteger;
+      e.logical_type.bit_width = t.id() == TypeId::kByte ? 8 : 16;
+      e.logical_type.is_signed = true;
+      break;
+    case TypeId::kInt:
+      e.type = PhysicalType::kInt32;
+      break;
+    case TypeId::kLong:
+      e.type = PhysicalType::kInt64;
+      break;
+    case TypeId::kFloat:
+      e.type = PhysicalType::kFloat;
+      break;
+    case TypeId::kDouble:
+      e.type = PhysicalType::kDouble;
+      break;
+    case TypeId::kDecimal:
+      if (t.precision() < 1 || t.precision() > 38) {
+        return Status::InvalidArgument("Parquet writer: column '" + field.name +
+                                       "' has an unsupported decimal precision");
+      }
+      if (t.precision() <= 9) {
+        e.type = PhysicalType::kInt32;
+      } else if (t.precision() <= 18) {
+        e.type = PhysicalType::kInt64;
+      } else {
+        e.type = PhysicalType::kFixedLenByteArray;
+        e.type_length = min_bytes_for_precision(t.precision());
+      }
+      e.converted_type = ConvertedType::kDecimal;
+      e.scale = t.scale();
+      e.precision = t.precision();
+      e.logical_type.kind = LogicalType::Kind::kDecimal;
+      e.logical_type.scale = t.scale();
+      e.logical_type.precision = t.precision();
+      break;
+    case TypeId::kDate:
+      e.type = PhysicalType::kInt32;
+      e.converted_type = ConvertedType::kDate;
+      e.logical_type.kind = LogicalType::Kind::kDate;
+      break;
+    case TypeId::kTimestamp:
+      e.type = PhysicalType::kInt64;
+      e.converted_type = ConvertedType::kTimestampMicros;
+      e.logical_type.kind = LogicalType::Kind::kTimestamp;
+      e.logical_type.adjusted_to_utc = true;
+      break;
+    case TypeId::kTimestampNtz:
+      // No converted type: TIMESTAMP_MICROS would claim the values are adjusted to UTC.
+      e.type = PhysicalType::kInt64;
+      e.logical_type.kind = LogicalType::Kind::kTimestamp;
+      e.logical_type.adjusted_to_utc = false;
+      break;
+    case TypeId::kStruct:
+      return Status::InvalidArgument("Parquet writer: column '" + field.name +
+                                     "' is a struct (" + t.simple_string() +
+                                     "); flatten the schema before writing");
+    case TypeId::kArray:
+    case TypeId::kMap:
+      return Status::NotImplemented("Parquet writer: column '" + field.name + "' has type " +
+                                    t.simple_string() +
+                                    "; array and map columns are not supported yet");
+  }
+  return e;
+}
+
+std::unique_ptr<ColumnChunkWriter> make_column_writer(const Field& field,
+                                                      const SchemaElement& element,
+                                                      ColumnWriterContext* ctx) {
+  const DataType& t = *field.type;
+  switch (t.id()) {
+    case TypeId::kBoolean:
+      return std::make_unique<TypedColumnWriter<BoolTraits>>(field, element, ctx);
+    case TypeId::kByte:
+      return std::make_unique<TypedColumnWriter<NumberTraits<int8_t, int32_t>>>(field, element,
+                                                                                ctx);
+    case TypeId::kShort:
+      return std::make_unique<TypedColumnWriter<NumberTraits<int16_t, int32_t>>>(field, element,
+                                                                                 ctx);
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return std::make_unique<TypedColumnWriter<NumberTraits<int32_t, int32_t>>>(field, element,
+                                                                                 ctx);
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+      return std::make_unique<TypedColumnWriter<NumberTraits<int64_t, int64_t>>>(field, element,
+                                                                                 ctx);
+    case TypeId::kFloat:
+      return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, ctx);
+    case TypeId::kDouble:
+      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element,
+                                                                               ctx);
+    case TypeId::kDecimal:
+      if (t.precision() <= 9) {
+        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int32_t>>>(field, element,
+                                                                                    ctx);
+      }
+      if (t.precision() <= 18) {
+        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int64_t>>>(field, element,
+                                                                                    ctx);
+      }
+      return std::make_unique<TypedColumnWriter<DecimalFlbaTraits>>(field, element, ctx);
+    case TypeId::kString:
+    case TypeId::kBinary:
+      return std::make_unique<TypedColumnWriter<BinaryTraits>>(field, element, ctx);
+    case TypeId::kStruct:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      break;
+  }
+  return nullptr;
+}
+
+}  // namespace lakestream::parquet

@@ -1,0 +1,281 @@
+#include "lakestream/parquet/parquet_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+
+namespace lakestream {
+namespace {
+
+/// Collects the bytes in memory; close() and abort() are recorded for assertions.
+class MemoryOutputStream : public OutputStream {
+ public:
+  explicit MemoryOutputStream(std::string* sink, bool* closed, bool* aborted)
+      : sink_(sink), closed_(closed), aborted_(aborted) {}
+  Status write(const void* data, size_t size) override {
+    if (*closed_) return Status::IOError("write after close");
+    sink_->append(static_cast<const char*>(data), size);
+    return Status::OK();
+  }
+  int64_t tell() const override { return static_cast<int64_t>(sink_->size()); }
+  Status close() override {
+    *closed_ = true;
+    return Status::OK();
+  }
+  void abort() override { *aborted_ = true; }
+
+ private:
+  std::string* sink_;
+  bool* closed_;
+  bool* aborted_;
+};
+
+struct Sink {
+  std::string bytes;
+  bool closed = false;
+  bool aborted = false;
+  std::unique_ptr<OutputStream> stream() {
+    return std::make_unique<MemoryOutputStream>(&bytes, &closed, &aborted);
+  }
+};
+
+Result<ParquetFileInfo> write_one(const RecordBatch& batch, Sink* sink,
+                                  ParquetWriterOptions options = {}) {
+  LS_ASSIGN_OR_RAISE(auto writer, ParquetWriter::open(sink->stream(), batch.schema(), options));
+  LS_RETURN_NOT_OK(writer->write(batch));
+  return writer->close();
+}
+
+TEST(ParquetWriterTest, FileStartsAndEndsWithMagicAndReportsItsSize) {
+  Schema schema;
+  schema.add("id", DataType::long_(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  for (int64_t i = 0; i < 10; ++i) batch.mutable_column(0).append<int64_t>(i);
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_TRUE(sink.closed);
+  EXPECT_EQ(info->num_rows, 10);
+  EXPECT_EQ(info->num_row_groups, 1);
+  EXPECT_EQ(info->file_size, static_cast<int64_t>(sink.bytes.size()));
+  ASSERT_GT(sink.bytes.size(), 12u);
+  EXPECT_EQ(sink.bytes.substr(0, 4), "PAR1");
+  EXPECT_EQ(sink.bytes.substr(sink.bytes.size() - 4), "PAR1");
+  uint32_t footer_len = 0;
+  std::memcpy(&footer_len, sink.bytes.data() + sink.bytes.size() - 8, 4);
+  EXPECT_LT(footer_len, sink.bytes.size() - 12);
+  EXPECT_NE(sink.bytes.find("lakestream version "), std::string::npos);
+  EXPECT_NE(sink.bytes.find("spark_schema"), std::string::npos);
+}
+
+TEST(ParquetWriterTest, IntegerStatsUseSignedOrder) {
+  Schema schema;
+  schema.add("b", DataType::byte()).add("i", DataType::int_()).add("l", DataType::long_());
+  auto batch = RecordBatch::make_empty(schema);
+  for (int v : {5, -128, 127, 0, -1}) {
+    batch.mutable_column(0).append<int8_t>(static_cast<int8_t>(v));
+    batch.mutable_column(1).append<int32_t>(v * 1000000);
+    batch.mutable_column(2).append<int64_t>(static_cast<int64_t>(v) << 40);
+  }
+  batch.mutable_column(0).append_null();
+  batch.mutable_column(1).append_null();
+  batch.mutable_column(2).append_null();
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  const auto& c = info->columns;
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(std::get<int32_t>(*c[0].min), -128);
+  EXPECT_EQ(std::get<int32_t>(*c[0].max), 127);
+  EXPECT_EQ(std::get<int32_t>(*c[1].min), -128000000);
+  EXPECT_EQ(std::get<int64_t>(*c[2].min), int64_t{-128} << 40);
+  EXPECT_EQ(std::get<int64_t>(*c[2].max), int64_t{127} << 40);
+  EXPECT_EQ(c[2].null_count, 1);
+}
+
+struct DecimalCase {
+  std::string name;
+  int precision;
+};
+
+class DecimalStatsTest : public ::testing::TestWithParam<DecimalCase> {};
+
+TEST_P(DecimalStatsTest, SignedUnscaledMinMax) {
+  const int p = GetParam().precision;
+  Schema schema;
+  schema.add("d", DataType::decimal(p, 2));
+  auto batch = RecordBatch::make_empty(schema);
+  int128_t big = 1;
+  for (int i = 0; i < p; ++i) big *= 10;
+  big -= 1;  // the largest unscaled value of the precision
+  for (int128_t v : {int128_t{0}, int128_t{-1}, -big, big, int128_t{250}}) {
+    batch.mutable_column(0).append_decimal(v);
+  }
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_TRUE(std::get<int128_t>(*info->columns[0].min) == -big);
+  EXPECT_TRUE(std::get<int128_t>(*info->columns[0].max) == big);
+}
+
+INSTANTIATE_TEST_SUITE_P(Physical, DecimalStatsTest,
+                         ::testing::Values(DecimalCase{"int32_p9", 9}, DecimalCase{"int64_p18", 18},
+                                           DecimalCase{"flba_p19", 19}, DecimalCase{"flba_p38", 38}),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ParquetWriterTest, StringStatsAreUnsignedBytewiseAndKeepEmptyString) {
+  Schema schema;
+  schema.add("s", DataType::string());
+  auto batch = RecordBatch::make_empty(schema);
+  for (const char* s : {"b", "", "\xC3\xA9t\xC3\xA9", "a", "zz", "z"}) {
+    batch.mutable_column(0).append_string(s);
+  }
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_EQ(std::get<std::string>(*info->columns[0].min), "");
+  // 0xC3 sorts after 'z' as an unsigned byte (it would sort first as a signed char).
+  EXPECT_EQ(std::get<std::string>(*info->columns[0].max), "\xC3\xA9t\xC3\xA9");
+}
+
+TEST(ParquetWriterTest, AllNullColumnHasNoMinMax) {
+  Schema schema;
+  schema.add("s", DataType::string()).add("x", DataType::double_());
+  auto batch = RecordBatch::make_empty(schema);
+  for (int i = 0; i < 100; ++i) {
+    batch.mutable_column(0).append_null();
+    batch.mutable_column(1).append_null();
+  }
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  for (const auto& c : info->columns) {
+    EXPECT_EQ(c.null_count, 100) << c.name;
+    EXPECT_FALSE(c.min.has_value()) << c.name;
+    EXPECT_FALSE(c.max.has_value()) << c.name;
+  }
+}
+
+TEST(ParquetWriterTest, FloatStatsSkipNaN) {
+  Schema schema;
+  schema.add("f", DataType::float_()).add("d", DataType::double_());
+  auto batch = RecordBatch::make_empty(schema);
+  for (double v : {std::nan(""), -2.5, 7.0, std::nan("")}) {
+    batch.mutable_column(0).append<float>(static_cast<float>(v));
+    batch.mutable_column(1).append<double>(v);
+  }
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_EQ(std::get<float>(*info->columns[0].min), -2.5f);
+  EXPECT_EQ(std::get<double>(*info->columns[1].max), 7.0);
+}
+
+TEST(ParquetWriterTest, StatsSpanRowGroupsAndDictionaryFallback) {
+  Schema schema;
+  schema.add("s", DataType::string(), false).add("n", DataType::long_(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  const int rows = 200000;
+  for (int i = 0; i < rows; ++i) {
+    batch.mutable_column(0).append_string("value-" + std::to_string(rows - i));
+    batch.mutable_column(1).append<int64_t>(i - 1000);
+  }
+  ParquetWriterOptions options;
+  options.row_group_target_bytes = 512 << 10;
+  options.page_target_bytes = 64 << 10;
+  options.dictionary_page_limit_bytes = 32 << 10;
+  Sink sink;
+  auto info = write_one(batch, &sink, options);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_GT(info->num_row_groups, 2);
+  EXPECT_EQ(info->num_rows, rows);
+  EXPECT_EQ(std::get<std::string>(*info->columns[0].min), "value-1");
+  EXPECT_EQ(std::get<std::string>(*info->columns[0].max), "value-99999");
+  EXPECT_EQ(std::get<int64_t>(*info->columns[1].min), -1000);
+  EXPECT_EQ(std::get<int64_t>(*info->columns[1].max), rows - 1001);
+}
+
+TEST(ParquetWriterTest, NullInRequiredColumnIsRefusedNamingTheColumn) {
+  Schema schema;
+  schema.add("MeterId", DataType::string(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  batch.mutable_column(0).append_string("a");
+  batch.mutable_column(0).append_null();
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(info.status().message().find("MeterId"), std::string::npos);
+  EXPECT_TRUE(sink.aborted);
+}
+
+struct RefusedCase {
+  std::string name;
+  DataTypePtr type;
+};
+
+class RefusedColumnTest : public ::testing::TestWithParam<RefusedCase> {};
+
+TEST_P(RefusedColumnTest, OpenFailsNamingTheColumn) {
+  Schema schema;
+  schema.add("ok", DataType::int_()).add("Bad_Column", GetParam().type);
+  Sink sink;
+  auto writer = ParquetWriter::open(sink.stream(), schema);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_NE(writer.status().message().find("Bad_Column"), std::string::npos)
+      << writer.status().message();
+  EXPECT_TRUE(sink.aborted);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NestedTypes, RefusedColumnTest,
+    ::testing::Values(RefusedCase{"array", DataType::array(DataType::int_())},
+                      RefusedCase{"map", DataType::map(DataType::string(), DataType::int_())},
+                      RefusedCase{"struct", Schema().add("x", DataType::int_()).as_struct()}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(ParquetWriterTest, CompressionNamesParse) {
+  EXPECT_EQ(*parse_parquet_compression("SNAPPY"), ParquetCompression::kSnappy);
+  EXPECT_EQ(*parse_parquet_compression("uncompressed"), ParquetCompression::kNone);
+  EXPECT_EQ(*parse_parquet_compression("gzip"), ParquetCompression::kGzip);
+  EXPECT_EQ(*parse_parquet_compression("zstd"), ParquetCompression::kZstd);
+  EXPECT_FALSE(parse_parquet_compression("lz4").ok());
+  EXPECT_EQ(parquet_compression_file_infix(ParquetCompression::kGzip), "gz");
+}
+
+TEST(ParquetWriterTest, EveryCodecWritesAFile) {
+  Schema schema;
+  schema.add("s", DataType::string());
+  auto batch = RecordBatch::make_empty(schema);
+  for (int i = 0; i < 5000; ++i) batch.mutable_column(0).append_string("row " + std::to_string(i % 50));
+  for (auto codec : {ParquetCompression::kNone, ParquetCompression::kSnappy,
+                     ParquetCompression::kZstd, ParquetCompression::kGzip}) {
+    ParquetWriterOptions options;
+    options.compression = codec;
+    Sink sink;
+    auto info = write_one(batch, &sink, options);
+    ASSERT_TRUE(info.ok()) << parquet_compression_name(codec) << ": " << info.status().to_string();
+    EXPECT_EQ(info->file_size, static_cast<int64_t>(sink.bytes.size()));
+  }
+}
+
+TEST(ParquetWriterTest, BatchWithWrongTypeIsRefused) {
+  Schema schema;
+  schema.add("a", DataType::int_());
+  Schema other;
+  other.add("a", DataType::long_());
+  Sink sink;
+  auto writer = ParquetWriter::open(sink.stream(), schema);
+  ASSERT_TRUE(writer.ok());
+  auto batch = RecordBatch::make_empty(other);
+  batch.mutable_column(0).append<int64_t>(1);
+  Status st = (*writer)->write(batch);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("'a'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lakestream

@@ -8,10 +8,11 @@ set(LS_DEPS_json common schema batch)
 set(LS_DEPS_parquet common schema batch storage)
 set(LS_DEPS_storage common)
 set(LS_DEPS_delta common schema batch storage parquet)
-set(LAKESTREAM_MODULES common config schema batch json storage parquet delta)
+set(LS_DEPS_source common config schema batch)
+set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
-    PkgConfig::ZSTD PkgConfig::SNAPPY)
+    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA)
 
 # lakestream_module_closure(<out-var> <module>...) : the modules plus everything they use.
 function(lakestream_module_closure out)

@@ -24,18 +24,63 @@ inline uint64_t hash_mix(uint64_t x) {
   return x;
 }
 
+inline uint64_t load64(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline uint64_t load32(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+/// Hash of a byte string. Short strings (the common case: ids, units, codes) are read with
+/// fixed-size, possibly overlapping loads instead of a variable-length copy, which would cost
+/// a store-forwarding stall per value.
 inline uint64_t hash_bytes(const char* p, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xff51afd7ed558ccdULL);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ hash_mix(w)) * 0x9E3779B97F4A7C15ULL;
-    p += 8;
-    n -= 8;
+  uint64_t a;
+  uint64_t b;
+  if (n >= 8) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) h = (h ^ hash_mix(load64(p + i))) * 0x9E3779B97F4A7C15ULL;
+    a = h;
+    b = load64(p + n - 8);
+  } else if (n >= 4) {
+    a = load32(p);
+    b = load32(p + n - 4);
+  } else if (n > 0) {
+    a = (static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16) |
+        (static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8) |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1]));
+    b = 0;
+  } else {
+    a = 0;
+    b = 0;
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
-  return hash_mix(h ^ tail);
+  return hash_mix(a ^ hash_mix(b ^ (n * 0xff51afd7ed558ccdULL)));
+}
+
+/// Byte equality without a library call for the short strings that dominate dictionaries.
+inline bool bytes_equal(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n >= 8 && n <= 16) {
+    return load64(a.data()) == load64(b.data()) &&
+           load64(a.data() + n - 8) == load64(b.data() + n - 8);
+  }
+  if (n >= 4 && n < 8) {
+    return load32(a.data()) == load32(b.data()) &&
+           load32(a.data() + n - 4) == load32(b.data() + n - 4);
+  }
+  if (n < 4) {
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(a.data(), b.data(), n) == 0;
 }
 
 /// Hash and bitwise equality of fixed-width keys (floats compare by bits, so -0.0 and 0.0 are
@@ -162,7 +207,7 @@ class BinaryDictionary {
  public:
   int32_t find_or_insert(std::string_view k, int64_t limit_bytes, bool* inserted) {
     const uint64_t h = hash_bytes(k.data(), k.size());
-    auto* slot = table_.probe(h, [&](int32_t i) { return entry(i) == k; });
+    auto* slot = table_.probe(h, [&](int32_t i) { return bytes_equal(entry(i), k); });
     if (slot->index >= 0) {
       *inserted = false;
       return slot->index;

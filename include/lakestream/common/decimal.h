@@ -17,7 +17,9 @@ enum class DecimalParseError { kNone, kMalformed, kOverflow, kTooManyFractionDig
 
 /// Parse "123", "-12.50", "1.5e3", "1E-2" into the unscaled value for decimal(precision, scale).
 /// Fraction digits beyond `scale` that are not zero are refused (kTooManyFractionDigits) rather
-/// than rounded silently; more than `precision` integer+scale digits is kOverflow.
+/// than rounded silently; more than `precision` integer+scale digits is kOverflow. Accepts an
+/// optional sign, ".5" and "5.", and an exponent of any size; no whitespace. A precision outside
+/// 1..38 or a scale outside 0..precision is reported as kMalformed. Never allocates.
 std::optional<int128_t> parse_decimal(std::string_view text, int precision, int scale,
                                       DecimalParseError* error = nullptr);
 

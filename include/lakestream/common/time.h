@@ -18,9 +18,12 @@ void civil_from_days(int32_t days, int64_t* year, int* month, int* day);
 
 /// Parse an ISO-8601 / Spark timestamp into microseconds since the epoch (UTC):
 ///   2021-01-19T10:33:00Z, 2021-01-19T10:33:00.123456+01:00, 2021-01-19 10:33:00 (as UTC),
-///   2021-01-19T10:33:00 (as UTC), 2021-01-19 (midnight UTC). Fractions up to 9 digits are
-///   accepted and truncated to microseconds. nullopt when malformed or the date/time does not
-///   exist (hour 24, minute 60, month 19, ...).
+///   2021-01-19T10:33:00 (as UTC), 2021-01-19 (midnight UTC). Seconds may be omitted
+///   (10:33Z); offsets are Z, ±hh:mm, ±hhmm or ±hh (at most ±18:00); the separator is T or a
+///   space. Fractions (after '.' or ',') up to 9 digits are accepted and truncated to
+///   microseconds. Fixed-width fields: 4-digit years 0000-9999, 2-digit month/day/time parts.
+///   nullopt when malformed, followed by anything else, or the date/time does not exist
+///   (hour 24, minute 60, second 60, month 19, February 29 of a non-leap year, ...).
 std::optional<int64_t> parse_timestamp_micros(std::string_view text);
 /// Parse yyyy-MM-dd into days since the epoch; nullopt when malformed or impossible.
 std::optional<int32_t> parse_date_days(std::string_view text);
@@ -30,7 +33,7 @@ std::optional<int32_t> parse_date_days(std::string_view text);
 std::string format_timestamp_micros(int64_t micros);
 /// "yyyy-MM-ddTHH:mm:ss.SSSZ" (milliseconds, as Delta stats and Spark's JSON write timestamps).
 std::string format_timestamp_iso(int64_t micros);
-/// "yyyy-MM-dd".
+/// "yyyy-MM-dd" (years past 9999 get more digits, years before 1 a '-' sign).
 std::string format_date_days(int32_t days);
 
 }  // namespace lakestream

@@ -1,0 +1,170 @@
+// `lakestream preview`: decode NDJSON against a schema and show it as Spark would, the local
+// counterpart of the original's preview_stream(): schema tree, show(), then what was rejected.
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "command.h"
+#include "lakestream/batch/show.h"
+#include "lakestream/common/status.h"
+#include "lakestream/config/config.h"
+#include "lakestream/schema/schema.h"
+#include "preview_decode.h"
+
+namespace lakestream::cli {
+
+namespace {
+
+constexpr int kMaxRejectsListed = 10;
+
+Result<std::string> read_all(const std::string& path) {
+  if (path == "-") {
+    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    if (std::cin.bad()) return Status::IOError("reading standard input failed");
+    return text;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open '" + path + "'");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::IOError("reading '" + path + "' failed");
+  return buf.str();
+}
+
+/// A schema file holds Spark DDL text or StructType JSON; JSON is the one starting with '{'.
+Result<Schema> load_schema(const std::string& path) {
+  auto read = read_all(path);
+  if (!read.ok()) return read.status().with_context("--schema");
+  const std::string& text = *read;
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos)
+    return Status::InvalidArgument("schema file '" + path + "' is empty");
+  auto schema = text[first] == '{' ? Schema::from_json(text) : Schema::from_ddl(text);
+  if (!schema.ok()) return schema.status().with_context("schema file '" + path + "'");
+  return schema;
+}
+
+int usage_error(const char* prog, std::string_view message) {
+  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
+               static_cast<int>(message.size()), message.data(), prog);
+  return kExitUsage;
+}
+
+int fail(const Status& status) {
+  std::fprintf(stderr, "lakestream preview: %s\n", status.to_string().c_str());
+  return kExitFailure;
+}
+
+int run_preview(int argc, char** argv) {
+  ArgParser parser(argv[0],
+                   "Decode NDJSON records against a schema and print them as Spark's show() "
+                   "does: the schema tree, the rows, then the records that were rejected and "
+                   "why.");
+  parser.add("--schema")
+      .required()
+      .metavar("FILE")
+      .help("schema file: Spark DDL text or StructType JSON");
+  parser.add("--input").short_name('i').metavar("FILE").default_value("-").help(
+      "NDJSON input, one record per line; - for stdin");
+  parser.add("--flatten").flag().help("flatten nested structs into Parent_Child columns");
+  parser.add("--rows").short_name('n').metavar("N").default_value(20).help(
+      "number of rows to show");
+  parser.add("--truncate")
+      .short_name('t')
+      .metavar("N")
+      .default_value(20)
+      .help("cut cells longer than N characters; 0 shows them whole");
+  parser.add("--mode")
+      .short_name('m')
+      .metavar("MODE")
+      .default_value("dead-letter")
+      .help("what happens to a bad record: dead-letter | permissive | fail-fast");
+
+  auto parsed = parser.parse(argc, argv);
+  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
+  const Config& options = *parsed;
+  if (options.help_requested()) {
+    std::fputs(options.help_text().c_str(), stdout);
+    return kExitOk;
+  }
+  if (options.print_config_requested()) {
+    std::fputs(options.dump().c_str(), stdout);
+    return options.missing_required().empty() ? kExitOk : kExitUsage;
+  }
+  // Jobs print and ignore unknown arguments, as configargparse does; a CLI command refuses
+  // them so a typo never goes unnoticed.
+  if (!options.unknown_args().empty()) {
+    return usage_error(argv[0], "unknown option '" + options.unknown_args().front() + "'");
+  }
+  const int64_t rows = options.get_int("rows");
+  const int64_t truncate = options.get_int("truncate");
+  if (rows < 0 || rows > INT32_MAX) {
+    return usage_error(
+        argv[0], "option '--rows' must be between 0 and 2147483647, got " + std::to_string(rows));
+  }
+  if (truncate < 0 || truncate > INT32_MAX) {
+    return usage_error(argv[0], "option '--truncate' must be between 0 and 2147483647, got " +
+                                    std::to_string(truncate));
+  }
+  const std::string& mode_text = options.get_string("mode");
+  auto mode = parse_preview_mode(mode_text);
+  if (!mode) {
+    return usage_error(
+        argv[0],
+        "option '--mode': expected dead-letter, permissive or fail-fast, got '" + mode_text + "'");
+  }
+  const std::string& schema_path = options.get_string("schema");
+
+  auto schema = load_schema(schema_path);
+  if (!schema.ok()) return fail(schema.status());
+  const std::string& input_path = options.get_string("input");
+  auto input = read_all(input_path);
+  if (!input.ok()) return fail(input.status().with_context("--input"));
+  const std::string source_name = input_path == "-" ? "<stdin>" : input_path;
+
+  auto decoded = decode_ndjson(*schema, *input, source_name, *mode);
+  if (!decoded.ok()) return fail(decoded.status());
+
+  RecordBatch batch = std::move(decoded->batch);
+  if (options.get_bool("flatten")) {
+    auto flat = batch.flatten();
+    if (!flat.ok()) return fail(flat.status());
+    batch = std::move(*flat);
+  }
+  // printSchema() is println(treeString): the tree, then a blank line.
+  std::string tree = batch.schema().tree_string();
+  if (!tree.empty() && tree.back() != '\n') tree.push_back('\n');
+  std::fputs(tree.c_str(), stdout);
+  std::fputc('\n', stdout);
+  show(batch, static_cast<int>(rows), static_cast<int>(truncate));
+
+  const auto& rejects = decoded->rejects;
+  std::printf("%zu record%s rejected%s\n", rejects.size(), rejects.size() == 1 ? "" : "s",
+              rejects.empty() ? "" : ":");
+  for (size_t i = 0; i < rejects.size() && i < kMaxRejectsListed; ++i) {
+    std::printf("  %s: %s\n", rejects[i].position.c_str(), rejects[i].reason.c_str());
+  }
+  if (rejects.size() > kMaxRejectsListed) {
+    std::printf("  ... and %zu more\n", rejects.size() - kMaxRejectsListed);
+  }
+  std::fflush(stdout);
+
+  if (*mode == PreviewMode::kFailFast && !rejects.empty()) {
+    std::fprintf(stderr, "lakestream preview: fail-fast: %s: %s\n",
+                 rejects.front().position.c_str(), rejects.front().reason.c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+LAKESTREAM_COMMAND("preview", "decode NDJSON against a schema and show it as Spark's show() does",
+                   run_preview);
+
+}  // namespace lakestream::cli

@@ -230,7 +230,8 @@ OptionSpec& ArgParser::add(std::string_view long_name) {
 
 std::string ArgParser::help() const {
   const Impl& im = *impl_;
-  std::string usage = "usage: " + im.prog + " [-h] [--config FILE] [--print-config]";
+  const std::string usage_prefix = "usage: " + im.prog + " ";
+  std::string usage = "[-h] [--config FILE] [--print-config]";
   bool has_optional = false;
   for (const OptionSpec& o : im.options) {
     if (o.is_required()) {
@@ -240,7 +241,9 @@ std::string ArgParser::help() const {
     }
   }
   if (has_optional) usage += " [options]";
-  std::string out = wrap(usage, 0, kHelpWidth);
+  // Continuation lines of the usage hang under the first option, as argparse lays it out.
+  std::string out = wrap(usage, usage_prefix.size(), kHelpWidth);
+  out.replace(0, usage_prefix.size(), usage_prefix);
   if (!im.description.empty()) out += "\n" + wrap(im.description, 0, kHelpWidth);
   out += "\noptions:\n";
   out += "  -h, --help\n      show this help message and exit\n";

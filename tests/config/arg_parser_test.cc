@@ -1,5 +1,8 @@
 #include <stdlib.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -768,6 +771,50 @@ TEST(ArgParserTest, ConfDirVariableIsSearchedBeforeLocalConf) {
   box.set_env("LAKESTREAM_CONF_DIR", box.dir() + "/empty");
   Config fallback = parse_ok(box, p, {});
   EXPECT_EQ(fallback.engine_value("lakestream.where"), std::optional<std::string>("local"));
+}
+
+}  // namespace
+}  // namespace lakestream
+
+namespace lakestream {
+namespace {
+
+std::string read_source_file(const std::string& relative) {
+  std::ifstream in(std::string(LAKESTREAM_SOURCE_DIR) + "/" + relative);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+TEST(ShippedEngineDefaultsTest, IsValidAndInactiveAsShipped) {
+  ConfigSandbox box;
+  box.set_env("LAKESTREAM_CONF_DIR", std::string(LAKESTREAM_SOURCE_DIR) + "/conf");
+  ArgParser p = streaming_parser();
+  Config cfg = parse_ok(box, p, {"--print-config"});
+  EXPECT_TRUE(cfg.engine_conf().empty());
+}
+
+TEST(ShippedEngineDefaultsTest, EveryCommentedExampleParsesWhenUncommented) {
+  std::string text = read_source_file("conf/lakestream-defaults.conf");
+  ASSERT_FALSE(text.empty());
+  std::string uncommented;
+  std::istringstream lines(text);
+  int examples = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# lakestream.", 0) == 0) {
+      uncommented += line.substr(2) + "\n";
+      ++examples;
+    }
+  }
+  EXPECT_GE(examples, 5);
+  ConfigSandbox box;
+  box.write(kEngineConf, uncommented);
+  ArgParser p = streaming_parser();
+  Config cfg = parse_ok(box, p, {"--print-config"});
+  EXPECT_EQ(static_cast<int>(cfg.engine_conf().size()), examples);
+  EXPECT_EQ(cfg.get_int("max-events-per-trigger"), 10000);
+  EXPECT_EQ(cfg.source_of("max-events-per-trigger").kind, ValueSource::Kind::kEngineDefaults);
+  EXPECT_THAT(cfg.dump(), Not(HasSubstr("<account-key>")));
 }
 
 }  // namespace

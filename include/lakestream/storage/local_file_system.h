@@ -1,0 +1,66 @@
+#pragma once
+// storage/local_file_system: the FileSystem over a folder of the local disk. Paths given to it
+// are relative to its root ('/'-separated; a leading '/' is ignored) and may not climb out of
+// it ("..", NUL bytes are refused). Writes are atomic: a stream writes a hidden temporary file
+// in the destination folder and renames it on close; put_if_absent publishes with link(), which
+// fails if the name exists, so two racing writers never both succeed.
+//
+//   LS_ASSIGN_OR_RAISE(auto opened, open_file_system("file:///data/tables/meters"));
+//   auto& [fs, path] = opened;   // fs rooted at "/", path "data/tables/meters"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "lakestream/common/status.h"
+#include "lakestream/storage/file_system.h"
+
+namespace lakestream {
+
+/// Temporary files carry this prefix (and a random suffix); list() never shows them.
+inline constexpr std::string_view kLocalTempPrefix = ".ls-tmp-";
+
+struct LocalFileSystemOptions {
+  /// fsync a stream's file before renaming it into place. Off by default, as Spark and Hadoop's
+  /// local file system do: the data files of a commit are cheap to lose with the machine, and
+  /// syncing them costs throughput. put_if_absent (the Delta commit) always syncs.
+  bool sync_streams = false;
+};
+
+/// A FileSystem over the folder `root` of the local disk. Thread-safe (it holds no mutable
+/// state besides the root).
+class LocalFileSystem final : public FileSystem {
+ public:
+  /// `root` is an absolute or relative folder (made absolute now, against the current
+  /// folder); it need not exist yet: writes create missing folders.
+  explicit LocalFileSystem(std::string root, LocalFileSystemOptions options = {});
+
+  const std::string& root() const { return root_; }
+
+  Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> open_input_file(const std::string& path) override;
+  Result<std::string> read_file(const std::string& path) override;
+  Status write_file(const std::string& path, std::string_view data) override;
+  Status put_if_absent(const std::string& path, std::string_view data) override;
+  Result<std::vector<FileInfo>> list(const std::string& dir) override;
+  Result<bool> exists(const std::string& path) override;
+  Status delete_file(const std::string& path) override;
+  std::string describe(const std::string& path) const override;
+
+  /// The local path `path` maps to, or InvalidArgument when it would leave the root.
+  Result<std::string> local_path(const std::string& path) const;
+
+ private:
+  std::string root_;
+  LocalFileSystemOptions options_;
+};
+
+/// Open the file system a table URI lives on and the path of the table within it.
+/// Local paths ("/data/t", "rel/t") and file URIs ("file:///data/t", "file:/data/t",
+/// "file://localhost/data/t") give a LocalFileSystem rooted at "/" (absolute) or "." (relative)
+/// and the rest of the path. Other schemes (abfss, https, ...) are NotImplemented for now,
+/// naming the scheme.
+Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std::string_view uri);
+
+}  // namespace lakestream

@@ -102,8 +102,8 @@ std::string format_decimal(int128_t unscaled, int scale) {
   char* const end = buf + sizeof(buf);
   char* p = end;
   const bool negative = unscaled < 0;
-  uint128_t magnitude = negative ? uint128_t{0} - static_cast<uint128_t>(unscaled)
-                                 : static_cast<uint128_t>(unscaled);
+  uint128_t magnitude =
+      negative ? uint128_t{0} - static_cast<uint128_t>(unscaled) : static_cast<uint128_t>(unscaled);
   if (scale < 0) scale = 0;
   if (scale > kMaxPrecision) scale = kMaxPrecision;
   int written = 0;

@@ -142,11 +142,11 @@ std::optional<int32_t> days_from_civil(int64_t year, int month, int day) {
   // then whole 400-year eras of 146097 days make the count exact for any year.
   const int64_t y = month <= 2 ? year - 1 : year;
   const int64_t era = floor_div(y, 400);
-  const int64_t yoe = y - era * 400;                                   // [0, 399]
-  const int64_t mp = (month + 9) % 12;                                 // March = 0
-  const int64_t doy = (153 * mp + 2) / 5 + day - 1;                    // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           // [0, 146096]
-  const int64_t days = era * 146097 + doe - 719468;                    // 1970-03-01 offset
+  const int64_t yoe = y - era * 400;                          // [0, 399]
+  const int64_t mp = (month + 9) % 12;                        // March = 0
+  const int64_t doy = (153 * mp + 2) / 5 + day - 1;           // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  // [0, 146096]
+  const int64_t days = era * 146097 + doe - 719468;           // 1970-03-01 offset
   if (days < INT32_MIN || days > INT32_MAX) return std::nullopt;
   return static_cast<int32_t>(days);
 }
@@ -154,10 +154,10 @@ std::optional<int32_t> days_from_civil(int64_t year, int month, int day) {
 void civil_from_days(int32_t days, int64_t* year, int* month, int* day) {
   const int64_t z = static_cast<int64_t>(days) + 719468;
   const int64_t era = floor_div(z, 146097);
-  const int64_t doe = z - era * 146097;                                     // [0, 146096]
+  const int64_t doe = z - era * 146097;                                       // [0, 146096]
   const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
-  const int64_t mp = (5 * doy + 2) / 153;                                   // [0, 11]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   *day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   *month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);

@@ -41,12 +41,17 @@ class Schema {
   /// Parse Spark DDL: "MeterId STRING NOT NULL, Measurement STRUCT<Value: DECIMAL(10,0) NOT NULL,
   /// Unit: STRING>". Type names are case-insensitive and accept Spark's aliases (INT/INTEGER,
   /// BIGINT/LONG, TINYINT/BYTE, SMALLINT/SHORT, REAL/FLOAT, DEC/NUMERIC); names may be
-  /// back-quoted; COMMENT 'text' is accepted and kept in metadata.
+  /// back-quoted; COMMENT 'text' is accepted and kept in metadata ({"comment":"text"}).
+  /// A single STRUCT<...> type is accepted too. Errors give the 1-based text column and the token found.
   static Result<Schema> from_ddl(std::string_view ddl);
-  /// Spark DDL text that from_ddl parses back into an equal schema.
+  /// Spark DDL text (as StructType.toDDL writes it: "a INT NOT NULL,b STRUCT<c: STRING>") that
+  /// from_ddl parses back into an equal schema, except for what DDL cannot say: arrays/maps
+  /// with non-null elements/values, and metadata keys other than "comment".
   std::string to_ddl() const;
 
-  /// Parse Spark's StructType JSON ({"type":"struct","fields":[...]}).
+  /// Parse Spark's StructType JSON ({"type":"struct","fields":[...]}). Each field's metadata is
+  /// kept as compact JSON in its original key order (floating-point numbers in metadata may be
+  /// re-spelled, e.g. 1E3 -> 1000.0). Errors give the JSON path ("$.fields[2] ('x').type").
   static Result<Schema> from_json(std::string_view json);
   /// Spark's StructType JSON, compact, field order and metadata preserved; from_json(to_json())
   /// gives an equal schema and to_json() of that gives the same text.

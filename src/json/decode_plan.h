@@ -1,0 +1,58 @@
+#pragma once
+// json/decode_plan: the per-schema plan the decoder follows. Built once per decoder, it holds
+// for every struct its field-name lookup (so object members are matched in document order,
+// one key comparison in the common case) and the duplicate-key scratch, so decoding a record
+// allocates nothing. Internal to the json module.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lakestream/common/status.h"
+#include "lakestream/schema/data_type.h"
+#include "lakestream/schema/schema.h"
+
+namespace lakestream::json_internal {
+
+struct TypePlan;
+
+/// One member of a struct as the decoder sees it.
+struct ChildPlan {
+  std::string name;
+  bool nullable = true;
+  /// The name holds no '"' or '\\', so it can be compared with a key's raw bytes directly.
+  bool plain_name = true;
+  std::unique_ptr<TypePlan> plan;
+};
+
+/// How to decode one value of a data type.
+struct TypePlan {
+  TypeId id = TypeId::kString;
+  DataTypePtr type;
+  int precision = 0;  ///< decimal
+  int scale = 0;      ///< decimal
+  /// struct: the members in schema order (= child column order).
+  std::vector<ChildPlan> children;
+  /// struct: member name -> index into children (views into children[i].name).
+  std::unordered_map<std::string_view, uint32_t> index;
+  /// array: the element; map: the value (keys are always strings).
+  std::unique_ptr<TypePlan> element;
+  bool element_nullable = true;
+
+  /// struct, while decoding: seen[i] == stamp when member i was present in the current object.
+  /// A stamp per object instead of a cleared array keeps the per-object cost O(members seen).
+  std::vector<uint32_t> seen;
+  uint32_t stamp = 0;
+
+  /// A fresh stamp for the next object of this struct.
+  uint32_t next_stamp();
+};
+
+/// The plan of a record schema (a struct plan over the top-level fields). NotImplemented for a
+/// map whose key type is not string.
+Result<std::unique_ptr<TypePlan>> build_plan(const Schema& schema);
+
+}  // namespace lakestream::json_internal

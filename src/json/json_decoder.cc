@@ -1,0 +1,789 @@
+// The schema-driven decoder. One pass per record with simdjson on-demand: the object's members
+// are visited in document order, each key matched against the plan (usually one comparison,
+// since producers write fields in schema order), and each value parsed straight into its
+// column. Nothing is allocated per value; reject reasons are built only when something fails.
+#include "lakestream/json/json_decoder.h"
+
+#include <simdjson.h>
+
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "json/base64.h"
+#include "json/decode_plan.h"
+#include "json/json_text.h"
+#include "lakestream/common/decimal.h"
+#include "lakestream/common/time.h"
+
+namespace lakestream {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+using json_internal::ChildPlan;
+using json_internal::TypePlan;
+
+constexpr int kMaxDepthLimit = 100'000;
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+
+/// How decoding one value ended. A bad value may be nulled in permissive mode; a bad record
+/// (malformed JSON, structure problems) is always rejected.
+enum class Outcome : uint8_t { kOk, kBadValue, kBadRecord };
+
+/// Where a record came from, without owning anything: materialised only for rejects.
+struct PositionRef {
+  std::string_view source;
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t line = -1;
+};
+
+const char* json_kind(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "an unknown value";
+}
+
+bool is_blank(const char* p, size_t len) {
+  for (size_t i = 0; i < len; ++i) {
+    const char c = p[i];
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+/// Cut a number token for a message (numbers are not quoted, but may be absurdly long).
+std::string number_text(std::string_view token) {
+  constexpr size_t kMax = 64;
+  return token.size() <= kMax ? std::string(token) : std::string(token.substr(0, kMax)) + "...";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+class JsonDecoder::Impl {
+ public:
+  Impl(Schema schema, JsonDecodeOptions options, std::unique_ptr<TypePlan> root)
+      : schema_(std::move(schema)), options_(options), root_(std::move(root)) {}
+
+  Status decode_events(std::span<const JsonEvent> events, std::string_view source,
+                       RecordBatch* batch, std::vector<RejectedRecord>* rejects);
+  Status decode_ndjson(std::string_view text, std::string_view source, RecordBatch* batch,
+                       std::vector<RejectedRecord>* rejects, int64_t first_line);
+
+  Schema schema_;
+  JsonDecodeOptions options_;
+
+ private:
+  Status check_target(const RecordBatch* batch, const std::vector<RejectedRecord>* rejects) const;
+  /// Decode one record held in buf[0, len) with buf readable up to buf + capacity (capacity
+  /// >= len + SIMDJSON_PADDING). True when the row was appended; false when it was refused,
+  /// with every column rolled back and failure_ saying why.
+  bool decode_record(const char* buf, size_t len, size_t capacity, RecordBatch& batch);
+  /// Turn failure_ into a RejectedRecord (or, in fail-fast mode, into the returned error).
+  Status reject(const PositionRef& where, std::string_view raw,
+                std::vector<RejectedRecord>* rejects);
+  /// A view of `body` followed by SIMDJSON_PADDING readable bytes (a reused scratch copy).
+  const char* padded_copy(std::string_view body);
+
+  Outcome parse_record(const char* buf, size_t len, size_t capacity,
+                       const std::vector<ColumnPtr>& columns);
+  Outcome decode_fields(od::object& object, TypePlan& plan, const std::vector<ColumnPtr>& columns,
+                        int depth);
+  /// Index of the member `field` names; children.size() for an unknown key (then `*name` is
+  /// the key), with *key_error set when the key cannot be unescaped.
+  size_t find_child(TypePlan& plan, od::field& field, size_t expected, std::string_view* name,
+                    bool* key_error);
+  Outcome skip_unknown(od::value value, int depth);
+  Outcome decode_slot(od::value value, TypePlan& plan, bool nullable, Column& column, int depth);
+  Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column,
+                       int depth);
+
+  Outcome decode_string(od::value& value, od::json_type type, Column& column, int depth);
+  Outcome decode_boolean(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_integer(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_floating(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_decimal(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_timestamp(od::value& value, od::json_type type, TypePlan& plan,
+                           Column& column);
+  Outcome decode_date(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_binary(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_struct(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                        int depth);
+  Outcome decode_array(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                       int depth);
+  Outcome decode_map(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                     int depth);
+
+  // Failure helpers: record what went wrong (the path is prefixed while unwinding).
+  Outcome bad_value(std::string what);
+  Outcome bad_record(std::string what);
+  Outcome malformed(simdjson::error_code error);
+  Outcome malformed_token(std::string_view token);
+  Outcome mismatch(od::json_type got, const TypePlan& plan);
+  Outcome too_deep();
+  void prefix_path(std::string_view component);
+
+  std::unique_ptr<TypePlan> root_;
+  od::parser parser_;
+  std::vector<char> padded_;   // scratch copy for inputs without padding of their own
+  std::string binary_;         // scratch for decoded base64
+  std::string failure_path_;   // "Measurement.Value", built only on failure
+  std::string failure_what_;
+};
+
+// ---- entry points ---------------------------------------------------------------------------
+
+Status JsonDecoder::Impl::check_target(const RecordBatch* batch,
+                                       const std::vector<RejectedRecord>* rejects) const {
+  if (batch == nullptr) return Status::InvalidArgument("JSON decoding needs a target batch");
+  if (rejects == nullptr && options_.mode != DecodeMode::kFailFast) {
+    return Status::InvalidArgument("JSON decoding in " +
+                                   std::string(decode_mode_name(options_.mode)) +
+                                   " mode needs a list for rejected records");
+  }
+  bool same = batch->num_columns() == schema_.size();
+  for (size_t i = 0; same && i < schema_.size(); ++i) {
+    same = same_type(batch->column(i)->type(), schema_.field(i).type);
+  }
+  if (!same) {
+    return Status::InvalidArgument(
+        "the target batch does not match the decoder's schema (make it with "
+        "RecordBatch::make_empty(decoder.schema())): batch " +
+        batch->schema().as_struct()->simple_string() + ", decoder " +
+        schema_.as_struct()->simple_string());
+  }
+  return Status::OK();
+}
+
+const char* JsonDecoder::Impl::padded_copy(std::string_view body) {
+  const size_t need = body.size() + simdjson::SIMDJSON_PADDING;
+  if (padded_.size() < need) padded_.resize(need);  // grows only: reused across records
+  if (!body.empty()) std::memcpy(padded_.data(), body.data(), body.size());
+  return padded_.data();
+}
+
+Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events,
+                                        std::string_view source, RecordBatch* batch,
+                                        std::vector<RejectedRecord>* rejects) {
+  LS_RETURN_NOT_OK(check_target(batch, rejects));
+  for (const JsonEvent& event : events) {
+    // Event bodies come from separate buffers without padding: one reused copy each.
+    const char* buf = padded_copy(event.body);
+    if (!decode_record(buf, event.body.size(), padded_.size(), *batch)) {
+      LS_RETURN_NOT_OK(reject({source, event.partition, event.offset, -1}, event.body, rejects));
+    }
+  }
+  return Status::OK();
+}
+
+Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view source,
+                                        RecordBatch* batch, std::vector<RejectedRecord>* rejects,
+                                        int64_t first_line) {
+  LS_RETURN_NOT_OK(check_target(batch, rejects));
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  int64_t line = first_line;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* const next = nl != nullptr ? nl + 1 : end;
+    size_t len = static_cast<size_t>((nl != nullptr ? nl : end) - p);
+    if (len > 0 && p[len - 1] == '\r') --len;
+    if (!is_blank(p, len)) {
+      // Parse in place when the text after the line can serve as simdjson's padding (it only
+      // has to be readable; stage 1 never looks past `len`). Only the last line or so of the
+      // buffer is copied.
+      const size_t readable = static_cast<size_t>(end - p);
+      bool ok = false;
+      if (readable - len >= simdjson::SIMDJSON_PADDING) {
+        ok = decode_record(p, len, readable, *batch);
+      } else {
+        const char* buf = padded_copy({p, len});
+        ok = decode_record(buf, len, padded_.size(), *batch);
+      }
+      if (!ok) LS_RETURN_NOT_OK(reject({source, -1, p - begin, line}, {p, len}, rejects));
+    }
+    ++line;
+    p = next;
+  }
+  return Status::OK();
+}
+
+bool JsonDecoder::Impl::decode_record(const char* buf, size_t len, size_t capacity,
+                                      RecordBatch& batch) {
+  const int64_t rows = batch.num_rows();
+  const Outcome outcome = parse_record(buf, len, capacity, batch.columns());
+  if (outcome == Outcome::kOk) return true;
+  // Every column back to its length before the record, so the batch stays rectangular.
+  for (const ColumnPtr& column : batch.columns()) column->truncate(rows);
+  return false;
+}
+
+Status JsonDecoder::Impl::reject(const PositionRef& where, std::string_view raw,
+                                 std::vector<RejectedRecord>* rejects) {
+  RejectedRecord r;
+  r.reason = failure_path_.empty() ? failure_what_ : failure_path_ + ": " + failure_what_;
+  r.field = failure_path_;
+  r.position = {std::string(where.source), where.partition, where.offset, where.line};
+  if (options_.mode == DecodeMode::kFailFast) {
+    return Status::InvalidArgument("record at " + r.position.to_string() +
+                                   " rejected (fail-fast): " + r.reason);
+  }
+  r.raw.assign(raw);
+  rejects->push_back(std::move(r));
+  return Status::OK();
+}
+
+// ---- one record -----------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::parse_record(const char* buf, size_t len, size_t capacity,
+                                        const std::vector<ColumnPtr>& columns) {
+  failure_path_.clear();
+  failure_what_.clear();
+  od::document doc;
+  if (auto error = parser_.iterate(buf, len, capacity).get(doc)) return malformed(error);
+  od::object object;
+  if (auto error = doc.get_object().get(object)) {
+    if (error == simdjson::INCORRECT_TYPE) return bad_record("the record is not a JSON object");
+    return malformed(error);
+  }
+  Outcome outcome = decode_fields(object, *root_, columns, 1);
+  if (outcome != Outcome::kOk) return outcome;
+  // Anything left after the object ("{...} {...}", "{...} 1") is not one record.
+  if (!doc.current_location().error()) return bad_record("trailing content after the JSON object");
+  return Outcome::kOk;
+}
+
+size_t JsonDecoder::Impl::find_child(TypePlan& plan, od::field& field, size_t expected,
+                                     std::string_view* name, bool* key_error) {
+  const size_t n = plan.children.size();
+  const od::raw_json_string key = field.key();
+  // Fast path: producers write members in schema order, so the member after the last one
+  // matched is the likely one. unsafe_is_equal compares the raw bytes and the closing quote.
+  if (expected < n && plan.children[expected].plain_name &&
+      key.unsafe_is_equal(plan.children[expected].name)) {
+    return expected;
+  }
+  // The raw key runs to its closing quote (stage 1 guarantees one); escapes need unescaping.
+  const char* raw = key.raw();
+  size_t len = 0;
+  bool escaped = false;
+  while (raw[len] != '"') {
+    if (raw[len] == '\\') {
+      escaped = true;
+      ++len;
+    }
+    ++len;
+  }
+  *name = std::string_view(raw, len);
+  if (escaped && field.unescaped_key().get(*name)) {
+    *key_error = true;
+    return n;
+  }
+  const auto it = plan.index.find(*name);
+  return it == plan.index.end() ? n : it->second;
+}
+
+Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
+                                         const std::vector<ColumnPtr>& columns, int depth) {
+  const size_t n = plan.children.size();
+  const uint32_t stamp = plan.next_stamp();
+  size_t found = 0;
+  size_t expected = 0;
+  for (auto member : object) {
+    od::field field;
+    if (auto error = std::move(member).get(field)) return malformed(error);
+    bool key_error = false;
+    std::string_view key;
+    const size_t i = find_child(plan, field, expected, &key, &key_error);
+    if (key_error) return bad_record("malformed JSON: invalid escape in a key");
+    if (i == n) {  // not in the schema: ignored, but still held to the nesting limit
+      const Outcome outcome = skip_unknown(field.value(), depth + 1);
+      if (outcome != Outcome::kOk) {
+        prefix_path(key);
+        return outcome;
+      }
+      continue;
+    }
+    ChildPlan& child = plan.children[i];
+    if (plan.seen[i] == stamp) {
+      failure_path_.clear();
+      failure_what_ = "appears more than once (duplicate key)";
+      prefix_path(child.name);
+      return Outcome::kBadRecord;
+    }
+    plan.seen[i] = stamp;
+    ++found;
+    expected = i + 1;
+    const Outcome outcome =
+        decode_slot(field.value(), *child.plan, child.nullable, *columns[i], depth + 1);
+    if (outcome != Outcome::kOk) {
+      prefix_path(child.name);
+      return outcome;
+    }
+  }
+  if (found != n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (plan.seen[i] == stamp) continue;
+      const ChildPlan& child = plan.children[i];
+      if (!child.nullable) {
+        failure_path_ = child.name;
+        failure_what_ = "is missing and not nullable";
+        return Outcome::kBadValue;
+      }
+      columns[i]->append_null();
+    }
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::skip_unknown(od::value value, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return malformed(error);
+  // Scalars are left alone: on-demand skips them when the object moves on.
+  std::string_view raw;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = value.get_object().get(object)) return malformed(error);
+    if (auto error = object.raw_json().get(raw)) return malformed(error);
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (auto error = value.get_array().get(array)) return malformed(error);
+    if (auto error = array.raw_json().get(raw)) return malformed(error);
+  } else {
+    return Outcome::kOk;
+  }
+  if (depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) return too_deep();
+  return Outcome::kOk;
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::decode_slot(od::value value, TypePlan& plan, bool nullable,
+                                       Column& column, int depth) {
+  const int64_t before = column.length();
+  const Outcome outcome = decode_value(value, plan, nullable, column, depth);
+  if (outcome == Outcome::kBadValue && nullable && options_.mode == DecodeMode::kPermissive) {
+    // Spark's PERMISSIVE: the nearest nullable enclosing value becomes null, the record stays.
+    column.truncate(before);
+    column.append_null();
+    failure_path_.clear();
+    failure_what_.clear();
+    return Outcome::kOk;
+  }
+  return outcome;
+}
+
+Outcome JsonDecoder::Impl::decode_value(od::value& value, TypePlan& plan, bool nullable,
+                                        Column& column, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return malformed(error);
+  if (type == od::json_type::null) {
+    bool is_null = false;
+    if (value.is_null().get(is_null) || !is_null) return malformed_token(value.raw_json_token());
+    if (!nullable) return bad_value("is null and not nullable");
+    column.append_null();
+    return Outcome::kOk;
+  }
+  switch (plan.id) {
+    case TypeId::kString: return decode_string(value, type, column, depth);
+    case TypeId::kBoolean: return decode_boolean(value, type, plan, column);
+    case TypeId::kByte:
+    case TypeId::kShort:
+    case TypeId::kInt:
+    case TypeId::kLong: return decode_integer(value, type, plan, column);
+    case TypeId::kFloat:
+    case TypeId::kDouble: return decode_floating(value, type, plan, column);
+    case TypeId::kDecimal: return decode_decimal(value, type, plan, column);
+    case TypeId::kDate: return decode_date(value, type, plan, column);
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz: return decode_timestamp(value, type, plan, column);
+    case TypeId::kBinary: return decode_binary(value, type, plan, column);
+    case TypeId::kStruct: return decode_struct(value, type, plan, column, depth);
+    case TypeId::kArray: return decode_array(value, type, plan, column, depth);
+    case TypeId::kMap: return decode_map(value, type, plan, column, depth);
+  }
+  return bad_record("internal: no decoder for " + plan.type->simple_string());
+}
+
+Outcome JsonDecoder::Impl::decode_string(od::value& value, od::json_type type, Column& column,
+                                         int depth) {
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return malformed(error);
+      column.append_string(s);
+      return Outcome::kOk;
+    }
+    case od::json_type::number: {
+      // As Spark does: a string field given another JSON value keeps that value's JSON text.
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      column.append_string(token);
+      return Outcome::kOk;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+      column.append_string(b ? "true" : "false");
+      return Outcome::kOk;
+    }
+    case od::json_type::object:
+    case od::json_type::array: {
+      std::string_view raw;
+      if (type == od::json_type::object) {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return malformed(error);
+        if (auto error = object.raw_json().get(raw)) return malformed(error);
+      } else {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return malformed(error);
+        if (auto error = array.raw_json().get(raw)) return malformed(error);
+      }
+      raw = json_internal::trim_json_ws(raw);
+      if (depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) {
+        return too_deep();
+      }
+      column.append_string(raw);
+      return Outcome::kOk;
+    }
+    case od::json_type::null: break;
+  }
+  return bad_record("internal: unexpected null");
+}
+
+Outcome JsonDecoder::Impl::decode_boolean(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  if (type != od::json_type::boolean) return mismatch(type, plan);
+  bool b = false;
+  if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+  column.append_bool(b);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_integer(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  if (type != od::json_type::number) return mismatch(type, plan);
+  int64_t v = 0;
+  if (value.get_int64().get(v)) {
+    // simdjson says only "not an int64": tell a fraction from an overflow from garbage.
+    const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+    if (!json_internal::is_json_number(token)) return malformed_token(token);
+    if (json_internal::has_fraction_or_exponent(token)) {
+      return bad_value(number_text(token) + " is not an integer, expected " +
+                       plan.type->simple_string());
+    }
+    return bad_value(number_text(token) + " is out of range for " + plan.type->simple_string());
+  }
+  int64_t lo = std::numeric_limits<int64_t>::min();
+  int64_t hi = std::numeric_limits<int64_t>::max();
+  switch (plan.id) {
+    case TypeId::kByte:
+      lo = INT8_MIN;
+      hi = INT8_MAX;
+      break;
+    case TypeId::kShort:
+      lo = INT16_MIN;
+      hi = INT16_MAX;
+      break;
+    case TypeId::kInt:
+      lo = INT32_MIN;
+      hi = INT32_MAX;
+      break;
+    default: break;
+  }
+  if (v < lo || v > hi) {
+    return bad_value(std::to_string(v) + " is out of range for " + plan.type->simple_string());
+  }
+  switch (plan.id) {
+    case TypeId::kByte: column.append(static_cast<int8_t>(v)); break;
+    case TypeId::kShort: column.append(static_cast<int16_t>(v)); break;
+    case TypeId::kInt: column.append(static_cast<int32_t>(v)); break;
+    default: column.append(v); break;
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_floating(od::value& value, od::json_type type, TypePlan& plan,
+                                           Column& column) {
+  double d = 0;
+  if (type == od::json_type::number) {
+    if (value.get_double().get(d)) {
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      return bad_value(number_text(token) + " is out of range for " + plan.type->simple_string());
+    }
+    if (plan.id == TypeId::kFloat && std::fabs(d) > FLT_MAX) {
+      return bad_value(number_text(json_internal::trim_json_ws(value.raw_json_token())) +
+                       " is out of range for float");
+    }
+  } else if (type == od::json_type::string) {
+    // JSON has no literal for them, so NaN and the infinities travel as strings (as Spark's
+    // allowNonNumericNumbers reads them).
+    std::string_view s;
+    if (auto error = value.get_string().get(s)) return malformed(error);
+    if (s == "NaN") {
+      d = std::numeric_limits<double>::quiet_NaN();
+    } else if (s == "Infinity" || s == "+Infinity") {
+      d = std::numeric_limits<double>::infinity();
+    } else if (s == "-Infinity") {
+      d = -std::numeric_limits<double>::infinity();
+    } else {
+      return bad_value(json_internal::quote_value(s) + " is not a valid " +
+                       plan.type->simple_string());
+    }
+  } else {
+    return mismatch(type, plan);
+  }
+  if (plan.id == TypeId::kFloat) {
+    column.append(static_cast<float>(d));
+  } else {
+    column.append(d);
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_decimal(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  // Exact: from the number's own text (or a string), never through double.
+  std::string_view text;
+  bool quoted = false;
+  if (type == od::json_type::number) {
+    text = json_internal::trim_json_ws(value.raw_json_token());
+    if (!json_internal::is_json_number(text)) return malformed_token(text);
+  } else if (type == od::json_type::string) {
+    if (auto error = value.get_string().get(text)) return malformed(error);
+    quoted = true;
+  } else {
+    return mismatch(type, plan);
+  }
+  DecimalParseError why = DecimalParseError::kNone;
+  const auto unscaled = parse_decimal(text, plan.precision, plan.scale, &why);
+  if (unscaled) {
+    column.append_decimal(*unscaled);
+    return Outcome::kOk;
+  }
+  const std::string shown = quoted ? json_internal::quote_value(text) : number_text(text);
+  const std::string type_name = plan.type->simple_string();
+  switch (why) {
+    case DecimalParseError::kOverflow: return bad_value(shown + " does not fit " + type_name);
+    case DecimalParseError::kTooManyFractionDigits:
+      return bad_value(shown + " has more fraction digits than " + type_name + " holds");
+    default: return bad_value(shown + " is not a valid " + type_name);
+  }
+}
+
+Outcome JsonDecoder::Impl::decode_timestamp(od::value& value, od::json_type type, TypePlan& plan,
+                                            Column& column) {
+  if (type == od::json_type::string) {
+    std::string_view s;
+    if (auto error = value.get_string().get(s)) return malformed(error);
+    const auto micros = parse_timestamp_micros(s);
+    if (!micros) {
+      return bad_value(json_internal::quote_value(s) + " is not a valid " +
+                       plan.type->simple_string());
+    }
+    column.append(*micros);
+    return Outcome::kOk;
+  }
+  if (type == od::json_type::number) {
+    // Spark reads a JSON integer as seconds since the epoch.
+    constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
+    int64_t seconds = 0;
+    const bool whole = !value.get_int64().get(seconds);
+    if (!whole || seconds > kMaxSeconds || seconds < -kMaxSeconds) {
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      return bad_value(number_text(token) + " is not a valid " + plan.type->simple_string() +
+                       " (a number must be whole seconds since 1970-01-01T00:00:00Z)");
+    }
+    column.append(seconds * kMicrosPerSecond);
+    return Outcome::kOk;
+  }
+  return mismatch(type, plan);
+}
+
+Outcome JsonDecoder::Impl::decode_date(od::value& value, od::json_type type, TypePlan& plan,
+                                       Column& column) {
+  if (type != od::json_type::string) return mismatch(type, plan);
+  std::string_view s;
+  if (auto error = value.get_string().get(s)) return malformed(error);
+  const auto days = parse_date_days(s);
+  if (!days) return bad_value(json_internal::quote_value(s) + " is not a valid date (yyyy-MM-dd)");
+  column.append(*days);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_binary(od::value& value, od::json_type type, TypePlan& plan,
+                                         Column& column) {
+  if (type != od::json_type::string) return mismatch(type, plan);
+  std::string_view s;
+  if (auto error = value.get_string().get(s)) return malformed(error);
+  if (!json_internal::decode_base64(s, &binary_)) {
+    return bad_value(json_internal::quote_value(s) + " is not valid base64 for binary");
+  }
+  column.append_string(binary_);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_struct(od::value& value, od::json_type type, TypePlan& plan,
+                                         Column& column, int depth) {
+  if (type != od::json_type::object) return mismatch(type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::object object;
+  if (auto error = value.get_object().get(object)) return malformed(error);
+  column.append_struct_valid();
+  return decode_fields(object, plan, column.children(), depth);
+}
+
+Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, TypePlan& plan,
+                                        Column& column, int depth) {
+  if (type != od::json_type::array) return mismatch(type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::array array;
+  if (auto error = value.get_array().get(array)) return malformed(error);
+  Column& elements = column.mutable_child(0);
+  size_t index = 0;
+  for (auto element : array) {
+    od::value v;
+    if (auto error = std::move(element).get(v)) return malformed(error);
+    const Outcome outcome = decode_slot(v, *plan.element, plan.element_nullable, elements,
+                                        depth + 1);
+    if (outcome != Outcome::kOk) {
+      prefix_path("[" + std::to_string(index) + "]");
+      return outcome;
+    }
+    ++index;
+  }
+  column.append_list_end();
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_map(od::value& value, od::json_type type, TypePlan& plan,
+                                      Column& column, int depth) {
+  if (type != od::json_type::object) return mismatch(type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::object object;
+  if (auto error = value.get_object().get(object)) return malformed(error);
+  Column& keys = column.mutable_child(0);
+  Column& values = column.mutable_child(1);
+  for (auto member : object) {
+    od::field field;
+    if (auto error = std::move(member).get(field)) return malformed(error);
+    std::string_view key;
+    if (auto error = field.unescaped_key().get(key)) return malformed(error);
+    keys.append_string(key);
+    const Outcome outcome = decode_slot(field.value(), *plan.element, plan.element_nullable,
+                                        values, depth + 1);
+    if (outcome != Outcome::kOk) {
+      prefix_path("[" + std::string(key) + "]");
+      return outcome;
+    }
+  }
+  column.append_list_end();
+  return Outcome::kOk;
+}
+
+// ---- failures -------------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::bad_value(std::string what) {
+  failure_path_.clear();
+  failure_what_ = std::move(what);
+  return Outcome::kBadValue;
+}
+
+Outcome JsonDecoder::Impl::bad_record(std::string what) {
+  failure_path_.clear();
+  failure_what_ = std::move(what);
+  return Outcome::kBadRecord;
+}
+
+Outcome JsonDecoder::Impl::malformed(simdjson::error_code error) {
+  return bad_record(std::string("malformed JSON: ") + simdjson::error_message(error));
+}
+
+Outcome JsonDecoder::Impl::malformed_token(std::string_view token) {
+  return bad_record("malformed JSON: invalid value " +
+                    json_internal::quote_value(json_internal::trim_json_ws(token)));
+}
+
+Outcome JsonDecoder::Impl::mismatch(od::json_type got, const TypePlan& plan) {
+  return bad_value(std::string("expected ") + plan.type->simple_string() + ", got " +
+                   json_kind(got));
+}
+
+Outcome JsonDecoder::Impl::too_deep() {
+  return bad_record("nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+}
+
+void JsonDecoder::Impl::prefix_path(std::string_view component) {
+  // Built while unwinding, so a successful record never pays for paths: "Readings" then
+  // "[2]" then "Value" unwind into "Readings[2].Value".
+  if (failure_path_.empty()) {
+    failure_path_.assign(component);
+  } else if (failure_path_.front() == '[') {
+    failure_path_.insert(0, component);
+  } else {
+    failure_path_.insert(0, ".");
+    failure_path_.insert(0, component);
+  }
+}
+
+// ---- public API -----------------------------------------------------------------------------
+
+std::optional<DecodeMode> parse_decode_mode(std::string_view text) {
+  if (text == "dead-letter") return DecodeMode::kDeadLetter;
+  if (text == "permissive") return DecodeMode::kPermissive;
+  if (text == "fail-fast") return DecodeMode::kFailFast;
+  return std::nullopt;
+}
+
+std::string_view decode_mode_name(DecodeMode mode) {
+  switch (mode) {
+    case DecodeMode::kDeadLetter: return "dead-letter";
+    case DecodeMode::kPermissive: return "permissive";
+    case DecodeMode::kFailFast: return "fail-fast";
+  }
+  return "unknown";
+}
+
+Result<JsonDecoder> JsonDecoder::make(Schema schema, JsonDecodeOptions options) {
+  if (options.max_depth < 1 || options.max_depth > kMaxDepthLimit) {
+    return Status::InvalidArgument("JSON max nesting depth must be within 1.." +
+                                   std::to_string(kMaxDepthLimit) + ", got " +
+                                   std::to_string(options.max_depth));
+  }
+  LS_ASSIGN_OR_RAISE(auto plan, json_internal::build_plan(schema));
+  return JsonDecoder(std::make_unique<Impl>(std::move(schema), options, std::move(plan)));
+}
+
+JsonDecoder::JsonDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JsonDecoder::JsonDecoder(JsonDecoder&&) noexcept = default;
+JsonDecoder& JsonDecoder::operator=(JsonDecoder&&) noexcept = default;
+JsonDecoder::~JsonDecoder() = default;
+
+const Schema& JsonDecoder::schema() const { return impl_->schema_; }
+const JsonDecodeOptions& JsonDecoder::options() const { return impl_->options_; }
+
+Status JsonDecoder::decode_events(std::span<const JsonEvent> events, std::string_view source,
+                                  RecordBatch* batch, std::vector<RejectedRecord>* rejects) {
+  return impl_->decode_events(events, source, batch, rejects);
+}
+
+Status JsonDecoder::decode_ndjson(std::string_view text, std::string_view source,
+                                  RecordBatch* batch, std::vector<RejectedRecord>* rejects,
+                                  int64_t first_line) {
+  return impl_->decode_ndjson(text, source, batch, rejects, first_line);
+}
+
+}  // namespace lakestream

@@ -357,7 +357,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
     if (!o.default_value_text()) continue;
     ValueSource src{ValueSource::Kind::kDefault, "", 0};
     Status st = resolver.apply(i, o, *o.default_value_text(), src, true);
-    if (!st.ok()) return st.with_context("the declared default of --" + o.name() + ": ");
+    if (!st.ok()) return st.with_context("the declared default of --" + o.name());
   }
 
   // -- Command line, scanned first: --config decides which files are read, --help skips them.
@@ -530,11 +530,11 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
     if (!o.env_var().empty()) missing += " (or environment variable " + o.env_var() + ")";
   }
   if (!missing.empty() && !state->print_config_requested) {
-    std::string where = files.empty() ? std::string("") : ", in " + files.front();
+    std::string where = files.empty() ? std::string(" or in a file given with --config")
+                                      : " or in " + files.front();
     return Status::InvalidArgument("missing required option" +
                                    std::string(state->missing_required.size() > 1 ? "s" : "") +
-                                   ": " + missing + "; set it on the command line" + where +
-                                   " or in its environment variable");
+                                   ": " + missing + "; set it on the command line" + where);
   }
   return Config(std::move(state));
 }

@@ -322,6 +322,10 @@ TEST(ArgParserTest, MissingRequiredOptionIsAnErrorNamingItAndItsEnvVar) {
   EXPECT_THAT(r.status().message(), HasSubstr("--storage-account-key"));
   EXPECT_THAT(r.status().message(), HasSubstr("STREAMING_STORAGE_KEY"));
   EXPECT_THAT(r.status().message(), Not(HasSubstr("--storage-account-name")));
+  EXPECT_EQ(r.status().message(),
+            "missing required option: --storage-account-key (or environment variable "
+            "STREAMING_STORAGE_KEY); set it on the command line or in "
+            "configuration/run_args_streaming.conf");
 }
 
 TEST(ArgParserTest, EveryMissingRequiredOptionIsNamed) {

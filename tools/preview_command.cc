@@ -8,13 +8,14 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "command.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
+#include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
-#include "preview_decode.h"
 
 namespace lakestream::cli {
 
@@ -112,7 +113,7 @@ int run_preview(int argc, char** argv) {
                                     std::to_string(truncate));
   }
   const std::string& mode_text = options.get_string("mode");
-  auto mode = parse_preview_mode(mode_text);
+  auto mode = parse_decode_mode(mode_text);
   if (!mode) {
     return usage_error(
         argv[0],
@@ -127,10 +128,17 @@ int run_preview(int argc, char** argv) {
   if (!input.ok()) return fail(input.status().with_context("--input"));
   const std::string source_name = input_path == "-" ? "<stdin>" : input_path;
 
-  auto decoded = decode_ndjson(*schema, *input, source_name, *mode);
-  if (!decoded.ok()) return fail(decoded.status());
+  // Fail-fast is reported like the other modes (the rows before the bad record, then the
+  // reject), so the decoder runs in dead-letter mode and this command stops at the end.
+  JsonDecodeOptions decode_options;
+  decode_options.mode = *mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : *mode;
+  auto decoder = JsonDecoder::make(*schema, decode_options);
+  if (!decoder.ok()) return fail(decoder.status());
+  RecordBatch batch = RecordBatch::make_empty(*schema);
+  std::vector<RejectedRecord> rejects;
+  Status decoded = decoder->decode_ndjson(*input, source_name, &batch, &rejects);
+  if (!decoded.ok()) return fail(decoded);
 
-  RecordBatch batch = std::move(decoded->batch);
   if (options.get_bool("flatten")) {
     auto flat = batch.flatten();
     if (!flat.ok()) return fail(flat.status());
@@ -143,20 +151,19 @@ int run_preview(int argc, char** argv) {
   std::fputc('\n', stdout);
   show(batch, static_cast<int>(rows), static_cast<int>(truncate));
 
-  const auto& rejects = decoded->rejects;
   std::printf("%zu record%s rejected%s\n", rejects.size(), rejects.size() == 1 ? "" : "s",
               rejects.empty() ? "" : ":");
   for (size_t i = 0; i < rejects.size() && i < kMaxRejectsListed; ++i) {
-    std::printf("  %s: %s\n", rejects[i].position.c_str(), rejects[i].reason.c_str());
+    std::printf("  %s: %s\n", rejects[i].position.to_string().c_str(), rejects[i].reason.c_str());
   }
   if (rejects.size() > kMaxRejectsListed) {
     std::printf("  ... and %zu more\n", rejects.size() - kMaxRejectsListed);
   }
   std::fflush(stdout);
 
-  if (*mode == PreviewMode::kFailFast && !rejects.empty()) {
+  if (*mode == DecodeMode::kFailFast && !rejects.empty()) {
     std::fprintf(stderr, "lakestream preview: fail-fast: %s: %s\n",
-                 rejects.front().position.c_str(), rejects.front().reason.c_str());
+                 rejects.front().position.to_string().c_str(), rejects.front().reason.c_str());
     return kExitFailure;
   }
   return kExitOk;

@@ -18,10 +18,6 @@ set_tests_properties(cli.preview_help PROPERTIES
   PASS_REGULAR_EXPRESSION "usage: lakestream preview.*--schema FILE.*--flatten.*--truncate N")
 
 # Each scenario: bash cli_test.sh <scenario> <cli binary> <source dir>.
-# cli_test.sh also holds the preview scenarios over the meter sample (preview_meter_sample_*,
-# preview_json_schema_matches_ddl, preview_from_stdin, preview_row_limit, preview_fail_fast);
-# they join this list in the commit that wires preview to Schema::from_ddl/from_json and the
-# json decoder, which were not in the tree when this file was written.
 foreach(scenario
     no_command_exits_2
     unknown_command_exits_2
@@ -30,7 +26,13 @@ foreach(scenario
     missing_schema_option_exits_2
     bad_rows_value_exits_2
     bad_mode_exits_2
-    missing_schema_file_fails)
+    missing_schema_file_fails
+    preview_meter_sample_flattened
+    preview_meter_sample_nested
+    preview_json_schema_matches_ddl
+    preview_from_stdin
+    preview_row_limit
+    preview_fail_fast)
   add_test(NAME cli.${scenario}
            COMMAND bash ${ls_cli_script} ${scenario} ${ls_cli} ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli.${scenario} PROPERTIES TIMEOUT 60)

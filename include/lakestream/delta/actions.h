@@ -1,0 +1,96 @@
+#pragma once
+// delta/actions: the actions of a Delta Lake commit file (_delta_log/%020d.json, one JSON
+// object per line) as PROTOCOL.md defines them, with their serialised and parsed forms.
+// Only what a writer needs is modelled; unknown actions and fields are ignored when reading.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lakestream/common/status.h"
+
+namespace lakestream {
+
+/// {"protocol":{"minReaderVersion":1,"minWriterVersion":2}}
+struct ProtocolAction {
+  int32_t min_reader_version = 1;
+  int32_t min_writer_version = 2;
+  bool operator==(const ProtocolAction&) const = default;
+};
+
+/// {"metaData":{...}}: the table's identity, schema and partitioning.
+struct MetadataAction {
+  std::string id;           ///< a UUID, fixed at creation
+  std::string name;         ///< optional ("" = absent)
+  std::string description;  ///< optional ("" = absent)
+  std::string format_provider = "parquet";
+  std::string schema_string;  ///< Spark StructType JSON
+  std::vector<std::string> partition_columns;
+  std::map<std::string, std::string> configuration;
+  std::optional<int64_t> created_time;  ///< ms since the epoch
+};
+
+/// {"add":{...}}: a data file joins the table.
+struct AddFile {
+  std::string path;  ///< relative, URI-encoded (encode_add_path)
+  /// Partition column → value text; nullopt is JSON null.
+  std::vector<std::pair<std::string, std::optional<std::string>>> partition_values;
+  int64_t size = 0;
+  int64_t modification_time = 0;  ///< ms since the epoch
+  bool data_change = true;
+  std::string stats;  ///< the stats JSON text ("" = absent)
+};
+
+/// {"remove":{...}}: a data file leaves the table.
+struct RemoveFile {
+  std::string path;
+  std::optional<int64_t> deletion_timestamp;
+  bool data_change = true;
+};
+
+/// {"txn":{...}}: the last version an application (a stream's source partition) committed.
+struct TxnAction {
+  std::string app_id;
+  int64_t version = 0;
+  std::optional<int64_t> last_updated;
+};
+
+/// {"commitInfo":{...}}: provenance, ignored by readers' table state.
+struct CommitInfoAction {
+  int64_t timestamp = 0;
+  std::string operation;  ///< "WRITE", "STREAMING UPDATE", "CREATE TABLE"
+  /// Values are strings, as Spark writes them ("[]", "Append").
+  std::vector<std::pair<std::string, std::string>> operation_parameters;
+  std::optional<int64_t> read_version;
+  bool is_blind_append = true;
+  std::string engine_info;
+  std::string txn_id;  ///< "" = absent
+};
+
+/// The actions of one commit file, in the order they are written.
+struct CommitActions {
+  std::optional<CommitInfoAction> commit_info;
+  std::optional<ProtocolAction> protocol;
+  std::optional<MetadataAction> metadata;
+  std::vector<TxnAction> txns;
+  std::vector<AddFile> adds;
+  std::vector<RemoveFile> removes;
+};
+
+/// One JSON line per action (each ending in '\n'): commitInfo, protocol, metaData, txn, add,
+/// remove — the order Delta writes them.
+std::string serialize_commit(const CommitActions& actions);
+/// Parse a commit file. `where` names it in errors (Corrupt on a bad line, with its number).
+Result<CommitActions> parse_commit(std::string_view text, std::string_view where);
+
+/// "_delta_log/00000000000000000042.json" relative to the table.
+std::string commit_file_path(int64_t version);
+/// The version of a commit file name ("00000000000000000042.json" → 42); nullopt for
+/// anything else (checkpoints, _last_checkpoint, temporary files, .crc).
+std::optional<int64_t> commit_file_version(std::string_view file_name);
+
+}  // namespace lakestream

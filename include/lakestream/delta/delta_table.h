@@ -1,0 +1,135 @@
+#pragma once
+// delta/delta_table: append to a Delta Lake table with optimistic concurrency.
+// The log (_delta_log/) is the only thing read: data folders are never listed.
+//
+//   LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(fs, "tables/meters",
+//                                                                   {schema, {"SupplierId"}}));
+//   int64_t next = table.txn_version(app_id).value_or(-1) + 1;   // exactly-once restart point
+//   Transaction t = table.begin();
+//   t.add_file(add);
+//   t.set_txn(app_id, last_offset);
+//   LS_ASSIGN_OR_RAISE(int64_t version, t.commit("STREAMING UPDATE", {{"outputMode", "Append"}}));
+//
+// Commit protocol (docs/delta.md): write _delta_log/<version>.json with put_if_absent. When
+// another writer got that version first, read its commit: it conflicts when it changed the
+// protocol or metadata, advanced one of our txn app ids, or removed a file we remove; then we
+// fail with Conflict. Otherwise (blind appends) we retry at the next version. The first commit
+// (version 0) also carries protocol and metaData; a writer that loses the creation race checks
+// the winner's schema and partitioning equal its own and appends after it, or fails clearly.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lakestream/common/status.h"
+#include "lakestream/delta/actions.h"
+#include "lakestream/schema/schema.h"
+#include "lakestream/storage/file_system.h"
+
+namespace lakestream {
+
+/// What a table is created with when it does not exist yet.
+struct TableCreateOptions {
+  Schema schema;
+  std::vector<std::string> partition_columns;
+  std::map<std::string, std::string> configuration;
+};
+
+/// The table state the writer needs, replayed from the JSON commits.
+struct LogState {
+  int64_t version = -1;  ///< -1: no commit yet (the table does not exist)
+  std::optional<ProtocolAction> protocol;
+  std::optional<MetadataAction> metadata;
+  std::map<std::string, int64_t> txn_versions;  ///< appId → version
+  /// Apply one commit on top (version must be `version + 1`).
+  Status apply(int64_t commit_version, const CommitActions& commit);
+};
+
+/// Read the log of the table at `table_path`: list _delta_log/ and replay its JSON commits
+/// (version -1 when there is none). Checkpoints are not read yet: a log whose early commits were
+/// cleaned up behind a checkpoint is NotImplemented; a gap between commits is Corrupt.
+Result<LogState> read_log(FileSystem& fs, const std::string& table_path);
+/// Replay the commits after state.version up to the newest one, in place.
+Status update_log(FileSystem& fs, const std::string& table_path, LogState& state);
+
+class Transaction;
+
+/// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
+/// processes use their own DeltaTable; the log arbitrates).
+class DeltaTable {
+ public:
+  /// Open an existing table: NotFound when `path` has no commit yet.
+  static Result<DeltaTable> open(std::shared_ptr<FileSystem> fs, std::string path);
+  /// Open the table, or prepare to create it with `options` on the first commit. An existing
+  /// table must have the same schema and partition columns (InvalidArgument otherwise).
+  static Result<DeltaTable> open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
+                                           TableCreateOptions options);
+
+  /// Latest version seen (-1 before the table's first commit).
+  int64_t version() const { return state_.version; }
+  const LogState& state() const { return state_; }
+  /// The table's schema (the create options' one before the first commit).
+  const Schema& schema() const { return schema_; }
+  const std::vector<std::string>& partition_columns() const;
+  const std::string& path() const { return path_; }
+  FileSystem& file_system() const { return *fs_; }
+
+  /// The last version committed for `app_id` (txn action), if any, as of version().
+  std::optional<int64_t> txn_version(const std::string& app_id) const;
+  /// Read commits newer than version().
+  Status refresh();
+
+  /// Start a transaction reading the current version.
+  Transaction begin();
+
+  /// How many times commit() tries the next version before giving up with Conflict.
+  static constexpr int kMaxCommitAttempts = 1000;
+
+ private:
+  friend class Transaction;
+  DeltaTable(std::shared_ptr<FileSystem> fs, std::string path)
+      : fs_(std::move(fs)), path_(std::move(path)) {}
+  static Status check_compatible(const MetadataAction& existing, const TableCreateOptions& opts,
+                                 const std::string& where);
+
+  std::shared_ptr<FileSystem> fs_;
+  std::string path_;
+  LogState state_;
+  Schema schema_;
+  std::optional<TableCreateOptions> create_;  ///< set while the table does not exist
+};
+
+/// A set of actions committed atomically as the next version. Move-only; holds a pointer to its
+/// table, which must outlive it.
+class Transaction {
+ public:
+  void add_file(AddFile add) { adds_.push_back(std::move(add)); }
+  void remove_file(RemoveFile remove) { removes_.push_back(std::move(remove)); }
+  /// Record that `app_id` has committed up to `version` (for exactly-once replays). Committing
+  /// fails with Conflict if the table already holds a version >= this for the app id.
+  void set_txn(std::string app_id, int64_t version);
+  /// Commit as the next version; returns it. `operation` is commitInfo.operation ("WRITE",
+  /// "STREAMING UPDATE"); parameters are its operationParameters (string values).
+  Result<int64_t> commit(std::string operation,
+                         std::vector<std::pair<std::string, std::string>> parameters = {});
+
+  int64_t read_version() const { return read_version_; }
+
+ private:
+  friend class DeltaTable;
+  explicit Transaction(DeltaTable* table) : table_(table), read_version_(table->version()) {}
+  /// Why the commit at `version` (by another writer) conflicts with ours, or OK.
+  Status check_conflict(int64_t version, const CommitActions& winner) const;
+
+  DeltaTable* table_;
+  int64_t read_version_;
+  std::vector<AddFile> adds_;
+  std::vector<RemoveFile> removes_;
+  std::vector<TxnAction> txns_;
+};
+
+}  // namespace lakestream

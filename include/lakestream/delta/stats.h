@@ -1,0 +1,42 @@
+#pragma once
+// delta/stats: the `stats` JSON string of an `add` action, from the Parquet writer's typed
+// column statistics, as Delta's StatisticsCollection writes it:
+//   {"numRecords":N,"minValues":{...},"maxValues":{...},"nullCount":{...}}
+//  - min/max only for numbers, dates, timestamps and strings (Delta's skipping-eligible types;
+//    not booleans or binary), nullCount for every column.
+//  - Strings are cut to 32 UTF-16 units (Java string length): the min is the prefix, the max is
+//    the prefix plus a tie-breaker (U+007F, or U+10FFFF when the next character is not below
+//    U+007F) so it still bounds every value; a max that cannot be bounded within 64 units is
+//    left out, as Delta does.
+//  - Timestamps "yyyy-MM-ddTHH:mm:ss.SSSZ" (timestamp_ntz without the Z), dates yyyy-MM-dd,
+//    decimals as exact JSON numbers, NaN and infinities left out (a missing bound is safe).
+//  - Only the first `num_indexed_columns` columns (delta.dataSkippingNumIndexedCols, 32).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lakestream/parquet/parquet_writer.h"
+
+namespace lakestream {
+
+/// Delta's default prefix length for string statistics.
+inline constexpr int kStatsStringPrefixLength = 32;
+/// Delta's default delta.dataSkippingNumIndexedCols.
+inline constexpr int kDefaultNumIndexedColumns = 32;
+
+/// The stats JSON of one data file.
+std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats>& columns,
+                       int num_indexed_columns = kDefaultNumIndexedColumns);
+
+/// Delta's truncateMinStringAgg on UTF-8 text: the first `prefix_length` UTF-16 units, not
+/// splitting a surrogate pair (a 4-byte UTF-8 character).
+std::string truncate_min_string(std::string_view utf8,
+                                int prefix_length = kStatsStringPrefixLength);
+/// Delta's truncateMaxStringAgg on UTF-8 text; nullopt when no bound fits in 2 * prefix_length.
+std::optional<std::string> truncate_max_string(std::string_view utf8,
+                                               int prefix_length = kStatsStringPrefixLength);
+
+}  // namespace lakestream

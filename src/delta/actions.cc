@@ -1,0 +1,233 @@
+#include "lakestream/delta/actions.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace lakestream {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json to_json(const CommitInfoAction& c) {
+  Json j;
+  j["timestamp"] = c.timestamp;
+  j["operation"] = c.operation;
+  Json params = Json::object();
+  for (const auto& [k, v] : c.operation_parameters) params[k] = v;
+  j["operationParameters"] = std::move(params);
+  if (c.read_version) j["readVersion"] = *c.read_version;
+  j["isBlindAppend"] = c.is_blind_append;
+  if (!c.engine_info.empty()) j["engineInfo"] = c.engine_info;
+  if (!c.txn_id.empty()) j["txnId"] = c.txn_id;
+  return j;
+}
+
+Json to_json(const MetadataAction& m) {
+  Json j;
+  j["id"] = m.id;
+  if (!m.name.empty()) j["name"] = m.name;
+  if (!m.description.empty()) j["description"] = m.description;
+  j["format"] = Json{{"provider", m.format_provider}, {"options", Json::object()}};
+  j["schemaString"] = m.schema_string;
+  j["partitionColumns"] = m.partition_columns;
+  Json conf = Json::object();
+  for (const auto& [k, v] : m.configuration) conf[k] = v;
+  j["configuration"] = std::move(conf);
+  if (m.created_time) j["createdTime"] = *m.created_time;
+  return j;
+}
+
+Json to_json(const AddFile& a) {
+  Json j;
+  j["path"] = a.path;
+  Json pv = Json::object();
+  for (const auto& [k, v] : a.partition_values) {
+    if (v) {
+      pv[k] = *v;
+    } else {
+      pv[k] = nullptr;
+    }
+  }
+  j["partitionValues"] = std::move(pv);
+  j["size"] = a.size;
+  j["modificationTime"] = a.modification_time;
+  j["dataChange"] = a.data_change;
+  if (!a.stats.empty()) j["stats"] = a.stats;
+  return j;
+}
+
+/// Dump one action line; invalid UTF-8 in strings is replaced rather than throwing.
+void append_line(std::string& out, const char* key, Json value) {
+  Json line;
+  line[key] = std::move(value);
+  out += line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out.push_back('\n');
+}
+
+template <typename T>
+Result<T> get_field(const Json& obj, const char* name, std::string_view where) {
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) {
+    return Status::Corrupt(std::string(where) + ": missing field '" + name + "'");
+  }
+  try {
+    return it->get<T>();
+  } catch (const std::exception&) {
+    return Status::Corrupt(std::string(where) + ": field '" + name + "' has the wrong type");
+  }
+}
+
+template <typename T>
+std::optional<T> get_optional(const Json& obj, const char* name) {
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  try {
+    return it->get<T>();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+Status parse_action(const Json& line, const std::string& where, CommitActions& out) {
+  if (!line.is_object()) return Status::Corrupt(where + ": not a JSON object");
+  for (const auto& [key, value] : line.items()) {
+    if (!value.is_object()) continue;
+    std::string at = where + " (" + key + ")";
+    if (key == "protocol") {
+      ProtocolAction p;
+      LS_ASSIGN_OR_RAISE(p.min_reader_version, get_field<int32_t>(value, "minReaderVersion", at));
+      LS_ASSIGN_OR_RAISE(p.min_writer_version, get_field<int32_t>(value, "minWriterVersion", at));
+      out.protocol = p;
+    } else if (key == "metaData") {
+      MetadataAction m;
+      LS_ASSIGN_OR_RAISE(m.id, get_field<std::string>(value, "id", at));
+      m.name = get_optional<std::string>(value, "name").value_or("");
+      m.description = get_optional<std::string>(value, "description").value_or("");
+      if (auto f = value.find("format"); f != value.end() && f->is_object()) {
+        m.format_provider = get_optional<std::string>(*f, "provider").value_or("parquet");
+      }
+      LS_ASSIGN_OR_RAISE(m.schema_string, get_field<std::string>(value, "schemaString", at));
+      m.partition_columns = get_optional<std::vector<std::string>>(value, "partitionColumns")
+                                .value_or(std::vector<std::string>{});
+      if (auto c = value.find("configuration"); c != value.end() && c->is_object()) {
+        for (const auto& [ck, cv] : c->items()) {
+          if (cv.is_string()) m.configuration[ck] = cv.get<std::string>();
+        }
+      }
+      m.created_time = get_optional<int64_t>(value, "createdTime");
+      out.metadata = std::move(m);
+    } else if (key == "txn") {
+      TxnAction t;
+      LS_ASSIGN_OR_RAISE(t.app_id, get_field<std::string>(value, "appId", at));
+      LS_ASSIGN_OR_RAISE(t.version, get_field<int64_t>(value, "version", at));
+      t.last_updated = get_optional<int64_t>(value, "lastUpdated");
+      out.txns.push_back(std::move(t));
+    } else if (key == "add") {
+      AddFile a;
+      LS_ASSIGN_OR_RAISE(a.path, get_field<std::string>(value, "path", at));
+      if (auto pv = value.find("partitionValues"); pv != value.end() && pv->is_object()) {
+        for (const auto& [pk, pval] : pv->items()) {
+          a.partition_values.emplace_back(
+              pk, pval.is_string() ? std::optional<std::string>(pval.get<std::string>())
+                                   : std::nullopt);
+        }
+      }
+      a.size = get_optional<int64_t>(value, "size").value_or(0);
+      a.modification_time = get_optional<int64_t>(value, "modificationTime").value_or(0);
+      a.data_change = get_optional<bool>(value, "dataChange").value_or(true);
+      a.stats = get_optional<std::string>(value, "stats").value_or("");
+      out.adds.push_back(std::move(a));
+    } else if (key == "remove") {
+      RemoveFile r;
+      LS_ASSIGN_OR_RAISE(r.path, get_field<std::string>(value, "path", at));
+      r.deletion_timestamp = get_optional<int64_t>(value, "deletionTimestamp");
+      r.data_change = get_optional<bool>(value, "dataChange").value_or(true);
+      out.removes.push_back(std::move(r));
+    } else if (key == "commitInfo") {
+      CommitInfoAction c;
+      c.timestamp = get_optional<int64_t>(value, "timestamp").value_or(0);
+      c.operation = get_optional<std::string>(value, "operation").value_or("");
+      if (auto p = value.find("operationParameters"); p != value.end() && p->is_object()) {
+        for (const auto& [pk, pval] : p->items()) {
+          c.operation_parameters.emplace_back(
+              pk, pval.is_string() ? pval.get<std::string>() : pval.dump());
+        }
+      }
+      c.read_version = get_optional<int64_t>(value, "readVersion");
+      c.is_blind_append = get_optional<bool>(value, "isBlindAppend").value_or(false);
+      c.engine_info = get_optional<std::string>(value, "engineInfo").value_or("");
+      c.txn_id = get_optional<std::string>(value, "txnId").value_or("");
+      out.commit_info = std::move(c);
+    }
+    // Other actions (cdc, domainMetadata, ...) do not change what this writer needs.
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string serialize_commit(const CommitActions& actions) {
+  std::string out;
+  if (actions.commit_info) append_line(out, "commitInfo", to_json(*actions.commit_info));
+  if (actions.protocol) {
+    append_line(out, "protocol",
+                Json{{"minReaderVersion", actions.protocol->min_reader_version},
+                     {"minWriterVersion", actions.protocol->min_writer_version}});
+  }
+  if (actions.metadata) append_line(out, "metaData", to_json(*actions.metadata));
+  for (const TxnAction& t : actions.txns) {
+    Json j{{"appId", t.app_id}, {"version", t.version}};
+    if (t.last_updated) j["lastUpdated"] = *t.last_updated;
+    append_line(out, "txn", std::move(j));
+  }
+  for (const AddFile& a : actions.adds) append_line(out, "add", to_json(a));
+  for (const RemoveFile& r : actions.removes) {
+    Json j{{"path", r.path}};
+    if (r.deletion_timestamp) j["deletionTimestamp"] = *r.deletion_timestamp;
+    j["dataChange"] = r.data_change;
+    append_line(out, "remove", std::move(j));
+  }
+  return out;
+}
+
+Result<CommitActions> parse_commit(std::string_view text, std::string_view where) {
+  CommitActions out;
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    std::string at = std::string(where) + " line " + std::to_string(line_no);
+    Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return Status::Corrupt(at + ": not valid JSON");
+    LS_RETURN_NOT_OK(parse_action(parsed, at, out));
+  }
+  return out;
+}
+
+std::string commit_file_path(int64_t version) {
+  char name[40];
+  std::snprintf(name, sizeof name, "%020lld.json", static_cast<long long>(version));
+  return std::string("_delta_log/") + name;
+}
+
+std::optional<int64_t> commit_file_version(std::string_view file_name) {
+  size_t slash = file_name.rfind('/');
+  if (slash != std::string_view::npos) file_name.remove_prefix(slash + 1);
+  if (file_name.size() != 25 || !file_name.ends_with(".json")) return std::nullopt;
+  int64_t v = 0;
+  for (size_t i = 0; i < 20; ++i) {
+    char c = file_name[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    if (v > (INT64_MAX - 9) / 10) return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace lakestream

@@ -1,0 +1,331 @@
+#include "lakestream/delta/delta_table.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "lakestream/delta/uuid.h"
+#include "lakestream/version.h"
+
+namespace lakestream {
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string list_text(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out + "]";
+}
+
+/// Read and parse one commit; NotFound when it does not exist (yet).
+Result<CommitActions> read_commit(FileSystem& fs, const std::string& table_path, int64_t version) {
+  std::string path = join_path(table_path, commit_file_path(version));
+  LS_ASSIGN_OR_RAISE(std::string text, fs.read_file(path));
+  return parse_commit(text, fs.describe(path));
+}
+
+Status validate_create_options(const TableCreateOptions& options) {
+  if (options.schema.size() == 0) {
+    return Status::InvalidArgument("cannot create a Delta table with an empty schema");
+  }
+  std::set<std::string> seen;
+  for (const std::string& column : options.partition_columns) {
+    auto index = options.schema.index_of(column);
+    if (!index) {
+      return Status::InvalidArgument("partition column '" + column + "' is not in the schema");
+    }
+    if (!seen.insert(column).second) {
+      return Status::InvalidArgument("partition column '" + column + "' is listed twice");
+    }
+    TypeId id = options.schema.field(*index).type->id();
+    if (id == TypeId::kBinary || id == TypeId::kStruct || id == TypeId::kArray ||
+        id == TypeId::kMap) {
+      return Status::InvalidArgument("partition column '" + column + "' has type " +
+                                     options.schema.field(*index).type->simple_string() +
+                                     ", which cannot partition a table");
+    }
+  }
+  if (!options.partition_columns.empty() &&
+      options.partition_columns.size() == options.schema.size()) {
+    return Status::InvalidArgument(
+        "all columns are partition columns: at least one column must hold data");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
+  if (commit_version != version + 1) {
+    return Status::Internal("applying commit " + std::to_string(commit_version) +
+                            " on top of version " + std::to_string(version));
+  }
+  if (commit.protocol) protocol = commit.protocol;
+  if (commit.metadata) metadata = commit.metadata;
+  for (const TxnAction& t : commit.txns) txn_versions[t.app_id] = t.version;
+  version = commit_version;
+  return Status::OK();
+}
+
+Result<LogState> read_log(FileSystem& fs, const std::string& table_path) {
+  std::string log_dir = join_path(table_path, "_delta_log");
+  LS_ASSIGN_OR_RAISE(auto files, fs.list(log_dir));
+  std::vector<int64_t> versions;
+  bool has_checkpoint = false;
+  for (const FileInfo& f : files) {
+    if (auto v = commit_file_version(f.path)) {
+      versions.push_back(*v);
+    } else if (f.path.find(".checkpoint.") != std::string::npos ||
+               f.path.ends_with("_last_checkpoint")) {
+      has_checkpoint = true;
+    }
+  }
+  std::sort(versions.begin(), versions.end());
+  LogState state;
+  if (versions.empty()) {
+    if (has_checkpoint) {
+      return Status::NotImplemented("the log at " + fs.describe(log_dir) +
+                                    " has checkpoints but no JSON commits; reading checkpoints "
+                                    "is not supported yet");
+    }
+    return state;
+  }
+  if (versions.front() != 0) {
+    return Status::NotImplemented(
+        "the log at " + fs.describe(log_dir) + " starts at version " +
+        std::to_string(versions.front()) +
+        " (older commits were cleaned up behind a checkpoint); reading checkpoints is not "
+        "supported yet");
+  }
+  for (size_t i = 0; i < versions.size(); ++i) {
+    if (versions[i] != static_cast<int64_t>(i)) {
+      return Status::Corrupt("the log at " + fs.describe(log_dir) + " misses commit " +
+                             std::to_string(i) + " (it has " + std::to_string(versions[i]) + ")");
+    }
+    LS_ASSIGN_OR_RAISE(CommitActions commit, read_commit(fs, table_path, versions[i]));
+    LS_RETURN_NOT_OK(state.apply(versions[i], commit));
+  }
+  return state;
+}
+
+Status update_log(FileSystem& fs, const std::string& table_path, LogState& state) {
+  if (state.version < 0) {
+    LS_ASSIGN_OR_RAISE(state, read_log(fs, table_path));
+    return Status::OK();
+  }
+  // Probe the next versions directly: cheaper than listing a long log, and a commit file that
+  // exists is complete (put_if_absent publishes whole files).
+  while (true) {
+    auto commit = read_commit(fs, table_path, state.version + 1);
+    if (!commit.ok()) {
+      if (commit.status().code() == StatusCode::kNotFound) return Status::OK();
+      return commit.status();
+    }
+    LS_RETURN_NOT_OK(state.apply(state.version + 1, *commit));
+  }
+}
+
+Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string path) {
+  DeltaTable table(std::move(fs), std::move(path));
+  LS_ASSIGN_OR_RAISE(table.state_, read_log(*table.fs_, table.path_));
+  if (table.state_.version < 0) {
+    return Status::NotFound("no Delta table at " + table.fs_->describe(table.path_) +
+                            " (no commit in _delta_log)");
+  }
+  if (!table.state_.metadata) {
+    return Status::Corrupt("the Delta table at " + table.fs_->describe(table.path_) +
+                           " has no metaData action");
+  }
+  auto schema = Schema::from_json(table.state_.metadata->schema_string);
+  if (!schema.ok()) {
+    return schema.status().with_context("schemaString of " + table.fs_->describe(table.path_));
+  }
+  table.schema_ = std::move(*schema);
+  return table;
+}
+
+Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
+                                              TableCreateOptions options) {
+  LS_RETURN_NOT_OK(validate_create_options(options));
+  auto opened = open(fs, path);
+  if (opened.ok()) {
+    LS_RETURN_NOT_OK(
+        check_compatible(*opened->state_.metadata, options, opened->fs_->describe(opened->path_)));
+    return opened;
+  }
+  if (opened.status().code() != StatusCode::kNotFound) return opened.status();
+  DeltaTable table(std::move(fs), std::move(path));
+  table.schema_ = options.schema;
+  table.create_ = std::move(options);
+  return table;
+}
+
+Status DeltaTable::check_compatible(const MetadataAction& existing, const TableCreateOptions& opts,
+                                    const std::string& where) {
+  auto schema = Schema::from_json(existing.schema_string);
+  if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
+  if (!(*schema == opts.schema)) {
+    return Status::InvalidArgument("the Delta table at " + where + " has schema " +
+                                   schema->to_ddl() + "; this writer's schema is " +
+                                   opts.schema.to_ddl());
+  }
+  if (existing.partition_columns != opts.partition_columns) {
+    return Status::InvalidArgument("the Delta table at " + where + " is partitioned by " +
+                                   list_text(existing.partition_columns) +
+                                   "; this writer partitions by " +
+                                   list_text(opts.partition_columns));
+  }
+  return Status::OK();
+}
+
+const std::vector<std::string>& DeltaTable::partition_columns() const {
+  if (state_.metadata) return state_.metadata->partition_columns;
+  return create_->partition_columns;
+}
+
+std::optional<int64_t> DeltaTable::txn_version(const std::string& app_id) const {
+  auto it = state_.txn_versions.find(app_id);
+  if (it == state_.txn_versions.end()) return std::nullopt;
+  return it->second;
+}
+
+Status DeltaTable::refresh() {
+  LS_RETURN_NOT_OK(update_log(*fs_, path_, state_));
+  if (create_ && state_.metadata) {
+    // Someone else created the table meanwhile.
+    LS_RETURN_NOT_OK(check_compatible(*state_.metadata, *create_, fs_->describe(path_)));
+    create_.reset();
+  }
+  return Status::OK();
+}
+
+Transaction DeltaTable::begin() { return Transaction(this); }
+
+void Transaction::set_txn(std::string app_id, int64_t version) {
+  for (TxnAction& t : txns_) {
+    if (t.app_id == app_id) {
+      t.version = version;
+      return;
+    }
+  }
+  txns_.push_back(TxnAction{std::move(app_id), version, std::nullopt});
+}
+
+Status Transaction::check_conflict(int64_t version, const CommitActions& winner) const {
+  const std::string where = table_->fs_->describe(table_->path_);
+  if (version > 0 && (winner.protocol || winner.metadata)) {
+    return Status::Conflict(
+        "a concurrent commit (version " + std::to_string(version) + ") of " + where +
+        " changed the table's " + (winner.metadata ? "metadata" : "protocol") +
+        " after this transaction read version " + std::to_string(read_version_));
+  }
+  for (const TxnAction& theirs : winner.txns) {
+    for (const TxnAction& ours : txns_) {
+      if (theirs.app_id == ours.app_id) {
+        return Status::Conflict("a concurrent commit (version " + std::to_string(version) +
+                                ") of " + where + " recorded app id '" + ours.app_id +
+                                "' at version " + std::to_string(theirs.version) +
+                                " (this transaction writes version " +
+                                std::to_string(ours.version) + "): another writer owns it");
+      }
+    }
+  }
+  for (const RemoveFile& theirs : winner.removes) {
+    for (const RemoveFile& ours : removes_) {
+      if (theirs.path == ours.path) {
+        return Status::Conflict("a concurrent commit (version " + std::to_string(version) +
+                                ") of " + where + " already removed " + ours.path);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Result<int64_t> Transaction::commit(std::string operation,
+                                    std::vector<std::pair<std::string, std::string>> parameters) {
+  DeltaTable& table = *table_;
+  FileSystem& fs = *table.fs_;
+  const std::string where = fs.describe(table.path_);
+  const int64_t now = now_ms();
+
+  CommitActions actions;
+  CommitInfoAction info;
+  info.timestamp = now;
+  info.operation = std::move(operation);
+  info.operation_parameters = std::move(parameters);
+  if (read_version_ >= 0) info.read_version = read_version_;
+  info.is_blind_append = removes_.empty();
+  info.engine_info = kEngineInfo;
+  info.txn_id = uuid_v4();
+  actions.commit_info = std::move(info);
+  for (const TxnAction& t : txns_) actions.txns.push_back({t.app_id, t.version, now});
+  actions.adds = adds_;
+  actions.removes = removes_;
+
+  for (int attempt = 0; attempt < DeltaTable::kMaxCommitAttempts; ++attempt) {
+    const int64_t version = table.state_.version + 1;
+    for (const TxnAction& t : txns_) {
+      auto known = table.txn_version(t.app_id);
+      if (known && *known >= t.version) {
+        return Status::Conflict(
+            "app id '" + t.app_id + "' is already at version " + std::to_string(*known) + " in " +
+            where + "; refusing to commit version " + std::to_string(t.version) + " again");
+      }
+    }
+    if (version == 0) {
+      if (!table.create_) return Status::Internal("no create options for a new table " + where);
+      actions.protocol = ProtocolAction{};
+      MetadataAction m;
+      m.id = uuid_v4();
+      m.schema_string = table.create_->schema.to_json();
+      m.partition_columns = table.create_->partition_columns;
+      m.configuration = table.create_->configuration;
+      m.created_time = now;
+      actions.metadata = std::move(m);
+    } else {
+      actions.protocol.reset();
+      actions.metadata.reset();
+    }
+    const std::string path = join_path(table.path_, commit_file_path(version));
+    Status put = fs.put_if_absent(path, serialize_commit(actions));
+    if (put.ok()) {
+      LS_RETURN_NOT_OK(table.state_.apply(version, actions));
+      table.create_.reset();
+      return version;
+    }
+    if (put.code() != StatusCode::kAlreadyExists) {
+      return put.with_context("committing version " + std::to_string(version));
+    }
+    // Another writer took this version: see what it did before trying the next one.
+    LS_ASSIGN_OR_RAISE(CommitActions winner, read_commit(fs, table.path_, version));
+    if (version == 0) {
+      if (!winner.metadata) {
+        return Status::Corrupt("version 0 of " + where + " has no metaData action");
+      }
+      Status same = DeltaTable::check_compatible(*winner.metadata, *table.create_, where);
+      if (!same.ok()) {
+        return Status::Conflict("another writer created the table first, differently: " +
+                                same.message());
+      }
+      auto schema = Schema::from_json(winner.metadata->schema_string);
+      if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
+      table.schema_ = std::move(*schema);
+      table.create_.reset();
+    }
+    LS_RETURN_NOT_OK(check_conflict(version, winner));
+    LS_RETURN_NOT_OK(table.state_.apply(version, winner));
+  }
+  return Status::Conflict("gave up committing to " + where + " after " +
+                          std::to_string(DeltaTable::kMaxCommitAttempts) +
+                          " versions were taken by other writers");
+}
+
+}  // namespace lakestream

@@ -420,8 +420,9 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
       continue;
     }
     if (!inline_value) {
+      // A lone "-" is a value (stdin by convention), as argparse treats it.
       bool next_is_value = i + 1 < n && (args[i + 1].empty() || args[i + 1].front() != '-' ||
-                                         looks_like_number(args[i + 1]));
+                                         args[i + 1] == "-" || looks_like_number(args[i + 1]));
       if (!next_is_value) {
         return Status::InvalidArgument("option " + shown + " expects a value (command line)");
       }

@@ -43,7 +43,7 @@ check_meter_flattened() {
   expect_out '^ \|-- Measurement_Unit: string \(nullable = true\)$'
   expect_out '^\|MeterId\|SupplierId\|Measurement_Value\|Measurement_Unit\| *ObservationTime\|$'
   local row2='^\|     98\|         6\|               10\|             kWH\|'
-  expect_out "${row2}2021-01-19 10:33:00\\.1\\|\$"
+  expect_out "${row2}2021-01-19 10:33:\\.\\.\\.\\|\$"
   local rows
   rows=$(grep -c '^|' "$out")
   [[ $rows -eq 13 ]] || fail "expected header + 12 rows, got $rows table lines"
@@ -53,7 +53,7 @@ check_meter_flattened() {
   expect_out "^  $where:11: .*Value"
   expect_out "^  $where:13: "
   expect_out "^  $where:15: .*Value"
-  expect_no_out '2021-19-01'
+  expect_no_out '^\|.*2021-19-01'
 }
 
 case $scenario in
@@ -107,7 +107,7 @@ case $scenario in
     expect_out '^ \|-- Measurement: struct \(nullable = false\)$'
     expect_out '^ \|    \|-- Value: decimal\(10,0\) \(nullable = false\)$'
     expect_out '^\|MeterId\|SupplierId\|Measurement\| *ObservationTime\|$'
-    expect_out '^\|     98\|         6\|  \{10, kWH\}\|2021-01-19 10:33:00\.1\|$'
+    expect_out '^\|     98\|         6\|  \{10, kWH\}\|2021-01-19 10:33:\.\.\.\|$'
     expect_out '^5 records rejected:$'
     ;;
   preview_json_schema_matches_ddl)

@@ -9,7 +9,8 @@ set(LS_DEPS_parquet common schema batch storage)
 set(LS_DEPS_storage common)
 set(LS_DEPS_delta common schema batch storage parquet)
 set(LS_DEPS_source common config schema batch)
-set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source)
+set(LS_DEPS_stream common config schema batch json storage parquet delta source)
+set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
     PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA)

@@ -1,6 +1,7 @@
 #include "json/decode_plan.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace lakestream::json_internal {
 
@@ -17,6 +18,16 @@ Status fill_struct(const std::vector<Field>& fields, const std::string& path, Ty
     c.name = f.name;
     c.nullable = f.nullable;
     c.plain_name = f.name.find_first_of("\"\\") == std::string::npos;
+    if (c.plain_name && f.name.size() < 16) {
+      // The name plus its closing quote, little-endian, with a mask over those bytes only.
+      char bytes[16] = {};
+      unsigned char mask_bytes[16] = {};
+      std::memcpy(bytes, f.name.data(), f.name.size());
+      bytes[f.name.size()] = '"';
+      std::memset(mask_bytes, 0xFF, f.name.size() + 1);
+      std::memcpy(c.word, bytes, 16);
+      std::memcpy(c.mask, mask_bytes, 16);
+    }
     c.plan = std::move(child);
     plan->children.push_back(std::move(c));
   }

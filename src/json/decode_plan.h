@@ -5,6 +5,7 @@
 // allocates nothing. Internal to the json module.
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,8 +26,27 @@ struct ChildPlan {
   bool nullable = true;
   /// The name holds no '"' or '\\', so it can be compared with a key's raw bytes directly.
   bool plain_name = true;
+  /// For plain names of up to 15 bytes: the name and its closing quote as two little-endian
+  /// words plus masks, so matching a raw key is two loads and compares (simdjson's padding
+  /// makes the 16-byte load safe). mask[0] == 0 when the name is longer.
+  uint64_t word[2] = {0, 0};
+  uint64_t mask[2] = {0, 0};
+
+  /// True when the raw key bytes (just after the opening quote) spell exactly this name.
+  bool matches_raw(const char* raw) const;
   std::unique_ptr<TypePlan> plan;
 };
+
+inline bool ChildPlan::matches_raw(const char* raw) const {
+  if (mask[0] != 0) {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    std::memcpy(&a, raw, 8);
+    std::memcpy(&b, raw + 8, 8);
+    return (((a ^ word[0]) & mask[0]) | ((b ^ word[1]) & mask[1])) == 0;
+  }
+  return plain_name && std::memcmp(raw, name.data(), name.size()) == 0 && raw[name.size()] == '"';
+}
 
 /// How to decode one value of a data type.
 struct TypePlan {

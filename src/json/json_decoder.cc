@@ -26,6 +26,8 @@ using json_internal::ChildPlan;
 using json_internal::TypePlan;
 
 constexpr int kMaxDepthLimit = 100'000;
+/// Records decoded in a call before its columns are sized for the whole input.
+constexpr size_t kReserveAfter = 64;
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 
 /// How decoding one value ended. A bad value may be nulled in permissive mode; a bad record
@@ -99,10 +101,14 @@ class JsonDecoder::Impl {
                        const std::vector<ColumnPtr>& columns);
   Outcome decode_fields(od::object& object, TypePlan& plan, const std::vector<ColumnPtr>& columns,
                         int depth);
-  /// Index of the member `field` names; children.size() for an unknown key (then `*name` is
-  /// the key), with *key_error set when the key cannot be unescaped.
-  size_t find_child(TypePlan& plan, od::field& field, size_t expected, std::string_view* name,
-                    bool* key_error);
+  /// Index of the member `field` names when it is not the expected one; children.size() for
+  /// an unknown key (then `*name` is the key), with *key_error set when the key cannot be
+  /// unescaped.
+  size_t find_child(TypePlan& plan, od::field& field, std::string_view* name, bool* key_error);
+  /// Grow every column's buffers once, early in a call, to the size the whole input will
+  /// probably need: avoids the copies and page faults of repeated doubling.
+  void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now,
+                     size_t bytes_done, size_t bytes_total) const;
   Outcome skip_unknown(od::value value, int depth);
   Outcome decode_slot(od::value value, TypePlan& plan, bool nullable, Column& column, int depth);
   Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column,
@@ -129,7 +135,9 @@ class JsonDecoder::Impl {
   Outcome bad_record(std::string what);
   Outcome malformed(simdjson::error_code error);
   Outcome malformed_token(std::string_view token);
-  Outcome mismatch(od::json_type got, const TypePlan& plan);
+  /// A value of the wrong JSON kind for `plan`. Still checks that it is well-formed and not
+  /// too deep, so permissive mode never turns malformed JSON into a null.
+  Outcome mismatch(od::value& value, od::json_type got, const TypePlan& plan);
   Outcome too_deep();
   void prefix_path(std::string_view component);
 
@@ -139,6 +147,7 @@ class JsonDecoder::Impl {
   std::string binary_;         // scratch for decoded base64
   std::string failure_path_;   // "Measurement.Value", built only on failure
   std::string failure_what_;
+  int value_depth_ = 0;        // depth of the value being decoded, for mismatch()
 };
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -176,7 +185,12 @@ Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events,
                                         std::string_view source, RecordBatch* batch,
                                         std::vector<RejectedRecord>* rejects) {
   LS_RETURN_NOT_OK(check_target(batch, rejects));
+  const int64_t rows_before = batch->num_rows();
+  size_t decoded = 0;
   for (const JsonEvent& event : events) {
+    if (decoded++ == kReserveAfter) {
+      reserve_ahead(*batch, rows_before, batch->num_rows(), kReserveAfter, events.size());
+    }
     // Event bodies come from separate buffers without padding: one reused copy each.
     const char* buf = padded_copy(event.body);
     if (!decode_record(buf, event.body.size(), padded_.size(), *batch)) {
@@ -194,6 +208,8 @@ Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view 
   const char* const end = begin + text.size();
   const char* p = begin;
   int64_t line = first_line;
+  const int64_t rows_before = batch->num_rows();
+  size_t decoded = 0;
   while (p < end) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const char* const next = nl != nullptr ? nl + 1 : end;
@@ -212,11 +228,42 @@ Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view 
         ok = decode_record(buf, len, padded_.size(), *batch);
       }
       if (!ok) LS_RETURN_NOT_OK(reject({source, -1, p - begin, line}, {p, len}, rejects));
+      if (++decoded == kReserveAfter) {
+        reserve_ahead(*batch, rows_before, batch->num_rows(), static_cast<size_t>(next - begin),
+                      text.size());
+      }
     }
     ++line;
     p = next;
   }
   return Status::OK();
+}
+
+namespace {
+
+/// Reserve room in `column` (and its children) for `scale` times what it holds now.
+void scale_reserve(Column& column, double scale) {
+  const auto grow = [scale](size_t n) { return static_cast<int64_t>(static_cast<double>(n) * scale); };
+  column.reserve(grow(static_cast<size_t>(column.length())), grow(column.data().size()));
+  for (size_t i = 0; i < column.children().size(); ++i) {
+    scale_reserve(column.mutable_child(i), scale);
+  }
+}
+
+}  // namespace
+
+void JsonDecoder::Impl::reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now,
+                                      size_t done, size_t total) const {
+  // `done` of `total` units (bytes or events) gave rows_now - rows_before rows; assume the
+  // rest looks alike. A wrong guess costs memory or a later doubling, never correctness.
+  const int64_t rows_here = rows_now - rows_before;
+  if (rows_here <= 0 || rows_now <= 0 || done == 0 || total <= done) return;
+  const double expected_rows =
+      static_cast<double>(rows_before) +
+      static_cast<double>(rows_here) * static_cast<double>(total) / static_cast<double>(done);
+  const double scale = expected_rows / static_cast<double>(rows_now);
+  if (scale < 1.5) return;  // not worth it: doubling copes
+  for (const ColumnPtr& column : batch.columns()) scale_reserve(*column, scale);
 }
 
 bool JsonDecoder::Impl::decode_record(const char* buf, size_t len, size_t capacity,
@@ -264,16 +311,10 @@ Outcome JsonDecoder::Impl::parse_record(const char* buf, size_t len, size_t capa
   return Outcome::kOk;
 }
 
-size_t JsonDecoder::Impl::find_child(TypePlan& plan, od::field& field, size_t expected,
-                                     std::string_view* name, bool* key_error) {
+size_t JsonDecoder::Impl::find_child(TypePlan& plan, od::field& field, std::string_view* name,
+                                     bool* key_error) {
   const size_t n = plan.children.size();
   const od::raw_json_string key = field.key();
-  // Fast path: producers write members in schema order, so the member after the last one
-  // matched is the likely one. unsafe_is_equal compares the raw bytes and the closing quote.
-  if (expected < n && plan.children[expected].plain_name &&
-      key.unsafe_is_equal(plan.children[expected].name)) {
-    return expected;
-  }
   // The raw key runs to its closing quote (stage 1 guarantees one); escapes need unescaping.
   const char* raw = key.raw();
   size_t len = 0;
@@ -305,7 +346,10 @@ Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
     if (auto error = std::move(member).get(field)) return malformed(error);
     bool key_error = false;
     std::string_view key;
-    const size_t i = find_child(plan, field, expected, &key, &key_error);
+    // In-order members (the common case) match with one comparison, without a call.
+    const size_t i = expected < n && plan.children[expected].matches_raw(field.key().raw())
+                         ? expected
+                         : find_child(plan, field, &key, &key_error);
     if (key_error) return bad_record("malformed JSON: invalid escape in a key");
     if (i == n) {  // not in the schema: ignored, but still held to the nesting limit
       const Outcome outcome = skip_unknown(field.value(), depth + 1);
@@ -388,6 +432,7 @@ Outcome JsonDecoder::Impl::decode_value(od::value& value, TypePlan& plan, bool n
                                         Column& column, int depth) {
   od::json_type type;
   if (auto error = value.type().get(type)) return malformed(error);
+  value_depth_ = depth;
   if (type == od::json_type::null) {
     bool is_null = false;
     if (value.is_null().get(is_null) || !is_null) return malformed_token(value.raw_json_token());
@@ -464,7 +509,7 @@ Outcome JsonDecoder::Impl::decode_string(od::value& value, od::json_type type, C
 
 Outcome JsonDecoder::Impl::decode_boolean(od::value& value, od::json_type type, TypePlan& plan,
                                           Column& column) {
-  if (type != od::json_type::boolean) return mismatch(type, plan);
+  if (type != od::json_type::boolean) return mismatch(value, type, plan);
   bool b = false;
   if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
   column.append_bool(b);
@@ -473,7 +518,7 @@ Outcome JsonDecoder::Impl::decode_boolean(od::value& value, od::json_type type, 
 
 Outcome JsonDecoder::Impl::decode_integer(od::value& value, od::json_type type, TypePlan& plan,
                                           Column& column) {
-  if (type != od::json_type::number) return mismatch(type, plan);
+  if (type != od::json_type::number) return mismatch(value, type, plan);
   int64_t v = 0;
   if (value.get_int64().get(v)) {
     // simdjson says only "not an int64": tell a fraction from an overflow from garbage.
@@ -543,7 +588,7 @@ Outcome JsonDecoder::Impl::decode_floating(od::value& value, od::json_type type,
                        plan.type->simple_string());
     }
   } else {
-    return mismatch(type, plan);
+    return mismatch(value, type, plan);
   }
   if (plan.id == TypeId::kFloat) {
     column.append(static_cast<float>(d));
@@ -565,7 +610,7 @@ Outcome JsonDecoder::Impl::decode_decimal(od::value& value, od::json_type type, 
     if (auto error = value.get_string().get(text)) return malformed(error);
     quoted = true;
   } else {
-    return mismatch(type, plan);
+    return mismatch(value, type, plan);
   }
   DecimalParseError why = DecimalParseError::kNone;
   const auto unscaled = parse_decimal(text, plan.precision, plan.scale, &why);
@@ -610,12 +655,12 @@ Outcome JsonDecoder::Impl::decode_timestamp(od::value& value, od::json_type type
     column.append(seconds * kMicrosPerSecond);
     return Outcome::kOk;
   }
-  return mismatch(type, plan);
+  return mismatch(value, type, plan);
 }
 
 Outcome JsonDecoder::Impl::decode_date(od::value& value, od::json_type type, TypePlan& plan,
                                        Column& column) {
-  if (type != od::json_type::string) return mismatch(type, plan);
+  if (type != od::json_type::string) return mismatch(value, type, plan);
   std::string_view s;
   if (auto error = value.get_string().get(s)) return malformed(error);
   const auto days = parse_date_days(s);
@@ -626,7 +671,7 @@ Outcome JsonDecoder::Impl::decode_date(od::value& value, od::json_type type, Typ
 
 Outcome JsonDecoder::Impl::decode_binary(od::value& value, od::json_type type, TypePlan& plan,
                                          Column& column) {
-  if (type != od::json_type::string) return mismatch(type, plan);
+  if (type != od::json_type::string) return mismatch(value, type, plan);
   std::string_view s;
   if (auto error = value.get_string().get(s)) return malformed(error);
   if (!json_internal::decode_base64(s, &binary_)) {
@@ -638,7 +683,7 @@ Outcome JsonDecoder::Impl::decode_binary(od::value& value, od::json_type type, T
 
 Outcome JsonDecoder::Impl::decode_struct(od::value& value, od::json_type type, TypePlan& plan,
                                          Column& column, int depth) {
-  if (type != od::json_type::object) return mismatch(type, plan);
+  if (type != od::json_type::object) return mismatch(value, type, plan);
   if (depth > options_.max_depth) return too_deep();
   od::object object;
   if (auto error = value.get_object().get(object)) return malformed(error);
@@ -648,18 +693,25 @@ Outcome JsonDecoder::Impl::decode_struct(od::value& value, od::json_type type, T
 
 Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, TypePlan& plan,
                                         Column& column, int depth) {
-  if (type != od::json_type::array) return mismatch(type, plan);
+  if (type != od::json_type::array) return mismatch(value, type, plan);
   if (depth > options_.max_depth) return too_deep();
   od::array array;
   if (auto error = value.get_array().get(array)) return malformed(error);
   Column& elements = column.mutable_child(0);
+  // A failed array has no row of its own yet, so truncating the array column would not reach
+  // the elements appended so far: undo them here.
+  const int64_t elements_before = elements.length();
   size_t index = 0;
   for (auto element : array) {
     od::value v;
-    if (auto error = std::move(element).get(v)) return malformed(error);
+    if (auto error = std::move(element).get(v)) {
+      elements.truncate(elements_before);
+      return malformed(error);
+    }
     const Outcome outcome = decode_slot(v, *plan.element, plan.element_nullable, elements,
                                         depth + 1);
     if (outcome != Outcome::kOk) {
+      elements.truncate(elements_before);
       prefix_path("[" + std::to_string(index) + "]");
       return outcome;
     }
@@ -671,21 +723,33 @@ Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, Ty
 
 Outcome JsonDecoder::Impl::decode_map(od::value& value, od::json_type type, TypePlan& plan,
                                       Column& column, int depth) {
-  if (type != od::json_type::object) return mismatch(type, plan);
+  if (type != od::json_type::object) return mismatch(value, type, plan);
   if (depth > options_.max_depth) return too_deep();
   od::object object;
   if (auto error = value.get_object().get(object)) return malformed(error);
   Column& keys = column.mutable_child(0);
   Column& values = column.mutable_child(1);
+  const int64_t entries_before = keys.length();  // undone on failure, as in decode_array
+  const auto undo = [&] {
+    keys.truncate(entries_before);
+    values.truncate(entries_before);
+  };
   for (auto member : object) {
     od::field field;
-    if (auto error = std::move(member).get(field)) return malformed(error);
     std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return malformed(error);
+    if (auto error = std::move(member).get(field)) {
+      undo();
+      return malformed(error);
+    }
+    if (auto error = field.unescaped_key().get(key)) {
+      undo();
+      return malformed(error);
+    }
     keys.append_string(key);
     const Outcome outcome = decode_slot(field.value(), *plan.element, plan.element_nullable,
                                         values, depth + 1);
     if (outcome != Outcome::kOk) {
+      undo();
       prefix_path("[" + std::string(key) + "]");
       return outcome;
     }
@@ -717,7 +781,17 @@ Outcome JsonDecoder::Impl::malformed_token(std::string_view token) {
                     json_internal::quote_value(json_internal::trim_json_ws(token)));
 }
 
-Outcome JsonDecoder::Impl::mismatch(od::json_type got, const TypePlan& plan) {
+Outcome JsonDecoder::Impl::mismatch(od::value& value, od::json_type got, const TypePlan& plan) {
+  if (got == od::json_type::boolean) {
+    bool b = false;
+    if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+  } else if (got == od::json_type::number) {
+    const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+    if (!json_internal::is_json_number(token)) return malformed_token(token);
+  } else if (got == od::json_type::object || got == od::json_type::array) {
+    const Outcome outcome = skip_unknown(value, value_depth_);
+    if (outcome != Outcome::kOk) return outcome;
+  }
   return bad_value(std::string("expected ") + plan.type->simple_string() + ", got " +
                    json_kind(got));
 }

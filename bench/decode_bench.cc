@@ -1,0 +1,186 @@
+// Decode throughput against the limit: 1,000,000 meter messages as NDJSON in memory, as the
+// original's data generator makes them (v = n * 3019, MeterId = v % 127, SupplierId = v % 23,
+// Value = v % 59, Unit "kWH", ObservationTime one second apart, serialised as Spark's to_json
+// writes them). Benchmarks:
+//   SimdjsonOnDemand        simdjson's iterate_many over the same bytes, reading every value:
+//                           the limit (parse only, no columns, no validation of the schema).
+//                           threaded:1 is iterate_many's default, which runs stage 1 of the
+//                           next block on a second thread; threaded:0 keeps it on one core
+//                           like our decoder.
+//   JsonDecoderNdjson       our decoder into a RecordBatch, then RecordBatch::flatten
+//   JsonDecoderEvents       the same records handed over as separate event bodies
+// Goal (issue 2): the decoder reaches at least half of simdjson's raw throughput.
+
+#include <benchmark/benchmark.h>
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lakestream/batch/record_batch.h"
+#include "lakestream/common/time.h"
+#include "lakestream/json/json_decoder.h"
+#include "lakestream/schema/schema.h"
+
+namespace {
+
+using lakestream::DataType;
+using lakestream::Schema;
+
+constexpr int64_t kMessages = 1'000'000;
+// 2021-01-19T10:33:00Z, the sample's observation time.
+constexpr int64_t kStartMicros = 1'611'052'380LL * 1'000'000;
+
+Schema meter_schema() {
+  return Schema()
+      .add("MeterId", DataType::string(), false)
+      .add("SupplierId", DataType::string(), false)
+      .add("Measurement",
+           Schema()
+               .add("Value", DataType::decimal(10, 0), false)
+               .add("Unit", DataType::string())
+               .as_struct(),
+           false)
+      .add("ObservationTime", DataType::timestamp(), false);
+}
+
+struct Corpus {
+  std::string ndjson;
+  std::vector<lakestream::JsonEvent> events;  // views into ndjson, one per line
+};
+
+const Corpus& corpus() {
+  static const Corpus c = [] {
+    Corpus out;
+    out.ndjson.reserve(static_cast<size_t>(kMessages) * 128);
+    std::vector<std::pair<size_t, size_t>> spans;
+    spans.reserve(kMessages);
+    for (int64_t n = 0; n < kMessages; ++n) {
+      const int64_t v = n * 3019;
+      const size_t start = out.ndjson.size();
+      out.ndjson += R"({"MeterId":")";
+      out.ndjson += std::to_string(v % 127);
+      out.ndjson += R"(","SupplierId":")";
+      out.ndjson += std::to_string(v % 23);
+      out.ndjson += R"(","Measurement":{"Value":)";
+      out.ndjson += std::to_string(v % 59);
+      out.ndjson += R"(,"Unit":"kWH"},"ObservationTime":")";
+      out.ndjson += lakestream::format_timestamp_iso(kStartMicros + n * 1'000'000);
+      out.ndjson += "\"}";
+      spans.emplace_back(start, out.ndjson.size() - start);
+      out.ndjson += '\n';
+    }
+    for (const auto& [start, len] : spans) {
+      out.events.push_back({std::string_view(out.ndjson).substr(start, len), 0,
+                            static_cast<int64_t>(out.events.size())});
+    }
+    return out;
+  }();
+  return c;
+}
+
+// Reads every value of an object, whatever its members, as a schema-less consumer would.
+simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* sink) {
+  for (auto member : object) {
+    simdjson::ondemand::field field;
+    if (auto e = std::move(member).get(field)) return e;
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return e;
+    *sink += key.size();
+    simdjson::ondemand::value value = field.value();
+    simdjson::ondemand::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    switch (type) {
+      case simdjson::ondemand::json_type::string: {
+        std::string_view s;
+        if (auto e = value.get_string().get(s)) return e;
+        *sink += s.size();
+        break;
+      }
+      case simdjson::ondemand::json_type::number: {
+        int64_t i = 0;
+        if (auto e = value.get_int64().get(i)) return e;
+        *sink += static_cast<uint64_t>(i);
+        break;
+      }
+      case simdjson::ondemand::json_type::object: {
+        simdjson::ondemand::object inner;
+        if (auto e = value.get_object().get(inner)) return e;
+        if (auto e = touch_object(inner, sink)) return e;
+        break;
+      }
+      default: break;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+void set_counters(benchmark::State& state) {
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(corpus().ndjson.size()));
+  state.SetItemsProcessed(state.iterations() * kMessages);
+}
+
+void SimdjsonOnDemand(benchmark::State& state) {
+  const Corpus& c = corpus();
+  // iterate_many wants padding after the buffer: one padded copy, made outside the loop.
+  const simdjson::padded_string padded(c.ndjson);
+  simdjson::ondemand::parser parser;
+  parser.threaded = state.range(0) != 0;
+  for (auto _ : state) {
+    uint64_t sink = 0;
+    int64_t docs = 0;
+    simdjson::ondemand::document_stream stream;
+    if (parser.iterate_many(padded).get(stream)) {
+      state.SkipWithError("iterate_many failed");
+      return;
+    }
+    for (auto doc : stream) {
+      simdjson::ondemand::object object;
+      if (doc.get_object().get(object) || touch_object(object, &sink)) {
+        state.SkipWithError("parse failed");
+        return;
+      }
+      ++docs;
+    }
+    if (docs != kMessages) state.SkipWithError("wrong document count");
+    benchmark::DoNotOptimize(sink);
+  }
+  set_counters(state);
+}
+
+template <bool kEvents>
+void JsonDecoder(benchmark::State& state) {
+  const Corpus& c = corpus();
+  auto decoder = lakestream::JsonDecoder::make(meter_schema());
+  if (!decoder.ok()) {
+    state.SkipWithError(decoder.status().to_string().c_str());
+    return;
+  }
+  std::vector<lakestream::RejectedRecord> rejects;
+  for (auto _ : state) {
+    auto batch = lakestream::RecordBatch::make_empty(decoder->schema());
+    const auto status = kEvents ? decoder->decode_events(c.events, "bench", &batch, &rejects)
+                                : decoder->decode_ndjson(c.ndjson, "bench", &batch, &rejects);
+    auto flat = batch.flatten();
+    if (!status.ok() || !flat.ok() || flat->num_rows() != kMessages || !rejects.empty()) {
+      state.SkipWithError("decode failed");
+      return;
+    }
+    benchmark::DoNotOptimize(flat->column(0).get());
+  }
+  set_counters(state);
+}
+
+void JsonDecoderNdjson(benchmark::State& state) { JsonDecoder<false>(state); }
+void JsonDecoderEvents(benchmark::State& state) { JsonDecoder<true>(state); }
+
+// Real time: with iterate_many's helper thread, CPU time of the main thread would flatter it.
+BENCHMARK(SimdjsonOnDemand)->ArgName("threaded")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(JsonDecoderNdjson)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(JsonDecoderEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

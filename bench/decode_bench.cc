@@ -110,7 +110,8 @@ simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* s
         if (auto e = touch_object(inner, sink)) return e;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   return simdjson::SUCCESS;
@@ -176,7 +177,11 @@ void JsonDecoderNdjson(benchmark::State& state) { JsonDecoder<false>(state); }
 void JsonDecoderEvents(benchmark::State& state) { JsonDecoder<true>(state); }
 
 // Real time: with iterate_many's helper thread, CPU time of the main thread would flatter it.
-BENCHMARK(SimdjsonOnDemand)->ArgName("threaded")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)
+BENCHMARK(SimdjsonOnDemand)
+    ->ArgName("threaded")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(JsonDecoderNdjson)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(JsonDecoderEvents)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -49,7 +49,9 @@ Result<std::unique_ptr<TypePlan>> plan_type(const DataTypePtr& type, const std::
       plan->precision = type->precision();
       plan->scale = type->scale();
       break;
-    case TypeId::kStruct: LS_RETURN_NOT_OK(fill_struct(type->fields(), path, plan.get())); break;
+    case TypeId::kStruct:
+      LS_RETURN_NOT_OK(fill_struct(type->fields(), path, plan.get()));
+      break;
     case TypeId::kArray: {
       LS_ASSIGN_OR_RAISE(plan->element, plan_type(type->element(), path + "[]"));
       plan->element_nullable = type->contains_null();
@@ -64,7 +66,8 @@ Result<std::unique_ptr<TypePlan>> plan_type(const DataTypePtr& type, const std::
       plan->element_nullable = type->contains_null();
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return plan;
 }

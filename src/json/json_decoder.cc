@@ -44,12 +44,18 @@ struct PositionRef {
 
 const char* json_kind(od::json_type t) {
   switch (t) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "an unknown value";
 }
@@ -107,20 +113,18 @@ class JsonDecoder::Impl {
   size_t find_child(TypePlan& plan, od::field& field, std::string_view* name, bool* key_error);
   /// Grow every column's buffers once, early in a call, to the size the whole input will
   /// probably need: avoids the copies and page faults of repeated doubling.
-  void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now,
-                     size_t bytes_done, size_t bytes_total) const;
+  void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now, size_t bytes_done,
+                     size_t bytes_total) const;
   Outcome skip_unknown(od::value value, int depth);
   Outcome decode_slot(od::value value, TypePlan& plan, bool nullable, Column& column, int depth);
-  Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column,
-                       int depth);
+  Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column, int depth);
 
   Outcome decode_string(od::value& value, od::json_type type, Column& column, int depth);
   Outcome decode_boolean(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_integer(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_floating(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_decimal(od::value& value, od::json_type type, TypePlan& plan, Column& column);
-  Outcome decode_timestamp(od::value& value, od::json_type type, TypePlan& plan,
-                           Column& column);
+  Outcome decode_timestamp(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_date(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_binary(od::value& value, od::json_type type, TypePlan& plan, Column& column);
   Outcome decode_struct(od::value& value, od::json_type type, TypePlan& plan, Column& column,
@@ -143,11 +147,11 @@ class JsonDecoder::Impl {
 
   std::unique_ptr<TypePlan> root_;
   od::parser parser_;
-  std::vector<char> padded_;   // scratch copy for inputs without padding of their own
-  std::string binary_;         // scratch for decoded base64
-  std::string failure_path_;   // "Measurement.Value", built only on failure
+  std::vector<char> padded_;  // scratch copy for inputs without padding of their own
+  std::string binary_;        // scratch for decoded base64
+  std::string failure_path_;  // "Measurement.Value", built only on failure
   std::string failure_what_;
-  int value_depth_ = 0;        // depth of the value being decoded, for mismatch()
+  int value_depth_ = 0;  // depth of the value being decoded, for mismatch()
 };
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -181,9 +185,8 @@ const char* JsonDecoder::Impl::padded_copy(std::string_view body) {
   return padded_.data();
 }
 
-Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events,
-                                        std::string_view source, RecordBatch* batch,
-                                        std::vector<RejectedRecord>* rejects) {
+Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events, std::string_view source,
+                                        RecordBatch* batch, std::vector<RejectedRecord>* rejects) {
   LS_RETURN_NOT_OK(check_target(batch, rejects));
   const int64_t rows_before = batch->num_rows();
   size_t decoded = 0;
@@ -243,7 +246,9 @@ namespace {
 
 /// Reserve room in `column` (and its children) for `scale` times what it holds now.
 void scale_reserve(Column& column, double scale) {
-  const auto grow = [scale](size_t n) { return static_cast<int64_t>(static_cast<double>(n) * scale); };
+  const auto grow = [scale](size_t n) {
+    return static_cast<int64_t>(static_cast<double>(n) * scale);
+  };
   column.reserve(grow(static_cast<size_t>(column.length())), grow(column.data().size()));
   for (size_t i = 0; i < column.children().size(); ++i) {
     scale_reserve(column.mutable_child(i), scale);
@@ -258,9 +263,9 @@ void JsonDecoder::Impl::reserve_ahead(RecordBatch& batch, int64_t rows_before, i
   // rest looks alike. A wrong guess costs memory or a later doubling, never correctness.
   const int64_t rows_here = rows_now - rows_before;
   if (rows_here <= 0 || rows_now <= 0 || done == 0 || total <= done) return;
-  const double expected_rows =
-      static_cast<double>(rows_before) +
-      static_cast<double>(rows_here) * static_cast<double>(total) / static_cast<double>(done);
+  const double expected_rows = static_cast<double>(rows_before) + static_cast<double>(rows_here) *
+                                                                      static_cast<double>(total) /
+                                                                      static_cast<double>(done);
   const double scale = expected_rows / static_cast<double>(rows_now);
   if (scale < 1.5) return;  // not worth it: doubling copes
   for (const ColumnPtr& column : batch.columns()) scale_reserve(*column, scale);
@@ -441,22 +446,33 @@ Outcome JsonDecoder::Impl::decode_value(od::value& value, TypePlan& plan, bool n
     return Outcome::kOk;
   }
   switch (plan.id) {
-    case TypeId::kString: return decode_string(value, type, column, depth);
-    case TypeId::kBoolean: return decode_boolean(value, type, plan, column);
+    case TypeId::kString:
+      return decode_string(value, type, column, depth);
+    case TypeId::kBoolean:
+      return decode_boolean(value, type, plan, column);
     case TypeId::kByte:
     case TypeId::kShort:
     case TypeId::kInt:
-    case TypeId::kLong: return decode_integer(value, type, plan, column);
+    case TypeId::kLong:
+      return decode_integer(value, type, plan, column);
     case TypeId::kFloat:
-    case TypeId::kDouble: return decode_floating(value, type, plan, column);
-    case TypeId::kDecimal: return decode_decimal(value, type, plan, column);
-    case TypeId::kDate: return decode_date(value, type, plan, column);
+    case TypeId::kDouble:
+      return decode_floating(value, type, plan, column);
+    case TypeId::kDecimal:
+      return decode_decimal(value, type, plan, column);
+    case TypeId::kDate:
+      return decode_date(value, type, plan, column);
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: return decode_timestamp(value, type, plan, column);
-    case TypeId::kBinary: return decode_binary(value, type, plan, column);
-    case TypeId::kStruct: return decode_struct(value, type, plan, column, depth);
-    case TypeId::kArray: return decode_array(value, type, plan, column, depth);
-    case TypeId::kMap: return decode_map(value, type, plan, column, depth);
+    case TypeId::kTimestampNtz:
+      return decode_timestamp(value, type, plan, column);
+    case TypeId::kBinary:
+      return decode_binary(value, type, plan, column);
+    case TypeId::kStruct:
+      return decode_struct(value, type, plan, column, depth);
+    case TypeId::kArray:
+      return decode_array(value, type, plan, column, depth);
+    case TypeId::kMap:
+      return decode_map(value, type, plan, column, depth);
   }
   return bad_record("internal: no decoder for " + plan.type->simple_string());
 }
@@ -502,7 +518,8 @@ Outcome JsonDecoder::Impl::decode_string(od::value& value, od::json_type type, C
       column.append_string(raw);
       return Outcome::kOk;
     }
-    case od::json_type::null: break;
+    case od::json_type::null:
+      break;
   }
   return bad_record("internal: unexpected null");
 }
@@ -545,16 +562,25 @@ Outcome JsonDecoder::Impl::decode_integer(od::value& value, od::json_type type, 
       lo = INT32_MIN;
       hi = INT32_MAX;
       break;
-    default: break;
+    default:
+      break;
   }
   if (v < lo || v > hi) {
     return bad_value(std::to_string(v) + " is out of range for " + plan.type->simple_string());
   }
   switch (plan.id) {
-    case TypeId::kByte: column.append(static_cast<int8_t>(v)); break;
-    case TypeId::kShort: column.append(static_cast<int16_t>(v)); break;
-    case TypeId::kInt: column.append(static_cast<int32_t>(v)); break;
-    default: column.append(v); break;
+    case TypeId::kByte:
+      column.append(static_cast<int8_t>(v));
+      break;
+    case TypeId::kShort:
+      column.append(static_cast<int16_t>(v));
+      break;
+    case TypeId::kInt:
+      column.append(static_cast<int32_t>(v));
+      break;
+    default:
+      column.append(v);
+      break;
   }
   return Outcome::kOk;
 }
@@ -621,10 +647,12 @@ Outcome JsonDecoder::Impl::decode_decimal(od::value& value, od::json_type type, 
   const std::string shown = quoted ? json_internal::quote_value(text) : number_text(text);
   const std::string type_name = plan.type->simple_string();
   switch (why) {
-    case DecimalParseError::kOverflow: return bad_value(shown + " does not fit " + type_name);
+    case DecimalParseError::kOverflow:
+      return bad_value(shown + " does not fit " + type_name);
     case DecimalParseError::kTooManyFractionDigits:
       return bad_value(shown + " has more fraction digits than " + type_name + " holds");
-    default: return bad_value(shown + " is not a valid " + type_name);
+    default:
+      return bad_value(shown + " is not a valid " + type_name);
   }
 }
 
@@ -708,8 +736,8 @@ Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, Ty
       elements.truncate(elements_before);
       return malformed(error);
     }
-    const Outcome outcome = decode_slot(v, *plan.element, plan.element_nullable, elements,
-                                        depth + 1);
+    const Outcome outcome =
+        decode_slot(v, *plan.element, plan.element_nullable, elements, depth + 1);
     if (outcome != Outcome::kOk) {
       elements.truncate(elements_before);
       prefix_path("[" + std::to_string(index) + "]");
@@ -746,8 +774,8 @@ Outcome JsonDecoder::Impl::decode_map(od::value& value, od::json_type type, Type
       return malformed(error);
     }
     keys.append_string(key);
-    const Outcome outcome = decode_slot(field.value(), *plan.element, plan.element_nullable,
-                                        values, depth + 1);
+    const Outcome outcome =
+        decode_slot(field.value(), *plan.element, plan.element_nullable, values, depth + 1);
     if (outcome != Outcome::kOk) {
       undo();
       prefix_path("[" + std::string(key) + "]");
@@ -824,9 +852,12 @@ std::optional<DecodeMode> parse_decode_mode(std::string_view text) {
 
 std::string_view decode_mode_name(DecodeMode mode) {
   switch (mode) {
-    case DecodeMode::kDeadLetter: return "dead-letter";
-    case DecodeMode::kPermissive: return "permissive";
-    case DecodeMode::kFailFast: return "fail-fast";
+    case DecodeMode::kDeadLetter:
+      return "dead-letter";
+    case DecodeMode::kPermissive:
+      return "permissive";
+    case DecodeMode::kFailFast:
+      return "fail-fast";
   }
   return "unknown";
 }

@@ -26,7 +26,7 @@ TEST(NdjsonTest, BlankLinesAreSkippedButCountedAndCrLfIsAccepted) {
   ASSERT_EQ(d.rejects.size(), 2u);
   EXPECT_EQ(d.rejects[0].position.line, 4);
   EXPECT_EQ(d.rejects[0].position.offset, static_cast<int64_t>(text.find(bad)));
-  EXPECT_EQ(d.rejects[0].raw, bad);  // without the \r
+  EXPECT_EQ(d.rejects[0].raw, bad);          // without the \r
   EXPECT_EQ(d.rejects[1].position.line, 7);  // the last line, without a line break
   EXPECT_EQ(d.rejects[1].raw, bad);
   EXPECT_EQ(d.rejects[1].position.to_string(), "test.ndjson:7");
@@ -35,9 +35,10 @@ TEST(NdjsonTest, BlankLinesAreSkippedButCountedAndCrLfIsAccepted) {
 
 TEST(NdjsonTest, ATruncatedLineDoesNotTakeItsNeighboursWithIt) {
   // The truncated line leaves a string open; the next line must still decode on its own.
-  const std::string text = MeterMessage{.meter_id = json_string("1")}.json() + "\n" +
-                           R"({"MeterId": "12", "SupplierId": "4", "Measurement": {"Value": 7, "Un)" +
-                           "\n" + MeterMessage{.meter_id = json_string("3")}.json() + "\n";
+  const std::string text =
+      MeterMessage{.meter_id = json_string("1")}.json() + "\n" +
+      R"({"MeterId": "12", "SupplierId": "4", "Measurement": {"Value": 7, "Un)" + "\n" +
+      MeterMessage{.meter_id = json_string("3")}.json() + "\n";
   const Decoded d = decode_lines(meter_schema(), text);
   ASSERT_EQ(d.batch.num_rows(), 2);
   EXPECT_EQ(d.batch.column(0)->string_value(0), "1");
@@ -61,10 +62,11 @@ TEST(NdjsonTest, LongLinesAndShortTailLinesDecodeAlike) {
   // Lines far from the end are parsed in place, the last ones from a padded copy.
   std::string text;
   for (int i = 0; i < 50; ++i) {
-    text += MeterMessage{.meter_id = json_string(std::to_string(i)),
-                         .extra = "\"Pad\": \"" + std::string(static_cast<size_t>(i * 7), 'x') + "\""}
-                .json() +
-            "\n";
+    text +=
+        MeterMessage{.meter_id = json_string(std::to_string(i)),
+                     .extra = "\"Pad\": \"" + std::string(static_cast<size_t>(i * 7), 'x') + "\""}
+            .json() +
+        "\n";
   }
   text += R"({"MeterId":"x","SupplierId":"1","Measurement":{"Value":1},"ObservationTime":1})";
   const Decoded d = decode_lines(meter_schema(), text);
@@ -144,7 +146,8 @@ Schema permissive_schema() {
   return Schema()
       .add("A", DataType::int_())
       .add("B", DataType::int_(), false)
-      .add("S", DataType::struct_({{"X", DataType::int_(), false}, {"Y", DataType::string(), true}}))
+      .add("S",
+           DataType::struct_({{"X", DataType::int_(), false}, {"Y", DataType::string(), true}}))
       .add("L", DataType::array(DataType::int_()));
 }
 
@@ -164,8 +167,7 @@ TEST(PermissiveTest, BadNullableValueBecomesNullAndTheRecordStays) {
 
 TEST(PermissiveTest, BadNonNullMemberNullsTheNearestNullableStruct) {
   for (const char* s : {R"({"X": "bad", "Y": "kept?"})", R"({"Y": "no X"})"}) {
-    const Decoded d = decode_lines(permissive_schema(),
-                                   std::string(R"({"B": 2, "S": )") + s + "}",
+    const Decoded d = decode_lines(permissive_schema(), std::string(R"({"B": 2, "S": )") + s + "}",
                                    DecodeMode::kPermissive);
     ASSERT_EQ(d.rejects.size(), 0u) << s;
     ASSERT_EQ(d.batch.num_rows(), 1);
@@ -178,8 +180,8 @@ TEST(PermissiveTest, BadNonNullMemberNullsTheNearestNullableStruct) {
 }
 
 TEST(PermissiveTest, BadNonNullFieldStillRejects) {
-  const Decoded d = decode_lines(permissive_schema(), R"({"A": 1, "B": "x"})",
-                                 DecodeMode::kPermissive);
+  const Decoded d =
+      decode_lines(permissive_schema(), R"({"A": 1, "B": "x"})", DecodeMode::kPermissive);
   EXPECT_EQ(d.batch.num_rows(), 0);
   ASSERT_EQ(d.rejects.size(), 1u);
   EXPECT_EQ(d.rejects[0].reason, "B: expected int, got a string");
@@ -239,7 +241,8 @@ TEST(RollbackTest, ARejectLateInTheRecordLeavesEveryColumnAtItsPreviousLength) {
                             .add("M", DataType::map(DataType::string(), DataType::string()))
                             .add("Z", DataType::int_(), false);
   const std::string text = std::string(R"({"S": {"T": "a", "N": [1]}, "M": {"k": "v"}, "Z": 1})") +
-                           "\n" + R"({"S": {"T": "bbbb", "N": [2, 3, 4]}, "M": {"x": "y"}, "Z": "bad"})" +
+                           "\n" +
+                           R"({"S": {"T": "bbbb", "N": [2, 3, 4]}, "M": {"x": "y"}, "Z": "bad"})" +
                            "\n" + R"({"S": {"T": "c", "N": [5]}, "M": {}, "Z": 3})";
   const Decoded d = decode_lines(schema, text);
   ASSERT_EQ(d.rejects.size(), 1u);
@@ -266,7 +269,8 @@ TEST(SampleFileTest, MeterReadingsSampleDecodesTwelveRowsAndRejectsFive) {
   ASSERT_EQ(d.rejects.size(), 5u);
   EXPECT_EQ(d.rejects[0].position.line, 5);
   EXPECT_EQ(d.rejects[0].field, "ObservationTime");
-  EXPECT_EQ(d.rejects[0].reason, "ObservationTime: '2021-19-01T10:33:00Z' is not a valid timestamp");
+  EXPECT_EQ(d.rejects[0].reason,
+            "ObservationTime: '2021-19-01T10:33:00Z' is not a valid timestamp");
   EXPECT_EQ(d.rejects[1].field, "MeterId");
   EXPECT_EQ(d.rejects[2].field, "Measurement.Value");
   EXPECT_EQ(d.rejects[3].field, "");  // the truncated line
@@ -284,10 +288,17 @@ TEST(LargeBatchTest, MixedGoodAndBadRecordsAddUpAndGoodValuesAreExact) {
     MeterMessage m = generated_meter_message(n, time);
     m.meter_id = json_string(std::to_string(n));  // identify the row
     switch (n % 10) {
-      case 3: m.observation_time = json_string("2021-19-01T10:33:00Z"); break;
-      case 5: m.value = json_string("lots"); break;
-      case 7: m.supplier_id = kOmit; break;
-      default: break;
+      case 3:
+        m.observation_time = json_string("2021-19-01T10:33:00Z");
+        break;
+      case 5:
+        m.value = json_string("lots");
+        break;
+      case 7:
+        m.supplier_id = kOmit;
+        break;
+      default:
+        break;
     }
     std::string line = m.json();
     if (n % 1000 == 999) line = line.substr(0, line.size() / 2);  // truncated

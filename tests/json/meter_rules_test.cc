@@ -17,8 +17,12 @@ constexpr int64_t kDefaultTimeMicros = 1'611'052'380LL * 1'000'000;
 
 enum MeterColumn { kMeterId = 0, kSupplierId = 1, kMeasurement = 2, kObservationTime = 3 };
 
-const lakestream::Column& value_col(const RecordBatch& b) { return *b.column(kMeasurement)->child(0); }
-const lakestream::Column& unit_col(const RecordBatch& b) { return *b.column(kMeasurement)->child(1); }
+const lakestream::Column& value_col(const RecordBatch& b) {
+  return *b.column(kMeasurement)->child(0);
+}
+const lakestream::Column& unit_col(const RecordBatch& b) {
+  return *b.column(kMeasurement)->child(1);
+}
 
 struct RuleCase {
   std::string name;
@@ -32,8 +36,7 @@ struct RuleCase {
 
 void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
 
-RuleCase accept(std::string name, std::string json,
-                std::function<void(const RecordBatch&)> check) {
+RuleCase accept(std::string name, std::string json, std::function<void(const RecordBatch&)> check) {
   return {std::move(name), std::move(json), std::move(check), "", ""};
 }
 RuleCase reject(std::string name, std::string json, std::string reason, std::string field = "") {
@@ -96,7 +99,8 @@ std::vector<RuleCase> rule_cases() {
              meter_id_is(R"([1, "x"])")));
   add(accept("StringEscapesAreDecoded", MeterMessage{.meter_id = R"("2\u00317 z\u00e9\n")"}.json(),
              meter_id_is("217 z\xc3\xa9\n")));
-  add(accept("DecimalFromString", MeterMessage{.value = json_string("12345")}.json(), value_is(12345)));
+  add(accept("DecimalFromString", MeterMessage{.value = json_string("12345")}.json(),
+             value_is(12345)));
   add(accept("DecimalFromZeroFraction", MeterMessage{.value = "12345.000"}.json(),
              value_is(12345)));
   add(accept("DecimalFromExponent", MeterMessage{.value = "1.2345e4"}.json(), value_is(12345)));
@@ -112,8 +116,8 @@ std::vector<RuleCase> rule_cases() {
   add(accept("TimestampSpaceSeparatedIsUtc",
              MeterMessage{.observation_time = json_string("2021-01-19 10:33:00")}.json(),
              time_is(kDefaultTimeMicros)));
-  add(accept("TimestampFromIntegerSeconds",
-             MeterMessage{.observation_time = "1611052380"}.json(), time_is(kDefaultTimeMicros)));
+  add(accept("TimestampFromIntegerSeconds", MeterMessage{.observation_time = "1611052380"}.json(),
+             time_is(kDefaultTimeMicros)));
   add(accept("UnknownFieldsAreIgnored",
              MeterMessage{.extra = R"("Extra": {"deep": [1, {"x": null}]}, "Other": tru)"}.json(),
              value_is(12345)));
@@ -129,8 +133,7 @@ std::vector<RuleCase> rule_cases() {
              R"({"Meter\u0049d": "1", "SupplierId": "23", "Measurement": {"Value": 1},)"
              R"( "ObservationTime": "2021-01-19T10:33:00Z"})",
              meter_id_is("1")));
-  add(accept("WhitespaceAroundTheObject", "  \t" + MeterMessage{}.json() + "   ",
-             value_is(12345)));
+  add(accept("WhitespaceAroundTheObject", "  \t" + MeterMessage{}.json() + "   ", value_is(12345)));
   add(accept("NestingAtTheLimitIsAccepted",
              MeterMessage{.extra = "\"Deep\": " + nested_arrays(63)}.json(), value_is(12345)));
 
@@ -168,8 +171,9 @@ std::vector<RuleCase> rule_cases() {
              MeterMessage{.observation_time = json_string("2021-19-01T10:33:00Z")}.json(),
              "ObservationTime: '2021-19-01T10:33:00Z' is not a valid timestamp",
              "ObservationTime"));
-  add(reject("ImpossibleDay", MeterMessage{.observation_time = json_string("2021-02-30T10:33:00Z")}.json(),
-             "ObservationTime: '2021-02-30T10:33:00Z' is not a valid timestamp", "ObservationTime"));
+  add(reject(
+      "ImpossibleDay", MeterMessage{.observation_time = json_string("2021-02-30T10:33:00Z")}.json(),
+      "ObservationTime: '2021-02-30T10:33:00Z' is not a valid timestamp", "ObservationTime"));
   add(reject("TimestampNotADate", MeterMessage{.observation_time = json_string("yesterday")}.json(),
              "ObservationTime: 'yesterday' is not a valid timestamp", "ObservationTime"));
   add(reject("TimestampFromFractionalNumber",
@@ -198,8 +202,7 @@ std::vector<RuleCase> rule_cases() {
   add(reject("NestingBeyondTheLimitInUnknownField",
              MeterMessage{.extra = "\"Deep\": " + nested_arrays(64)}.json(),
              "Deep: nesting deeper than 64 levels", "Deep"));
-  add(reject("NestingBeyondTheLimitInKeptText",
-             MeterMessage{.meter_id = nested_arrays(64)}.json(),
+  add(reject("NestingBeyondTheLimitInKeptText", MeterMessage{.meter_id = nested_arrays(64)}.json(),
              "MeterId: nesting deeper than 64 levels", "MeterId"));
   return cases;
 }
@@ -245,8 +248,8 @@ TEST(MeterRuleTest, AStringFieldOnlyKeepsWellFormedNumbers) {
 }
 
 TEST(MeterRuleTest, FlattenedColumnsCarryTheDecodedValues) {
-  const Decoded d = decode_lines(meter_schema(), MeterMessage{}.json() + "\n" +
-                                                     MeterMessage{.unit = kOmit}.json());
+  const Decoded d = decode_lines(meter_schema(),
+                                 MeterMessage{}.json() + "\n" + MeterMessage{.unit = kOmit}.json());
   ASSERT_EQ(d.batch.num_rows(), 2);
   auto flat = d.batch.flatten();
   ASSERT_TRUE(flat.ok()) << flat.status().to_string();

@@ -14,7 +14,7 @@ namespace {
 struct TypeCase {
   std::string name;
   DataTypePtr type;
-  std::string value;  ///< the JSON text of F
+  std::string value;                         ///< the JSON text of F
   std::function<void(const Column&)> check;  ///< accepted: checks on row 0
   std::string reason;                        ///< rejected: the exact reason
 };
@@ -127,12 +127,12 @@ std::vector<TypeCase> type_cases() {
       bad("DateWithoutPadding", date, "\"2024-2-1\"",
           "F: '2024-2-1' is not a valid date (yyyy-MM-dd)"),
       bad("DateFromNumber", date, "19782", "F: expected date, got a number"),
-      ok("TimestampNtz", ntz, "\"1970-01-02 00:00:01.5\"",
-         is<int64_t>(86'401'500'000LL)),
+      ok("TimestampNtz", ntz, "\"1970-01-02 00:00:01.5\"", is<int64_t>(86'401'500'000LL)),
       ok("BinaryBase64", bin, "\"aGVsbG8=\"", is_bytes("hello")),
       ok("BinaryBase64WithoutPadding", bin, "\"aGVsbG8\"", is_bytes("hello")),
       ok("BinaryEmpty", bin, "\"\"", is_bytes("")),
-      bad("BinaryNotBase64", bin, "\"not base64!\"", "F: 'not base64!' is not valid base64 for binary"),
+      bad("BinaryNotBase64", bin, "\"not base64!\"",
+          "F: 'not base64!' is not valid base64 for binary"),
       ok("ArrayOfInts", ints, "[1, 2, 3]", is_int_list({1, 2, 3})),
       ok("ArrayEmpty", ints, "[]", is_int_list({})),
       ok("ArrayNullElement", ints, "[1, null]", is_int_list({1, std::nullopt})),
@@ -147,12 +147,13 @@ std::vector<TypeCase> type_cases() {
            EXPECT_TRUE(e.decimal_value(0) == 150 && e.decimal_value(1) == 225 &&
                        e.decimal_value(2) == 300);
          }),
-      ok("MapOfInts", str_int_map, R"({"a": 1, "b\u00e9": 2})", [](const Column& c) {
-        ASSERT_EQ(c.offset(1), 2);
-        EXPECT_EQ(c.child(0)->string_value(0), "a");
-        EXPECT_EQ(c.child(0)->string_value(1), "b\xc3\xa9");
-        EXPECT_EQ(c.child(1)->value<int32_t>(1), 2);
-      }),
+      ok("MapOfInts", str_int_map, R"({"a": 1, "b\u00e9": 2})",
+         [](const Column& c) {
+           ASSERT_EQ(c.offset(1), 2);
+           EXPECT_EQ(c.child(0)->string_value(0), "a");
+           EXPECT_EQ(c.child(0)->string_value(1), "b\xc3\xa9");
+           EXPECT_EQ(c.child(1)->value<int32_t>(1), 2);
+         }),
       bad("MapBadValue", str_int_map, R"({"a": 1, "b": true})",
           "F[b]: expected int, got a boolean"),
       ok("NestedStruct",
@@ -167,7 +168,8 @@ std::vector<TypeCase> type_cases() {
       bad("ArrayOfStructsBadMember", DataType::array(strukt({{"X", i32, false}})),
           R"([{"X": 1}, {"X": "no"}])", "F[1].X: expected int, got a string"),
       ok("MapOfArrays", DataType::map(DataType::string(), DataType::array(DataType::string())),
-         R"({"k": ["a", "b"], "l": []})", [](const Column& c) {
+         R"({"k": ["a", "b"], "l": []})",
+         [](const Column& c) {
            ASSERT_EQ(c.offset(1), 2);
            const Column& lists = *c.child(1);
            EXPECT_EQ(lists.offset(1) - lists.offset(0), 2);
@@ -212,8 +214,8 @@ INSTANTIATE_TEST_SUITE_P(Types, TypeTest, ::testing::ValuesIn(type_cases()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(TypeTest, MapWithNonStringKeysIsRefusedUpFront) {
-  auto decoder = JsonDecoder::make(
-      Schema().add("M", DataType::map(DataType::int_(), DataType::string())));
+  auto decoder =
+      JsonDecoder::make(Schema().add("M", DataType::map(DataType::int_(), DataType::string())));
   ASSERT_FALSE(decoder.ok());
   EXPECT_EQ(decoder.status().code(), StatusCode::kNotImplemented);
   EXPECT_NE(decoder.status().message().find("'M'"), std::string::npos);

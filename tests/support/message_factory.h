@@ -29,11 +29,21 @@ inline std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -58,7 +68,9 @@ inline Schema meter_schema() {
       .add("MeterId", DataType::string(), false)
       .add("SupplierId", DataType::string(), false)
       .add("Measurement",
-           Schema().add("Value", DataType::decimal(10, 0), false).add("Unit", DataType::string())
+           Schema()
+               .add("Value", DataType::decimal(10, 0), false)
+               .add("Unit", DataType::string())
                .as_struct(),
            false)
       .add("ObservationTime", DataType::timestamp(), false);

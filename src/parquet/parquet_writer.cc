@@ -190,6 +190,12 @@ class ParquetWriter::Impl {
 
   int64_t num_rows() const { return total_rows_; }
 
+  int64_t estimated_size() const {
+    int64_t size = out_->tell();
+    for (const auto& c : columns_) size += c->buffered_bytes();
+    return size;
+  }
+
  private:
   std::unique_ptr<OutputStream> out_;
   Schema schema_;
@@ -225,6 +231,8 @@ ParquetWriter::~ParquetWriter() {
 Status ParquetWriter::write(const RecordBatch& batch) { return impl_->write(batch); }
 
 int64_t ParquetWriter::num_rows() const { return impl_->num_rows(); }
+
+int64_t ParquetWriter::estimated_size() const { return impl_->estimated_size(); }
 
 Result<ParquetFileInfo> ParquetWriter::close() {
   auto r = impl_->close();

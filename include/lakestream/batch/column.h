@@ -98,6 +98,13 @@ class Column {
   /// Mutable child access, for builders.
   Column& mutable_child(size_t i) { return *children_[i]; }
 
+  /// Raw buffers, for bulk kernels (batch/take.h) that fill many rows at once; the caller
+  /// keeps the layout and the invariant described at the top of this file.
+  std::vector<uint8_t>& mutable_validity() { return validity_; }
+  std::vector<uint8_t>& mutable_values() { return values_; }
+  std::vector<int32_t>& mutable_offsets() { return offsets_; }
+  std::vector<char>& mutable_data() { return data_; }
+
  private:
   int64_t list_child_length() const { return children_.empty() ? 0 : children_[0]->length(); }
 

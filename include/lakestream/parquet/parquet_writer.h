@@ -95,6 +95,9 @@ class ParquetWriter {
   Status write(const RecordBatch& batch);
   /// Rows written so far.
   int64_t num_rows() const;
+  /// Bytes written to the stream plus what the open row group holds (compressed pages, open
+  /// pages, dictionaries): about the file's size if it were closed now. For rolling files.
+  int64_t estimated_size() const;
   /// Flush the last row group, write the footer, close the stream.
   Result<ParquetFileInfo> close();
   /// Discard the file (the stream is aborted). Safe to call more than once.

@@ -1,0 +1,321 @@
+#include "lakestream/delta/table_writer.h"
+
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "lakestream/batch/take.h"
+#include "lakestream/delta/partition.h"
+#include "lakestream/delta/stats.h"
+#include "lakestream/delta/uuid.h"
+
+namespace lakestream {
+
+namespace {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool can_partition(const DataType& type) {
+  return !type.is_nested() && type.id() != TypeId::kBinary;
+}
+
+}  // namespace
+
+class DeltaTableWriter::Impl {
+ public:
+  Impl(std::shared_ptr<FileSystem> fs, std::string table_path, Schema schema,
+       DeltaTableWriterOptions options)
+      : fs_(std::move(fs)),
+        table_path_(std::move(table_path)),
+        schema_(std::move(schema)),
+        options_(std::move(options)) {}
+  // A writer dropped without finish() or abort() (an error path) leaves no files behind.
+  ~Impl() {
+    if (!finished_) abort();
+  }
+
+  Status init() {
+    for (const std::string& name : options_.partition_columns) {
+      const auto index = schema_.index_of(name);
+      if (!index) {
+        return Status::InvalidArgument("partition column '" + name + "' is not in the schema of " +
+                                       fs_->describe(table_path_));
+      }
+      for (size_t seen : partition_indices_) {
+        if (seen == *index) {
+          return Status::InvalidArgument("partition column '" + name + "' is given twice");
+        }
+      }
+      const Field& f = schema_.field(*index);
+      if (!can_partition(*f.type)) {
+        return Status::InvalidArgument("column '" + name + "' of type " +
+                                       f.type->simple_string() + " cannot partition a table");
+      }
+      partition_indices_.push_back(*index);
+    }
+    for (size_t i = 0; i < schema_.size(); ++i) {
+      bool is_partition = false;
+      for (size_t p : partition_indices_) is_partition |= p == i;
+      if (is_partition) continue;
+      data_indices_.push_back(i);
+      file_schema_.add(schema_.field(i));
+    }
+    if (data_indices_.empty()) {
+      return Status::InvalidArgument("every column of " + fs_->describe(table_path_) +
+                                     " is a partition column: the data files would be empty");
+    }
+    if (options_.target_file_bytes <= 0) {
+      return Status::InvalidArgument("the target file size must be positive");
+    }
+    return Status::OK();
+  }
+
+  const Schema& schema() const { return schema_; }
+  const Schema& file_schema() const { return file_schema_; }
+  int64_t num_rows() const { return rows_; }
+  int64_t bytes_written() const { return bytes_; }
+
+  Status write(const RecordBatch& batch) {
+    if (finished_) return Status::InvalidArgument("DeltaTableWriter: write() after finish()");
+    LS_RETURN_NOT_OK(check_batch(batch));
+    const int64_t n = batch.num_rows();
+    if (n == 0) return Status::OK();
+
+    if (partition_indices_.empty()) {
+      Slot* slot = slots_.empty() ? nullptr : slots_.begin()->second.get();
+      if (slot == nullptr) {
+        LS_ASSIGN_OR_RAISE(slot, slot_for_key("", batch, 0));
+      }
+      LS_RETURN_NOT_OK(write_rows(*slot, batch, {}));
+      rows_ += n;
+      return Status::OK();
+    }
+
+    // Group row indices by partition: one key built per row in a reused buffer, looked up
+    // without allocating; only a partition seen for the first time costs a string.
+    for (Slot* s : touched_) s->rows.clear();
+    touched_.clear();
+    Slot* last = nullptr;
+    std::string_view last_key;
+    for (int64_t row = 0; row < n; ++row) {
+      build_key(batch, row);
+      Slot* slot;
+      if (last != nullptr && std::string_view(key_) == last_key) {
+        slot = last;
+      } else {
+        auto it = slots_.find(std::string_view(key_));
+        if (it != slots_.end()) {
+          slot = it->second.get();
+        } else {
+          LS_ASSIGN_OR_RAISE(slot, slot_for_key(key_, batch, row));
+        }
+        last = slot;
+        last_key = slot->key;
+      }
+      if (slot->rows.empty()) touched_.push_back(slot);
+      slot->rows.push_back(static_cast<int32_t>(row));
+    }
+    for (Slot* slot : touched_) {
+      if (static_cast<int64_t>(slot->rows.size()) == n) {
+        LS_RETURN_NOT_OK(write_rows(*slot, batch, {}));
+      } else {
+        LS_RETURN_NOT_OK(write_rows(*slot, batch, slot->rows));
+      }
+    }
+    rows_ += n;
+    return Status::OK();
+  }
+
+  Result<std::vector<AddFile>> finish() {
+    if (finished_) return Status::InvalidArgument("DeltaTableWriter: finish() called twice");
+    finished_ = true;
+    for (const auto& [key, slot] : slots_) {
+      if (slot->writer != nullptr) {
+        Status st = close_file(*slot);
+        if (!st.ok()) {
+          abort();
+          return st;
+        }
+      }
+    }
+    return adds_;
+  }
+
+  void abort() {
+    finished_ = true;
+    for (const auto& [key, slot] : slots_) {
+      if (slot->writer != nullptr) {
+        slot->writer->abort();
+        slot->writer.reset();
+      }
+    }
+    for (const std::string& path : written_paths_) {
+      // Best effort: a file that cannot be deleted is not in any commit, so it is only garbage.
+      (void)fs_->delete_file(path);
+    }
+    written_paths_.clear();
+    adds_.clear();
+  }
+
+ private:
+  /// One partition (or the whole table when unpartitioned) and its open file.
+  struct Slot {
+    std::string key;
+    std::vector<PartitionValue> values;
+    std::string folder;  ///< relative, escaped; "" without partition columns
+    std::unique_ptr<ParquetWriter> writer;
+    std::string relative_path;  ///< of the open file
+    std::vector<int32_t> rows;  ///< rows of the current batch
+  };
+
+  Status check_batch(const RecordBatch& batch) const {
+    if (batch.num_columns() != schema_.size()) {
+      return Status::InvalidArgument("DeltaTableWriter: batch has " +
+                                     std::to_string(batch.num_columns()) + " columns, " +
+                                     fs_->describe(table_path_) + " has " +
+                                     std::to_string(schema_.size()));
+    }
+    for (size_t i = 0; i < schema_.size(); ++i) {
+      if (!same_type(batch.column(i)->type(), schema_.field(i).type)) {
+        return Status::InvalidArgument(
+            "DeltaTableWriter: column '" + schema_.field(i).name + "' has type " +
+            batch.column(i)->type()->simple_string() + " in the batch, " +
+            schema_.field(i).type->simple_string() + " in " + fs_->describe(table_path_));
+      }
+    }
+    return Status::OK();
+  }
+
+  void build_key(const RecordBatch& batch, int64_t row) {
+    key_.clear();
+    for (size_t p : partition_indices_) {
+      const Column& c = *batch.column(p);
+      if (c.is_null(row)) {
+        key_.push_back('\0');
+        continue;
+      }
+      key_.push_back('\1');
+      const TypeId id = c.type()->id();
+      if (id == TypeId::kString) {
+        const std::string_view s = c.string_value(row);
+        const auto len = static_cast<uint32_t>(s.size());
+        key_.append(reinterpret_cast<const char*>(&len), sizeof(len));
+        key_.append(s);
+      } else {
+        const auto w = static_cast<size_t>(c.type()->fixed_width());
+        key_.append(reinterpret_cast<const char*>(c.values().data()) + row * w, w);
+      }
+    }
+  }
+
+  Result<Slot*> slot_for_key(std::string_view key, const RecordBatch& batch, int64_t row) {
+    auto slot = std::make_unique<Slot>();
+    slot->key = std::string(key);
+    for (size_t p : partition_indices_) {
+      LS_ASSIGN_OR_RAISE(std::optional<std::string> text,
+                         partition_value_text(*batch.column(p), row));
+      slot->values.emplace_back(schema_.field(p).name, std::move(text));
+    }
+    LS_ASSIGN_OR_RAISE(slot->folder, partition_folder(slot->values));
+    Slot* raw = slot.get();
+    slots_.emplace(raw->key, std::move(slot));
+    return raw;
+  }
+
+  /// Write `rows` of `batch` (all rows when empty) to the slot's file, opening and rolling files.
+  Status write_rows(Slot& slot, const RecordBatch& batch, std::span<const int32_t> rows) {
+    if (slot.writer == nullptr) LS_RETURN_NOT_OK(open_file(slot));
+    std::vector<ColumnPtr> columns;
+    columns.reserve(data_indices_.size());
+    for (size_t i : data_indices_) {
+      columns.push_back(rows.empty() ? batch.column(i) : take(*batch.column(i), rows));
+    }
+    LS_RETURN_NOT_OK(slot.writer->write(RecordBatch(file_schema_, std::move(columns)))
+                         .with_context(fs_->describe(join_path(table_path_, slot.relative_path))));
+    if (slot.writer->estimated_size() >= options_.target_file_bytes) {
+      LS_RETURN_NOT_OK(close_file(slot));
+    }
+    return Status::OK();
+  }
+
+  Status open_file(Slot& slot) {
+    const std::string name =
+        data_file_name(options_.task_id, uuid_v4(), options_.parquet.compression);
+    slot.relative_path = slot.folder.empty() ? name : slot.folder + "/" + name;
+    const std::string path = join_path(table_path_, slot.relative_path);
+    LS_ASSIGN_OR_RAISE(std::unique_ptr<OutputStream> out, fs_->open_output_stream(path));
+    LS_ASSIGN_OR_RAISE(slot.writer, ParquetWriter::open(std::move(out), file_schema_,
+                                                        options_.parquet));
+    return Status::OK();
+  }
+
+  Status close_file(Slot& slot) {
+    const std::string path = join_path(table_path_, slot.relative_path);
+    std::unique_ptr<ParquetWriter> writer = std::move(slot.writer);
+    auto info = writer->close();
+    if (!info.ok()) return info.status().with_context(fs_->describe(path));
+    written_paths_.push_back(path);
+    AddFile add;
+    add.path = encode_add_path(slot.relative_path);
+    add.partition_values = slot.values;
+    add.size = info->file_size;
+    add.modification_time = now_ms();
+    add.data_change = options_.data_change;
+    add.stats = stats_json(info->num_rows, info->columns);
+    bytes_ += info->file_size;
+    adds_.push_back(std::move(add));
+    return Status::OK();
+  }
+
+  std::shared_ptr<FileSystem> fs_;
+  std::string table_path_;
+  Schema schema_;
+  DeltaTableWriterOptions options_;
+  Schema file_schema_;
+  std::vector<size_t> partition_indices_;
+  std::vector<size_t> data_indices_;
+  std::unordered_map<std::string, std::unique_ptr<Slot>, StringHash, std::equal_to<>> slots_;
+  std::vector<Slot*> touched_;
+  std::string key_;
+  std::vector<AddFile> adds_;
+  std::vector<std::string> written_paths_;
+  int64_t rows_ = 0;
+  int64_t bytes_ = 0;
+  bool finished_ = false;
+};
+
+Result<std::unique_ptr<DeltaTableWriter>> DeltaTableWriter::make(std::shared_ptr<FileSystem> fs,
+                                                                 std::string table_path,
+                                                                 Schema schema,
+                                                                 DeltaTableWriterOptions options) {
+  if (fs == nullptr) return Status::InvalidArgument("DeltaTableWriter: no file system");
+  auto impl = std::make_unique<Impl>(std::move(fs), std::move(table_path), std::move(schema),
+                                     std::move(options));
+  LS_RETURN_NOT_OK(impl->init());
+  return std::unique_ptr<DeltaTableWriter>(new DeltaTableWriter(std::move(impl)));
+}
+
+DeltaTableWriter::DeltaTableWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DeltaTableWriter::~DeltaTableWriter() = default;
+
+const Schema& DeltaTableWriter::schema() const { return impl_->schema(); }
+const Schema& DeltaTableWriter::file_schema() const { return impl_->file_schema(); }
+Status DeltaTableWriter::write(const RecordBatch& batch) { return impl_->write(batch); }
+Result<std::vector<AddFile>> DeltaTableWriter::finish() { return impl_->finish(); }
+void DeltaTableWriter::abort() { impl_->abort(); }
+int64_t DeltaTableWriter::num_rows() const { return impl_->num_rows(); }
+int64_t DeltaTableWriter::bytes_written() const { return impl_->bytes_written(); }
+
+}  // namespace lakestream

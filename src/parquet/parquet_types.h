@@ -26,14 +26,27 @@ enum class PhysicalType : int32_t {
 
 enum class ConvertedType : int32_t {
   kUtf8 = 0,
+  kMap = 1,
+  kMapKeyValue = 2,
+  kList = 3,
+  kEnum = 4,
   kDecimal = 5,
   kDate = 6,
+  kTimeMillis = 7,
+  kTimeMicros = 8,
   kTimestampMillis = 9,
   kTimestampMicros = 10,
+  kUint8 = 11,
+  kUint16 = 12,
+  kUint32 = 13,
+  kUint64 = 14,
   kInt8 = 15,
   kInt16 = 16,
   kInt32 = 17,
   kInt64 = 18,
+  kJson = 19,
+  kBson = 20,
+  kInterval = 21,
 };
 
 enum class Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
@@ -43,25 +56,60 @@ enum class Encoding : int32_t {
   kPlainDictionary = 2,
   kRle = 3,
   kBitPacked = 4,
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
   kRleDictionary = 8,
+  kByteStreamSplit = 9,
 };
 
 enum class CompressionCodec : int32_t {
   kUncompressed = 0,
   kSnappy = 1,
   kGzip = 2,
+  kLzo = 3,
+  kBrotli = 4,
+  kLz4 = 5,
   kZstd = 6,
+  kLz4Raw = 7,
 };
 
-enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2, kDataPageV2 = 3 };
+enum class PageType : int32_t {
+  kDataPage = 0,
+  kIndexPage = 1,
+  kDictionaryPage = 2,
+  kDataPageV2 = 3,
+};
 
-/// The LogicalType union, restricted to the members lakestream writes.
+/// The unit of TIME and TIMESTAMP logical types (union TimeUnit).
+enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
+
+/// The LogicalType union. The writer emits kString, kDecimal, kDate, kTimestamp (MICROS) and
+/// kInteger; the reader recognises every member (kUnknown is the "always null" type).
 struct LogicalType {
-  enum class Kind : uint8_t { kNone, kString, kDecimal, kDate, kTimestamp, kInteger };
+  enum class Kind : uint8_t {
+    kNone,
+    kString,
+    kDecimal,
+    kDate,
+    kTimestamp,
+    kInteger,
+    kMap,
+    kList,
+    kEnum,
+    kTime,
+    kUnknown,
+    kJson,
+    kBson,
+    kUuid,
+    kFloat16,
+    kOther,  ///< a union member this reader does not know
+  };
   Kind kind = Kind::kNone;
   int32_t scale = 0;        ///< kDecimal
   int32_t precision = 0;    ///< kDecimal
-  bool adjusted_to_utc = true;  ///< kTimestamp (unit is always MICROS here)
+  bool adjusted_to_utc = true;  ///< kTimestamp, kTime
+  TimeUnit unit = TimeUnit::kMicros;  ///< kTimestamp, kTime
   int8_t bit_width = 0;     ///< kInteger
   bool is_signed = true;    ///< kInteger
 };
@@ -105,6 +153,7 @@ struct ColumnMetaData {
 };
 
 struct ColumnChunk {
+  std::optional<std::string> file_path;  ///< read only: set when the chunk lives in another file
   int64_t file_offset = 0;
   ColumnMetaData meta_data;
 };
@@ -118,6 +167,9 @@ struct RowGroup {
   std::optional<int16_t> ordinal;
 };
 
+/// ColumnOrder union: TYPE_ORDER, or a member this reader does not know.
+enum class ColumnOrder : uint8_t { kTypeOrder, kUnknown };
+
 struct FileMetaData {
   int32_t version = 1;
   std::vector<SchemaElement> schema;
@@ -128,6 +180,8 @@ struct FileMetaData {
   /// One TYPE_ORDER entry per leaf column when set: tells readers min_value/max_value use the
   /// type's defined sort order.
   bool type_defined_column_orders = true;
+  /// Read only: the column_orders list as found (empty when the writer wrote none).
+  std::vector<ColumnOrder> column_orders;
 };
 
 struct DataPageHeader {
@@ -142,12 +196,24 @@ struct DictionaryPageHeader {
   Encoding encoding = Encoding::kPlain;
 };
 
+/// Data page v2: levels are stored uncompressed before the (maybe compressed) values.
+struct DataPageHeaderV2 {
+  int32_t num_values = 0;
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  Encoding encoding = Encoding::kPlain;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;
+};
+
 struct PageHeader {
   PageType type = PageType::kDataPage;
   int32_t uncompressed_page_size = 0;
   int32_t compressed_page_size = 0;
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
+  std::optional<DataPageHeaderV2> data_page_header_v2;  ///< read only
 };
 
 void write_thrift(ThriftCompactWriter& w, const LogicalType& v);
@@ -159,5 +225,11 @@ void write_thrift(ThriftCompactWriter& w, const ColumnChunk& v);
 void write_thrift(ThriftCompactWriter& w, const RowGroup& v);
 void write_thrift(ThriftCompactWriter& w, const FileMetaData& v);
 void write_thrift(ThriftCompactWriter& w, const PageHeader& v);
+
+/// Decode a footer. On failure the reader's error() says what and at which byte; the caller
+/// adds the file name.
+bool read_thrift(ThriftCompactReader& r, FileMetaData* v);
+/// Decode a page header; r.position() afterwards is the header's size.
+bool read_thrift(ThriftCompactReader& r, PageHeader* v);
 
 }  // namespace lakestream::parquet

@@ -106,3 +106,69 @@ class ThriftCompactWriter {
 };
 
 }  // namespace lakestream::parquet
+
+namespace lakestream::parquet {
+
+/// Decodes the compact protocol from a bounded buffer. Every read checks the remaining bytes,
+/// so a truncated or corrupt footer gives an error ("thrift decode past end at byte 812")
+/// instead of a crash; unknown fields are skipped (newer writers add fields), nesting is
+/// limited so a hostile file cannot recurse the stack away. Usage mirrors the writer:
+///
+///   ThriftCompactReader r(bytes);
+///   r.struct_begin();
+///   int16_t id; CompactType type;
+///   while (r.field_header(&id, &type) && type != CompactType::kStop) {
+///     switch (id) { case 1: r.read_i32(&version); break; default: r.skip(type); }
+///   }
+///   r.struct_end();
+///   if (!r.ok()) return r.status();
+///
+/// Errors are sticky: after the first one every read fails and returns zero values, so
+/// decoders can check once at the end of a struct.
+class ThriftCompactReader {
+ public:
+  explicit ThriftCompactReader(std::string_view data) : data_(data) {}
+
+  bool ok() const { return error_.empty(); }
+  /// The first error, or "" (callers wrap it in a Status with the file name).
+  const std::string& error() const { return error_; }
+  /// Bytes consumed so far (a page header's size).
+  size_t position() const { return pos_; }
+
+  void struct_begin();
+  void struct_end();
+  /// Read the next field header; `type` is kStop at the end of the struct. Returns ok().
+  /// For bool fields the value is in the header: read it with read_bool() afterwards.
+  bool field_header(int16_t* id, CompactType* type);
+  /// A list (or set) header: the element type and the count (checked against the bytes left).
+  bool list_header(CompactType* element_type, int32_t* size);
+
+  bool read_bool(bool* v);  ///< a bool field (after its header) or a list element
+  bool read_i8(int8_t* v);
+  bool read_i16(int16_t* v);
+  bool read_i32(int32_t* v);
+  bool read_i64(int64_t* v);
+  bool read_double(double* v);
+  /// A binary/string value; `v` views the input buffer.
+  bool read_binary(std::string_view* v);
+  bool read_binary(std::string* v);
+  /// Skip a value of `type` (after its field header or as a list element).
+  bool skip(CompactType type);
+
+  /// Record an error (e.g. a value out of range) unless one is already recorded.
+  void fail(std::string message);
+
+ private:
+  bool read_uvarint(uint64_t* v);
+  bool skip_depth(CompactType type, int depth);
+
+  std::string_view data_;
+  size_t pos_ = 0;
+  std::string error_;
+  int16_t last_field_id_ = 0;
+  std::vector<int16_t> stack_;
+  bool pending_bool_ = false;      // the value of the last bool field header
+  bool in_bool_field_ = false;
+};
+
+}  // namespace lakestream::parquet

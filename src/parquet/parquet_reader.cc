@@ -329,7 +329,7 @@ class ParquetReader::Impl {
   std::string created_by;
   std::vector<std::pair<std::string, std::string>> key_values;
 
-  Status fail_context(const Status& s) const { return s.with_context(path + ": "); }
+  Status fail_context(const Status& s) const { return s.with_context(path); }
 
   Status load_footer(const ParquetReaderOptions& options) {
     LS_ASSIGN_OR_RAISE(size, file->size());
@@ -451,13 +451,13 @@ class ParquetReader::Impl {
                                              &data[static_cast<size_t>(leaf - node.leaf_begin)]);
       if (!st.ok()) {
         return st.with_context(path + ": row group " + std::to_string(g) + ", column '" +
-                               lc.path + "': ");
+                               lc.path + "'");
       }
     }
     const int64_t rows = rg.num_rows;
     auto context = [&](const Status& s) {
       return s.with_context(path + ": row group " + std::to_string(g) + ", column '" +
-                            top.field.name + "': ");
+                            top.field.name + "'");
     };
     if (node.kind == AssemblyNode::Kind::kPrimitive) {
       LeafData& d = data[0];

@@ -205,7 +205,7 @@ bool ThriftCompactReader::list_header(CompactType* element_type, int32_t* size) 
   // Every element takes at least one byte, so a count beyond the bytes left is corrupt (and
   // would otherwise make callers reserve absurd amounts of memory).
   if (n > data_.size() - pos_) {
-    fail("thrift list of " + std::to_string(n) + " elements at byte " + std::to_string(pos_) +
+    fail("thrift decode past end: list of " + std::to_string(n) + " elements at byte " + std::to_string(pos_) +
          " is longer than the " + std::to_string(data_.size() - pos_) + " bytes left");
     return false;
   }
@@ -279,7 +279,7 @@ bool ThriftCompactReader::read_binary(std::string_view* v) {
   uint64_t n = 0;
   if (!read_uvarint(&n)) return false;
   if (n > data_.size() - pos_) {
-    fail("thrift binary of " + std::to_string(n) + " bytes at byte " + std::to_string(pos_) +
+    fail("thrift decode past end: binary of " + std::to_string(n) + " bytes at byte " + std::to_string(pos_) +
          " runs past the end (" + std::to_string(data_.size() - pos_) + " bytes left)");
     return false;
   }

@@ -1,0 +1,68 @@
+#pragma once
+// tools/ingest_pipeline: the work behind `lakestream ingest` for one NDJSON input file.
+//
+//   workers (one per core) ── claim the next chunk (a byte range cut at line boundaries),
+//                             pread it into their own buffer, decode (JsonDecoder), flatten,
+//                             and encode into their own DeltaTableWriter (task = worker)
+//   then                   ── rejected lines → dead-letter table commit (txn), then the data's
+//                             add actions → table commit (same txn app id)
+//
+// Exactly-once per input: appId "lakestream-ingest-<hash of table, input path, size, mtime>",
+// version 0. The dead-letter table is committed first, so when the main table holds the txn
+// everything of that input is in; a re-run after a crash between the two commits skips the
+// dead-letter commit (it holds the txn) and completes the main one.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lakestream/common/status.h"
+#include "lakestream/json/json_decoder.h"
+#include "lakestream/parquet/parquet_writer.h"
+#include "lakestream/schema/schema.h"
+
+namespace lakestream::cli {
+
+struct IngestOptions {
+  Schema schema;  ///< the records' (nested) schema; the table gets its flattened form
+  std::string table_uri;
+  std::string dead_letter_uri;
+  std::vector<std::string> partition_by;
+  ParquetCompression compression = ParquetCompression::kSnappy;
+  DecodeMode mode = DecodeMode::kDeadLetter;
+  int threads = 0;                  ///< 0: one per core
+  int64_t chunk_bytes = 4LL << 20;  ///< bytes of input a worker decodes at a time
+  int64_t target_file_bytes = 128LL << 20;
+};
+
+/// Live counters the progress display reads while a file is ingested.
+struct IngestProgress {
+  std::atomic<int64_t> bytes_done{0};
+  std::atomic<int64_t> rows_done{0};
+  std::atomic<int64_t> total_bytes{0};
+};
+
+struct IngestResult {
+  std::string input;
+  std::string app_id;
+  bool already_ingested = false;
+  int64_t lines = 0;     ///< non-blank lines read
+  int64_t rows = 0;      ///< rows appended to the table
+  int64_t rejects = 0;   ///< rows appended to the dead-letter table
+  int64_t bytes = 0;     ///< input bytes
+  int64_t files = 0;     ///< data files added
+  int64_t table_version = -1;
+  double seconds = 0;
+};
+
+/// The txn appId of `input_path` for the table at `table_uri` (input file identity: absolute
+/// path, size and modification time).
+Result<std::string> ingest_app_id(const std::string& table_uri, const std::string& input_path);
+
+/// Ingest one NDJSON file (see the file comment). `progress` may be null.
+Result<IngestResult> ingest_file(const IngestOptions& options, const std::string& input_path,
+                                 IngestProgress* progress);
+
+}  // namespace lakestream::cli

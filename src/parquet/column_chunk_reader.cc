@@ -17,6 +17,9 @@ namespace {
 // A page header may not make us allocate more than this (a corrupt size would otherwise ask
 // for gigabytes before the decompressor notices).
 constexpr int64_t kMaxPageBytes = 1LL << 30;
+// RLE levels can describe any number of values in a few bytes; beyond one value per bit of the
+// page this many more are accepted (all-null pages), so a corrupt count cannot allocate more.
+constexpr int64_t kMaxLevelSlack = 1LL << 24;
 
 std::string at_byte(size_t pos) { return " at byte " + std::to_string(pos) + " of the chunk"; }
 
@@ -101,6 +104,19 @@ class ChunkDecoder {
                                std::to_string(h.uncompressed_page_size) + " bytes");
       }
       const std::string_view body = chunk.substr(body_at, static_cast<size_t>(h.compressed_page_size));
+      // Levels are allocated per value: a page may not claim more values than its chunk has
+      // left (a corrupt count would otherwise allocate gigabytes from a few RLE bytes).
+      const int64_t page_values = h.data_page_header      ? h.data_page_header->num_values
+                                  : h.data_page_header_v2 ? h.data_page_header_v2->num_values
+                                                          : 0;
+      if ((h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) &&
+          (page_values > meta_.num_values - levels_seen ||
+           page_values > 8 * static_cast<int64_t>(h.uncompressed_page_size) + kMaxLevelSlack)) {
+        return Status::Corrupt("page" + at_byte(pos) + " holds " + std::to_string(page_values) +
+                               " values, more than the " +
+                               std::to_string(meta_.num_values - levels_seen) +
+                               " its chunk has left (or far more than its size can describe)");
+      }
       Status st;
       int64_t levels = 0;
       switch (h.type) {

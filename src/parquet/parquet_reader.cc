@@ -144,7 +144,8 @@ class Assembler {
       : leaves_(leaves), data_(data), base_(base), cursor_(data.size(), 0), vcursor_(data.size(), 0) {}
 
   Status build_rows(const AssemblyNode& node, int64_t rows, Column* out) {
-    out->reserve(rows);
+    // rows comes from the footer: reserve no more than the levels actually decoded.
+    out->reserve(std::min(rows, data_[0].num_levels));
     for (int64_t r = 0; r < rows; ++r) {
       if (!build(node, out)) return Status::Corrupt(error_);
       const size_t l = slot(node.leaf_begin);
@@ -447,6 +448,13 @@ class ParquetReader::Impl {
     std::vector<LeafData> data(static_cast<size_t>(node.leaf_end - node.leaf_begin));
     for (int leaf = node.leaf_begin; leaf < node.leaf_end; ++leaf) {
       const LeafColumn& lc = schema.leaves[static_cast<size_t>(leaf)];
+      const auto& md = rg.columns[static_cast<size_t>(leaf)].meta_data;
+      if (lc.max_rep == 0 && md.num_values != rg.num_rows) {
+        return Status::Corrupt(path + ": row group " + std::to_string(g) + ", column '" + lc.path +
+                               "': the chunk holds " + std::to_string(md.num_values) +
+                               " values, the row group has " + std::to_string(rg.num_rows) +
+                               " rows");
+      }
       Status st = parquet::read_column_chunk(*file, size, rg.columns[static_cast<size_t>(leaf)], lc,
                                              &data[static_cast<size_t>(leaf - node.leaf_begin)]);
       if (!st.ok()) {

@@ -39,27 +39,30 @@ void unpack_bits(const uint8_t* in, size_t in_len, int bit_width, size_t count, 
 }
 
 bool RleDecoder::next_run() {
-  // Run header: uvarint; low bit 1 = bit-packed (header >> 1 groups of 8), 0 = RLE run.
-  uint64_t header = 0;
-  int shift = 0;
+  // A loop, not recursion: a hostile stream of empty runs must not grow the stack.
   while (true) {
-    if (pos_ >= size_ || shift > 63) return false;
-    const uint8_t b = data_[pos_++];
-    header |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) break;
-    shift += 7;
-  }
-  if (header & 1) {
-    const uint64_t groups = header >> 1;
-    if (groups == 0) return next_run();
-    packed_left_ = groups * 8;
-    packed_pos_ = pos_;
-    packed_index_ = 0;
-    // The run's bytes may be cut short at the end of the data (writers may omit the padding of
-    // the last group); values past the data are detected when read.
-    const uint64_t bytes = groups * static_cast<uint64_t>(bit_width_);
-    pos_ = bytes > size_ - pos_ ? size_ : pos_ + static_cast<size_t>(bytes);
-  } else {
+    // Run header: uvarint; low bit 1 = bit-packed (header >> 1 groups of 8), 0 = RLE run.
+    uint64_t header = 0;
+    int shift = 0;
+    while (true) {
+      if (pos_ >= size_ || shift > 63) return false;
+      const uint8_t b = data_[pos_++];
+      header |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) break;
+      shift += 7;
+    }
+    if (header & 1) {
+      const uint64_t groups = header >> 1;
+      if (groups == 0) continue;
+      packed_left_ = groups * 8;
+      packed_pos_ = pos_;
+      packed_index_ = 0;
+      // The run's bytes may be cut short at the end of the data (writers may omit the padding
+      // of the last group); values past the data are detected when read.
+      const uint64_t bytes = groups * static_cast<uint64_t>(bit_width_);
+      pos_ = bytes > size_ - pos_ ? size_ : pos_ + static_cast<size_t>(bytes);
+      return true;
+    }
     rle_left_ = header >> 1;
     const int value_bytes = (bit_width_ + 7) / 8;
     if (size_ - pos_ < static_cast<size_t>(value_bytes)) return false;
@@ -68,9 +71,8 @@ bool RleDecoder::next_run() {
     pos_ += static_cast<size_t>(value_bytes);
     if (bit_width_ < 32 && (v >> bit_width_) != 0) return false;
     rle_value_ = v;
-    if (rle_left_ == 0) return next_run();
+    if (rle_left_ > 0) return true;
   }
-  return true;
 }
 
 template <typename T>

@@ -50,6 +50,9 @@ Status plain_values(PhysicalType type, int32_t type_length, std::string_view dat
       return Status::OK();
     }
     case PhysicalType::kByteArray: {
+      if (n > data.size() / 4) {
+        return Status::Corrupt(bytes_msg("PLAIN BYTE_ARRAY length prefixes", n * 4, data.size()));
+      }
       out->bytes.resize(n);
       size_t pos = 0;
       for (size_t i = 0; i < n; ++i) {

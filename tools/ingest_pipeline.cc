@@ -1,6 +1,7 @@
 #include "ingest_pipeline.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,8 +23,6 @@ namespace lakestream::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr int64_t kReadStep = 64 << 10;
 
 int64_t now_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -50,70 +49,52 @@ std::string canonical_table(const std::string& uri) {
   return s;
 }
 
-/// An open input file read with pread (each worker into its own buffer: no shared state, and
-/// the resident memory stays a few chunks whatever the file size).
+/// The input file mapped into memory: workers decode straight from the page cache (no copy),
+/// the kernel reads ahead (MADV_SEQUENTIAL) while they work, and each worker drops the pages of
+/// a chunk it has finished, so the resident memory stays a few chunks whatever the file size.
 class InputFile {
  public:
   ~InputFile() {
+    if (data_ != nullptr) ::munmap(data_, static_cast<size_t>(size_));
     if (fd_ >= 0) ::close(fd_);
   }
   Status open(const std::string& path) {
-    path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return Status::NotFound("cannot open input '" + path + "': " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return Status::IOError("cannot stat '" + path + "'");
     size_ = st.st_size;
-    // The kernel reads ahead while the workers decode: I/O overlaps with the CPU work.
-    (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (size_ == 0) return Status::OK();
+    void* p = ::mmap(nullptr, static_cast<size_t>(size_), PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (p == MAP_FAILED) {
+      return Status::IOError("cannot map input '" + path + "': " + std::strerror(errno));
+    }
+    data_ = static_cast<char*>(p);
+    (void)::madvise(data_, static_cast<size_t>(size_), MADV_SEQUENTIAL);
     return Status::OK();
   }
   int64_t size() const { return size_; }
+  const char* data() const { return data_; }
 
-  /// Make `buf` (holding file bytes from `*base`) cover the file up to `end` (or EOF).
-  Status cover(std::string* buf, int64_t base, int64_t end) const {
-    end = std::min(end, size_);
-    int64_t have = base + static_cast<int64_t>(buf->size());
-    if (have >= end) return Status::OK();
-    const size_t old = buf->size();
-    buf->resize(static_cast<size_t>(end - base));
-    char* dst = buf->data() + old;
-    int64_t want = end - have;
-    while (want > 0) {
-      const ssize_t n = ::pread(fd_, dst, static_cast<size_t>(want), have);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return Status::IOError("reading '" + path_ + "' at byte " + std::to_string(have) +
-                               " failed: " + (n < 0 ? std::strerror(errno) : "unexpected EOF"));
-      }
-      dst += n;
-      have += n;
-      want -= n;
-    }
-    return Status::OK();
+  /// Index of the first '\n' at or after `from`; size() when there is none.
+  int64_t find_newline(int64_t from) const {
+    if (from >= size_) return size_;
+    const void* p = std::memchr(data_ + from, '\n', static_cast<size_t>(size_ - from));
+    return p == nullptr ? size_ : static_cast<const char*>(p) - data_;
   }
 
-  /// Index of the first '\n' at or after file position `from`, reading more into `buf` as
-  /// needed; size() when there is none.
-  Result<int64_t> find_newline(std::string* buf, int64_t base, int64_t from) const {
-    int64_t end = from + kReadStep;
-    while (true) {
-      LS_RETURN_NOT_OK(cover(buf, base, end));
-      const int64_t have = base + static_cast<int64_t>(buf->size());
-      if (from < have) {
-        const void* p = std::memchr(buf->data() + (from - base), '\n',
-                                    static_cast<size_t>(have - from));
-        if (p != nullptr) return base + (static_cast<const char*>(p) - buf->data());
-      }
-      if (have >= size_) return size_;
-      from = std::max(from, have);
-      end = have + std::max<int64_t>(kReadStep, have - base);
-    }
+  /// Drop the whole pages inside [begin, end) from this process (they stay in the page cache;
+  /// touching them again just maps them back, so a neighbour reading a boundary is safe).
+  void release(int64_t begin, int64_t end) const {
+    const int64_t page = 4096;
+    const int64_t b = (begin + page - 1) / page * page;
+    const int64_t e = end / page * page;
+    if (e > b) (void)::madvise(data_ + b, static_cast<size_t>(e - b), MADV_DONTNEED);
   }
 
  private:
-  std::string path_;
   int fd_ = -1;
+  char* data_ = nullptr;
   int64_t size_ = 0;
 };
 
@@ -274,42 +255,27 @@ Result<IngestResult> ingest_file(const IngestOptions& options, const std::string
       stop = true;
       return;
     }
-    std::string buf;
     std::vector<RejectedRecord> rejects;
+    RecordBatch batch = RecordBatch::make_empty(options.schema);
     while (!stop) {
       const int64_t k = next_chunk.fetch_add(1);
       if (k >= num_chunks) break;
       const int64_t lo = k * chunk;
       const int64_t hi = std::min(input.size(), lo + chunk);
       // Lines starting in [lo, hi) belong to chunk k.
-      const int64_t base = k == 0 ? 0 : lo - 1;
-      buf.clear();
-      Status st;
-      int64_t begin = 0;
-      if (k > 0) {
-        auto nl = input.find_newline(&buf, base, lo - 1);
-        if (!nl.ok()) st = nl.status();
-        begin = nl.ok() ? *nl + 1 : 0;
-      }
-      int64_t end = begin;  // exclusive
-      if (st.ok() && begin < hi) {
-        auto nl = input.find_newline(&buf, base, hi - 1);
-        if (!nl.ok()) st = nl.status();
-        end = nl.ok() ? std::min(*nl + 1, input.size()) : begin;
-        if (st.ok()) st = input.cover(&buf, base, end);
-      }
-      if (!st.ok()) {
-        state.status = st;
-        stop = true;
-        return;
-      }
+      const int64_t begin = k == 0 ? 0 : input.find_newline(lo - 1) + 1;
+      const int64_t end = begin < hi ? std::min(input.find_newline(hi - 1) + 1, input.size())
+                                     : begin;
       const std::string_view text =
-          begin < end ? std::string_view(buf.data() + (begin - base), static_cast<size_t>(end - begin))
+          begin < end ? std::string_view(input.data() + begin, static_cast<size_t>(end - begin))
                       : std::string_view();
+      Status st;
       chunk_starts[static_cast<size_t>(k)] = begin;
       counts[static_cast<size_t>(k)] = count_lines(text);
       if (!text.empty()) {
-        RecordBatch batch = RecordBatch::make_empty(options.schema);
+        // One batch per worker, emptied between chunks: its buffers keep their capacity, so
+        // later chunks decode into memory that is already faulted in.
+        for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
         rejects.clear();
         st = decoder->decode_ndjson(text, input_path, &batch, &rejects, 1);
         if (st.ok()) {
@@ -325,6 +291,7 @@ Result<IngestResult> ingest_file(const IngestOptions& options, const std::string
         }
         for (auto& r : rejects) state.rejects.push_back({k, std::move(r)});
       }
+      input.release(begin, end);
       if (progress) progress->bytes_done += hi - lo;
     }
   };

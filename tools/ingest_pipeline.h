@@ -2,10 +2,12 @@
 // tools/ingest_pipeline: the work behind `lakestream ingest` for one NDJSON input file.
 //
 //   workers (one per core) ── claim the next chunk (a byte range cut at line boundaries),
-//                             pread it into their own buffer, decode (JsonDecoder), flatten,
+//                             decode it straight from the mapping (JsonDecoder), flatten,
 //                             and encode into their own DeltaTableWriter (task = worker)
 //   then                   ── rejected lines → dead-letter table commit (txn), then the data's
 //                             add actions → table commit (same txn app id)
+//
+// Input: the file is mmap-ed; chunk k holds the lines starting in [k*chunk, (k+1)*chunk).
 //
 // Exactly-once per input: appId "lakestream-ingest-<hash of table, input path, size, mtime>",
 // version 0. The dead-letter table is committed first, so when the main table holds the txn

@@ -12,6 +12,8 @@ APT_PACKAGES=(
   librdkafka-dev kcat
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
+  # time: bench/ingest_bench.sh reads peak RSS from /usr/bin/time -v.
+  time
 )
 # node and npm may come from outside Debian (newer npm); only install Debian's when absent.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)

@@ -1,0 +1,143 @@
+#include "lakestream/stream/data_stream_writer.h"
+
+#include <cctype>
+
+#include "lakestream/delta/uuid.h"
+#include "lakestream/storage/local_file_system.h"
+#include "checkpoint.h"
+#include "query_runner.h"
+
+namespace lakestream {
+
+namespace {
+
+std::string normalize_key(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!out.empty()) out += '-';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c == '_' ? '-' : c;
+    }
+  }
+  return out;
+}
+
+std::string option_or(const std::map<std::string, std::string>& options, const std::string& key,
+                      std::string fallback) {
+  auto it = options.find(key);
+  return it == options.end() ? fallback : it->second;
+}
+
+/// The file system and path a location lives on: the writer's file system when one was
+/// given, else the one its URI names.
+Result<std::pair<std::shared_ptr<FileSystem>, std::string>> locate(const WriteSpec& spec,
+                                                                   const std::string& uri) {
+  if (spec.file_system) return std::make_pair(spec.file_system, uri);
+  return open_file_system(uri);
+}
+
+}  // namespace
+
+DataStreamWriter& DataStreamWriter::format(std::string name) {
+  spec_.format = std::move(name);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::partition_by(std::vector<std::string> columns) {
+  spec_.partition_columns = std::move(columns);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::trigger(Trigger trigger) {
+  spec_.trigger = std::move(trigger);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::option(std::string key, std::string value) {
+  spec_.options[normalize_key(key)] = std::move(value);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::foreach_batch(
+    std::function<Status(const RecordBatch&, int64_t)> fn) {
+  spec_.format = "foreach-batch";
+  spec_.foreach_batch = std::move(fn);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::on_progress(std::function<void(const QueryProgress&)> fn) {
+  spec_.on_progress = std::move(fn);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::file_system(std::shared_ptr<FileSystem> fs) {
+  spec_.file_system = std::move(fs);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::test_hook(StreamTestHook hook) {
+  spec_.test_hook = std::move(hook);
+  return *this;
+}
+
+Result<StreamingQuery> DataStreamWriter::start() {
+  if (spec_.format != "foreach-batch") {
+    return Status::InvalidArgument("write_stream: format '" + spec_.format +
+                                   "' needs a path: start(path)");
+  }
+  return start(std::string());
+}
+
+Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
+  LS_RETURN_NOT_OK(stream_.status());
+  LS_RETURN_NOT_OK(spec_.trigger.status());
+  stream_internal::RunnerSetup setup;
+  setup.plan = std::make_shared<const StreamPlan>(stream_.plan());
+  setup.name = option_or(spec_.options, "query-name", "");
+  const std::string progress_log = option_or(spec_.options, "progress-log", "stderr");
+  if (progress_log != "stderr" && progress_log != "none") {
+    return Status::InvalidArgument("write_stream option progress-log: '" + progress_log +
+                                   "' (expected stderr or none)");
+  }
+  setup.log_progress = progress_log == "stderr";
+  setup.commit_source_offsets = option_or(spec_.options, "commit-source-offsets", "true") != "false";
+
+  const std::string checkpoint = option_or(spec_.options, "checkpoint-location", "");
+  if (!checkpoint.empty()) {
+    LS_ASSIGN_OR_RAISE(auto where, locate(spec_, checkpoint));
+    LS_ASSIGN_OR_RAISE(auto cp, stream_internal::Checkpoint::open(where.first, where.second));
+    setup.query_id = cp.query_id();
+    setup.checkpoint.emplace(std::move(cp));
+  } else {
+    setup.query_id = uuid_v4();
+  }
+
+  if (spec_.format == "delta") {
+    if (path.empty()) return Status::InvalidArgument("write_stream: delta needs a table path");
+    if (checkpoint.empty()) {
+      return Status::InvalidArgument(
+          "write_stream to delta: option checkpoint-location is required (it holds the "
+          "query id that the table's txn versions are kept under)");
+    }
+    LS_ASSIGN_OR_RAISE(auto table, locate(spec_, path));
+    std::string dl_uri = option_or(spec_.options, "dead-letter-path", "");
+    std::pair<std::shared_ptr<FileSystem>, std::string> dl;
+    if (dl_uri.empty()) {
+      dl = {table.first, table.second + "_dead_letter"};
+    } else {
+      LS_ASSIGN_OR_RAISE(dl, locate(spec_, dl_uri));
+    }
+    LS_ASSIGN_OR_RAISE(setup.sink,
+                       stream_internal::make_delta_sink(table.first, table.second, dl.first,
+                                                        dl.second, stream_.schema(), spec_,
+                                                        setup.query_id));
+  } else if (spec_.format == "foreach-batch") {
+    if (!spec_.foreach_batch) {
+      return Status::InvalidArgument("write_stream: foreach-batch needs foreach_batch(fn)");
+    }
+    setup.sink = stream_internal::make_foreach_sink(spec_.foreach_batch, "ForeachBatchSink");
+  } else {
+    return Status::InvalidArgument("write_stream: unknown format '" + spec_.format +
+                                   "' (expected delta or foreach-batch)");
+  }
+  setup.spec = spec_;
+  LS_ASSIGN_OR_RAISE(auto runner, stream_internal::QueryRunner::start(std::move(setup)));
+  return StreamingQuery(std::move(runner));
+}
+
+}  // namespace lakestream

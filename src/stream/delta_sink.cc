@@ -1,0 +1,335 @@
+// The Delta sink and the exactly-once protocol (docs/streaming.md, DESIGN.md "Exactly-once").
+
+#include <mutex>
+
+#include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/table_writer.h"
+#include "query_sink.h"
+
+namespace lakestream::stream_internal {
+
+namespace {
+
+RecordBatch dead_letter_batch(const std::vector<DeadLetter>& rows) {
+  RecordBatch b = RecordBatch::make_empty(dead_letter_schema());
+  for (const DeadLetter& d : rows) {
+    const RejectedRecord& r = d.record;
+    b.mutable_column(0).append_string(r.reason);
+    b.mutable_column(1).append_string(r.field);
+    b.mutable_column(2).append_string(r.position.source);
+    b.mutable_column(3).append<int32_t>(r.position.partition);
+    b.mutable_column(4).append<int64_t>(r.position.offset);
+    b.mutable_column(5).append<int64_t>(d.enqueued_time_ms * 1000);
+    b.mutable_column(6).append_string(r.raw);
+  }
+  return b;
+}
+
+struct Tables {
+  std::shared_ptr<FileSystem> fs;
+  std::string path;
+  std::shared_ptr<FileSystem> dl_fs;
+  std::string dl_path;
+  Schema schema;
+  DeltaTableWriterOptions writer_options;
+  std::string query_id;
+  std::string description;
+  // The engine thread's view of both tables.
+  std::optional<DeltaTable> table;
+  std::optional<DeltaTable> dead_letters;
+};
+
+class DeltaSinkBatch final : public SinkBatch {
+ public:
+  DeltaSinkBatch(Tables* t, std::vector<std::unique_ptr<DeltaTableWriter>> writers)
+      : t_(t), writers_(std::move(writers)) {}
+  ~DeltaSinkBatch() override {
+    if (!done_) abort();
+  }
+
+  Status write(int chunk, const RecordBatch& batch) override {
+    rows_[chunk] += batch.num_rows();
+    return writers_[static_cast<size_t>(chunk)]->write(batch);
+  }
+
+  Result<CommitOutcome> commit(const RawBatch& raw, std::vector<DeadLetter> dead_letters,
+                               const StreamTestHook& hook, int64_t batch_id) override {
+    CommitOutcome out;
+    std::vector<AddFile> adds;
+    for (auto& w : writers_) {
+      LS_ASSIGN_OR_RAISE(std::vector<AddFile> a, w->finish());
+      for (auto& add : a) adds.push_back(std::move(add));
+    }
+    for (const auto& [c, n] : rows_) out.num_output_rows += n;
+    if (hook) LS_RETURN_NOT_OK(hook("written", batch_id));
+
+    const std::string& topic = raw.topic();
+    DeltaTable& table = *t_->table;
+    DeltaTable& dl_table = *t_->dead_letters;
+
+    // Rejects already in the dead-letter table (a replay after a crash between its commit and
+    // the main commit) are dropped: it holds every reject of a partition up to its txn version.
+    std::vector<DeadLetter> kept;
+    std::map<int32_t, int64_t> dl_txns;
+    if (!dead_letters.empty()) {
+      LS_RETURN_NOT_OK(dl_table.refresh().with_context("dead-letter table"));
+      for (DeadLetter& d : dead_letters) {
+        const int32_t p = d.record.position.partition;
+        const int64_t done =
+            dl_table.txn_version(dead_letter_app_id(t_->query_id, topic, p)).value_or(-1);
+        if (d.record.position.offset > done) {
+          dl_txns[p] = raw.ranges().at(p).last_offset;
+          kept.push_back(std::move(d));
+        }
+      }
+    }
+
+    // The pre-commit check: every partition of the batch must continue exactly where the table
+    // says. Anything else means another instance owns the partition now (a rebalance race).
+    LS_RETURN_NOT_OK(table.refresh());
+    if (!race_free(raw, &out)) {
+      abort();
+      return out;
+    }
+
+    if (!kept.empty()) {
+      LS_ASSIGN_OR_RAISE(auto dl_writer,
+                         DeltaTableWriter::make(t_->dl_fs, t_->dl_path, dead_letter_schema(), {}));
+      dl_writer_ = std::move(dl_writer);
+      LS_RETURN_NOT_OK(dl_writer_->write(dead_letter_batch(kept)));
+      LS_ASSIGN_OR_RAISE(std::vector<AddFile> dl_adds, dl_writer_->finish());
+      Transaction tx = dl_table.begin();
+      for (auto& a : dl_adds) tx.add_file(std::move(a));
+      for (const auto& [p, last] : dl_txns) {
+        tx.set_txn(dead_letter_app_id(t_->query_id, topic, p), last);
+      }
+      auto v = tx.commit("STREAMING UPDATE", params(batch_id));
+      if (!v.ok()) {
+        if (v.status().code() != StatusCode::kConflict) {
+          return v.status().with_context("committing the dead-letter table");
+        }
+        // Another instance wrote these partitions' dead letters first: a rebalance race.
+        LS_RETURN_NOT_OK(table.refresh());
+        race_free(raw, &out);
+        reseek_all(raw, &out);
+        out.why = v.status().message();
+        abort();
+        return out;
+      }
+      dl_writer_.reset();  // committed: its files belong to the table now
+      out.num_dead_letter_rows = static_cast<int64_t>(kept.size());
+      if (hook) LS_RETURN_NOT_OK(hook("dead-letter-committed", batch_id));
+    }
+
+    Transaction tx = table.begin();
+    for (auto& a : adds) tx.add_file(std::move(a));
+    for (const auto& [p, range] : raw.ranges()) {
+      tx.set_txn(txn_app_id(t_->query_id, topic, p), range.last_offset);
+    }
+    auto v = tx.commit("STREAMING UPDATE", params(batch_id));
+    if (!v.ok()) {
+      if (v.status().code() == StatusCode::kConflict) {
+        LS_RETURN_NOT_OK(table.refresh());
+        race_free(raw, &out);
+        reseek_all(raw, &out);
+        out.why = v.status().message();
+        abort();
+        return out;
+      }
+      // The commit may or may not have landed (an I/O error after the write): keep the files,
+      // which are harmless orphans if it did not, and fail the query.
+      done_ = true;
+      return v.status().with_context("committing batch " + std::to_string(batch_id));
+    }
+    done_ = true;
+    out.committed = true;
+    if (hook) LS_RETURN_NOT_OK(hook("committed", batch_id));
+    return out;
+  }
+
+  void abort() override {
+    for (auto& w : writers_) w->abort();
+    if (dl_writer_) dl_writer_->abort();
+    done_ = true;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> params(int64_t batch_id) const {
+    return {{"outputMode", "Append"}, {"queryId", t_->query_id},
+            {"epochId", std::to_string(batch_id)}};
+  }
+
+  /// True when no partition of `raw` was advanced by someone else; otherwise fills the
+  /// outcome's reseek offsets from the table.
+  bool race_free(const RawBatch& raw, CommitOutcome* out) const {
+    bool ok = true;
+    for (const auto& [p, range] : raw.ranges()) {
+      auto txn = t_->table->txn_version(txn_app_id(t_->query_id, raw.topic(), p));
+      if (txn && *txn != range.first_offset - 1) {
+        ok = false;
+        out->why = "partition " + std::to_string(p) + " of " + raw.topic() +
+                   " is at offset " + std::to_string(*txn) + " in the table, the batch starts at " +
+                   std::to_string(range.first_offset);
+      }
+    }
+    if (!ok) reseek_all(raw, out);
+    return ok;
+  }
+
+  void reseek_all(const RawBatch& raw, CommitOutcome* out) const {
+    for (const auto& [p, range] : raw.ranges()) {
+      auto txn = t_->table->txn_version(txn_app_id(t_->query_id, raw.topic(), p));
+      out->reseek[p] = txn ? *txn + 1 : range.first_offset;
+    }
+  }
+
+  Tables* t_;
+  std::vector<std::unique_ptr<DeltaTableWriter>> writers_;
+  std::unique_ptr<DeltaTableWriter> dl_writer_;
+  std::map<int, int64_t> rows_;
+  bool done_ = false;
+};
+
+class DeltaSink final : public QuerySink {
+ public:
+  explicit DeltaSink(Tables t) : t_(std::move(t)) {}
+
+  Status open() {
+    TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};
+    LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
+    t_.table.emplace(std::move(table));
+    LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
+                                                                 {dead_letter_schema(), {}, {}}));
+    t_.dead_letters.emplace(std::move(dl));
+    LS_ASSIGN_OR_RAISE(log_, read_log(*t_.fs, t_.path));
+    // Check the writers accept the schema now, not at the first batch.
+    LS_RETURN_NOT_OK(DeltaTableWriter::make(t_.fs, t_.path, t_.schema, t_.writer_options).status());
+    return Status::OK();
+  }
+
+  std::string description() const override { return t_.description; }
+  int max_chunks() const override { return 2; }
+
+  Result<std::optional<int64_t>> start_offset(const std::string& topic,
+                                              int32_t partition) override {
+    // The polling thread keeps its own view of the log, so it never races the engine's.
+    std::lock_guard lock(mu_);
+    LS_RETURN_NOT_OK(update_log(*t_.fs, t_.path, log_));
+    auto it = log_.txn_versions.find(txn_app_id(t_.query_id, topic, partition));
+    if (it == log_.txn_versions.end()) return std::optional<int64_t>();
+    return std::optional<int64_t>(it->second + 1);
+  }
+
+  Result<std::unique_ptr<SinkBatch>> begin_batch(int64_t, int chunks) override {
+    std::vector<std::unique_ptr<DeltaTableWriter>> writers;
+    for (int c = 0; c < chunks; ++c) {
+      DeltaTableWriterOptions o = t_.writer_options;
+      o.task_id = c;
+      LS_ASSIGN_OR_RAISE(auto w, DeltaTableWriter::make(t_.fs, t_.path, t_.schema, o));
+      writers.push_back(std::move(w));
+    }
+    return std::unique_ptr<SinkBatch>(std::make_unique<DeltaSinkBatch>(&t_, std::move(writers)));
+  }
+
+ private:
+  Tables t_;
+  std::mutex mu_;
+  LogState log_;
+};
+
+class ForeachSinkBatch final : public SinkBatch {
+ public:
+  ForeachSinkBatch(const std::function<Status(const RecordBatch&, int64_t)>* fn, int64_t id)
+      : fn_(fn), id_(id) {}
+  Status write(int, const RecordBatch& batch) override {
+    rows_ += batch.num_rows();
+    return (*fn_)(batch, id_);
+  }
+  Result<CommitOutcome> commit(const RawBatch&, std::vector<DeadLetter> dead_letters,
+                               const StreamTestHook&, int64_t) override {
+    CommitOutcome out;
+    out.committed = true;
+    out.num_output_rows = rows_;
+    out.num_dead_letter_rows = static_cast<int64_t>(dead_letters.size());
+    return out;
+  }
+  void abort() override {}
+
+ private:
+  const std::function<Status(const RecordBatch&, int64_t)>* fn_;
+  int64_t id_;
+  int64_t rows_ = 0;
+};
+
+class ForeachSink final : public QuerySink {
+ public:
+  ForeachSink(std::function<Status(const RecordBatch&, int64_t)> fn, std::string description)
+      : fn_(std::move(fn)), description_(std::move(description)) {}
+  std::string description() const override { return description_; }
+  int max_chunks() const override { return 1; }
+  Result<std::optional<int64_t>> start_offset(const std::string&, int32_t) override {
+    return std::optional<int64_t>();
+  }
+  Result<std::unique_ptr<SinkBatch>> begin_batch(int64_t batch_id, int) override {
+    return std::unique_ptr<SinkBatch>(std::make_unique<ForeachSinkBatch>(&fn_, batch_id));
+  }
+
+ private:
+  std::function<Status(const RecordBatch&, int64_t)> fn_;
+  std::string description_;
+};
+
+}  // namespace
+
+std::string txn_app_id(const std::string& query_id, const std::string& topic,
+                       int32_t partition) {
+  return query_id + "-" + topic + "-" + std::to_string(partition);
+}
+
+std::string dead_letter_app_id(const std::string& query_id, const std::string& topic,
+                               int32_t partition) {
+  return txn_app_id(query_id, topic, partition) + "-dead-letter";
+}
+
+Schema dead_letter_schema() {
+  return Schema()
+      .add("reason", DataType::string(), false)
+      .add("field", DataType::string(), false)
+      .add("topic", DataType::string(), false)
+      .add("partition", DataType::int_(), false)
+      .add("offset", DataType::long_(), false)
+      .add("enqueuedTime", DataType::timestamp(), false)
+      .add("raw", DataType::binary(), false);
+}
+
+Result<std::unique_ptr<QuerySink>> make_delta_sink(std::shared_ptr<FileSystem> fs,
+                                                   std::string table_path,
+                                                   std::shared_ptr<FileSystem> dead_letter_fs,
+                                                   std::string dead_letter_path,
+                                                   const Schema& schema, const WriteSpec& spec,
+                                                   std::string query_id) {
+  Tables t;
+  t.description = "DeltaSink[" + fs->describe(table_path) + "]";
+  t.fs = std::move(fs);
+  t.path = std::move(table_path);
+  t.dl_fs = std::move(dead_letter_fs);
+  t.dl_path = std::move(dead_letter_path);
+  t.schema = schema;
+  t.writer_options.partition_columns = spec.partition_columns;
+  auto codec = spec.options.find("compression");
+  if (codec != spec.options.end()) {
+    LS_ASSIGN_OR_RAISE(t.writer_options.parquet.compression,
+                       parse_parquet_compression(codec->second));
+  }
+  t.query_id = std::move(query_id);
+  auto sink = std::make_unique<DeltaSink>(std::move(t));
+  LS_RETURN_NOT_OK(sink->open());
+  return std::unique_ptr<QuerySink>(std::move(sink));
+}
+
+std::unique_ptr<QuerySink> make_foreach_sink(
+    std::function<Status(const RecordBatch&, int64_t)> fn, std::string description) {
+  return std::make_unique<ForeachSink>(std::move(fn), std::move(description));
+}
+
+}  // namespace lakestream::stream_internal

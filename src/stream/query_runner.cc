@@ -1,0 +1,445 @@
+#include "query_runner.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "lakestream/delta/uuid.h"
+
+namespace lakestream::stream_internal {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t ms_since(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Available-now polls give up after this many empty polls in a row even when a partition's
+/// position is unknown (a source that cannot tell it).
+constexpr int kMaxEmptyPollsAvailableNow = 20;
+
+bool drained(const std::map<int32_t, int64_t>& end, const std::map<int32_t, int64_t>& positions) {
+  for (const auto& [p, e] : end) {
+    auto it = positions.find(p);
+    if (it == positions.end() || it->second < e) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+QueryRunner::QueryRunner(RunnerSetup setup) : setup_(std::move(setup)), run_id_(uuid_v4()) {}
+
+Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
+  std::shared_ptr<QueryRunner> r(new QueryRunner(std::move(setup)));
+  const StreamPlan& plan = *r->setup_.plan;
+  if (!plan.make_source) return Status::InvalidArgument("the stream has no source");
+  LS_ASSIGN_OR_RAISE(r->source_, plan.make_source());
+  r->source_description_ = r->source_->description();
+  const int chunks = std::max(1, r->setup_.sink->max_chunks());
+  if (plan.parse) {
+    for (int c = 0; c < chunks; ++c) {
+      LS_ASSIGN_OR_RAISE(JsonDecoder d, JsonDecoder::make(plan.parse->schema, plan.parse->options));
+      r->decoders_.push_back(std::move(d));
+    }
+  }
+  r->json_events_.resize(static_cast<size_t>(chunks));
+  if (r->setup_.checkpoint) r->batch_id_ = r->setup_.checkpoint->next_batch_id();
+  r->engine_ = std::thread([raw = r.get()] { raw->run_loop(); });
+  return r;
+}
+
+QueryRunner::~QueryRunner() { stop(); }
+
+bool QueryRunner::is_active() const {
+  std::lock_guard lock(mu_);
+  return !terminated_;
+}
+
+Result<bool> QueryRunner::await(double timeout_seconds) {
+  std::unique_lock lock(mu_);
+  auto ended = [&] { return terminated_; };
+  if (timeout_seconds < 0) {
+    cv_.wait(lock, ended);
+  } else if (!cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), ended)) {
+    return false;
+  }
+  if (!error_.ok()) return error_;
+  return true;
+}
+
+void QueryRunner::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  std::lock_guard stop_lock(stop_mu_);
+  if (engine_.joinable() && engine_.get_id() != std::this_thread::get_id()) engine_.join();
+}
+
+Status QueryRunner::exception() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+std::optional<QueryProgress> QueryRunner::last_progress() const {
+  std::lock_guard lock(mu_);
+  if (progress_.empty()) return std::nullopt;
+  return progress_.back();
+}
+
+std::vector<QueryProgress> QueryRunner::recent_progress() const {
+  std::lock_guard lock(mu_);
+  return {progress_.begin(), progress_.end()};
+}
+
+Result<std::optional<int64_t>> QueryRunner::start_offset(const std::string& topic,
+                                                         int32_t partition) {
+  return setup_.sink->start_offset(topic, partition);
+}
+
+void QueryRunner::on_revoked(const std::string&, const std::vector<int32_t>&) {
+  // Nothing to do: a batch holding a revoked partition is dropped by the sink's pre-commit
+  // check if the new owner commits first, and the new owner starts where the table says.
+}
+
+void QueryRunner::fail(Status status) {
+  std::lock_guard lock(mu_);
+  if (error_.ok()) error_ = std::move(status);
+  stopping_ = true;
+}
+
+bool QueryRunner::push(Item item) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return stopping_ || items_.empty(); });
+  if (stopping_) return false;
+  if (item.kind == Item::Kind::kDone) done_generation_ = item.generation;
+  items_.push_back(std::move(item));
+  cv_.notify_all();
+  return true;
+}
+
+void QueryRunner::poll_loop() {
+  const StreamPlan& plan = *setup_.plan;
+  const Trigger& trigger = setup_.spec.trigger;
+  const bool available_now = trigger.kind() == Trigger::Kind::kAvailableNow;
+  auto push_error = [&](Status s) {
+    Item e;
+    e.kind = Item::Kind::kError;
+    e.error = std::move(s);
+    std::lock_guard lock(mu_);
+    items_.push_back(std::move(e));
+    cv_.notify_all();
+  };
+  auto apply_pending = [&](std::map<int32_t, int64_t> seeks, std::map<int32_t, int64_t> commit) {
+    if (!commit.empty() && setup_.commit_source_offsets) {
+      Status s = source_->commit(commit);
+      // Group offsets serve lag tools only; a failed commit (e.g. during a rebalance) is logged.
+      if (!s.ok()) std::cerr << "lakestream: committing offsets to the source: " << s.to_string() << "\n";
+    }
+    for (const auto& [p, o] : seeks) {
+      Status s = source_->seek(p, o);
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  };
+
+  Status started = source_->start(this);
+  if (!started.ok()) {
+    push_error(started.with_context("starting " + source_description_));
+    source_->close();
+    return;
+  }
+  PollLimits limits;
+  limits.max_events = plan.max_events_per_trigger;
+  if (available_now) {
+    auto latest = source_->latest_offsets();
+    if (!latest.ok()) {
+      push_error(latest.status().with_context(source_description_));
+      source_->close();
+      return;
+    }
+    limits.end_offsets = *latest;
+  }
+  const int64_t interval = trigger.kind() == Trigger::Kind::kProcessingTime ? trigger.interval_ms() : 0;
+  const auto timeout = std::chrono::milliseconds(
+      interval > 0 ? std::clamp<int64_t>(interval, 50, 500) : 100);
+  auto next_trigger = Clock::now();
+  int empty_polls = 0;
+  while (true) {
+    std::map<int32_t, int64_t> seeks, commit;
+    uint64_t generation = 0;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] {
+        return stopping_ || (items_.empty() && done_generation_ != generation_);
+      });
+      if (stopping_) break;
+      seeks.swap(pending_seeks_);
+      commit.swap(pending_commit_);
+      generation = generation_;
+      if (!seeks.empty()) done_generation_.reset();
+    }
+    Status applied = apply_pending(std::move(seeks), std::move(commit));
+    if (!applied.ok()) {
+      push_error(applied.with_context(source_description_));
+      break;
+    }
+    if (available_now && drained(limits.end_offsets, source_->positions())) {
+      Item done;
+      done.kind = Item::Kind::kDone;
+      done.generation = generation;
+      if (!push(std::move(done))) break;
+      continue;
+    }
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_until(lock, next_trigger, [&] { return stopping_; })) break;
+    }
+    Item item;
+    item.generation = generation;
+    item.trigger_start = Clock::now();
+    item.trigger_ms = wall_ms();
+    auto latest = source_->latest_offsets();
+    if (!latest.ok()) {
+      push_error(latest.status().with_context(source_description_));
+      break;
+    }
+    item.latest = std::move(*latest);
+    item.latest_offset_ms = ms_since(item.trigger_start);
+    item.positions = source_->positions();
+    const auto poll_start = Clock::now();
+    auto raw = source_->poll_batch(limits, timeout);
+    if (!raw.ok()) {
+      push_error(raw.status().with_context("polling " + source_description_));
+      break;
+    }
+    item.get_batch_ms = ms_since(poll_start);
+    next_trigger = interval > 0 ? item.trigger_start + std::chrono::milliseconds(interval)
+                                : Clock::now();
+    if (raw->empty()) {
+      if (available_now && ++empty_polls >= kMaxEmptyPollsAvailableNow) {
+        Item done;
+        done.kind = Item::Kind::kDone;
+        done.generation = generation;
+        if (!push(std::move(done))) break;
+      }
+      continue;
+    }
+    empty_polls = 0;
+    item.raw = std::move(*raw);
+    if (!push(std::move(item))) break;
+  }
+  // The last batch's offsets still go to the consumer group before leaving it.
+  std::map<int32_t, int64_t> commit;
+  {
+    std::lock_guard lock(mu_);
+    commit.swap(pending_commit_);
+  }
+  if (!commit.empty() && setup_.commit_source_offsets) (void)source_->commit(commit);
+  source_->close();
+}
+
+void QueryRunner::run_loop() {
+  poller_ = std::thread([this] { poll_loop(); });
+  while (true) {
+    Item item;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !items_.empty(); });
+      // Stopping never starts a new batch: what is queued has written nothing yet.
+      if (stopping_) break;
+      item = std::move(items_.front());
+      items_.pop_front();
+      cv_.notify_all();
+      if (item.kind != Item::Kind::kError && item.generation != generation_) continue;
+    }
+    if (item.kind == Item::Kind::kError) {
+      fail(item.error);
+      break;
+    }
+    if (item.kind == Item::Kind::kDone) break;
+    Status s = process(item);
+    if (!s.ok()) {
+      fail(s);
+      break;
+    }
+  }
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  poller_.join();
+  {
+    std::lock_guard lock(mu_);
+    terminated_ = true;
+  }
+  cv_.notify_all();
+}
+
+Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
+                                  SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters) {
+  const StreamPlan& plan = *setup_.plan;
+  RecordBatch batch;
+  const auto& events = raw.events();
+  if (plan.parse) {
+    auto& json = json_events_[static_cast<size_t>(chunk)];
+    json.clear();
+    json.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      json.push_back(JsonEvent{events[i].body, events[i].partition, events[i].offset});
+    }
+    batch = RecordBatch::make_empty(plan.parse->schema);
+    std::vector<RejectedRecord> rejects;
+    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch,
+                                                                         &rejects));
+    // Rejected events are absent from the batch, in event order: walk both together to give
+    // every kept row its enqueued time and every reject its event's.
+    ColumnPtr enqueued = Column::make(DataType::timestamp());
+    enqueued->reserve(batch.num_rows());
+    size_t r = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const RawEvent& e = events[i];
+      if (r < rejects.size() && rejects[r].position.partition == e.partition &&
+          rejects[r].position.offset == e.offset) {
+        dead_letters->push_back(DeadLetter{std::move(rejects[r]), e.enqueued_time_ms});
+        ++r;
+      } else {
+        enqueued->append<int64_t>(e.enqueued_time_ms * 1000);
+      }
+    }
+    if (!plan.parse->enqueued_time_column.empty()) {
+      batch = batch.with_column(Field{plan.parse->enqueued_time_column, DataType::timestamp(),
+                                      true, "{}"},
+                                enqueued);
+    }
+  } else {
+    batch = raw_to_batch(plan.raw_layout, raw, begin, end);
+  }
+  for (const BatchTransform& t : plan.transforms) {
+    auto next = t.apply(batch);
+    if (!next.ok()) return next.status().with_context(t.name);
+    batch = std::move(next).value();
+  }
+  return sink_batch.write(chunk, batch);
+}
+
+Status QueryRunner::process(Item& item) {
+  RawBatch& raw = item.raw;
+  const int64_t batch_id = batch_id_;
+  const size_t n = raw.size();
+  const int chunks =
+      (setup_.sink->max_chunks() > 1 && n >= 2 * kParallelChunkMinEvents) ? 2 : 1;
+  LS_ASSIGN_OR_RAISE(std::unique_ptr<SinkBatch> sink_batch,
+                     setup_.sink->begin_batch(batch_id, chunks));
+  const auto add_start = Clock::now();
+  std::vector<std::vector<DeadLetter>> dead(static_cast<size_t>(chunks));
+  std::vector<Status> status(static_cast<size_t>(chunks));
+  auto work = [&](int c) {
+    const size_t b = n * static_cast<size_t>(c) / static_cast<size_t>(chunks);
+    const size_t e = n * static_cast<size_t>(c + 1) / static_cast<size_t>(chunks);
+    status[static_cast<size_t>(c)] =
+        process_chunk(c, raw, b, e, *sink_batch, &dead[static_cast<size_t>(c)]);
+  };
+  if (chunks == 2) {
+    std::thread second(work, 1);
+    work(0);
+    second.join();
+  } else {
+    work(0);
+  }
+  for (const Status& s : status) {
+    if (!s.ok()) {
+      sink_batch->abort();
+      return s.with_context("batch " + std::to_string(batch_id));
+    }
+  }
+  const int64_t add_ms = ms_since(add_start);
+  std::vector<DeadLetter> dead_letters = std::move(dead[0]);
+  for (size_t c = 1; c < dead.size(); ++c) {
+    for (auto& d : dead[c]) dead_letters.push_back(std::move(d));
+  }
+  const auto wal_start = Clock::now();
+  auto outcome = sink_batch->commit(raw, std::move(dead_letters), setup_.spec.test_hook, batch_id);
+  if (!outcome.ok()) return outcome.status().with_context("batch " + std::to_string(batch_id));
+  const int64_t wal_ms = ms_since(wal_start);
+  if (!outcome->committed) {
+    std::cerr << "lakestream: batch " << batch_id << " dropped (" << outcome->why
+              << "); continuing where the table says\n";
+    std::lock_guard lock(mu_);
+    ++generation_;
+    for (const auto& [p, o] : outcome->reseek) pending_seeks_[p] = o;
+    items_.clear();
+    done_generation_.reset();
+    cv_.notify_all();
+    return Status::OK();
+  }
+
+  const auto offsets_start = Clock::now();
+  SourceProgress src;
+  src.description = source_description_;
+  src.topic = raw.topic();
+  src.latest_offset = item.latest;
+  src.start_offset = item.positions;
+  for (const auto& [p, range] : raw.ranges()) src.start_offset[p] = range.first_offset;
+  src.end_offset = src.start_offset;
+  for (const auto& [p, range] : raw.ranges()) src.end_offset[p] = range.last_offset + 1;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [p, range] : raw.ranges()) pending_commit_[p] = range.last_offset + 1;
+  }
+  cv_.notify_all();
+
+  QueryProgress progress;
+  progress.id = setup_.query_id;
+  progress.run_id = run_id_;
+  progress.name = setup_.name;
+  progress.timestamp_ms = item.trigger_ms;
+  progress.batch_id = batch_id;
+  progress.num_input_rows = static_cast<int64_t>(n);
+  progress.duration_ms["latestOffset"] = item.latest_offset_ms;
+  progress.duration_ms["getBatch"] = item.get_batch_ms;
+  progress.duration_ms["addBatch"] = add_ms;
+  progress.duration_ms["walCommit"] = wal_ms;
+  progress.sink.description = setup_.sink->description();
+  progress.sink.num_output_rows = outcome->num_output_rows;
+  progress.sink.num_dead_letter_rows = outcome->num_dead_letter_rows;
+  progress.duration_ms["commitOffsets"] = ms_since(offsets_start);
+  const int64_t total_ms = ms_since(item.trigger_start);
+  progress.duration_ms["triggerExecution"] = total_ms;
+  const double n_rows = static_cast<double>(n);
+  progress.processed_rows_per_second = total_ms > 0 ? n_rows * 1000.0 / total_ms : n_rows * 1000.0;
+  if (previous_trigger_) {
+    const auto since = std::chrono::duration<double>(item.trigger_start - *previous_trigger_).count();
+    progress.input_rows_per_second = since > 0 ? n_rows / since : 0;
+  }
+  previous_trigger_ = item.trigger_start;
+  src.num_input_rows = progress.num_input_rows;
+  src.input_rows_per_second = progress.input_rows_per_second;
+  src.processed_rows_per_second = progress.processed_rows_per_second;
+  progress.sources.push_back(std::move(src));
+  if (setup_.checkpoint) {
+    LS_RETURN_NOT_OK(setup_.checkpoint->record(progress).with_context("checkpoint progress"));
+  }
+
+  if (setup_.log_progress) std::cerr << progress.to_json() << "\n" << std::flush;
+  if (setup_.spec.on_progress) setup_.spec.on_progress(progress);
+  {
+    std::lock_guard lock(mu_);
+    progress_.push_back(progress);
+    while (static_cast<int64_t>(progress_.size()) > kProgressRecordsKept) progress_.pop_front();
+  }
+  ++batch_id_;
+  return Status::OK();
+}
+
+}  // namespace lakestream::stream_internal

@@ -1,0 +1,119 @@
+#pragma once
+// stream/query_runner (private): the micro-batch engine behind StreamingQuery.
+//
+// Two threads per query, so both cores work:
+//   poller   owns the source: start, latest offsets, poll_batch, seeks, consumer-group commits.
+//            It runs one batch ahead: while batch N is decoded/written/committed, it waits for
+//            batch N+1's trigger time and polls it.
+//   engine   takes batches in order: decode (two chunks in parallel when large), transforms,
+//            sink write and commit, progress. When a sink drops a batch (rebalance race), the
+//            engine bumps a generation number: the poller seeks, and the batch it polled
+//            ahead (an older generation) is discarded.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "checkpoint.h"
+#include "lakestream/json/json_decoder.h"
+#include "lakestream/stream/data_stream.h"
+#include "lakestream/stream/data_stream_writer.h"
+#include "query_sink.h"
+
+namespace lakestream::stream_internal {
+
+/// Batches of at least twice this many events are decoded and written in two parallel chunks.
+inline constexpr size_t kParallelChunkMinEvents = 8192;
+
+struct RunnerSetup {
+  std::shared_ptr<const StreamPlan> plan;
+  WriteSpec spec;
+  std::unique_ptr<QuerySink> sink;
+  std::optional<Checkpoint> checkpoint;
+  std::string query_id;
+  std::string name;
+  bool log_progress = true;
+  bool commit_source_offsets = true;
+};
+
+class QueryRunner final : public PartitionAssignmentListener {
+ public:
+  /// Make the source and start the query's threads.
+  static Result<std::shared_ptr<QueryRunner>> start(RunnerSetup setup);
+  ~QueryRunner() override;
+
+  const std::string& id() const { return setup_.query_id; }
+  const std::string& run_id() const { return run_id_; }
+  const std::string& name() const { return setup_.name; }
+
+  bool is_active() const;
+  Result<bool> await(double timeout_seconds);
+  void stop();
+  Status exception() const;
+  std::optional<QueryProgress> last_progress() const;
+  std::vector<QueryProgress> recent_progress() const;
+
+  // PartitionAssignmentListener (called on the poller thread)
+  Result<std::optional<int64_t>> start_offset(const std::string& topic,
+                                              int32_t partition) override;
+  void on_revoked(const std::string& topic, const std::vector<int32_t>& partitions) override;
+
+ private:
+  struct Item {
+    enum class Kind { kBatch, kDone, kError } kind = Kind::kBatch;
+    uint64_t generation = 0;
+    RawBatch raw;
+    Status error;
+    int64_t trigger_ms = 0;  // wall clock, for the progress timestamp
+    std::chrono::steady_clock::time_point trigger_start;
+    std::map<int32_t, int64_t> latest;
+    std::map<int32_t, int64_t> positions;
+    int64_t latest_offset_ms = 0;
+    int64_t get_batch_ms = 0;
+  };
+
+  explicit QueryRunner(RunnerSetup setup);
+  void poll_loop();
+  void run_loop();
+  /// Push an item for the engine, waiting for the queue to have room. False when stopping.
+  bool push(Item item);
+  Status process(Item& item);
+  Status process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
+                       SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters);
+  void fail(Status status);
+
+  RunnerSetup setup_;
+  std::string run_id_;
+  std::unique_ptr<StreamSource> source_;
+  std::string source_description_;
+  std::vector<JsonDecoder> decoders_;  // one per chunk
+  std::vector<std::vector<JsonEvent>> json_events_;  // per chunk scratch
+  int64_t batch_id_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> previous_trigger_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> items_;
+  uint64_t generation_ = 0;
+  std::optional<uint64_t> done_generation_;
+  std::map<int32_t, int64_t> pending_seeks_;
+  std::map<int32_t, int64_t> pending_commit_;
+  bool stopping_ = false;
+  bool terminated_ = false;
+  Status error_;
+  std::deque<QueryProgress> progress_;
+
+  std::thread poller_;
+  std::thread engine_;
+  std::mutex stop_mu_;  // serialises stop() callers joining the engine thread
+};
+
+}  // namespace lakestream::stream_internal

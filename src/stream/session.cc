@@ -1,0 +1,124 @@
+#include "lakestream/stream/session.h"
+
+#include <cctype>
+#include <charconv>
+
+#include "lakestream/stream/rate_source.h"
+
+namespace lakestream {
+
+namespace {
+
+/// Spark's camelCase option names map to ours ("maxEventsPerTrigger" -> "max-events-per-trigger").
+std::string normalize_key(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!out.empty()) out += '-';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (c == '_') {
+      out += '-';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Result<int64_t> int_option(const std::map<std::string, std::string>& options,
+                           const std::string& key, int64_t fallback) {
+  auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  int64_t v = 0;
+  const std::string& s = it->second;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    return Status::InvalidArgument("read_stream option " + key + ": '" + s +
+                                   "' is not an integer");
+  }
+  return v;
+}
+
+}  // namespace
+
+DataStreamReader Session::read_stream() const { return DataStreamReader(this); }
+
+DataStreamReader& DataStreamReader::format(std::string name) {
+  format_ = std::move(name);
+  return *this;
+}
+
+DataStreamReader& DataStreamReader::option(std::string key, std::string value) {
+  options_[normalize_key(key)] = std::move(value);
+  return *this;
+}
+
+DataStreamReader& DataStreamReader::option(std::string key, int64_t value) {
+  return option(std::move(key), std::to_string(value));
+}
+
+DataStreamReader& DataStreamReader::option(std::string key, bool value) {
+  return option(std::move(key), std::string(value ? "true" : "false"));
+}
+
+DataStreamReader& DataStreamReader::source(StreamSourceFactory factory, RawLayout layout) {
+  factory_ = std::move(factory);
+  layout_ = layout;
+  if (format_.empty()) format_ = "memory";
+  return *this;
+}
+
+DataStream DataStreamReader::load() const {
+  auto plan = std::make_shared<StreamPlan>();
+  plan->format = format_;
+  plan->options = options_;
+  plan->raw_layout = layout_;
+  auto fail = [&](Status s) {
+    plan->status = std::move(s);
+    return DataStream(plan);
+  };
+  // Spark's Kafka source calls it maxOffsetsPerTrigger; both spellings work.
+  std::string max_key = "max-events-per-trigger";
+  if (!options_.count(max_key) && options_.count("max-offsets-per-trigger")) {
+    max_key = "max-offsets-per-trigger";
+  }
+  auto max_events = int_option(options_, max_key, 0);
+  if (!max_events.ok()) return fail(max_events.status());
+  if (*max_events < 0) {
+    return fail(Status::InvalidArgument("read_stream option max-events-per-trigger must not be "
+                                        "negative"));
+  }
+  plan->max_events_per_trigger = *max_events;
+
+  if (factory_) {
+    plan->make_source = factory_;
+  } else if (format_ == "rate") {
+    auto rps = int_option(options_, "rows-per-second", 1);
+    if (!rps.ok()) return fail(rps.status());
+    if (*rps <= 0) {
+      return fail(Status::InvalidArgument("read_stream rate option rows-per-second must be "
+                                          "positive"));
+    }
+    plan->raw_layout = RawLayout::kRate;
+    const int64_t rows = *rps;
+    plan->make_source = [rows]() -> Result<std::unique_ptr<StreamSource>> {
+      return std::unique_ptr<StreamSource>(std::make_unique<RateSource>(rows));
+    };
+  } else if (format_ == "eventhubs" || format_ == "kafka") {
+    Config config = session_ != nullptr ? session_->config() : Config();
+    std::string format = format_;
+    auto options = options_;
+    plan->make_source = [format, options, config]() {
+      return make_kafka_stream_source(format, options, config);
+    };
+  } else if (format_.empty()) {
+    return fail(Status::InvalidArgument("read_stream: no format given (eventhubs, kafka, rate)"));
+  } else {
+    return fail(Status::InvalidArgument("read_stream: unknown format '" + format_ +
+                                        "' (expected eventhubs, kafka or rate)"));
+  }
+  plan->schema = raw_schema(plan->raw_layout);
+  return DataStream(plan);
+}
+
+}  // namespace lakestream

@@ -56,7 +56,7 @@ void MemoryTopic::commit(const std::string& group, const std::map<int32_t, int64
 }
 
 MemorySource::MemorySource(std::shared_ptr<MemoryTopic> topic, std::string group,
-                           StartingPosition starting)
+                           MemoryStartingPosition starting)
     : topic_(std::move(topic)), group_(std::move(group)), starting_(starting) {}
 
 std::string MemorySource::description() const { return "MemorySource[" + topic_->name() + "]"; }
@@ -68,7 +68,7 @@ Status MemorySource::start(PartitionAssignmentListener* listener) {
     if (listener != nullptr) {
       LS_ASSIGN_OR_RAISE(start, listener->start_offset(topic_->name(), p));
     }
-    positions_[p] = start.value_or(starting_ == StartingPosition::kEarliest
+    positions_[p] = start.value_or(starting_ == MemoryStartingPosition::kEarliest
                                        ? 0
                                        : topic_->end_offset(p));
   }

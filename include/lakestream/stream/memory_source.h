@@ -48,13 +48,13 @@ class MemoryTopic {
 };
 
 /// Where a partition starts when the engine has no offset for it.
-enum class StartingPosition { kEarliest, kLatest };
+enum class MemoryStartingPosition { kEarliest, kLatest };
 
 /// Reads every partition of a MemoryTopic (all are assigned at start()).
 class MemorySource final : public StreamSource {
  public:
   MemorySource(std::shared_ptr<MemoryTopic> topic, std::string group = "$Default",
-               StartingPosition starting = StartingPosition::kEarliest);
+               MemoryStartingPosition starting = MemoryStartingPosition::kEarliest);
 
   std::string description() const override;
   const std::string& topic() const override { return topic_->name(); }
@@ -70,7 +70,7 @@ class MemorySource final : public StreamSource {
  private:
   std::shared_ptr<MemoryTopic> topic_;
   std::string group_;
-  StartingPosition starting_;
+  MemoryStartingPosition starting_;
   std::map<int32_t, int64_t> positions_;
 };
 

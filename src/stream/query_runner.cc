@@ -169,6 +169,7 @@ void QueryRunner::poll_loop() {
     }
     limits.end_offsets = *latest;
   }
+  bool have_end = !limits.end_offsets.empty();
   const int64_t interval = trigger.kind() == Trigger::Kind::kProcessingTime ? trigger.interval_ms() : 0;
   const auto timeout = std::chrono::milliseconds(
       interval > 0 ? std::clamp<int64_t>(interval, 50, 500) : 100);
@@ -193,7 +194,18 @@ void QueryRunner::poll_loop() {
       push_error(applied.with_context(source_description_));
       break;
     }
-    if (available_now && drained(limits.end_offsets, source_->positions())) {
+    if (available_now && !have_end) {
+      // A group consumer is assigned its partitions during its first polls, not in start():
+      // capture the end offsets as soon as there are partitions to capture them for.
+      auto latest = source_->latest_offsets();
+      if (!latest.ok()) {
+        push_error(latest.status().with_context(source_description_));
+        break;
+      }
+      limits.end_offsets = *latest;
+      have_end = !limits.end_offsets.empty();
+    }
+    if (available_now && have_end && drained(limits.end_offsets, source_->positions())) {
       Item done;
       done.kind = Item::Kind::kDone;
       done.generation = generation;

@@ -1,3 +1,4 @@
+#include "lakestream/common/strings.h"
 #include "lakestream/batch/show.h"
 
 #include <algorithm>
@@ -244,40 +245,6 @@ void append_value(const Column& col, int64_t row, std::string* out) {
   }
 }
 
-/// Spark's escapeMetaCharacters: control characters that would break the table layout.
-std::string escape_meta_characters(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      default:
-        out.push_back(c);
-        break;
-    }
-  }
-  return out;
-}
 
 /// getRows' truncation rule, in UTF-16 units as Java's substring counts them.
 std::string truncate_cell(std::string s, int truncate) {

@@ -1,3 +1,4 @@
+#include "lakestream/common/strings.h"
 #include "lakestream/delta/stats.h"
 
 #include <cmath>
@@ -62,45 +63,6 @@ std::string_view prefix_bytes(std::string_view s, const std::vector<Char32>& cha
   return s.substr(0, k < chars.size() ? chars[k].offset : s.size());
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 bool skipping_eligible(TypeId id) {
   switch (id) {

@@ -2,51 +2,18 @@
 // console output of a job matches the original sample's.
 #include <string>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/schema/schema.h"
 
 namespace lakestream {
 
 namespace {
 
-/// Spark's escapeMetaCharacters: control characters in names would break the tree's lines.
-std::string escape_name(const std::string& name) {
-  std::string out;
-  out.reserve(name.size());
-  for (char c : name) {
-    switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      default:
-        out += c;
-        break;
-    }
-  }
-  return out;
-}
 
 void append_children(std::string& out, const DataType& type, const std::string& prefix);
 
 void append_field(std::string& out, const Field& field, const std::string& prefix) {
-  out += prefix + "-- " + escape_name(field.name) + ": " + field.type->json_type_name() +
+  out += prefix + "-- " + escape_meta_characters(field.name) + ": " + field.type->json_type_name() +
          (field.nullable ? " (nullable = true)\n" : " (nullable = false)\n");
   append_children(out, *field.type, prefix + "    |");
 }

@@ -1,0 +1,18 @@
+#pragma once
+// common/strings: small text helpers more than one module needs. Before adding a helper to a
+// module, look here; before adding one here, make sure two modules need it.
+
+#include <string>
+#include <string_view>
+
+namespace lakestream {
+
+/// Append `s` as a quoted JSON string: `"` and `\` escaped, control characters as \n, \t, ...
+/// or \u00XX. Bytes >= 0x80 pass through (the input is UTF-8).
+void append_json_string(std::string& out, std::string_view s);
+
+/// Spark's escapeMetaCharacters: \n \r \t \f \b \v \a written as two-character escapes so they
+/// cannot break a console layout (show() cells, printSchema names).
+std::string escape_meta_characters(std::string_view s);
+
+}  // namespace lakestream

@@ -1,0 +1,161 @@
+#pragma once
+// source/kafka_source: the Event Hubs / Kafka consumer (librdkafka). It joins a consumer group,
+// and on every partition assignment asks its KafkaAssignmentListener where each partition
+// starts — the engine answers from the Delta table's txn versions — falling back to the
+// configured starting position only when told to. poll_batch() shares max_events fairly over
+// the partitions that have data and returns zero-copy batches. Group offsets are committed
+// only when asked (for lag tools); recovery never reads them. This module must not know about
+// Delta, decoding or checkpoints. Used from one thread at a time (the polling thread); the
+// listener is called on that thread from inside start() and poll_batch().
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lakestream/common/status.h"
+#include "lakestream/source/kafka_batch.h"
+#include "lakestream/source/kafka_endpoint.h"
+
+namespace lakestream {
+
+class Config;
+
+/// Where a partition starts when the listener leaves it to the source.
+enum class StartingPosition {
+  kEarliest,  ///< the oldest retained event (the original's `offset -1`); the default
+  kLatest,    ///< only events produced after the assignment
+};
+
+/// Everything a KafkaSource needs. Build it with from_options() (the stream reader's options
+/// and the engine's `lakestream.kafka.*` settings) or fill it in directly.
+struct KafkaSourceOptions {
+  KafkaEndpoint endpoint;  ///< servers, topic, security and recommended settings
+  std::string consumer_group = "$Default";
+  StartingPosition starting_position = StartingPosition::kEarliest;
+  /// Explicit start offsets per partition; they win over starting_position (not over the
+  /// listener).
+  std::map<int32_t, int64_t> starting_offsets;
+  /// When a partition's next offset is no longer retained (the broker dropped it), fail the
+  /// poll naming the partition and offsets (Spark's failOnDataLoss) instead of silently
+  /// jumping ahead.
+  bool fail_on_data_loss = true;
+  /// librdkafka settings applied last, in order (engine `lakestream.kafka.<property>` keys,
+  /// then per-stream `kafka.<property>` options). They win over everything above.
+  std::vector<KafkaProperty> overrides;
+
+  /// Read a stream reader's options:
+  ///   connection-string (Event Hubs form or kafka://host:port/topic), or bootstrap-servers
+  ///   and topic; consumer-group (default $Default); starting-position: earliest | latest |
+  ///   -1 (earliest, as the original writes it); starting-offsets: "0:100,3:250" (partition:
+  ///   offset); fail-on-data-loss: true | false; kafka.<property>: any librdkafka property.
+  /// Engine settings `lakestream.kafka.<property>` in `config` come before kafka.* options.
+  /// Errors name the option; a connection string is only ever shown redacted.
+  static Result<KafkaSourceOptions> from_options(const std::map<std::string, std::string>& options,
+                                                 const Config* config = nullptr);
+
+  /// Every librdkafka property the consumer gets, in the order applied (secrets included:
+  /// for building the client, never for showing).
+  std::vector<KafkaProperty> librdkafka_properties() const;
+  /// The effective properties with secret values replaced by kRedacted, for dumps and logs.
+  std::vector<KafkaProperty> redacted_properties() const;
+};
+
+/// The engine's side of partition assignment.
+class KafkaAssignmentListener {
+ public:
+  virtual ~KafkaAssignmentListener() = default;
+  /// `partition` of `topic` was assigned: the offset to start at, or nullopt for the source's
+  /// configured starting position. An error fails the poll that saw the assignment.
+  virtual Result<std::optional<int64_t>> start_offset(const std::string& topic,
+                                                      int32_t partition) = 0;
+  /// Partitions were taken away (another group member owns them now).
+  virtual void on_revoked(const std::string& topic, const std::vector<int32_t>& partitions) = 0;
+};
+
+/// How much one poll may return.
+struct KafkaPollLimits {
+  /// Events in the whole batch (0 = no limit), shared fairly: each partition with data gets an
+  /// equal share, and what a small partition leaves is shared among the others.
+  int64_t max_events = 0;
+  /// Body plus key bytes in the whole batch (0 = no limit); at least one event is returned
+  /// even when it alone is bigger.
+  int64_t max_bytes = 0;
+  /// Per partition, the offset (exclusive) not to read past: available-now captures the
+  /// latest offsets at start and drains up to them. Partitions not listed are unbounded.
+  std::map<int32_t, int64_t> end_offsets;
+};
+
+/// Low (first retained) and high (next to be written) offsets of a partition.
+struct KafkaWatermarks {
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+/// A consumer of one topic in a consumer group.
+class KafkaSource {
+ public:
+  /// Checks the options and builds the librdkafka configuration; connects nothing yet.
+  static Result<std::unique_ptr<KafkaSource>> create(KafkaSourceOptions options);
+  ~KafkaSource();
+  KafkaSource(const KafkaSource&) = delete;
+  KafkaSource& operator=(const KafkaSource&) = delete;
+
+  /// "KafkaSource[eventhubs ns.servicebus.windows.net:9093/input (SASL_SSL, key name Listen),
+  /// group $Default]" — for progress records and messages; never a secret.
+  std::string describe() const;
+  const std::string& topic() const;
+  const KafkaSourceOptions& options() const;
+
+  /// Create the consumer and subscribe. Assignments (now or later, on rebalances) start each
+  /// partition where `listener` says; it must outlive the source. nullptr: always the
+  /// configured starting position.
+  Status start(KafkaAssignmentListener* listener);
+
+  /// The next events of the assigned partitions within `limits`, waiting up to `timeout` for
+  /// the first one (an empty batch when none came). Serves rebalances. Fails on a fatal or
+  /// authentication error, an unknown topic, a listener error, or lost data when
+  /// fail_on_data_loss is set.
+  Result<KafkaBatch> poll_batch(const KafkaPollLimits& limits, std::chrono::milliseconds timeout);
+
+  /// Continue `partition` at `offset` (e.g. after the engine dropped a batch). Events already
+  /// buffered for it are discarded. Ignored when the partition is not assigned.
+  Status seek(int32_t partition, int64_t offset);
+
+  /// Commit `next_offsets` (partition → next offset to read) to the consumer group and wait
+  /// for the answer. For lag tools only. A commit rejected during a rebalance is kConflict.
+  Status commit(const std::map<int32_t, int64_t>& next_offsets);
+  /// The group's committed next offsets of `partitions` (all assigned ones when empty);
+  /// partitions without a commit are left out.
+  Result<std::map<int32_t, int64_t>> committed(
+      const std::vector<int32_t>& partitions = {},
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  /// Per assigned partition, the broker's low and high watermarks (asks the broker).
+  Result<std::map<int32_t, KafkaWatermarks>> watermarks(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Per assigned partition, the offset the next produced event will get (high watermark).
+  Result<std::map<int32_t, int64_t>> latest_offsets(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Per assigned partition whose position is known, the next offset poll_batch returns.
+  std::map<int32_t, int64_t> positions() const;
+  /// The currently assigned partitions, sorted.
+  std::vector<int32_t> assignment() const;
+  /// The last non-fatal client error (a broker down, ...), for diagnostics; "" when none.
+  std::string last_error() const;
+
+  /// Leave the group and release the connection; batches still alive keep the client's
+  /// memory until they are destroyed. Safe to call twice.
+  void close();
+
+  struct Impl;
+
+ private:
+  explicit KafkaSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lakestream

@@ -98,6 +98,10 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       ProtocolAction p;
       LS_ASSIGN_OR_RAISE(p.min_reader_version, get_field<int32_t>(value, "minReaderVersion", at));
       LS_ASSIGN_OR_RAISE(p.min_writer_version, get_field<int32_t>(value, "minWriterVersion", at));
+      p.reader_features = get_optional<std::vector<std::string>>(value, "readerFeatures")
+                              .value_or(std::vector<std::string>{});
+      p.writer_features = get_optional<std::vector<std::string>>(value, "writerFeatures")
+                              .value_or(std::vector<std::string>{});
       out.protocol = p;
     } else if (key == "metaData") {
       MetadataAction m;
@@ -137,6 +141,9 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       a.modification_time = get_optional<int64_t>(value, "modificationTime").value_or(0);
       a.data_change = get_optional<bool>(value, "dataChange").value_or(true);
       a.stats = get_optional<std::string>(value, "stats").value_or("");
+      if (auto dv = value.find("deletionVector"); dv != value.end() && !dv->is_null()) {
+        a.has_deletion_vector = true;
+      }
       out.adds.push_back(std::move(a));
     } else if (key == "remove") {
       RemoveFile r;
@@ -171,9 +178,15 @@ std::string serialize_commit(const CommitActions& actions) {
   std::string out;
   if (actions.commit_info) append_line(out, "commitInfo", to_json(*actions.commit_info));
   if (actions.protocol) {
-    append_line(out, "protocol",
-                Json{{"minReaderVersion", actions.protocol->min_reader_version},
-                     {"minWriterVersion", actions.protocol->min_writer_version}});
+    Json p{{"minReaderVersion", actions.protocol->min_reader_version},
+           {"minWriterVersion", actions.protocol->min_writer_version}};
+    if (!actions.protocol->reader_features.empty()) {
+      p["readerFeatures"] = actions.protocol->reader_features;
+    }
+    if (!actions.protocol->writer_features.empty()) {
+      p["writerFeatures"] = actions.protocol->writer_features;
+    }
+    append_line(out, "protocol", std::move(p));
   }
   if (actions.metadata) append_line(out, "metaData", to_json(*actions.metadata));
   for (const TxnAction& t : actions.txns) {

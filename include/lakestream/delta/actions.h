@@ -19,6 +19,9 @@ namespace lakestream {
 struct ProtocolAction {
   int32_t min_reader_version = 1;
   int32_t min_writer_version = 2;
+  /// Table features (reader version 3 / writer version 7); empty when absent.
+  std::vector<std::string> reader_features;
+  std::vector<std::string> writer_features;
   bool operator==(const ProtocolAction&) const = default;
 };
 
@@ -43,6 +46,9 @@ struct AddFile {
   int64_t modification_time = 0;  ///< ms since the epoch
   bool data_change = true;
   std::string stats;  ///< the stats JSON text ("" = absent)
+  /// The file carries a deletion vector (rows to hide): readers that do not apply deletion
+  /// vectors must refuse the table.
+  bool has_deletion_vector = false;
 };
 
 /// {"remove":{...}}: a data file leaves the table.

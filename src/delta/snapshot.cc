@@ -1,0 +1,252 @@
+#include "lakestream/delta/snapshot.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/partition.h"
+
+namespace lakestream {
+namespace {
+
+/// Reader features whose data we read correctly without doing anything special.
+bool supported_reader_feature(const std::string& feature) {
+  return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
+         feature == "checkpointProtection";
+}
+
+/// Resolve an add/remove path (already decoded once) to a path on the table's FileSystem.
+Result<std::string> resolve_data_path(const std::string& table_path, const std::string& decoded) {
+  const size_t colon = decoded.find(':');
+  const size_t slash = decoded.find('/');
+  const bool has_scheme = colon != std::string::npos && colon > 0 &&
+                          (slash == std::string::npos || colon < slash);
+  if (!has_scheme) return join_path(table_path, decoded);
+  std::string scheme = decoded.substr(0, colon);
+  if (scheme != "file") {
+    return Status::NotImplemented("data file with an absolute '" + scheme +
+                                  ":' URI: only table-relative paths and file: URIs are read");
+  }
+  std::string rest = decoded.substr(colon + 1);
+  // file:///abs, file://localhost/abs and file:/abs all name /abs.
+  if (rest.starts_with("//")) {
+    size_t path_start = rest.find('/', 2);
+    rest = path_start == std::string::npos ? "/" : rest.substr(path_start);
+  }
+  return rest;
+}
+
+}  // namespace
+
+Status check_reader_protocol(const ProtocolAction& protocol, const MetadataAction* metadata,
+                             const std::string& where) {
+  if (protocol.min_reader_version > 3 || protocol.min_reader_version < 1) {
+    return Status::NotImplemented("the Delta table at " + where + " needs reader version " +
+                                  std::to_string(protocol.min_reader_version) +
+                                  "; lakestream reads versions 1 to 3");
+  }
+  std::string mapping_mode = "none";
+  if (metadata) {
+    auto it = metadata->configuration.find("delta.columnMapping.mode");
+    if (it != metadata->configuration.end()) mapping_mode = it->second;
+  }
+  if (mapping_mode != "none") {
+    return Status::NotImplemented("the Delta table at " + where +
+                                  " uses the reader feature columnMapping (mode '" + mapping_mode +
+                                  "'), which lakestream does not support");
+  }
+  if (protocol.min_reader_version == 3) {
+    for (const std::string& feature : protocol.reader_features) {
+      if (feature == "columnMapping" || supported_reader_feature(feature)) continue;
+      return Status::NotImplemented("the Delta table at " + where + " uses the reader feature " +
+                                    feature + ", which lakestream does not support");
+    }
+  }
+  return Status::OK();
+}
+
+Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_path,
+                                    std::optional<int64_t> version) {
+  const std::string log_dir = join_path(table_path, "_delta_log");
+  LS_ASSIGN_OR_RAISE(auto files, fs.list(log_dir));
+  std::set<int64_t> commits;
+  // version -> parts -> part numbers seen
+  std::map<int64_t, std::map<int, std::set<int>>> checkpoints;
+  for (const FileInfo& f : files) {
+    if (auto v = commit_file_version(f.path)) {
+      commits.insert(*v);
+      continue;
+    }
+    int part = 1;
+    if (auto ref = checkpoint_file_ref(f.path, &part)) {
+      checkpoints[ref->version][ref->num_parts].insert(part);
+    }
+  }
+  // _last_checkpoint names the newest checkpoint; the listing above already shows every
+  // checkpoint, so it only matters when it names one the listing misses (a store that lists
+  // lazily): then it is stale or ahead of the listing and we trust the listing.
+  LogSegment seg;
+  int64_t newest = -1;
+  if (!commits.empty()) newest = *commits.rbegin();
+  if (!checkpoints.empty()) newest = std::max(newest, checkpoints.rbegin()->first);
+  if (newest < 0) {
+    if (version) {
+      return Status::NotFound("no Delta table at " + fs.describe(table_path) +
+                              " (no commit in _delta_log)");
+    }
+    return seg;
+  }
+  const int64_t target = version.value_or(newest);
+  if (target < 0 || target > newest) {
+    return Status::NotFound("version " + std::to_string(target) + " of the Delta table at " +
+                            fs.describe(table_path) + " does not exist (the newest is " +
+                            std::to_string(newest) + ")");
+  }
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    if (it->first > target) continue;
+    bool complete = false;
+    int parts_found = 1;
+    for (const auto& [parts, seen] : it->second) {
+      if (static_cast<int>(seen.size()) == parts) {
+        complete = true;
+        parts_found = parts;
+        break;
+      }
+    }
+    if (complete) {
+      seg.checkpoint = CheckpointRef{it->first, parts_found};
+      break;
+    }
+  }
+  const int64_t first = seg.checkpoint ? seg.checkpoint->version + 1 : 0;
+  for (int64_t v = first; v <= target; ++v) {
+    if (!commits.count(v)) {
+      if (!seg.checkpoint && v == 0 && !commits.empty()) {
+        return Status::NotFound("version " + std::to_string(target) + " of the Delta table at " +
+                                fs.describe(table_path) + " cannot be rebuilt: commits before " +
+                                std::to_string(*commits.begin()) +
+                                " were cleaned up and no checkpoint covers it");
+      }
+      return Status::Corrupt("the log at " + fs.describe(log_dir) + " misses commit " +
+                             std::to_string(v) + " (needed for version " +
+                             std::to_string(target) + ")");
+    }
+    seg.commits.push_back(v);
+  }
+  seg.version = target;
+  return seg;
+}
+
+Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string table_path,
+                                std::optional<int64_t> version) {
+  Snapshot snap;
+  snap.fs_ = std::move(fs);
+  snap.table_path_ = std::move(table_path);
+  FileSystem& fsr = *snap.fs_;
+  const std::string where = fsr.describe(snap.table_path_);
+  LS_ASSIGN_OR_RAISE(LogSegment seg, find_log_segment(fsr, snap.table_path_, version));
+  if (seg.version < 0) {
+    return Status::NotFound("no Delta table at " + where + " (no commit in _delta_log)");
+  }
+  std::optional<ProtocolAction> protocol;
+  std::optional<MetadataAction> metadata;
+  // Keyed by the decoded path: the same file may be spelled with different escapes.
+  std::unordered_map<std::string, AddFile> live;
+  std::unordered_map<std::string, RemoveFile> tombstones;
+  auto apply = [&](CommitActions&& actions) -> Status {
+    if (actions.protocol) protocol = std::move(actions.protocol);
+    if (actions.metadata) metadata = std::move(actions.metadata);
+    for (TxnAction& t : actions.txns) snap.txn_versions_[t.app_id] = t.version;
+    for (RemoveFile& r : actions.removes) {
+      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(r.path));
+      live.erase(key);
+      tombstones[key] = std::move(r);
+    }
+    for (AddFile& a : actions.adds) {
+      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(a.path));
+      tombstones.erase(key);
+      live[key] = std::move(a);
+    }
+    return Status::OK();
+  };
+  if (seg.checkpoint) {
+    LS_ASSIGN_OR_RAISE(CommitActions base, read_checkpoint(fsr, snap.table_path_, *seg.checkpoint));
+    LS_RETURN_NOT_OK(apply(std::move(base)));
+  }
+  for (int64_t v : seg.commits) {
+    const std::string path = join_path(snap.table_path_, commit_file_path(v));
+    LS_ASSIGN_OR_RAISE(std::string text, fsr.read_file(path));
+    LS_ASSIGN_OR_RAISE(CommitActions actions, parse_commit(text, fsr.describe(path)));
+    LS_RETURN_NOT_OK(apply(std::move(actions)));
+  }
+  if (!protocol) return Status::Corrupt("the Delta table at " + where + " has no protocol action");
+  if (!metadata) return Status::Corrupt("the Delta table at " + where + " has no metaData action");
+  LS_RETURN_NOT_OK(check_reader_protocol(*protocol, &*metadata, where));
+  auto schema = Schema::from_json(metadata->schema_string);
+  if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
+  for (const std::string& column : metadata->partition_columns) {
+    if (!schema->has_field(column)) {
+      return Status::Corrupt("the Delta table at " + where + " is partitioned by '" + column +
+                             "', which is not in its schema");
+    }
+  }
+  snap.schema_ = std::move(*schema);
+  snap.protocol_ = std::move(*protocol);
+  snap.metadata_ = std::move(*metadata);
+  snap.version_ = seg.version;
+  snap.checkpoint_ = seg.checkpoint;
+  snap.commits_replayed_ = static_cast<int64_t>(seg.commits.size());
+  snap.files_.reserve(live.size());
+  for (auto& [key, add] : live) {
+    if (add.has_deletion_vector) {
+      return Status::NotImplemented("the Delta table at " + where +
+                                    " uses the reader feature deletionVectors (file " + add.path +
+                                    "), which lakestream does not support");
+    }
+    LS_ASSIGN_OR_RAISE(std::string path, resolve_data_path(snap.table_path_, key));
+    snap.files_.push_back(LiveFile{std::move(add), std::move(path)});
+  }
+  std::sort(snap.files_.begin(), snap.files_.end(),
+            [](const LiveFile& a, const LiveFile& b) { return a.path < b.path; });
+  snap.tombstones_.reserve(tombstones.size());
+  for (auto& [key, remove] : tombstones) snap.tombstones_.push_back(std::move(remove));
+  std::sort(snap.tombstones_.begin(), snap.tombstones_.end(),
+            [](const RemoveFile& a, const RemoveFile& b) { return a.path < b.path; });
+  return snap;
+}
+
+std::optional<int64_t> Snapshot::txn_version(const std::string& app_id) const {
+  auto it = txn_versions_.find(app_id);
+  if (it == txn_versions_.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t Snapshot::total_bytes() const {
+  int64_t total = 0;
+  for (const LiveFile& f : files_) total += f.add.size;
+  return total;
+}
+
+std::optional<int64_t> Snapshot::total_rows() const {
+  int64_t total = 0;
+  for (const LiveFile& f : files_) {
+    auto n = stats_num_records(f.add.stats);
+    if (!n) return std::nullopt;
+    total += *n;
+  }
+  return total;
+}
+
+std::optional<int64_t> stats_num_records(std::string_view stats_json) {
+  if (stats_json.empty()) return std::nullopt;
+  auto parsed = nlohmann::json::parse(stats_json, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return std::nullopt;
+  auto it = parsed.find("numRecords");
+  if (it == parsed.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+}  // namespace lakestream

@@ -1,0 +1,572 @@
+#include "lakestream/delta/table_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "lakestream/batch/take.h"
+#include "lakestream/common/decimal.h"
+#include "lakestream/common/time.h"
+#include "lakestream/delta/partition.h"
+#include "lakestream/storage/local_file_system.h"
+
+namespace lakestream {
+namespace {
+
+/// One typed value: a partition value or a filter operand.
+struct Scalar {
+  bool null = true;
+  int128_t i = 0;  ///< integers, booleans, dates, timestamps, decimals (unscaled)
+  double d = 0;    ///< float, double
+  std::string s;   ///< string
+};
+
+bool parse_integer(std::string_view text, int64_t lo, int64_t hi, int128_t* out) {
+  if (text.empty()) return false;
+  size_t pos = 0;
+  bool negative = false;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    pos = 1;
+  }
+  if (pos == text.size()) return false;
+  int128_t v = 0;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+    if (v > static_cast<int128_t>(hi) + 1) return false;
+  }
+  if (negative) v = -v;
+  if (v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool parse_floating(std::string_view text, double* out) {
+  if (text == "NaN") {
+    *out = std::nan("");
+    return true;
+  }
+  if (text == "Infinity" || text == "+Infinity") {
+    *out = HUGE_VAL;
+    return true;
+  }
+  if (text == "-Infinity") {
+    *out = -HUGE_VAL;
+    return true;
+  }
+  std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(copy.c_str(), &end);
+  if (copy.empty() || end != copy.c_str() + copy.size()) return false;
+  *out = v;
+  return true;
+}
+
+/// Parse `text` as a value of `field`'s type. nullopt text, "" and the Hive default partition
+/// are null.
+Result<Scalar> parse_scalar(const Field& field, const std::optional<std::string>& text) {
+  Scalar out;
+  if (!text || text->empty() || *text == kHiveDefaultPartition) return out;
+  const std::string& t = *text;
+  bool ok = true;
+  switch (field.type->id()) {
+    case TypeId::kString:
+      out.s = t;
+      break;
+    case TypeId::kBoolean:
+      if (t == "true" || t == "TRUE" || t == "True") {
+        out.i = 1;
+      } else if (t == "false" || t == "FALSE" || t == "False") {
+        out.i = 0;
+      } else {
+        ok = false;
+      }
+      break;
+    case TypeId::kByte:
+      ok = parse_integer(t, INT8_MIN, INT8_MAX, &out.i);
+      break;
+    case TypeId::kShort:
+      ok = parse_integer(t, INT16_MIN, INT16_MAX, &out.i);
+      break;
+    case TypeId::kInt:
+      ok = parse_integer(t, INT32_MIN, INT32_MAX, &out.i);
+      break;
+    case TypeId::kLong:
+      ok = parse_integer(t, INT64_MIN, INT64_MAX, &out.i);
+      break;
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      ok = parse_floating(t, &out.d);
+      break;
+    case TypeId::kDate: {
+      auto days = parse_date_days(t);
+      ok = days.has_value();
+      if (ok) out.i = *days;
+      break;
+    }
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz: {
+      auto micros = parse_timestamp_micros(t);
+      ok = micros.has_value();
+      if (ok) out.i = *micros;
+      break;
+    }
+    case TypeId::kDecimal: {
+      auto unscaled = parse_decimal(t, field.type->precision(), field.type->scale());
+      ok = unscaled.has_value();
+      if (ok) out.i = *unscaled;
+      break;
+    }
+    default:
+      return Status::InvalidArgument("column '" + field.name + "' has type " +
+                                     field.type->simple_string() +
+                                     ", which cannot be compared to a value");
+  }
+  if (!ok) {
+    return Status::InvalidArgument("'" + t + "' is not a " + field.type->simple_string() +
+                                   " value for column '" + field.name + "'");
+  }
+  out.null = false;
+  return out;
+}
+
+void append_scalar(Column& c, const Scalar& v, int64_t rows) {
+  c.reserve(rows, v.null ? 0 : static_cast<int64_t>(v.s.size()) * rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    if (v.null) {
+      c.append_null();
+      continue;
+    }
+    switch (c.type()->id()) {
+      case TypeId::kString:
+      case TypeId::kBinary:
+        c.append_string(v.s);
+        break;
+      case TypeId::kBoolean:
+        c.append_bool(v.i != 0);
+        break;
+      case TypeId::kByte:
+        c.append<int8_t>(static_cast<int8_t>(v.i));
+        break;
+      case TypeId::kShort:
+        c.append<int16_t>(static_cast<int16_t>(v.i));
+        break;
+      case TypeId::kInt:
+      case TypeId::kDate:
+        c.append<int32_t>(static_cast<int32_t>(v.i));
+        break;
+      case TypeId::kLong:
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz:
+        c.append<int64_t>(static_cast<int64_t>(v.i));
+        break;
+      case TypeId::kFloat:
+        c.append<float>(static_cast<float>(v.d));
+        break;
+      case TypeId::kDouble:
+        c.append<double>(v.d);
+        break;
+      case TypeId::kDecimal:
+        c.append_decimal(v.i);
+        break;
+      default:
+        c.append_null();
+        break;
+    }
+  }
+}
+
+bool scalars_equal(TypeId id, const Scalar& a, const Scalar& b) {
+  if (a.null || b.null) return false;
+  switch (id) {
+    case TypeId::kString:
+      return a.s == b.s;
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return a.d == b.d;
+    default:
+      return a.i == b.i;
+  }
+}
+
+/// Whether row `row` of `c` equals `v` (never for nulls).
+bool cell_equals(const Column& c, int64_t row, const Scalar& v) {
+  if (c.is_null(row) || v.null) return false;
+  switch (c.type()->id()) {
+    case TypeId::kString:
+    case TypeId::kBinary:
+      return c.string_value(row) == v.s;
+    case TypeId::kBoolean:
+      return c.bool_value(row) == (v.i != 0);
+    case TypeId::kByte:
+      return c.value<int8_t>(row) == v.i;
+    case TypeId::kShort:
+      return c.value<int16_t>(row) == v.i;
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return c.value<int32_t>(row) == v.i;
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+      return c.value<int64_t>(row) == v.i;
+    case TypeId::kFloat:
+      return c.value<float>(row) == static_cast<float>(v.d);
+    case TypeId::kDouble:
+      return c.value<double>(row) == v.d;
+    case TypeId::kDecimal:
+      return c.decimal_value(row) == v.i;
+    default:
+      return false;
+  }
+}
+
+std::optional<ParquetStatValue> stat_value(TypeId id, const Scalar& v) {
+  switch (id) {
+    case TypeId::kString:
+      return ParquetStatValue(v.s);
+    case TypeId::kBoolean:
+      return ParquetStatValue(v.i != 0);
+    case TypeId::kByte:
+    case TypeId::kShort:
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return ParquetStatValue(static_cast<int32_t>(v.i));
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+      return ParquetStatValue(static_cast<int64_t>(v.i));
+    case TypeId::kDecimal:
+      return ParquetStatValue(v.i);
+    default:
+      return std::nullopt;  // float/double: NaN and -0.0 make equality on stats unsafe
+  }
+}
+
+struct BoundFilter {
+  std::string column;
+  const Field* field = nullptr;
+  Scalar value;
+  bool partition = false;
+};
+
+/// Whether the add.stats of a file prove that no row matches the data-column filters.
+bool stats_rule_out(const std::string& stats, const std::vector<BoundFilter>& filters) {
+  if (stats.empty()) return false;
+  auto j = nlohmann::json::parse(stats, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  auto num_records = j.find("numRecords");
+  auto mins = j.find("minValues");
+  auto maxs = j.find("maxValues");
+  auto nulls = j.find("nullCount");
+  for (const BoundFilter& f : filters) {
+    if (f.partition) continue;
+    if (nulls != j.end() && nulls->is_object() && num_records != j.end() &&
+        num_records->is_number_integer()) {
+      auto n = nulls->find(f.column);
+      if (n != nulls->end() && n->is_number_integer() && *n == *num_records) return true;
+    }
+    if (mins == j.end() || maxs == j.end() || !mins->is_object() || !maxs->is_object()) continue;
+    auto lo = mins->find(f.column);
+    auto hi = maxs->find(f.column);
+    if (lo == mins->end() || hi == maxs->end()) continue;
+    const TypeId id = f.field->type->id();
+    if (id == TypeId::kString && lo->is_string() && hi->is_string()) {
+      // Delta truncates string bounds so that they still bound the values (byte order).
+      if (f.value.s < lo->get_ref<const std::string&>() ||
+          f.value.s > hi->get_ref<const std::string&>()) {
+        return true;
+      }
+    } else if ((id == TypeId::kByte || id == TypeId::kShort || id == TypeId::kInt ||
+                id == TypeId::kLong) &&
+               lo->is_number_integer() && hi->is_number_integer()) {
+      if (f.value.i < lo->get<int64_t>() || f.value.i > hi->get<int64_t>()) return true;
+    } else if (id == TypeId::kDate && lo->is_string() && hi->is_string()) {
+      auto l = parse_date_days(lo->get_ref<const std::string&>());
+      auto h = parse_date_days(hi->get_ref<const std::string&>());
+      if (l && h && (f.value.i < *l || f.value.i > *h)) return true;
+    }
+    // Timestamps (bounds are cut to milliseconds), decimals and floating point: no skipping.
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<ColumnPtr> partition_value_column(const Field& field, const std::optional<std::string>& text,
+                                         int64_t rows) {
+  auto value = parse_scalar(field, text);
+  if (!value.ok()) {
+    return Status::Corrupt("partition value " + value.status().message());
+  }
+  ColumnPtr c = Column::make(field.type);
+  append_scalar(*c, *value, rows);
+  return c;
+}
+
+struct TableScan::State {
+  std::shared_ptr<FileSystem> fs;
+  std::vector<LiveFile> files;  ///< the files left after partition pruning and stats
+  size_t next_file = 0;
+  std::unique_ptr<ParquetReader> reader;
+  int next_row_group = 0;
+
+  Schema out_schema;
+  struct OutColumn {
+    std::string name;
+    int partition_index = -1;  ///< index into the table's partition columns, or -1
+  };
+  std::vector<OutColumn> out;
+  std::vector<std::string> partition_names;
+  std::vector<std::string> data_needed;  ///< data columns to read (output + filters)
+  std::vector<BoundFilter> data_filters;
+  int64_t remaining = -1;
+  ScanMetrics metrics;
+
+  Status open_next_file(bool* done);
+  Result<bool> next(RecordBatch* out);
+};
+
+Status TableScan::State::open_next_file(bool* done) {
+  reader.reset();
+  if (next_file >= files.size() || remaining == 0) {
+    *done = true;
+    return Status::OK();
+  }
+  const LiveFile& file = files[next_file++];
+  LS_ASSIGN_OR_RAISE(auto input, fs->open_input_file(file.path));
+  auto opened = ParquetReader::open(std::move(input));
+  if (!opened.ok()) return opened.status().with_context("data file of " + fs->describe(file.path));
+  reader = std::move(*opened);
+  ++metrics.files_opened;
+  next_row_group = 0;
+  *done = false;
+  return Status::OK();
+}
+
+Result<bool> TableScan::State::next(RecordBatch* result) {
+  while (true) {
+    if (remaining == 0) return false;
+    if (!reader || next_row_group >= reader->num_row_groups()) {
+      bool done = false;
+      LS_RETURN_NOT_OK(open_next_file(&done));
+      if (done) return false;
+      continue;
+    }
+    const int rg = next_row_group++;
+    std::vector<std::string> projection;
+    std::vector<ParquetPredicate> predicates;
+    for (const std::string& name : data_needed) {
+      if (reader->schema().has_field(name)) projection.push_back(name);
+    }
+    for (const BoundFilter& f : data_filters) {
+      if (!reader->schema().has_field(f.column)) {
+        // The file predates the column: every row has null there, which matches nothing.
+        reader.reset();
+        break;
+      }
+      if (auto v = stat_value(f.field->type->id(), f.value)) {
+        if (reader->column_stats(rg, f.column)) {
+          predicates.push_back(ParquetPredicate::equal(f.column, std::move(*v)));
+        }
+      }
+    }
+    if (!reader) continue;
+    if (!predicates.empty()) {
+      LS_ASSIGN_OR_RAISE(bool may_match, reader->row_group_may_match(rg, predicates));
+      if (!may_match) {
+        ++metrics.row_groups_skipped;
+        continue;
+      }
+    }
+    ++metrics.row_groups_read;
+    RecordBatch batch;
+    // Only partition columns asked for: the row count is all the file has to give.
+    const bool count_only = projection.empty();
+    if (!count_only) {
+      auto read = reader->read_row_group(rg, projection);
+      if (!read.ok()) return read.status().with_context("reading " + reader->path());
+      batch = std::move(*read);
+    }
+    if (!data_filters.empty()) {
+      std::vector<int32_t> keep;
+      keep.reserve(static_cast<size_t>(batch.num_rows()));
+      std::vector<ColumnPtr> filter_columns;
+      for (const BoundFilter& f : data_filters) filter_columns.push_back(batch.column_by_name(f.column));
+      for (int64_t r = 0; r < batch.num_rows(); ++r) {
+        bool match = true;
+        for (size_t k = 0; k < data_filters.size() && match; ++k) {
+          match = cell_equals(*filter_columns[k], r, data_filters[k].value);
+        }
+        if (match) keep.push_back(static_cast<int32_t>(r));
+      }
+      if (keep.size() != static_cast<size_t>(batch.num_rows())) batch = take(batch, keep);
+    }
+    int64_t rows = count_only ? reader->row_group(rg).num_rows : batch.num_rows();
+    if (rows == 0) continue;
+    if (remaining >= 0 && rows > remaining && !count_only) {
+      std::vector<int32_t> first(static_cast<size_t>(remaining));
+      std::iota(first.begin(), first.end(), 0);
+      batch = take(batch, first);
+    }
+    if (remaining >= 0) rows = std::min(rows, remaining);
+    std::vector<ColumnPtr> columns;
+    columns.reserve(out.size());
+    for (size_t i = 0; i < out.size(); ++i) {
+      const Field& field = out_schema.field(i);
+      if (out[i].partition_index >= 0) {
+        const LiveFile& file = files[next_file - 1];
+        std::optional<std::string> text;
+        for (const auto& [k, v] : file.add.partition_values) {
+          if (k == out[i].name) text = v;
+        }
+        auto column = partition_value_column(field, text, rows);
+        if (!column.ok()) return column.status().with_context("file " + file.path);
+        columns.push_back(std::move(*column));
+        continue;
+      }
+      ColumnPtr column = batch.column_by_name(out[i].name);
+      if (!column) {
+        column = Column::make(field.type);
+        for (int64_t r = 0; r < rows; ++r) column->append_null();
+      }
+      columns.push_back(std::move(column));
+    }
+    *result = RecordBatch(out_schema, std::move(columns));
+    metrics.rows_returned += rows;
+    if (remaining >= 0) remaining -= rows;
+    return true;
+  }
+}
+
+TableScan::TableScan(std::unique_ptr<State> state) : state_(std::move(state)) {}
+TableScan::TableScan(TableScan&&) noexcept = default;
+TableScan& TableScan::operator=(TableScan&&) noexcept = default;
+TableScan::~TableScan() = default;
+const Schema& TableScan::schema() const { return state_->out_schema; }
+Result<bool> TableScan::next(RecordBatch* out) { return state_->next(out); }
+const ScanMetrics& TableScan::metrics() const { return state_->metrics; }
+
+Result<TableReader> TableReader::open(std::string_view uri, std::optional<int64_t> version) {
+  std::string location(uri);
+  if (location.find(':') == std::string::npos) {
+    // A plain local path may climb ("../tables/t"), which the file system refuses: resolve it.
+    std::error_code ec;
+    auto resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(location, ec), ec);
+    if (!ec) location = resolved.string();
+  }
+  LS_ASSIGN_OR_RAISE(auto opened, open_file_system(location));
+  return open(std::move(opened.first), std::move(opened.second), version);
+}
+
+Result<TableReader> TableReader::open(std::shared_ptr<FileSystem> fs, std::string table_path,
+                                      std::optional<int64_t> version) {
+  LS_ASSIGN_OR_RAISE(Snapshot snap, Snapshot::load(std::move(fs), std::move(table_path), version));
+  return TableReader(std::move(snap));
+}
+
+Result<TableScan> TableReader::scan(ScanOptions options) const {
+  const Schema& schema = snapshot_.schema();
+  const auto& partition_cols = snapshot_.partition_columns();
+  auto state = std::make_unique<TableScan::State>();
+  state->fs = snapshot_.shared_file_system();
+  state->partition_names = partition_cols;
+  state->remaining = options.limit;
+  auto partition_index = [&](const std::string& name) -> int {
+    for (size_t i = 0; i < partition_cols.size(); ++i) {
+      if (partition_cols[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  std::vector<std::string> names;
+  if (options.columns) {
+    names = *options.columns;
+  } else {
+    for (const Field& f : schema.fields()) names.push_back(f.name);
+  }
+  std::vector<Field> out_fields;
+  for (const std::string& name : names) {
+    auto index = schema.index_of(name);
+    if (!index) {
+      return Status::InvalidArgument("column '" + name + "' is not in the table (columns: " +
+                                     schema.to_ddl() + ")");
+    }
+    out_fields.push_back(schema.field(*index));
+    const int p = partition_index(name);
+    state->out.push_back({name, p});
+    if (p < 0) state->data_needed.push_back(name);
+  }
+  state->out_schema = Schema(std::move(out_fields));
+
+  std::vector<BoundFilter> partition_filters;
+  for (const ScanFilter& f : options.filters) {
+    auto index = schema.index_of(f.column);
+    if (!index) return Status::InvalidArgument("filter column '" + f.column + "' is not in the table");
+    BoundFilter bound;
+    bound.column = f.column;
+    bound.field = &schema.field(*index);
+    LS_ASSIGN_OR_RAISE(bound.value, parse_scalar(*bound.field, f.value));
+    bound.partition = partition_index(f.column) >= 0;
+    if (bound.partition) {
+      partition_filters.push_back(std::move(bound));
+    } else {
+      if (std::find(state->data_needed.begin(), state->data_needed.end(), f.column) ==
+          state->data_needed.end()) {
+        state->data_needed.push_back(f.column);
+      }
+      state->data_filters.push_back(std::move(bound));
+    }
+  }
+
+  ScanMetrics& m = state->metrics;
+  m.files_total = static_cast<int64_t>(snapshot_.files().size());
+  for (const LiveFile& file : snapshot_.files()) {
+    bool keep = true;
+    for (const BoundFilter& f : partition_filters) {
+      std::optional<std::string> text;
+      for (const auto& [k, v] : file.add.partition_values) {
+        if (k == f.column) text = v;
+      }
+      auto value = parse_scalar(*f.field, text);
+      if (!value.ok()) return value.status().with_context("partition value of " + file.path);
+      if (!scalars_equal(f.field->type->id(), *value, f.value)) {
+        keep = false;
+        break;
+      }
+    }
+    if (!keep) {
+      ++m.files_pruned_by_partition;
+      continue;
+    }
+    if (!state->data_filters.empty() && stats_rule_out(file.add.stats, state->data_filters)) {
+      ++m.files_skipped_by_stats;
+      continue;
+    }
+    state->files.push_back(file);
+  }
+  return TableScan(std::move(state));
+}
+
+Result<RecordBatch> TableReader::read_all(ScanOptions options) const {
+  LS_ASSIGN_OR_RAISE(TableScan scan, this->scan(std::move(options)));
+  RecordBatch all = RecordBatch::make_empty(scan.schema());
+  RecordBatch batch;
+  while (true) {
+    LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
+    if (!more) break;
+    for (size_t i = 0; i < batch.num_columns(); ++i) {
+      std::vector<int32_t> rows(static_cast<size_t>(batch.num_rows()));
+      std::iota(rows.begin(), rows.end(), 0);
+      append_taken(*batch.column(i), rows, &all.mutable_column(i));
+    }
+  }
+  return all;
+}
+
+}  // namespace lakestream

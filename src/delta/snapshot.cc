@@ -240,6 +240,33 @@ std::optional<int64_t> Snapshot::total_rows() const {
   return total;
 }
 
+Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string& table_path,
+                                               int64_t limit) {
+  const std::string log_dir = join_path(table_path, "_delta_log");
+  LS_ASSIGN_OR_RAISE(auto files, fs.list(log_dir));
+  std::vector<int64_t> versions;
+  for (const FileInfo& f : files) {
+    if (auto v = commit_file_version(f.path)) versions.push_back(*v);
+  }
+  if (versions.empty()) {
+    return Status::NotFound("no Delta table at " + fs.describe(table_path) +
+                            " (no commit in _delta_log)");
+  }
+  std::sort(versions.rbegin(), versions.rend());
+  std::vector<HistoryEntry> out;
+  for (int64_t v : versions) {
+    if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
+    const std::string path = join_path(table_path, commit_file_path(v));
+    LS_ASSIGN_OR_RAISE(std::string text, fs.read_file(path));
+    LS_ASSIGN_OR_RAISE(CommitActions actions, parse_commit(text, fs.describe(path)));
+    HistoryEntry entry;
+    entry.version = v;
+    if (actions.commit_info) entry.info = std::move(*actions.commit_info);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 std::optional<int64_t> stats_num_records(std::string_view stats_json) {
   if (stats_json.empty()) return std::nullopt;
   auto parsed = nlohmann::json::parse(stats_json, nullptr, /*allow_exceptions=*/false);

@@ -112,6 +112,17 @@ class Snapshot {
   int64_t commits_replayed_ = 0;
 };
 
+/// One entry of the table's history: a commit's version and its commitInfo.
+struct HistoryEntry {
+  int64_t version = 0;
+  CommitInfoAction info;  ///< empty operation when the commit has no commitInfo
+};
+
+/// The commits still in the log, newest first (at most `limit`, all when < 0), like
+/// DESCRIBE HISTORY. Commits cleaned up behind a checkpoint are not listed.
+Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string& table_path,
+                                               int64_t limit = -1);
+
 /// The numRecords of an add's stats JSON, if present.
 std::optional<int64_t> stats_num_records(std::string_view stats_json);
 

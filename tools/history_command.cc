@@ -1,0 +1,99 @@
+// `lakestream history TABLE`: the commits of a Delta table, newest first, like Spark's
+// DESCRIBE HISTORY: version, timestamp, operation, operationParameters, readVersion,
+// isBlindAppend, engineInfo — laid out as show() prints a DataFrame.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "command.h"
+#include "lakestream/batch/show.h"
+#include "lakestream/common/status.h"
+#include "lakestream/config/config.h"
+#include "lakestream/delta/snapshot.h"
+#include "lakestream/storage/local_file_system.h"
+
+namespace lakestream::cli {
+
+namespace {
+
+int usage_error(const char* prog, std::string_view message) {
+  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
+               static_cast<int>(message.size()), message.data(), prog);
+  return kExitUsage;
+}
+
+int run_history(int argc, char** argv) {
+  ArgParser parser(argv[0],
+                   "Show the commits of a Delta table, newest first, as DESCRIBE HISTORY does. "
+                   "Usage: lakestream history TABLE [--limit N]");
+  parser.add("--limit").short_name('n').as_int().metavar("N").help("newest N commits only");
+  parser.add("--truncate").short_name('t').metavar("N").default_value(0).help(
+      "cut cells longer than N characters; 0 shows them whole");
+  auto parsed = parser.parse(argc, argv);
+  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
+  const Config& options = *parsed;
+  if (options.help_requested()) {
+    std::fputs(options.help_text().c_str(), stdout);
+    return kExitOk;
+  }
+  std::string table_uri;
+  for (const std::string& arg : options.unknown_args()) {
+    if (!arg.empty() && arg.front() == '-') return usage_error(argv[0], "unknown option '" + arg + "'");
+    if (!table_uri.empty()) return usage_error(argv[0], "more than one table given ('" + arg + "')");
+    table_uri = arg;
+  }
+  if (table_uri.empty()) return usage_error(argv[0], "missing the TABLE path");
+  const int64_t limit = options.has("limit") ? options.get_int("limit") : -1;
+  auto fail = [](const Status& st) {
+    std::fprintf(stderr, "lakestream history: %s\n", st.to_string().c_str());
+    return kExitFailure;
+  };
+  auto opened = open_file_system(table_uri);
+  if (!opened.ok()) return fail(opened.status());
+  auto history = read_history(*opened->first, opened->second, limit);
+  if (!history.ok()) return fail(history.status());
+
+  Schema schema = Schema()
+                      .add("version", DataType::long_())
+                      .add("timestamp", DataType::timestamp())
+                      .add("operation", DataType::string())
+                      .add("operationParameters", DataType::map(DataType::string(),
+                                                                DataType::string()))
+                      .add("readVersion", DataType::long_())
+                      .add("isBlindAppend", DataType::boolean())
+                      .add("engineInfo", DataType::string());
+  RecordBatch batch = RecordBatch::make_empty(schema);
+  for (const HistoryEntry& e : *history) {
+    batch.mutable_column(0).append<int64_t>(e.version);
+    batch.mutable_column(1).append<int64_t>(e.info.timestamp * 1000);
+    batch.mutable_column(2).append_string(e.info.operation);
+    Column& params = batch.mutable_column(3);
+    for (const auto& [k, v] : e.info.operation_parameters) {
+      params.mutable_child(0).append_string(k);
+      params.mutable_child(1).append_string(v);
+    }
+    params.append_list_end();
+    if (e.info.read_version) {
+      batch.mutable_column(4).append<int64_t>(*e.info.read_version);
+    } else {
+      batch.mutable_column(4).append_null();
+    }
+    batch.mutable_column(5).append_bool(e.info.is_blind_append);
+    if (e.info.engine_info.empty()) {
+      batch.mutable_column(6).append_null();
+    } else {
+      batch.mutable_column(6).append_string(e.info.engine_info);
+    }
+  }
+  show(batch, static_cast<int>(std::min<int64_t>(batch.num_rows(), INT32_MAX)),
+       static_cast<int>(options.get_int("truncate")));
+  return kExitOk;
+}
+
+}  // namespace
+
+LAKESTREAM_COMMAND("history", "list the commits of a Delta table (DESCRIBE HISTORY)",
+                   run_history);
+
+}  // namespace lakestream::cli

@@ -2,10 +2,14 @@
 #include "lakestream/source/kafka_endpoint.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "lakestream/common/redact.h"
+#include "lakestream/config/config.h"
 #include "lakestream/source/kafka_source.h"
 
 namespace lakestream {
@@ -227,6 +231,35 @@ TEST(KafkaSourceOptionsTest, FromOptionsReadsEveryOption) {
   std::map<std::string, std::string> shown;
   for (const auto& [k, v] : o->redacted_properties()) shown[k] = v;
   EXPECT_EQ(shown["sasl.password"], std::string(kRedacted));
+}
+
+TEST(KafkaSourceOptionsTest, EngineDefaultsPassThroughBeforeStreamOptions) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ls_kafka_conf_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir / "lakestream-defaults.conf");
+    f << "lakestream.kafka.fetch.min.bytes=2048\n"
+         "lakestream.kafka.client.id=from-engine\n";
+  }
+  ArgParser parser("job", "test");
+  ParseContext ctx;
+  ctx.cwd = dir.string();
+  ctx.getenv = [&](std::string_view name) -> std::optional<std::string> {
+    if (name == "LAKESTREAM_CONF_DIR") return dir.string();
+    return std::nullopt;
+  };
+  auto config = parser.parse(std::vector<std::string>{}, ctx);
+  fs::remove_all(dir);
+  ASSERT_TRUE(config.ok()) << config.status().to_string();
+  auto o = KafkaSourceOptions::from_options(
+      {{"connection-string", "kafka://127.0.0.1:9092/t"}, {"kafka.client.id", "from-stream"}},
+      &*config);
+  ASSERT_TRUE(o.ok()) << o.status().to_string();
+  std::map<std::string, std::string> props;
+  for (const auto& [k, v] : o->librdkafka_properties()) props[k] = v;
+  EXPECT_EQ(props["fetch.min.bytes"], "2048");
+  EXPECT_EQ(props["client.id"], "from-stream");  // the stream's option wins over the engine's
 }
 
 TEST(KafkaSourceOptionsTest, DefaultsAreEarliestDollarDefaultAndFailOnDataLoss) {

@@ -184,27 +184,44 @@ TEST_F(KafkaSourceTest, ConsumesEveryEventOnceWithOffsetsPartitionsBodies) {
   EXPECT_EQ(batches.front().events().front().body.substr(0, 10), "{\"MeterId\"");
 }
 
-TEST_F(KafkaSourceTest, ListenerOffsetsWinThenExplicitOffsetsThenStartingPosition) {
-  ASSERT_TRUE(hub_->create_topic({"starts", 3}).ok());
-  produce(*hub_, "starts", {100, 100, 100});
+TEST_F(KafkaSourceTest, ListenerOffsetsWinThenExplicitOffsetsThenStartingPositionAndDataLoss) {
+  ASSERT_TRUE(hub_->create_topic({"starts", 4}).ok());
+  produce(*hub_, "starts", {100, 100, 100, 10});
   KafkaSourceOptions base;
   base.starting_offsets = {{0, 10}, {1, 90}};  // partition 0's is overridden by the listener
   auto source = make_source("starts", "starts-group", base);
   RecordingListener listener;
-  listener.answers[0] = 40;  // the table's txn version + 1, say
+  listener.answers[0] = 40;    // the table's txn version + 1, say
+  listener.answers[3] = 1000;  // a table ahead of the hub, e.g. after the hub restarted
   ASSERT_TRUE(source->start(&listener).ok());
-  // partition 0: 40..99, partition 1: 90..99, partition 2: earliest 0..99
-  auto batches = drain(*source, 60 + 10 + 100);
+  // partition 0: 40..99, partition 1: 90..99, partition 2: earliest 0..99; partition 3 fails.
   std::map<int32_t, std::pair<int64_t, int64_t>> span;  // first, count
-  for (const KafkaBatch& b : batches) {
-    for (const auto& [p, r] : b.ranges()) {
+  Status loss;
+  int64_t total = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((total < 170 || loss.ok()) && std::chrono::steady_clock::now() < deadline) {
+    auto b = source->poll_batch({}, milliseconds(500));
+    if (!b.ok()) {
+      EXPECT_TRUE(loss.ok()) << "a second error: " << b.status().to_string();
+      loss = b.status();
+      continue;
+    }
+    for (const auto& [p, r] : b->ranges()) {
       if (!span.count(p)) span[p] = {r.first_offset, 0};
       span[p].second += r.count;
+      total += r.count;
     }
   }
   EXPECT_EQ(span[0], (std::pair<int64_t, int64_t>{40, 60}));
   EXPECT_EQ(span[1], (std::pair<int64_t, int64_t>{90, 10}));
   EXPECT_EQ(span[2], (std::pair<int64_t, int64_t>{0, 100}));
+  EXPECT_EQ(span.count(3), 0u);
+  ASSERT_FALSE(loss.ok());
+  EXPECT_EQ(loss.code(), StatusCode::kNotFound);
+  EXPECT_NE(loss.message().find("data loss in partition 3 of starts"), std::string::npos)
+      << loss.to_string();
+  EXPECT_NE(loss.message().find("next offset 1000"), std::string::npos) << loss.to_string();
+  EXPECT_NE(loss.message().find("offsets 0 to 9"), std::string::npos) << loss.to_string();
 }
 
 TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
@@ -215,10 +232,14 @@ TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
   // Let everything arrive without taking any of it: every partition's end offset is 0.
   KafkaPollLimits hold;
   hold.end_offsets = {{0, 0}, {1, 0}, {2, 0}, {3, 0}};
-  auto none = source->poll_batch(hold, milliseconds(4000));
-  ASSERT_TRUE(none.ok()) << none.status().to_string();
-  EXPECT_TRUE(none->empty());
-  ASSERT_EQ(source->assignment(), (std::vector<int32_t>{0, 1, 2, 3}));
+  const std::map<int32_t, int64_t> produced = {{0, 1000}, {1, 10}, {2, 500}, {3, 0}};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (source->buffered_events() != produced && std::chrono::steady_clock::now() < deadline) {
+    auto none = source->poll_batch(hold, milliseconds(100));
+    ASSERT_TRUE(none.ok()) << none.status().to_string();
+    EXPECT_TRUE(none->empty());
+  }
+  ASSERT_EQ(source->buffered_events(), produced);
 
   // 100 events shared: the 10-event partition gets all of its 10, the others 45 each.
   KafkaPollLimits limits;
@@ -263,26 +284,38 @@ TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
   EXPECT_EQ(b4->size(), 1u);
 }
 
-TEST_F(KafkaSourceTest, StartBeyondRetainedDataIsReportedAsDataLoss) {
-  ASSERT_TRUE(hub_->create_topic({"loss", 1}).ok());
-  produce(*hub_, "loss", {10});
-  auto source = make_source("loss", "loss-group");
-  RecordingListener listener;
-  listener.answers[0] = 1000;  // a table ahead of the hub, e.g. after the hub restarted
-  ASSERT_TRUE(source->start(&listener).ok());
-  Status error;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (error.ok() && std::chrono::steady_clock::now() < deadline) {
-    auto b = source->poll_batch({}, milliseconds(500));
-    if (!b.ok())
-      error = b.status();
-    else
-      EXPECT_TRUE(b->empty());
+TEST_F(KafkaSourceTest, SecondGroupMemberTakesHalfThePartitionsThroughTheListener) {
+  ASSERT_TRUE(hub_->create_topic({"split", 4}).ok());
+  KafkaSourceOptions fast;
+  fast.overrides = {{"session.timeout.ms", "4000"}, {"heartbeat.interval.ms", "500"}};
+  auto a = make_source("split", "split-group", fast);
+  auto b = make_source("split", "split-group", fast);
+  RecordingListener la;
+  RecordingListener lb;
+  ASSERT_TRUE(a->start(&la).ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (a->assignment().size() < 4 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(a->poll_batch({}, milliseconds(100)).ok());
   }
-  ASSERT_FALSE(error.ok());
-  EXPECT_NE(error.message().find("data loss in partition 0 of loss"), std::string::npos)
-      << error.to_string();
-  EXPECT_NE(error.message().find("offsets 0 to 9"), std::string::npos) << error.to_string();
+  ASSERT_EQ(a->assignment().size(), 4u);
+  ASSERT_TRUE(b->start(&lb).ok());
+  while ((a->assignment().size() != 2 || b->assignment().size() != 2) &&
+         std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(a->poll_batch({}, milliseconds(50)).ok());
+    ASSERT_TRUE(b->poll_batch({}, milliseconds(50)).ok());
+  }
+  ASSERT_EQ(a->assignment().size(), 2u);
+  ASSERT_EQ(b->assignment().size(), 2u);
+  std::set<int32_t> all;
+  for (int32_t p : a->assignment()) all.insert(p);
+  for (int32_t p : b->assignment()) all.insert(p);
+  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3}));
+  // The engine heard about every change: a gave partitions back, b was asked where to start.
+  EXPECT_FALSE(la.revoked.empty());
+  std::set<int32_t> asked_b(lb.assigned.begin(), lb.assigned.end());
+  for (int32_t p : b->assignment()) EXPECT_TRUE(asked_b.count(p)) << "partition " << p;
+  b->close();
+  a->close();
 }
 
 TEST(MockHubTest, ParsesHubArguments) {

@@ -142,6 +142,9 @@ class KafkaSource {
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// Per assigned partition whose position is known, the next offset poll_batch returns.
   std::map<int32_t, int64_t> positions() const;
+  /// Per assigned partition, events fetched and waiting for a poll to return them (metrics,
+  /// tests).
+  std::map<int32_t, int64_t> buffered_events() const;
   /// The currently assigned partitions, sorted.
   std::vector<int32_t> assignment() const;
   /// The last non-fatal client error (a broker down, ...), for diagnostics; "" when none.

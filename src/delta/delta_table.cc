@@ -4,6 +4,8 @@
 #include <chrono>
 #include <set>
 
+#include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/version.h"
 
@@ -76,42 +78,18 @@ Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
 }
 
 Result<LogState> read_log(FileSystem& fs, const std::string& table_path) {
-  std::string log_dir = join_path(table_path, "_delta_log");
-  LS_ASSIGN_OR_RAISE(auto files, fs.list(log_dir));
-  std::vector<int64_t> versions;
-  bool has_checkpoint = false;
-  for (const FileInfo& f : files) {
-    if (auto v = commit_file_version(f.path)) {
-      versions.push_back(*v);
-    } else if (f.path.find(".checkpoint.") != std::string::npos ||
-               f.path.ends_with("_last_checkpoint")) {
-      has_checkpoint = true;
-    }
-  }
-  std::sort(versions.begin(), versions.end());
+  // Start from the newest checkpoint (H13): start-up cost does not grow with the commits.
+  LS_ASSIGN_OR_RAISE(LogSegment segment, find_log_segment(fs, table_path));
   LogState state;
-  if (versions.empty()) {
-    if (has_checkpoint) {
-      return Status::NotImplemented("the log at " + fs.describe(log_dir) +
-                                    " has checkpoints but no JSON commits; reading checkpoints "
-                                    "is not supported yet");
-    }
-    return state;
+  if (segment.version < 0) return state;
+  if (segment.checkpoint) {
+    LS_ASSIGN_OR_RAISE(CommitActions base, read_checkpoint(fs, table_path, *segment.checkpoint));
+    state.version = segment.checkpoint->version - 1;
+    LS_RETURN_NOT_OK(state.apply(segment.checkpoint->version, base));
   }
-  if (versions.front() != 0) {
-    return Status::NotImplemented(
-        "the log at " + fs.describe(log_dir) + " starts at version " +
-        std::to_string(versions.front()) +
-        " (older commits were cleaned up behind a checkpoint); reading checkpoints is not "
-        "supported yet");
-  }
-  for (size_t i = 0; i < versions.size(); ++i) {
-    if (versions[i] != static_cast<int64_t>(i)) {
-      return Status::Corrupt("the log at " + fs.describe(log_dir) + " misses commit " +
-                             std::to_string(i) + " (it has " + std::to_string(versions[i]) + ")");
-    }
-    LS_ASSIGN_OR_RAISE(CommitActions commit, read_commit(fs, table_path, versions[i]));
-    LS_RETURN_NOT_OK(state.apply(versions[i], commit));
+  for (int64_t v : segment.commits) {
+    LS_ASSIGN_OR_RAISE(CommitActions commit, read_commit(fs, table_path, v));
+    LS_RETURN_NOT_OK(state.apply(v, commit));
   }
   return state;
 }
@@ -299,6 +277,12 @@ Result<int64_t> Transaction::commit(std::string operation,
     if (put.ok()) {
       LS_RETURN_NOT_OK(table.state_.apply(version, actions));
       table.create_.reset();
+      // Every delta.checkpointInterval commits (H13). The commit stands whatever happens here:
+      // a missing checkpoint only costs the next reader a longer replay.
+      if (table.state_.metadata) {
+        table.last_checkpoint_status_ =
+            checkpoint_if_due(table.fs_, table.path_, version, *table.state_.metadata);
+      }
       return version;
     }
     if (put.code() != StatusCode::kAlreadyExists) {

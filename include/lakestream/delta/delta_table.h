@@ -49,9 +49,9 @@ struct LogState {
   Status apply(int64_t commit_version, const CommitActions& commit);
 };
 
-/// Read the log of the table at `table_path`: list _delta_log/ and replay its JSON commits
-/// (version -1 when there is none). Checkpoints are not read yet: a log whose early commits were
-/// cleaned up behind a checkpoint is NotImplemented; a gap between commits is Corrupt.
+/// Read the log of the table at `table_path`: list _delta_log/, start from the newest Parquet
+/// checkpoint (delta/snapshot.h find_log_segment) and replay the JSON commits after it (version
+/// -1 when there is none). A gap between commits is Corrupt.
 Result<LogState> read_log(FileSystem& fs, const std::string& table_path);
 /// Replay the commits after state.version up to the newest one, in place.
 Status update_log(FileSystem& fs, const std::string& table_path, LogState& state);
@@ -86,6 +86,10 @@ class DeltaTable {
   /// Start a transaction reading the current version.
   Transaction begin();
 
+  /// How writing the last due checkpoint went (OK when none was due). A failed checkpoint does
+  /// not fail its commit.
+  const Status& last_checkpoint_status() const { return last_checkpoint_status_; }
+
   /// How many times commit() tries the next version before giving up with Conflict.
   static constexpr int kMaxCommitAttempts = 1000;
 
@@ -101,6 +105,7 @@ class DeltaTable {
   LogState state_;
   Schema schema_;
   std::optional<TableCreateOptions> create_;  ///< set while the table does not exist
+  Status last_checkpoint_status_;
 };
 
 /// A set of actions committed atomically as the next version. Move-only; holds a pointer to its

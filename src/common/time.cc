@@ -163,7 +163,87 @@ void civil_from_days(int32_t days, int64_t* year, int* month, int* day) {
   *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);
 }
 
+namespace {
+
+/// Two ASCII digits at `p` as 0..99, or -1.
+inline int two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned>(p[0] - '0');
+  const unsigned b = static_cast<unsigned>(p[1] - '0');
+  return (a > 9u || b > 9u) ? -1 : static_cast<int>(a * 10 + b);
+}
+
+/// Days since the epoch of a date with a 4-digit year (0..9999, validated by the caller), month
+/// 1..12 into *days; false when the day does not exist in that month. Unsigned arithmetic: for
+/// these years the March-based era count needs no floor division.
+inline bool days_from_civil_4digit(unsigned year, unsigned month, unsigned day, int64_t* days) {
+  constexpr unsigned char kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const unsigned last = month == 2 && leap ? 29u : kDays[month - 1];
+  if (day == 0 || day > last) return false;
+  // Shifted by 400 years so January/February of year 0 stay non-negative.
+  const unsigned y = (month <= 2 ? year + 399 : year + 400);
+  const unsigned era = y / 400;
+  const unsigned yoe = y - era * 400;
+  const unsigned mp = month > 2 ? month - 3 : month + 9;
+  const unsigned doy = (153 * mp + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *days = static_cast<int64_t>(era) * 146097 + doe - 719468 - 146097;
+  return true;
+}
+
+/// The common shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z] parsed with fixed offsets. Returns false
+/// when the text has another shape (the caller then runs the general scanner); true with
+/// *ok = false when it has this shape but names an impossible date or time.
+inline bool parse_timestamp_fast(std::string_view text, bool* ok, int64_t* out) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n < 19 || p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':') return false;
+  if (p[10] != 'T' && p[10] != 't' && p[10] != ' ') return false;
+  const int y1 = two_digits(p);
+  const int y2 = two_digits(p + 2);
+  const int month = two_digits(p + 5);
+  const int day = two_digits(p + 8);
+  const int hour = two_digits(p + 11);
+  const int minute = two_digits(p + 14);
+  const int second = two_digits(p + 17);
+  if ((y1 | y2 | month | day | hour | minute | second) < 0) return false;
+  size_t i = 19;
+  int64_t fraction = 0;
+  if (i < n && (p[i] == '.' || p[i] == ',')) {
+    ++i;
+    int count = 0;
+    while (i < n && static_cast<unsigned>(p[i] - '0') <= 9u) {
+      if (++count > 9) return false;
+      if (count <= 6) fraction = fraction * 10 + (p[i] - '0');
+      ++i;
+    }
+    if (count == 0) return false;
+    for (int k = count; k < 6; ++k) fraction *= 10;
+  }
+  if (i < n && (p[i] == 'Z' || p[i] == 'z')) ++i;
+  if (i != n) return false;  // an offset or something else: the general path decides
+  *ok = false;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return true;
+  int64_t days = 0;
+  if (!days_from_civil_4digit(static_cast<unsigned>(y1 * 100 + y2), static_cast<unsigned>(month),
+                              static_cast<unsigned>(day), &days)) {
+    return true;
+  }
+  *out = days * kMicrosPerDay +
+         (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
+  *ok = true;
+  return true;
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_timestamp_micros(std::string_view text) {
+  bool ok = false;
+  int64_t micros_fast = 0;
+  if (parse_timestamp_fast(text, &ok, &micros_fast)) {
+    if (!ok) return std::nullopt;
+    return micros_fast;
+  }
   Scanner s{text.data(), text.data() + text.size()};
   const auto days = scan_date(s);
   if (!days) return std::nullopt;

@@ -109,6 +109,33 @@ TEST(CivilRoundTrip, EveryDayFromYear1To9999) {
 
 // ---- parse_timestamp_micros ----
 
+TEST(ParseTimestampFastShape, EveryDayOfYears0To9999MatchesDaysFromCivil) {
+  // The fixed yyyy-MM-ddTHH:mm:ssZ shape has its own unsigned day arithmetic: it must agree
+  // with days_from_civil on every date, and refuse every day past a month's end.
+  char text[] = "0000-00-00T12:34:56Z";
+  const auto put2 = [&](int at, int v) {
+    text[at] = static_cast<char>('0' + v / 10);
+    text[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  for (int year = 0; year <= 9999; ++year) {
+    put2(0, year / 100);
+    put2(2, year % 100);
+    for (int month = 1; month <= 12; ++month) {
+      put2(5, month);
+      for (int day = 1; day <= 31; ++day) {
+        put2(8, day);
+        const auto days = days_from_civil(year, month, day);
+        const auto micros = parse_timestamp_micros(text);
+        ASSERT_EQ(days.has_value(), micros.has_value()) << text;
+        if (days) {
+          ASSERT_EQ(*micros, *days * 86'400'000'000LL + (12 * 3600 + 34 * 60 + 56) * 1'000'000LL)
+              << text;
+        }
+      }
+    }
+  }
+}
+
 struct TimestampCase {
   std::string_view text;
   int64_t micros;  // expected, from Python's datetime

@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -29,6 +30,12 @@ constexpr int kMaxDepthLimit = 100'000;
 /// Records decoded in a call before its columns are sized for the whole input.
 constexpr size_t kReserveAfter = 64;
 constexpr int64_t kMicrosPerSecond = 1'000'000;
+/// Bounds of the runs of NDJSON lines handed to simdjson's stage 1 at once (see
+/// decode_stream_chunk): big enough to amortise its setup, small enough to stay in cache and to
+/// waste little work when a bad line ends a run early.
+constexpr size_t kMinStreamChunk = 16 * 1024;
+constexpr size_t kFirstStreamChunk = 64 * 1024;
+constexpr size_t kMaxStreamChunk = 1024 * 1024;
 
 /// How decoding one value ended. A bad value may be nulled in permissive mode; a bad record
 /// (malformed JSON, structure problems) is always rejected.
@@ -105,6 +112,13 @@ class JsonDecoder::Impl {
 
   Outcome parse_record(const char* buf, size_t len, size_t capacity,
                        const std::vector<ColumnPtr>& columns);
+  /// Decode the lines of chunk [begin, end) (whole lines; end - 1 is a '\n' and at least
+  /// SIMDJSON_PADDING readable bytes follow) from one stage-1 pass over the whole chunk. Stops
+  /// at the first line it cannot vouch for: a record that fails, a line that does not hold
+  /// exactly one object, or the chunk's last record. Returns where it stopped (the start of
+  /// that line, every row before it appended); *line counts the lines passed.
+  const char* decode_stream_chunk(const char* begin, const char* end, int64_t* line,
+                                  RecordBatch& batch);
   Outcome decode_fields(od::object& object, TypePlan& plan, const std::vector<ColumnPtr>& columns,
                         int depth);
   /// Index of the member `field` names when it is not the expected one; children.size() for
@@ -182,6 +196,10 @@ const char* JsonDecoder::Impl::padded_copy(std::string_view body) {
   const size_t need = body.size() + simdjson::SIMDJSON_PADDING;
   if (padded_.size() < need) padded_.resize(need);  // grows only: reused across records
   if (!body.empty()) std::memcpy(padded_.data(), body.data(), body.size());
+  // simdjson peeks at the byte after a document in some error paths: blanks there (as an
+  // NDJSON line parsed in place has its line break) keep the outcome independent of whatever
+  // an earlier, longer record left in the scratch buffer.
+  std::memset(padded_.data() + body.size(), ' ', simdjson::SIMDJSON_PADDING);
   return padded_.data();
 }
 
@@ -212,8 +230,31 @@ Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view 
   const char* p = begin;
   int64_t line = first_line;
   const int64_t rows_before = batch->num_rows();
-  size_t decoded = 0;
+  bool reserved = false;
+  size_t chunk = kFirstStreamChunk;
   while (p < end) {
+    // Runs of lines go through stage 1 together; the line-by-line code below decodes only
+    // what a run could not vouch for (bad lines, a run's last line, the buffer's tail).
+    if (static_cast<size_t>(end - p) > chunk + simdjson::SIMDJSON_PADDING) {
+      const char* cut = p + chunk;
+      const char* nl =
+          static_cast<const char*>(std::memchr(cut, '\n', static_cast<size_t>(end - cut)));
+      if (nl != nullptr && static_cast<size_t>(end - (nl + 1)) >= simdjson::SIMDJSON_PADDING) {
+        const char* const stop = decode_stream_chunk(p, nl + 1, &line, *batch);
+        const size_t done = static_cast<size_t>(stop - p);
+        // Grow after a clean run; after an early stop, start again near the clean length so
+        // input with frequent bad lines does not redo stage 1 over big chunks.
+        chunk = stop == nl + 1 ? std::min(chunk * 2, kMaxStreamChunk)
+                               : std::clamp(done * 2, kMinStreamChunk, kMaxStreamChunk);
+        p = stop;
+        if (!reserved && batch->num_rows() - rows_before >= static_cast<int64_t>(kReserveAfter)) {
+          reserved = true;
+          reserve_ahead(*batch, rows_before, batch->num_rows(), static_cast<size_t>(p - begin),
+                        text.size());
+        }
+        if (p >= end) break;
+      }
+    }
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const char* const next = nl != nullptr ? nl + 1 : end;
     size_t len = static_cast<size_t>((nl != nullptr ? nl : end) - p);
@@ -231,7 +272,8 @@ Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view 
         ok = decode_record(buf, len, padded_.size(), *batch);
       }
       if (!ok) LS_RETURN_NOT_OK(reject({source, -1, p - begin, line}, {p, len}, rejects));
-      if (++decoded == kReserveAfter) {
+      if (!reserved && batch->num_rows() - rows_before >= static_cast<int64_t>(kReserveAfter)) {
+        reserved = true;
         reserve_ahead(*batch, rows_before, batch->num_rows(), static_cast<size_t>(next - begin),
                       text.size());
       }
@@ -240,6 +282,58 @@ Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view 
     p = next;
   }
   return Status::OK();
+}
+
+const char* JsonDecoder::Impl::decode_stream_chunk(const char* begin, const char* end,
+                                                   int64_t* line, RecordBatch& batch) {
+  // Why the result equals line-by-line decoding: a line is accepted only when its document
+  // starts at the line's first non-blank byte (a '{') and the next structural character after
+  // the object lies beyond the line's '\n', i.e. the line holds the object and whitespace only.
+  // Stage 1 is a forward scan, so by induction every accepted line began outside any string,
+  // exactly as when parsed alone. Any doubt (including a stage-1 error such as invalid UTF-8
+  // anywhere in the chunk) hands the line to the line-by-line path, which has the final word.
+  parser_.threaded = false;  // one batch per chunk: no helper thread to start
+  od::document_stream stream;
+  const size_t len = static_cast<size_t>(end - begin);
+  if (parser_.iterate_many(begin, len, std::max(len, simdjson::dom::MINIMAL_BATCH_SIZE))
+          .get(stream)) {
+    return begin;
+  }
+  const std::vector<ColumnPtr>& columns = batch.columns();
+  const char* p = begin;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    // The next non-blank line.
+    const char* nl = nullptr;
+    const char* first = nullptr;
+    while (p < end) {
+      nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      first = p;
+      while (first < nl && (*first == ' ' || *first == '\t' || *first == '\r')) ++first;
+      if (first < nl) break;
+      ++*line;  // blank: skipped but counted
+      p = nl + 1;
+    }
+    if (p >= end) return p;
+    auto doc = *it;
+    const char* at = nullptr;
+    if (doc.current_location().get(at) || at != first || *first != '{') return p;
+    failure_path_.clear();
+    failure_what_.clear();
+    od::object object;
+    if (doc.get_object().get(object)) return p;
+    const int64_t rows = batch.num_rows();
+    const Outcome outcome = decode_fields(object, *root_, columns, 1);
+    const char* after = nullptr;
+    // OUT_OF_BOUNDS: the chunk's last record, where stage 1's end-of-stream trimming could
+    // hide trailing bytes; the line path decides it.
+    if (outcome != Outcome::kOk || doc.current_location().get(after) || after <= nl) {
+      for (const ColumnPtr& column : columns) column->truncate(rows);
+      return p;
+    }
+    ++*line;
+    p = nl + 1;
+  }
+  return p;
 }
 
 namespace {

@@ -1,0 +1,12 @@
+# `lakestream show/describe/history` end to end: a table ingested in 12 commits (so it has a
+# checkpoint at version 10) read by `lakestream show` and by DuckDB (the data files through
+# the log, and the checkpoint Parquet itself) must agree; typed output formats; time travel;
+# partition pruning; the testdata tables Spark and delta-rs wrote.
+add_test(NAME show
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scripts/show_test.sh
+                 $<TARGET_FILE:lakestream_cli>
+                 ${CMAKE_CURRENT_BINARY_DIR}/show
+                 ${CMAKE_CURRENT_SOURCE_DIR}/tools
+                 ${PROJECT_SOURCE_DIR}
+                 ${LAKESTREAM_TEST_DATA_DIR})
+set_tests_properties(show PROPERTIES LABELS readers TIMEOUT 300)

@@ -15,6 +15,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,14 @@ namespace {
 using lakestream::DataType;
 using lakestream::Schema;
 
-constexpr int64_t kMessages = 1'000'000;
+/// 1,000,000 messages, or DECODE_BENCH_MESSAGES of them (small runs under callgrind).
+int64_t messages() {
+  static const int64_t n = [] {
+    const char* env = std::getenv("DECODE_BENCH_MESSAGES");
+    return env != nullptr && std::atoll(env) > 0 ? std::atoll(env) : int64_t{1'000'000};
+  }();
+  return n;
+}
 // 2021-01-19T10:33:00Z, the sample's observation time.
 constexpr int64_t kStartMicros = 1'611'052'380LL * 1'000'000;
 
@@ -53,10 +61,10 @@ struct Corpus {
 const Corpus& corpus() {
   static const Corpus c = [] {
     Corpus out;
-    out.ndjson.reserve(static_cast<size_t>(kMessages) * 128);
+    out.ndjson.reserve(static_cast<size_t>(messages()) * 128);
     std::vector<std::pair<size_t, size_t>> spans;
-    spans.reserve(kMessages);
-    for (int64_t n = 0; n < kMessages; ++n) {
+    spans.reserve(messages());
+    for (int64_t n = 0; n < messages(); ++n) {
       const int64_t v = n * 3019;
       const size_t start = out.ndjson.size();
       out.ndjson += R"({"MeterId":")";
@@ -119,7 +127,7 @@ simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* s
 
 void set_counters(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(corpus().ndjson.size()));
-  state.SetItemsProcessed(state.iterations() * kMessages);
+  state.SetItemsProcessed(state.iterations() * messages());
 }
 
 void SimdjsonOnDemand(benchmark::State& state) {
@@ -144,7 +152,7 @@ void SimdjsonOnDemand(benchmark::State& state) {
       }
       ++docs;
     }
-    if (docs != kMessages) state.SkipWithError("wrong document count");
+    if (docs != messages()) state.SkipWithError("wrong document count");
     benchmark::DoNotOptimize(sink);
   }
   set_counters(state);
@@ -164,7 +172,7 @@ void JsonDecoder(benchmark::State& state) {
     const auto status = kEvents ? decoder->decode_events(c.events, "bench", &batch, &rejects)
                                 : decoder->decode_ndjson(c.ndjson, "bench", &batch, &rejects);
     auto flat = batch.flatten();
-    if (!status.ok() || !flat.ok() || flat->num_rows() != kMessages || !rejects.empty()) {
+    if (!status.ok() || !flat.ok() || flat->num_rows() != messages() || !rejects.empty()) {
       state.SkipWithError("decode failed");
       return;
     }

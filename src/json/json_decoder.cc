@@ -75,6 +75,72 @@ bool is_blank(const char* p, size_t len) {
   return true;
 }
 
+/// True when `n` bytes hold no '\\' and no control character (< 0x20): a string with such
+/// bytes between its quotes reads as itself. Eight bytes at a time; a false alarm only sends
+/// the string down simdjson's unescaping path.
+inline bool plain_string_bytes(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x = 0;
+    std::memcpy(&x, p + i, 8);
+    const uint64_t below_space = (x - 0x20 * kOnes) & ~x;
+    const uint64_t b = x ^ (0x5C * kOnes);
+    const uint64_t backslash = (b - kOnes) & ~b;
+    if ((below_space | backslash) & kHigh) return false;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c == '\\') return false;
+  }
+  return true;
+}
+
+/// A string value's content straight from the input when it needs no unescaping (the common
+/// case): no copy through simdjson's string buffer, and the value is not consumed (on-demand
+/// steps over it). False when simdjson must decode it (escapes, control characters: its
+/// get_string gives the error).
+inline bool plain_string(od::value& value, std::string_view* out) {
+  const std::string_view token = value.raw_json_token();  // "..." plus trailing blanks
+  size_t n = token.size();
+  while (n > 0 && token[n - 1] != '"') --n;
+  if (n < 2) return false;
+  const char* inner = token.data() + 1;
+  if (!plain_string_bytes(inner, n - 2)) return false;
+  *out = std::string_view(inner, n - 2);
+  return true;
+}
+
+/// A string value: from the input when plain, else unescaped by simdjson.
+inline simdjson::error_code read_string(od::value& value, std::string_view* out) {
+  if (plain_string(value, out)) return simdjson::SUCCESS;
+  return value.get_string().get(*out);
+}
+
+/// An integer token in plain form (-?[1-9][0-9]{0,17} or 0) as its value and digit count;
+/// false for anything else (fractions, exponents, long numbers, malformed text).
+inline bool plain_integer(std::string_view text, int64_t* value, int* digits) {
+  const char* p = text.data();
+  size_t n = text.size();
+  bool negative = false;
+  if (n > 0 && *p == '-') {
+    negative = true;
+    ++p;
+    --n;
+  }
+  if (n == 0 || n > 18 || (p[0] == '0' && n > 1)) return false;
+  int64_t v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned d = static_cast<unsigned>(p[i] - '0');
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  *value = negative ? -v : v;
+  *digits = v == 0 ? 0 : static_cast<int>(n);
+  return true;
+}
+
 /// Cut a number token for a message (numbers are not quoted, but may be absurdly long).
 std::string number_text(std::string_view token) {
   constexpr size_t kMax = 64;
@@ -576,7 +642,7 @@ Outcome JsonDecoder::Impl::decode_string(od::value& value, od::json_type type, C
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
-      if (auto error = value.get_string().get(s)) return malformed(error);
+      if (auto error = read_string(value, &s)) return malformed(error);
       column.append_string(s);
       return Outcome::kOk;
     }
@@ -725,9 +791,17 @@ Outcome JsonDecoder::Impl::decode_decimal(od::value& value, od::json_type type, 
   bool quoted = false;
   if (type == od::json_type::number) {
     text = json_internal::trim_json_ws(value.raw_json_token());
+    // Plain integers (the usual case) skip the grammar check and the general parser: k
+    // significant digits fit decimal(p,s) when k + s <= p.
+    int64_t v = 0;
+    int digits = 0;
+    if (plain_integer(text, &v, &digits) && digits + plan.scale <= plan.precision) {
+      column.append_decimal(static_cast<int128_t>(v) * pow10_i128(plan.scale));
+      return Outcome::kOk;
+    }
     if (!json_internal::is_json_number(text)) return malformed_token(text);
   } else if (type == od::json_type::string) {
-    if (auto error = value.get_string().get(text)) return malformed(error);
+    if (auto error = read_string(value, &text)) return malformed(error);
     quoted = true;
   } else {
     return mismatch(value, type, plan);
@@ -754,7 +828,7 @@ Outcome JsonDecoder::Impl::decode_timestamp(od::value& value, od::json_type type
                                             Column& column) {
   if (type == od::json_type::string) {
     std::string_view s;
-    if (auto error = value.get_string().get(s)) return malformed(error);
+    if (auto error = read_string(value, &s)) return malformed(error);
     const auto micros = parse_timestamp_micros(s);
     if (!micros) {
       return bad_value(json_internal::quote_value(s) + " is not a valid " +
@@ -784,7 +858,7 @@ Outcome JsonDecoder::Impl::decode_date(od::value& value, od::json_type type, Typ
                                        Column& column) {
   if (type != od::json_type::string) return mismatch(value, type, plan);
   std::string_view s;
-  if (auto error = value.get_string().get(s)) return malformed(error);
+  if (auto error = read_string(value, &s)) return malformed(error);
   const auto days = parse_date_days(s);
   if (!days) return bad_value(json_internal::quote_value(s) + " is not a valid date (yyyy-MM-dd)");
   column.append(*days);

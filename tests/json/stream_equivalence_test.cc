@@ -41,7 +41,7 @@ std::string good_line(int n) {
 /// The n-th line of a test input: mostly good, every `every`-th line one of many bad shapes.
 std::string line_for(int n, int every) {
   if (every == 0 || n % every != every - 1) return good_line(n);
-  switch ((n / every) % 22) {
+  switch ((n / every) % 25) {
     case 0: return R"({"MeterId":"open string, never closed)";
     case 1: return R"({"MeterId":"bad utf8 )" + std::string("\xC3\x28") + R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
     case 2: return good_line(n) + " " + good_line(n + 1);  // two objects on one line
@@ -63,6 +63,9 @@ std::string line_for(int n, int every) {
     case 18: return good_line(n).substr(0, 40);  // truncated
     case 19: return good_line(n) + "}";
     case 20: return R"({"MeterId":"20\)";  // backslash before the line break
+    case 22: return R"({"MeterId":"ctl)" + std::string("\x01") + R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 23: return R"({"MeterId":"esc\u0041\n\"q","Measurement":{"Value":"12.5"},"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 24: return R"({"MeterId":"24","Measurement":{"Value":123456789},"ObservationTime":"2021-01-19T10:33:00\u005A"})";
     default: return R"({"MeterId":"21","ObservationTime":"2021-01-19T10:33:00Z","SupplierId":null})";
   }
 }
@@ -166,6 +169,21 @@ TEST_P(StreamEquivalenceTest, EventsMatchOneByOne) {
     EXPECT_EQ(whole_rejects[i].raw, single_rejects[i].raw) << i;
     EXPECT_EQ(whole_rejects[i].position.offset, single_rejects[i].position.offset) << i;
   }
+}
+
+TEST(PlainStringTest, EscapesAreDecodedAndControlCharactersRejected) {
+  // Strings without escapes are read straight from the input; these must take simdjson's path.
+  const std::string text = line_for(22, 1) + "\n" + line_for(23, 1) + "\n" + line_for(24, 1) + "\n";
+  const Decoded d = decode_lines(stream_schema(), text);
+  ASSERT_TRUE(d.status.ok());
+  ASSERT_EQ(d.rejects.size(), 2u);
+  EXPECT_EQ(d.rejects[0].position.line, 1);
+  EXPECT_NE(d.rejects[0].reason.find("unescaped"), std::string::npos) << d.rejects[0].reason;
+  EXPECT_EQ(d.rejects[1].position.line, 3);
+  EXPECT_EQ(d.rejects[1].reason, "Measurement.Value: 123456789 does not fit decimal(10,2)");
+  ASSERT_EQ(d.batch.num_rows(), 1);
+  EXPECT_EQ(d.batch.column(0)->string_value(0), "escA\n\"q");
+  EXPECT_TRUE(d.batch.column(2)->child(0)->decimal_value(0) == 1250);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -54,7 +54,9 @@ void Column::append_null() {
 }
 
 void Column::truncate(int64_t rows) {
-  if (rows >= length()) return;
+  // rows == length() still reaches the children: an array/map row, or a struct row's members,
+  // may have been partly appended before the row itself was finished, and those go too.
+  if (rows > length()) return;
   validity_.resize(static_cast<size_t>(rows));
   switch (type_->id()) {
     case TypeId::kString:

@@ -92,7 +92,8 @@ class Column {
     validity_.push_back(1);
     offsets_.push_back(static_cast<int32_t>(list_child_length()));
   }
-  /// Undo the last row (the decoder's rollback when a record turns out to be bad).
+  /// Keep only the first `rows` rows (the decoder's rollback when a record turns out to be
+  /// bad), including child elements appended for an array/map row that was never finished.
   void truncate(int64_t rows);
 
   /// Mutable child access, for builders.

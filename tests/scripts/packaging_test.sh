@@ -140,11 +140,15 @@ run_cpack() {
   local binaries
   binaries=$(find "$extract/usr/bin" "$extract/usr/lib" -type f \( -perm -u+x -o -name '*.so*' \))
   [ -n "$binaries" ] || fail "$deb: holds no binaries"
-  local bin line path owner
+  local bin line path owner needed
   for bin in $binaries; do
+    # Only direct dependencies (DT_NEEDED): what those libraries need in turn is their own
+    # packages' business (librdkafka1 brings liblz4-1, for instance).
+    needed=" $(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}' | tr '\n' ' ') "
     while read -r line; do
       # "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)"
       [[ $line == *" => "* ]] || continue
+      [[ $needed == *" $(awk '{print $1}' <<<"$line") "* ]] || continue
       path=$(awk '{print $3}' <<<"$line")
       [[ $path == "$extract"/* ]] && continue  # shipped in this package
       [ "$path" != "not" ] || fail "$bin: unresolved library: $line"

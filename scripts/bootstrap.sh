@@ -35,6 +35,10 @@ fi
 if [ -f tests/tools/package-lock.json ]; then
   if [ ! -d tests/tools/node_modules ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules/.package-lock.json ]; then
     echo "bootstrap: installing npm test tools (npm ci)"
-    (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
+    # npm 11 refuses `npm ci` when the lock file lacks other platforms' optional packages
+    # (DuckDB's per-platform bindings), which is how npm itself writes it here; `npm install
+    # --no-save` then installs the same pinned versions from the lock without rewriting it.
+    (cd tests/tools && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null ||
+      npm install --no-save --no-audit --no-fund --loglevel=error; })
   fi
 fi

@@ -2,8 +2,9 @@
 // serves the Kafka protocol on 127.0.0.1 (an ephemeral port), prints the emulator connection
 // string of each hub, its limits and a readiness line, and runs until SIGINT/SIGTERM (exit 0).
 // While running it watches every partition's log start and warns when the mock drops events
-// a consumer group has not read. docs/event-hubs.md has the details and when to use the real
-// Event Hubs emulator or a Kafka broker instead.
+// a consumer group has not read. SIGUSR1 takes the mock's broker down (connections refused) and
+// SIGUSR2 brings it back, for tests of a broker outage. docs/event-hubs.md has the details and
+// when to use the real Event Hubs emulator or a Kafka broker instead.
 #include <signal.h>
 #include <unistd.h>
 
@@ -79,7 +80,8 @@ int run_hub(int argc, char** argv) {
                    "Serve a local Event Hubs-compatible endpoint (the Kafka protocol on "
                    "127.0.0.1, on librdkafka's mock cluster) until SIGINT or SIGTERM. Prints the "
                    "connection string of each hub (UseDevelopmentEmulator=true), its limits, "
-                   "then a line starting with 'lakestream hub: ready'.");
+                   "then a line starting with 'lakestream hub: ready'. For outage tests, "
+                   "SIGUSR1 takes the broker down and SIGUSR2 brings it back up.");
   parser.add("--hub")
       .list()
       .metavar("NAME:PARTITIONS")
@@ -122,12 +124,14 @@ int run_hub(int argc, char** argv) {
   const std::string connection_file = options.get_string("connection-file");
   const std::string group = options.get_string("watch-group");
 
-  // Block the stop signals before librdkafka starts its threads (they inherit the mask), so
-  // the signals reach only sigtimedwait below.
+  // Block the stop and outage signals before librdkafka starts its threads (they inherit the
+  // mask), so the signals reach only sigtimedwait below.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);
+  sigaddset(&stop_signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line reaches a pipe as soon as printed
 
@@ -165,14 +169,30 @@ int run_hub(int argc, char** argv) {
               hub->bootstrap_servers().c_str());
 
   int signal_number = 0;
+  bool broker_down = false;
   while (signal_number <= 0) {
     timespec wait{1, 0};
     signal_number = sigtimedwait(&stop_signals, nullptr, &wait);
+    if (signal_number == SIGUSR1 || signal_number == SIGUSR2) {
+      // An outage on request: the broker refuses connections until SIGUSR2.
+      const bool down = signal_number == SIGUSR1;
+      const Status changed = hub->set_broker_down(down);
+      if (changed.ok()) {
+        broker_down = down;
+        std::printf("lakestream hub: broker %s (SIG%s)\n", down ? "down" : "up",
+                    down ? "USR1" : "USR2");
+      } else {
+        std::fprintf(stderr, "lakestream hub: warning: %s\n", changed.to_string().c_str());
+      }
+      signal_number = 0;
+      continue;
+    }
     if (signal_number > 0) break;
     if (errno != EAGAIN && errno != EINTR) {
       std::fprintf(stderr, "lakestream hub: waiting for signals failed (errno %d)\n", errno);
       break;
     }
+    if (broker_down) continue;  // the retention watch cannot reach a broker that is down
     auto drops = hub->check_retention(group);
     if (drops.ok()) {
       report_drops(*drops, group);

@@ -1,0 +1,16 @@
+# streaming_job under failures, end to end against `lakestream hub` on 127.0.0.1, checked with
+# DuckDB: a group member killed mid-run, the broker down for 10 s, the group's committed offsets
+# against the table's txn versions. Scenarios live in stream_resilience_test.sh; each cleans up
+# the processes it started by pid. Label: streaming.
+# Not registered yet: broker_down (the script has it). The engine still ends the query when the
+# per-trigger latest-offset lookup times out during an outage (QueryRunner::poll_loop treats
+# that lookup, which only feeds the progress record, as fatal); register it with that fix.
+if(TARGET streaming_job)
+  foreach(scenario two_members_one_killed offsets_match_txn)
+    add_test(NAME stream_resilience.${scenario}
+             COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/stream_resilience_test.sh ${scenario}
+                     $<TARGET_FILE:lakestream_cli> $<TARGET_FILE:streaming_job>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR})
+    set_tests_properties(stream_resilience.${scenario} PROPERTIES LABELS streaming TIMEOUT 90)
+  endforeach()
+endif()

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# streaming_job under failures, against `lakestream hub` on 127.0.0.1 (ctest, label streaming;
+# registered in stream_resilience.cmake). Each scenario produces known meter events with kcat
+# (n = 0..N-1, v = n*3019, ObservationTime 2021-01-19T10:00:00Z + n ms, unique), runs the job
+# into a local table, and checks with DuckDB (stream_resilience_check.mjs) exactly N rows and N
+# distinct events.
+#   two_members_one_killed  two jobs in one consumer group over 8 partitions; one is killed
+#                           (kill -9) mid-run, the survivor takes its partitions over
+#   broker_down             the hub's broker down for 10 s mid-run (SIGUSR1/SIGUSR2 to the hub):
+#                           the job waits, resumes, and also takes events produced afterwards
+#   offsets_match_txn       after an available-now run, the group's committed offsets
+#                           (`lakestream offsets`) equal the table's txn versions + 1
+# usage: stream_resilience_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
+set -u -o pipefail
+
+scenario=$1
+cli=$2
+job=$3
+tools=$4
+src=$5
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/stream_resilience.XXXXXX")
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then
+      kill -KILL "$p" 2>/dev/null
+      wait "$p" 2>/dev/null
+    fi
+  done
+  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL [$scenario]: $*" >&2
+  local f
+  for f in "$work"/*.out "$work"/*.err; do
+    [[ -f $f ]] && { echo "--- $f (last 40 lines):" >&2; tail -n 40 "$f" >&2; }
+  done
+  exit 1
+}
+note() { echo "[$scenario $(date +%T)] $*"; }
+
+# start_hub NAME:PARTITIONS: the hub in the background; sets $hub_pid, $conn and $bootstrap.
+start_hub() {
+  "$cli" hub --hub "$1" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
+  hub_pid=$!
+  pids+=("$hub_pid")
+  for _ in $(seq 1 100); do
+    if [[ -s $work/conn ]] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
+      conn=$(head -n 1 "$work/conn")
+      bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
+      [[ $bootstrap =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "no 127.0.0.1:port in '$conn'"
+      return
+    fi
+    kill -0 "$hub_pid" 2>/dev/null || fail "the hub exited early"
+    sleep 0.1
+  done
+  fail "the hub was not ready within 10 s"
+}
+
+# produce FIRST COUNT: events n = FIRST..FIRST+COUNT-1, keyed by n (spread over partitions).
+produce() {
+  awk -v first="$1" -v count="$2" 'BEGIN {
+    for (n = first; n < first + count; n++) {
+      v = n * 3019; ms = n % 1000; s = int(n / 1000)
+      printf "m%d:{\"MeterId\":\"%d\",\"SupplierId\":\"%d\",\"Measurement\":{\"Value\":%d,\"Unit\":\"kWH\"},\"ObservationTime\":\"2021-01-19T%02d:%02d:%02d.%03dZ\"}\n",
+        n, v % 127, v % 23, v % 59, 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms
+    }
+  }' >"$work/produce.txt"
+  kcat -b "$bootstrap" -t input -P -K: -z lz4 -X linger.ms=50 <"$work/produce.txt" \
+    2>>"$work/kcat.err" || fail "kcat produce failed"
+}
+
+table=$work/out/delta/streaming-data
+# start_job NAME GROUP TRIGGER MAX_EVENTS [more options]: streaming_job in the background, run
+# from $work (no default config file there); sets job_pid.
+start_job() {
+  local name=$1 group=$2 trigger=$3 max=$4
+  shift 4
+  (cd "$work" && exec "$job" --output-root "$work/out" --input-eh-connection-string "$conn" \
+    --consumer-group "$group" --trigger-interval "$trigger" --max-events-per-trigger "$max" \
+    --preview-seconds 0 "$@") >"$work/$name.out" 2>"$work/$name.err" &
+  job_pid=$!
+  pids+=("$job_pid")
+}
+
+# rows_committed: rows in the table's commits so far, from the add actions' stats (appends
+# only, so no removes to subtract); a cheap progress probe, DuckDB checks at the end.
+rows_committed() {
+  cat "$table"/_delta_log/*.json 2>/dev/null | grep -o 'numRecords\\":[0-9]*' |
+    awk -F: '{s += $2} END {print s + 0}'
+}
+
+# wait_rows TARGET SECONDS [pid...]: until rows_committed >= TARGET; fails when time runs out
+# or a listed process dies.
+wait_rows() {
+  local target=$1 seconds=$2
+  shift 2
+  local deadline=$((SECONDS + seconds)) p
+  while (($(rows_committed) < target)); do
+    ((SECONDS < deadline)) || fail "only $(rows_committed) of $target rows after ${seconds} s"
+    for p in "$@"; do kill -0 "$p" 2>/dev/null || fail "process $p exited early"; done
+    sleep 0.2
+  done
+}
+
+# has_batches NAME: the job has logged a progress record with input (on stderr).
+has_batches() { grep -q '"numInputRows":[1-9]' "$work/$1.err"; }
+
+# stop_job PID NAME: SIGTERM, exit 0 and "Job complete." expected.
+stop_job() {
+  kill -TERM "$1" 2>/dev/null
+  local rc=0
+  wait "$1" || rc=$?
+  [[ $rc -eq 0 ]] || fail "$2 exited $rc on SIGTERM, expected 0"
+  grep -q '^Job complete\.' "$work/$2.out" || fail "$2 did not print 'Job complete.'"
+}
+
+check_table() {
+  node "$src/tests/scripts/stream_resilience_check.mjs" "$tools" "$table" "$1" \
+    >"$work/check.json" 2>"$work/check.err" || fail "DuckDB check: $(cat "$work/check.err")"
+  note "DuckDB: $(cat "$work/check.json")"
+}
+
+case $scenario in
+  two_members_one_killed)
+    n=40000
+    start_hub input:8
+    produce 0 "$n"
+    # Small micro-batches so the run lasts long enough to kill one member in the middle.
+    start_job a group-ab "250 ms" 2000
+    a_pid=$job_pid
+    sleep 1
+    start_job b group-ab "250 ms" 2000
+    b_pid=$job_pid
+    # Kill a once both members have committed batches (the group has split the partitions).
+    deadline=$((SECONDS + 45))
+    until has_batches a && has_batches b; do
+      ((SECONDS < deadline)) || fail "the two members did not both commit batches within 45 s"
+      kill -0 "$a_pid" 2>/dev/null && kill -0 "$b_pid" 2>/dev/null || fail "a member exited early"
+      sleep 0.2
+    done
+    done_before=$(rows_committed)
+    ((done_before < n)) || fail "the run finished before a member could be killed"
+    kill -KILL "$a_pid"
+    wait "$a_pid" 2>/dev/null
+    note "killed member a (kill -9) at $done_before of $n rows"
+    # b gets a's partitions once the group drops a (session timeout 6 s) and rebalances.
+    wait_rows "$n" 60 "$b_pid"
+    sleep 1  # a batch past n would show up as extra rows in the check
+    stop_job "$b_pid" b
+    check_table "$n"
+    ;;
+
+  broker_down)
+    n1=40000
+    n2=10000
+    start_hub input:8
+    produce 0 "$n1"
+    start_job job group-down "200 ms" 1000
+    job_pid1=$job_pid
+    wait_rows $((n1 / 4)) 40 "$job_pid1"
+    kill -USR1 "$hub_pid"
+    sleep 0.5
+    grep -q 'broker down (SIGUSR1)' "$work/hub.out" || fail "the hub did not take its broker down"
+    at_down=$(rows_committed)
+    ((at_down < n1)) || fail "the run finished before the broker went down"
+    note "broker down at $at_down of $n1 rows, for 10 s"
+    sleep 10
+    kill -0 "$job_pid1" 2>/dev/null || fail "the job exited while the broker was down"
+    kill -USR2 "$hub_pid"
+    sleep 0.5
+    grep -q 'broker up (SIGUSR2)' "$work/hub.out" || fail "the hub did not bring its broker up"
+    note "broker up with $(rows_committed) rows committed"
+    produce "$n1" "$n2"
+    wait_rows $((n1 + n2)) 45 "$job_pid1"
+    sleep 1
+    stop_job "$job_pid1" job
+    check_table $((n1 + n2))
+    ;;
+
+  offsets_match_txn)
+    n=20000
+    start_hub input:8
+    produce 0 "$n"
+    (cd "$work" && exec "$job" --output-root "$work/out" --input-eh-connection-string "$conn" \
+      --consumer-group group-offsets --trigger-interval available-now \
+      --max-events-per-trigger 3000 --preview-seconds 0) >"$work/job.out" 2>"$work/job.err" &
+    job_pid=$!
+    pids+=("$job_pid")
+    rc=0
+    wait "$job_pid" || rc=$?
+    [[ $rc -eq 0 ]] || fail "the available-now job exited $rc"
+    grep -q '^Job complete\.' "$work/job.out" || fail "no 'Job complete.'"
+    check_table "$n"
+    "$cli" offsets --connection "$conn" --group group-offsets >"$work/offsets.out" \
+      2>"$work/offsets.err" || fail "lakestream offsets failed"
+    note "group offsets:"
+    cat "$work/offsets.out"
+    # partition committed low high lag, one line per partition after the two header lines.
+    txn=$(node -e 'const t = JSON.parse(process.argv[1]).txn;
+      for (const p of Object.keys(t)) console.log(p, t[p])' "$(cat "$work/check.json")")
+    parts=0
+    while read -r p committed low high lag; do
+      [[ $p =~ ^[0-9]+$ ]] || continue
+      parts=$((parts + 1))
+      version=$(awk -v p="$p" '$1 == p {print $2}' <<<"$txn")
+      [[ -n $version ]] || fail "partition $p has no txn in the table"
+      ((committed == version + 1)) ||
+        fail "partition $p: group committed $committed, table txn version $version (+1 expected)"
+      ((committed == high && lag == 0)) ||
+        fail "partition $p: committed $committed but high watermark $high (lag $lag)"
+    done <"$work/offsets.out"
+    ((parts == 8)) || fail "lakestream offsets listed $parts partitions, expected 8"
+    ;;
+
+  *)
+    echo "unknown scenario '$scenario'" >&2
+    exit 2
+    ;;
+esac
+note "passed"

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# streaming_job end to end vs a raw consume of the same hub topic (what `make bench` runs
+# through scripts/run_bench.sh, which passes the build dir and sets $LAKESTREAM_CLI).
+#   bench/stream_bench.sh <build-dir>    env: RUNS (default 3), EVENTS (2000000),
+#                                         SMALL_EVENTS (500000), PARTITIONS (128),
+#                                         MAX_EVENTS_PER_TRIGGER (200000; "" for the job's
+#                                         default of 10000)
+# Starts `lakestream hub` on 127.0.0.1 with two topics of PARTITIONS partitions (enough that
+# the mock keeps every event: it holds at most 5 MiB or 100,000 batches per partition), and
+# preloads them with kcat from a file: EVENTS and SMALL_EVENTS meter messages (~150 bytes,
+# keyed by n so they spread evenly; v = n*3019, MeterId v%127, SupplierId v%23, Value v%59,
+# Unit kWH, ObservationTime increasing). Then alternates RUNS times:
+#   e2e  streaming_job --trigger-interval available-now into a fresh local table, a new
+#        consumer group each round (the whole process: start-up, group join, drain, stop)
+#   raw  kcat -C -e -o beginning, counting messages only (librdkafka, no group)
+#   e2e  the same on the SMALL_EVENTS topic (peak RSS must not grow with the backlog)
+# Prints medians of wall time and events/s, the e2e/raw ratio (goal >= 0.70), the e2e rate
+# without the group join (from the first to the last progress record), and peak RSS
+# (/usr/bin/time -v) for SMALL_EVENTS vs EVENTS (goal: within 20%).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${1:-$src/build/release}
+build=$(cd "$build" && pwd)
+cli=${LAKESTREAM_CLI:-$build/bin/lakestream}
+job=$build/bin/streaming_job
+runs=${RUNS:-3}
+events=${EVENTS:-2000000}
+small=${SMALL_EVENTS:-500000}
+partitions=${PARTITIONS:-128}
+# Large micro-batches: every trigger asks the broker for the latest offsets (two ListOffsets
+# round trips, ~1 s in all on the mock hub), so the job's default of 10,000 events per trigger
+# caps it near 10,000 events/s here whatever the engine could do; docs/benchmarks.md.
+max_events=${MAX_EVENTS_PER_TRIGGER-200000}
+
+for exe in "$cli" "$job"; do
+  [ -x "$exe" ] || { echo "stream_bench: no $exe (build lakestream_cli and streaming_job)" >&2; exit 2; }
+done
+command -v kcat >/dev/null || { echo "stream_bench: kcat is missing (apt-get install kcat)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "stream_bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stream_bench.XXXXXX")
+hub_pid=
+cleanup() {
+  if [[ -n $hub_pid ]] && kill -0 "$hub_pid" 2>/dev/null; then
+    kill -TERM "$hub_pid" 2>/dev/null
+    wait "$hub_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$cli" hub --hub "big:$partitions" --hub "small:$partitions" --connection-file "$tmp/conn" \
+  --watch-group stream-bench-none >"$tmp/hub.out" 2>"$tmp/hub.err" &
+hub_pid=$!
+for _ in $(seq 1 100); do
+  [[ -s $tmp/conn ]] && grep -q '^lakestream hub: ready' "$tmp/hub.out" && break
+  kill -0 "$hub_pid" 2>/dev/null || { cat "$tmp/hub.err" >&2; exit 1; }
+  sleep 0.1
+done
+conn_big=$(sed -n 1p "$tmp/conn")
+conn_small=$(sed -n 2p "$tmp/conn")
+bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn_big")
+[[ -n $bootstrap ]] || { echo "stream_bench: the hub did not start" >&2; cat "$tmp/hub.err" >&2; exit 1; }
+
+# gen COUNT FILE: key:body lines for kcat -K:.
+gen() {
+  awk -v count="$1" 'BEGIN {
+    for (n = 0; n < count; n++) {
+      v = n * 3019; ms = n % 1000; s = int(n / 1000)
+      printf "meter-%010d:{\"MeterId\":\"%d\",\"SupplierId\":\"%d\",\"Measurement\":{\"Value\":%d,\"Unit\":\"kWH\"},\"ObservationTime\":\"2021-01-%02dT%02d:%02d:%02d.%03dZ\"}\n",
+        n, v % 127, v % 23, v % 59, 19 + int(s / 86400), int(s / 3600) % 24, int(s / 60) % 60, s % 60, ms
+    }
+  }' >"$2"
+}
+# produce TOPIC FILE: big batches, no compression (the consumers read the bytes as they are).
+produce() {
+  kcat -b "$bootstrap" -t "$1" -P -K: -X linger.ms=100 -X batch.num.messages=10000 \
+    -X queue.buffering.max.messages=2000000 -X queue.buffering.max.kbytes=1048576 <"$2"
+}
+# topic_events CONNECTION: the sum of the high watermarks.
+topic_events() {
+  "$cli" offsets --connection "$1" --group stream-bench-none |
+    awk '$1 ~ /^[0-9]+$/ {s += $4; if ($3 != 0) low++} END {print s + 0, low + 0}'
+}
+
+t0=$(date +%s.%N)
+gen "$events" "$tmp/big.txt"
+gen "$small" "$tmp/small.txt"
+bytes=$(stat -c %s "$tmp/big.txt")
+t1=$(date +%s.%N)
+produce big "$tmp/big.txt"
+produce small "$tmp/small.txt"
+t2=$(date +%s.%N)
+read -r held_big low_big < <(topic_events "$conn_big")
+read -r held_small low_small < <(topic_events "$conn_small")
+echo "preloaded $events + $small events ($((bytes / events)) bytes per key:body line) into" \
+  "$partitions partitions each: generated in $(echo "$t1 - $t0" | bc) s, produced in" \
+  "$(echo "$t2 - $t1" | bc) s"
+if ((held_big != events || held_small != small || low_big + low_small > 0)); then
+  echo "stream_bench: the hub holds $held_big and $held_small events ($low_big + $low_small" \
+    "partitions dropped their oldest): use more PARTITIONS" >&2
+  exit 1
+fi
+rm -f "$tmp/big.txt" "$tmp/small.txt"
+
+peak_rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+wall_s() {
+  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
+    for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
+}
+# e2e NAME CONNECTION COUNT ROUND: streaming_job available-now; prints "wall rss steady_s".
+e2e() {
+  local name=$1 conn=$2 count=$3 round=$4
+  rm -rf "$tmp/out"
+  local extra=()
+  [[ -n $max_events ]] && extra=(--max-events-per-trigger "$max_events")
+  (cd "$tmp" && /usr/bin/time -v -o "$tmp/$name.time" "$job" --output-root "$tmp/out" \
+    --input-eh-connection-string "$conn" --consumer-group "bench-$name-$round" \
+    --trigger-interval available-now --preview-seconds 0 "${extra[@]}") \
+    >"$tmp/$name.out" 2>"$tmp/$name.err" || {
+    echo "stream_bench: streaming_job failed:" >&2
+    tail -n 20 "$tmp/$name.err" >&2
+    exit 1
+  }
+  # Rows landed, from the add actions' stats; and the span of the progress records.
+  local rows
+  rows=$(cat "$tmp"/out/delta/streaming-data/_delta_log/*.json | grep -o 'numRecords\\":[0-9]*' |
+    awk -F: '{s += $2} END {print s + 0}')
+  if ((rows != count)); then
+    echo "stream_bench: streaming_job landed $rows rows, expected $count" >&2
+    exit 1
+  fi
+  local steady
+  steady=$(node "$here/stream_bench_progress.mjs" "$tmp/$name.out" "$tmp/$name.err" 2>/dev/null ||
+    echo 0)
+  echo "$(wall_s "$tmp/$name.time") $(peak_rss_kb "$tmp/$name.time") $steady"
+}
+raw() {
+  local start end n
+  start=$(date +%s.%N)
+  n=$(kcat -b "$bootstrap" -t big -C -e -o beginning -q -f '\n' 2>"$tmp/raw.err" | wc -l)
+  end=$(date +%s.%N)
+  if ((n != events)); then
+    echo "stream_bench: kcat consumed $n events, expected $events" >&2
+    exit 1
+  fi
+  echo "$end - $start" | bc
+}
+
+e2e_wall=() e2e_rss=() e2e_steady=() raw_wall=() small_wall=() small_rss=()
+for ((i = 1; i <= runs; i++)); do
+  read -r w r s < <(e2e big "$conn_big" "$events" "$i")
+  e2e_wall+=("$w") e2e_rss+=("$r") e2e_steady+=("$s")
+  rw=$(raw)
+  raw_wall+=("$rw")
+  read -r sw sr _ < <(e2e small "$conn_small" "$small" "$i")
+  small_wall+=("$sw") small_rss+=("$sr")
+  printf 'round %d: e2e %s s (%s s of batches, %s MB peak) | raw %s s | e2e %d events %s s (%s MB)\n' \
+    "$i" "$w" "$s" "$((r / 1024))" "$rw" "$small" "$sw" "$((sr / 1024))"
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+ew=$(median "${e2e_wall[@]}")
+es=$(median "${e2e_steady[@]}")
+rw=$(median "${raw_wall[@]}")
+er=$(median "${e2e_rss[@]}")
+sr=$(median "${small_rss[@]}")
+sw=$(median "${small_wall[@]}")
+awk -v n="$events" -v small="$small" -v ew="$ew" -v es="$es" -v rw="$rw" -v er="$er" \
+  -v sr="$sr" -v sw="$sw" -v runs="$runs" -v maxev="${max_events:-default}" 'BEGIN {
+  printf "\nstreaming_job (available-now, max-events-per-trigger %s) vs raw consume, %d events, medians of %d rounds\n", maxev, n, runs
+  printf "  %-44s %8.2f s  %10.0f events/s\n", "raw consume (kcat -C -e, count only)", rw, n / rw
+  printf "  %-44s %8.2f s  %10.0f events/s  peak RSS %d MB\n", "streaming_job, whole process", ew, n / ew, er / 1024
+  if (es > 0)
+    printf "  %-44s %8.2f s  %10.0f events/s\n", "streaming_job, first to last batch", es, n / es
+  printf "  %-44s %8.2f s  %10.0f events/s  peak RSS %d MB\n", sprintf("streaming_job, %d events", small), sw, small / sw, sr / 1024
+  printf "ratio e2e/raw (whole process): %.2f (goal >= 0.70)\n", rw / ew
+  if (es > 0) printf "ratio e2e/raw (batches only):  %.2f\n", rw / es
+  printf "peak RSS %d vs %d events: %.2f (goal within 20%%)\n", n, small, er / sr
+}'

@@ -10,11 +10,6 @@
 //   JsonDecoderNdjson       our decoder into a RecordBatch, then RecordBatch::flatten
 //   JsonDecoderEvents       the same records handed over as separate event bodies
 // Goal (issue 2): the decoder reaches at least half of simdjson's raw throughput.
-// Labels name the simdjson on-demand code each one runs: simdjson inlines it for the instruction
-// set its caller is compiled for, so SimdjsonOnDemand here (this file is built for baseline
-// x86-64) runs "fallback" after a haswell stage 1, while our decoder picks its haswell kernel at
-// run time on AVX2 machines (LAKESTREAM_SIMD=generic forces the fallback one; see
-// docs/decoding.md for figures of simdjson itself compiled with -mavx2).
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
@@ -24,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "json/decoder_kernel.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/time.h"
 #include "lakestream/json/json_decoder.h"
@@ -162,7 +156,6 @@ void SimdjsonOnDemand(benchmark::State& state) {
     benchmark::DoNotOptimize(sink);
   }
   set_counters(state);
-  state.SetLabel("ondemand:" SIMDJSON_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION));
 }
 
 template <bool kEvents>
@@ -186,7 +179,6 @@ void JsonDecoder(benchmark::State& state) {
     benchmark::DoNotOptimize(flat->column(0).get());
   }
   set_counters(state);
-  state.SetLabel(std::string("ondemand:") + lakestream::json_internal::selected_kernel_name());
 }
 
 void JsonDecoderNdjson(benchmark::State& state) { JsonDecoder<false>(state); }

@@ -1,89 +1,240 @@
-// The schema-driven decoder's front: argument checks and the choice of kernel. The decoding
-// itself (simdjson on-demand, one pass per record, straight into the columns) is in
-// json_decoder_kernel.inc, built once for the baseline and, on x86-64 with GCC, once for
-// haswell; which one a decoder uses is decided here, once per process, from the CPU.
+// The schema-driven decoder. One pass per record with simdjson on-demand: the object's members
+// are visited in document order, each key matched against the plan (usually one comparison,
+// since producers write fields in schema order), and each value parsed straight into its
+// column. Nothing is allocated per value; reject reasons are built only when something fails.
 #include "lakestream/json/json_decoder.h"
 
-#include <cstdlib>
-#include <cstring>
-#include <memory>
-#include <string>
+#include <simdjson.h>
 
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "json/base64.h"
 #include "json/decode_plan.h"
-#include "json/decoder_kernel.h"
+#include "json/json_text.h"
+#include "lakestream/common/decimal.h"
+#include "lakestream/common/time.h"
 
 namespace lakestream {
 
 namespace {
 
+namespace od = simdjson::ondemand;
+using json_internal::ChildPlan;
+using json_internal::TypePlan;
+
 constexpr int kMaxDepthLimit = 100'000;
+/// Records decoded in a call before its columns are sized for the whole input.
+constexpr size_t kReserveAfter = 64;
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+/// Bounds of the runs of NDJSON lines handed to simdjson's stage 1 at once (see
+/// decode_stream_chunk): big enough to amortise its setup, small enough to stay in cache and to
+/// waste little work when a bad line ends a run early.
+constexpr size_t kMinStreamChunk = 16 * 1024;
+constexpr size_t kFirstStreamChunk = 64 * 1024;
+constexpr size_t kMaxStreamChunk = 1024 * 1024;
 
-/// True when the CPU (and the OS, for the AVX state) runs the haswell kernel's instructions.
-bool cpu_runs_haswell_kernel() {
-#if defined(LAKESTREAM_JSON_HASWELL_KERNEL)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") &&
-         __builtin_cpu_supports("lzcnt");
-#else
-  return false;
-#endif
+/// How decoding one value ended. A bad value may be nulled in permissive mode; a bad record
+/// (malformed JSON, structure problems) is always rejected.
+enum class Outcome : uint8_t { kOk, kBadValue, kBadRecord };
+
+/// Where a record came from, without owning anything: materialised only for rejects.
+struct PositionRef {
+  std::string_view source;
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t line = -1;
+};
+
+const char* json_kind(od::json_type t) {
+  switch (t) {
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
+  }
+  return "an unknown value";
 }
 
-/// True when the haswell kernel is to be used: built, runnable here, and not turned off by
-/// LAKESTREAM_SIMD=generic.
-bool use_haswell_kernel() {
-  static const bool use = [] {
-    const char* forced = std::getenv("LAKESTREAM_SIMD");
-    if (forced != nullptr && std::strcmp(forced, "generic") == 0) return false;
-    return cpu_runs_haswell_kernel();
-  }();
-  return use;
+bool is_blank(const char* p, size_t len) {
+  for (size_t i = 0; i < len; ++i) {
+    const char c = p[i];
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
 }
 
-std::unique_ptr<json_internal::DecoderKernel> make_kernel(
-    const JsonDecodeOptions& options, std::unique_ptr<json_internal::TypePlan> plan) {
-#if defined(LAKESTREAM_JSON_HASWELL_KERNEL)
-  if (use_haswell_kernel()) return json_internal::json_haswell::make_kernel(options, std::move(plan));
-#endif
-  return json_internal::json_generic::make_kernel(options, std::move(plan));
+/// True when `n` bytes hold no '\\' and no control character (< 0x20): a string with such
+/// bytes between its quotes reads as itself. Eight bytes at a time; a false alarm only sends
+/// the string down simdjson's unescaping path.
+inline bool plain_string_bytes(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x = 0;
+    std::memcpy(&x, p + i, 8);
+    const uint64_t below_space = (x - 0x20 * kOnes) & ~x;
+    const uint64_t b = x ^ (0x5C * kOnes);
+    const uint64_t backslash = (b - kOnes) & ~b;
+    if ((below_space | backslash) & kHigh) return false;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c == '\\') return false;
+  }
+  return true;
+}
+
+/// A string value's content straight from the input when it needs no unescaping (the common
+/// case): no copy through simdjson's string buffer, and the value is not consumed (on-demand
+/// steps over it). False when simdjson must decode it (escapes, control characters: its
+/// get_string gives the error).
+inline bool plain_string(od::value& value, std::string_view* out) {
+  const std::string_view token = value.raw_json_token();  // "..." plus trailing blanks
+  size_t n = token.size();
+  while (n > 0 && token[n - 1] != '"') --n;
+  if (n < 2) return false;
+  const char* inner = token.data() + 1;
+  if (!plain_string_bytes(inner, n - 2)) return false;
+  *out = std::string_view(inner, n - 2);
+  return true;
+}
+
+/// A string value: from the input when plain, else unescaped by simdjson.
+inline simdjson::error_code read_string(od::value& value, std::string_view* out) {
+  if (plain_string(value, out)) return simdjson::SUCCESS;
+  return value.get_string().get(*out);
+}
+
+/// An integer token in plain form (-?[1-9][0-9]{0,17} or 0) as its value and digit count;
+/// false for anything else (fractions, exponents, long numbers, malformed text).
+inline bool plain_integer(std::string_view text, int64_t* value, int* digits) {
+  const char* p = text.data();
+  size_t n = text.size();
+  bool negative = false;
+  if (n > 0 && *p == '-') {
+    negative = true;
+    ++p;
+    --n;
+  }
+  if (n == 0 || n > 18 || (p[0] == '0' && n > 1)) return false;
+  int64_t v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned d = static_cast<unsigned>(p[i] - '0');
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  *value = negative ? -v : v;
+  *digits = v == 0 ? 0 : static_cast<int>(n);
+  return true;
+}
+
+/// Cut a number token for a message (numbers are not quoted, but may be absurdly long).
+std::string number_text(std::string_view token) {
+  constexpr size_t kMax = 64;
+  return token.size() <= kMax ? std::string(token) : std::string(token.substr(0, kMax)) + "...";
 }
 
 }  // namespace
 
-namespace json_internal {
-
-const char* selected_kernel_name() {
-#if defined(LAKESTREAM_JSON_HASWELL_KERNEL)
-  if (use_haswell_kernel()) return json_haswell::simdjson_ondemand_name();
-#endif
-  return json_generic::simdjson_ondemand_name();
-}
-
-std::vector<KernelEntry> built_kernels() {
-  std::vector<KernelEntry> out;
-  out.push_back({json_generic::simdjson_ondemand_name(), &json_generic::make_kernel, true});
-#if defined(LAKESTREAM_JSON_HASWELL_KERNEL)
-  out.push_back(
-      {json_haswell::simdjson_ondemand_name(), &json_haswell::make_kernel, cpu_runs_haswell_kernel()});
-#endif
-  return out;
-}
-
-}  // namespace json_internal
+// ---------------------------------------------------------------------------------------------
 
 class JsonDecoder::Impl {
  public:
-  Impl(Schema schema, JsonDecodeOptions options,
-       std::unique_ptr<json_internal::DecoderKernel> kernel)
-      : schema_(std::move(schema)), options_(options), kernel_(std::move(kernel)) {}
+  Impl(Schema schema, JsonDecodeOptions options, std::unique_ptr<TypePlan> root)
+      : schema_(std::move(schema)), options_(options), root_(std::move(root)) {}
 
-  Status check_target(const RecordBatch* batch, const std::vector<RejectedRecord>* rejects) const;
+  Status decode_events(std::span<const JsonEvent> events, std::string_view source,
+                       RecordBatch* batch, std::vector<RejectedRecord>* rejects);
+  Status decode_ndjson(std::string_view text, std::string_view source, RecordBatch* batch,
+                       std::vector<RejectedRecord>* rejects, int64_t first_line);
 
   Schema schema_;
   JsonDecodeOptions options_;
-  std::unique_ptr<json_internal::DecoderKernel> kernel_;
+
+ private:
+  Status check_target(const RecordBatch* batch, const std::vector<RejectedRecord>* rejects) const;
+  /// Decode one record held in buf[0, len) with buf readable up to buf + capacity (capacity
+  /// >= len + SIMDJSON_PADDING). True when the row was appended; false when it was refused,
+  /// with every column rolled back and failure_ saying why.
+  bool decode_record(const char* buf, size_t len, size_t capacity, RecordBatch& batch);
+  /// Turn failure_ into a RejectedRecord (or, in fail-fast mode, into the returned error).
+  Status reject(const PositionRef& where, std::string_view raw,
+                std::vector<RejectedRecord>* rejects);
+  /// A view of `body` followed by SIMDJSON_PADDING readable bytes (a reused scratch copy).
+  const char* padded_copy(std::string_view body);
+
+  Outcome parse_record(const char* buf, size_t len, size_t capacity,
+                       const std::vector<ColumnPtr>& columns);
+  /// Decode the lines of chunk [begin, end) (whole lines; end - 1 is a '\n' and at least
+  /// SIMDJSON_PADDING readable bytes follow) from one stage-1 pass over the whole chunk. Stops
+  /// at the first line it cannot vouch for: a record that fails, a line that does not hold
+  /// exactly one object, or the chunk's last record. Returns where it stopped (the start of
+  /// that line, every row before it appended); *line counts the lines passed.
+  const char* decode_stream_chunk(const char* begin, const char* end, int64_t* line,
+                                  RecordBatch& batch);
+  Outcome decode_fields(od::object& object, TypePlan& plan, const std::vector<ColumnPtr>& columns,
+                        int depth);
+  /// Index of the member `field` names when it is not the expected one; children.size() for
+  /// an unknown key (then `*name` is the key), with *key_error set when the key cannot be
+  /// unescaped.
+  size_t find_child(TypePlan& plan, od::field& field, std::string_view* name, bool* key_error);
+  /// Grow every column's buffers once, early in a call, to the size the whole input will
+  /// probably need: avoids the copies and page faults of repeated doubling.
+  void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now, size_t bytes_done,
+                     size_t bytes_total) const;
+  Outcome skip_unknown(od::value value, int depth);
+  Outcome decode_slot(od::value value, TypePlan& plan, bool nullable, Column& column, int depth);
+  Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column, int depth);
+
+  Outcome decode_string(od::value& value, od::json_type type, Column& column, int depth);
+  Outcome decode_boolean(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_integer(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_floating(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_decimal(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_timestamp(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_date(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_binary(od::value& value, od::json_type type, TypePlan& plan, Column& column);
+  Outcome decode_struct(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                        int depth);
+  Outcome decode_array(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                       int depth);
+  Outcome decode_map(od::value& value, od::json_type type, TypePlan& plan, Column& column,
+                     int depth);
+
+  // Failure helpers: record what went wrong (the path is prefixed while unwinding).
+  Outcome bad_value(std::string what);
+  Outcome bad_record(std::string what);
+  Outcome malformed(simdjson::error_code error);
+  Outcome malformed_token(std::string_view token);
+  /// A value of the wrong JSON kind for `plan`. Still checks that it is well-formed and not
+  /// too deep, so permissive mode never turns malformed JSON into a null.
+  Outcome mismatch(od::value& value, od::json_type got, const TypePlan& plan);
+  Outcome too_deep();
+  void prefix_path(std::string_view component);
+
+  std::unique_ptr<TypePlan> root_;
+  od::parser parser_;
+  std::vector<char> padded_;  // scratch copy for inputs without padding of their own
+  std::string binary_;        // scratch for decoded base64
+  std::string failure_path_;  // "Measurement.Value", built only on failure
+  std::string failure_what_;
+  int value_depth_ = 0;  // depth of the value being decoded, for mismatch()
 };
+
+// ---- entry points ---------------------------------------------------------------------------
 
 Status JsonDecoder::Impl::check_target(const RecordBatch* batch,
                                        const std::vector<RejectedRecord>* rejects) const {
@@ -105,6 +256,757 @@ Status JsonDecoder::Impl::check_target(const RecordBatch* batch,
         schema_.as_struct()->simple_string());
   }
   return Status::OK();
+}
+
+const char* JsonDecoder::Impl::padded_copy(std::string_view body) {
+  const size_t need = body.size() + simdjson::SIMDJSON_PADDING;
+  if (padded_.size() < need) padded_.resize(need);  // grows only: reused across records
+  if (!body.empty()) std::memcpy(padded_.data(), body.data(), body.size());
+  // simdjson peeks at the byte after a document in some error paths: blanks there (as an
+  // NDJSON line parsed in place has its line break) keep the outcome independent of whatever
+  // an earlier, longer record left in the scratch buffer.
+  std::memset(padded_.data() + body.size(), ' ', simdjson::SIMDJSON_PADDING);
+  return padded_.data();
+}
+
+Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events, std::string_view source,
+                                        RecordBatch* batch, std::vector<RejectedRecord>* rejects) {
+  LS_RETURN_NOT_OK(check_target(batch, rejects));
+  const int64_t rows_before = batch->num_rows();
+  size_t decoded = 0;
+  for (const JsonEvent& event : events) {
+    if (decoded++ == kReserveAfter) {
+      reserve_ahead(*batch, rows_before, batch->num_rows(), kReserveAfter, events.size());
+    }
+    // Event bodies come from separate buffers without padding: one reused copy each.
+    const char* buf = padded_copy(event.body);
+    if (!decode_record(buf, event.body.size(), padded_.size(), *batch)) {
+      LS_RETURN_NOT_OK(reject({source, event.partition, event.offset, -1}, event.body, rejects));
+    }
+  }
+  return Status::OK();
+}
+
+Status JsonDecoder::Impl::decode_ndjson(std::string_view text, std::string_view source,
+                                        RecordBatch* batch, std::vector<RejectedRecord>* rejects,
+                                        int64_t first_line) {
+  LS_RETURN_NOT_OK(check_target(batch, rejects));
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  int64_t line = first_line;
+  const int64_t rows_before = batch->num_rows();
+  bool reserved = false;
+  size_t chunk = kFirstStreamChunk;
+  while (p < end) {
+    // Runs of lines go through stage 1 together; the line-by-line code below decodes only
+    // what a run could not vouch for (bad lines, a run's last line, the buffer's tail).
+    if (static_cast<size_t>(end - p) > chunk + simdjson::SIMDJSON_PADDING) {
+      const char* cut = p + chunk;
+      const char* nl =
+          static_cast<const char*>(std::memchr(cut, '\n', static_cast<size_t>(end - cut)));
+      if (nl != nullptr && static_cast<size_t>(end - (nl + 1)) >= simdjson::SIMDJSON_PADDING) {
+        const char* const stop = decode_stream_chunk(p, nl + 1, &line, *batch);
+        const size_t done = static_cast<size_t>(stop - p);
+        // Grow after a clean run; after an early stop, start again near the clean length so
+        // input with frequent bad lines does not redo stage 1 over big chunks.
+        chunk = stop == nl + 1 ? std::min(chunk * 2, kMaxStreamChunk)
+                               : std::clamp(done * 2, kMinStreamChunk, kMaxStreamChunk);
+        p = stop;
+        if (!reserved && batch->num_rows() - rows_before >= static_cast<int64_t>(kReserveAfter)) {
+          reserved = true;
+          reserve_ahead(*batch, rows_before, batch->num_rows(), static_cast<size_t>(p - begin),
+                        text.size());
+        }
+        if (p >= end) break;
+      }
+    }
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* const next = nl != nullptr ? nl + 1 : end;
+    size_t len = static_cast<size_t>((nl != nullptr ? nl : end) - p);
+    if (len > 0 && p[len - 1] == '\r') --len;
+    if (!is_blank(p, len)) {
+      // Parse in place when the text after the line can serve as simdjson's padding (it only
+      // has to be readable; stage 1 never looks past `len`). Only the last line or so of the
+      // buffer is copied.
+      const size_t readable = static_cast<size_t>(end - p);
+      bool ok = false;
+      if (readable - len >= simdjson::SIMDJSON_PADDING) {
+        ok = decode_record(p, len, readable, *batch);
+      } else {
+        const char* buf = padded_copy({p, len});
+        ok = decode_record(buf, len, padded_.size(), *batch);
+      }
+      if (!ok) LS_RETURN_NOT_OK(reject({source, -1, p - begin, line}, {p, len}, rejects));
+      if (!reserved && batch->num_rows() - rows_before >= static_cast<int64_t>(kReserveAfter)) {
+        reserved = true;
+        reserve_ahead(*batch, rows_before, batch->num_rows(), static_cast<size_t>(next - begin),
+                      text.size());
+      }
+    }
+    ++line;
+    p = next;
+  }
+  return Status::OK();
+}
+
+const char* JsonDecoder::Impl::decode_stream_chunk(const char* begin, const char* end,
+                                                   int64_t* line, RecordBatch& batch) {
+  // Why the result equals line-by-line decoding: a line is accepted only when its document
+  // starts at the line's first non-blank byte (a '{') and the next structural character after
+  // the object lies beyond the line's '\n', i.e. the line holds the object and whitespace only.
+  // Stage 1 is a forward scan, so by induction every accepted line began outside any string,
+  // exactly as when parsed alone. Any doubt (including a stage-1 error such as invalid UTF-8
+  // anywhere in the chunk) hands the line to the line-by-line path, which has the final word.
+  parser_.threaded = false;  // one batch per chunk: no helper thread to start
+  od::document_stream stream;
+  const size_t len = static_cast<size_t>(end - begin);
+  if (parser_.iterate_many(begin, len, std::max(len, simdjson::dom::MINIMAL_BATCH_SIZE))
+          .get(stream)) {
+    return begin;
+  }
+  const std::vector<ColumnPtr>& columns = batch.columns();
+  const char* p = begin;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    // The next non-blank line.
+    const char* nl = nullptr;
+    const char* first = nullptr;
+    while (p < end) {
+      nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      first = p;
+      while (first < nl && (*first == ' ' || *first == '\t' || *first == '\r')) ++first;
+      if (first < nl) break;
+      ++*line;  // blank: skipped but counted
+      p = nl + 1;
+    }
+    if (p >= end) return p;
+    auto doc = *it;
+    const char* at = nullptr;
+    if (doc.current_location().get(at) || at != first || *first != '{') return p;
+    failure_path_.clear();
+    failure_what_.clear();
+    od::object object;
+    if (doc.get_object().get(object)) return p;
+    const int64_t rows = batch.num_rows();
+    const Outcome outcome = decode_fields(object, *root_, columns, 1);
+    const char* after = nullptr;
+    // OUT_OF_BOUNDS: the chunk's last record, where stage 1's end-of-stream trimming could
+    // hide trailing bytes; the line path decides it.
+    if (outcome != Outcome::kOk || doc.current_location().get(after) || after <= nl) {
+      for (const ColumnPtr& column : columns) column->truncate(rows);
+      return p;
+    }
+    ++*line;
+    p = nl + 1;
+  }
+  return p;
+}
+
+namespace {
+
+/// Reserve room in `column` (and its children) for `scale` times what it holds now.
+void scale_reserve(Column& column, double scale) {
+  const auto grow = [scale](size_t n) {
+    return static_cast<int64_t>(static_cast<double>(n) * scale);
+  };
+  column.reserve(grow(static_cast<size_t>(column.length())), grow(column.data().size()));
+  for (size_t i = 0; i < column.children().size(); ++i) {
+    scale_reserve(column.mutable_child(i), scale);
+  }
+}
+
+}  // namespace
+
+void JsonDecoder::Impl::reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now,
+                                      size_t done, size_t total) const {
+  // `done` of `total` units (bytes or events) gave rows_now - rows_before rows; assume the
+  // rest looks alike. A wrong guess costs memory or a later doubling, never correctness.
+  const int64_t rows_here = rows_now - rows_before;
+  if (rows_here <= 0 || rows_now <= 0 || done == 0 || total <= done) return;
+  const double expected_rows = static_cast<double>(rows_before) + static_cast<double>(rows_here) *
+                                                                      static_cast<double>(total) /
+                                                                      static_cast<double>(done);
+  const double scale = expected_rows / static_cast<double>(rows_now);
+  if (scale < 1.5) return;  // not worth it: doubling copes
+  for (const ColumnPtr& column : batch.columns()) scale_reserve(*column, scale);
+}
+
+bool JsonDecoder::Impl::decode_record(const char* buf, size_t len, size_t capacity,
+                                      RecordBatch& batch) {
+  const int64_t rows = batch.num_rows();
+  const Outcome outcome = parse_record(buf, len, capacity, batch.columns());
+  if (outcome == Outcome::kOk) return true;
+  // Every column back to its length before the record, so the batch stays rectangular.
+  for (const ColumnPtr& column : batch.columns()) column->truncate(rows);
+  return false;
+}
+
+Status JsonDecoder::Impl::reject(const PositionRef& where, std::string_view raw,
+                                 std::vector<RejectedRecord>* rejects) {
+  RejectedRecord r;
+  r.reason = failure_path_.empty() ? failure_what_ : failure_path_ + ": " + failure_what_;
+  r.field = failure_path_;
+  r.position = {std::string(where.source), where.partition, where.offset, where.line};
+  if (options_.mode == DecodeMode::kFailFast) {
+    return Status::InvalidArgument("record at " + r.position.to_string() +
+                                   " rejected (fail-fast): " + r.reason);
+  }
+  r.raw.assign(raw);
+  rejects->push_back(std::move(r));
+  return Status::OK();
+}
+
+// ---- one record -----------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::parse_record(const char* buf, size_t len, size_t capacity,
+                                        const std::vector<ColumnPtr>& columns) {
+  failure_path_.clear();
+  failure_what_.clear();
+  od::document doc;
+  if (auto error = parser_.iterate(buf, len, capacity).get(doc)) return malformed(error);
+  od::object object;
+  if (auto error = doc.get_object().get(object)) {
+    if (error == simdjson::INCORRECT_TYPE) return bad_record("the record is not a JSON object");
+    return malformed(error);
+  }
+  Outcome outcome = decode_fields(object, *root_, columns, 1);
+  if (outcome != Outcome::kOk) return outcome;
+  // Anything left after the object ("{...} {...}", "{...} 1") is not one record.
+  if (!doc.current_location().error()) return bad_record("trailing content after the JSON object");
+  return Outcome::kOk;
+}
+
+size_t JsonDecoder::Impl::find_child(TypePlan& plan, od::field& field, std::string_view* name,
+                                     bool* key_error) {
+  const size_t n = plan.children.size();
+  const od::raw_json_string key = field.key();
+  // The raw key runs to its closing quote (stage 1 guarantees one); escapes need unescaping.
+  const char* raw = key.raw();
+  size_t len = 0;
+  bool escaped = false;
+  while (raw[len] != '"') {
+    if (raw[len] == '\\') {
+      escaped = true;
+      ++len;
+    }
+    ++len;
+  }
+  *name = std::string_view(raw, len);
+  if (escaped && field.unescaped_key().get(*name)) {
+    *key_error = true;
+    return n;
+  }
+  const auto it = plan.index.find(*name);
+  return it == plan.index.end() ? n : it->second;
+}
+
+Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
+                                         const std::vector<ColumnPtr>& columns, int depth) {
+  const size_t n = plan.children.size();
+  const uint32_t stamp = plan.next_stamp();
+  size_t found = 0;
+  size_t expected = 0;
+  for (auto member : object) {
+    od::field field;
+    if (auto error = std::move(member).get(field)) return malformed(error);
+    bool key_error = false;
+    std::string_view key;
+    // In-order members (the common case) match with one comparison, without a call.
+    const size_t i = expected < n && plan.children[expected].matches_raw(field.key().raw())
+                         ? expected
+                         : find_child(plan, field, &key, &key_error);
+    if (key_error) return bad_record("malformed JSON: invalid escape in a key");
+    if (i == n) {  // not in the schema: ignored, but still held to the nesting limit
+      const Outcome outcome = skip_unknown(field.value(), depth + 1);
+      if (outcome != Outcome::kOk) {
+        prefix_path(key);
+        return outcome;
+      }
+      continue;
+    }
+    ChildPlan& child = plan.children[i];
+    if (plan.seen[i] == stamp) {
+      failure_path_.clear();
+      failure_what_ = "appears more than once (duplicate key)";
+      prefix_path(child.name);
+      return Outcome::kBadRecord;
+    }
+    plan.seen[i] = stamp;
+    ++found;
+    expected = i + 1;
+    const Outcome outcome =
+        decode_slot(field.value(), *child.plan, child.nullable, *columns[i], depth + 1);
+    if (outcome != Outcome::kOk) {
+      prefix_path(child.name);
+      return outcome;
+    }
+  }
+  if (found != n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (plan.seen[i] == stamp) continue;
+      const ChildPlan& child = plan.children[i];
+      if (!child.nullable) {
+        failure_path_ = child.name;
+        failure_what_ = "is missing and not nullable";
+        return Outcome::kBadValue;
+      }
+      columns[i]->append_null();
+    }
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::skip_unknown(od::value value, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return malformed(error);
+  // Scalars are left alone: on-demand skips them when the object moves on.
+  std::string_view raw;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = value.get_object().get(object)) return malformed(error);
+    if (auto error = object.raw_json().get(raw)) return malformed(error);
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (auto error = value.get_array().get(array)) return malformed(error);
+    if (auto error = array.raw_json().get(raw)) return malformed(error);
+  } else {
+    return Outcome::kOk;
+  }
+  if (depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) return too_deep();
+  return Outcome::kOk;
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::decode_slot(od::value value, TypePlan& plan, bool nullable,
+                                       Column& column, int depth) {
+  const int64_t before = column.length();
+  const Outcome outcome = decode_value(value, plan, nullable, column, depth);
+  if (outcome == Outcome::kBadValue && nullable && options_.mode == DecodeMode::kPermissive) {
+    // Spark's PERMISSIVE: the nearest nullable enclosing value becomes null, the record stays.
+    column.truncate(before);
+    column.append_null();
+    failure_path_.clear();
+    failure_what_.clear();
+    return Outcome::kOk;
+  }
+  return outcome;
+}
+
+Outcome JsonDecoder::Impl::decode_value(od::value& value, TypePlan& plan, bool nullable,
+                                        Column& column, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return malformed(error);
+  value_depth_ = depth;
+  if (type == od::json_type::null) {
+    bool is_null = false;
+    if (value.is_null().get(is_null) || !is_null) return malformed_token(value.raw_json_token());
+    if (!nullable) return bad_value("is null and not nullable");
+    column.append_null();
+    return Outcome::kOk;
+  }
+  switch (plan.id) {
+    case TypeId::kString:
+      return decode_string(value, type, column, depth);
+    case TypeId::kBoolean:
+      return decode_boolean(value, type, plan, column);
+    case TypeId::kByte:
+    case TypeId::kShort:
+    case TypeId::kInt:
+    case TypeId::kLong:
+      return decode_integer(value, type, plan, column);
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return decode_floating(value, type, plan, column);
+    case TypeId::kDecimal:
+      return decode_decimal(value, type, plan, column);
+    case TypeId::kDate:
+      return decode_date(value, type, plan, column);
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+      return decode_timestamp(value, type, plan, column);
+    case TypeId::kBinary:
+      return decode_binary(value, type, plan, column);
+    case TypeId::kStruct:
+      return decode_struct(value, type, plan, column, depth);
+    case TypeId::kArray:
+      return decode_array(value, type, plan, column, depth);
+    case TypeId::kMap:
+      return decode_map(value, type, plan, column, depth);
+  }
+  return bad_record("internal: no decoder for " + plan.type->simple_string());
+}
+
+Outcome JsonDecoder::Impl::decode_string(od::value& value, od::json_type type, Column& column,
+                                         int depth) {
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = read_string(value, &s)) return malformed(error);
+      column.append_string(s);
+      return Outcome::kOk;
+    }
+    case od::json_type::number: {
+      // As Spark does: a string field given another JSON value keeps that value's JSON text.
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      column.append_string(token);
+      return Outcome::kOk;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+      column.append_string(b ? "true" : "false");
+      return Outcome::kOk;
+    }
+    case od::json_type::object:
+    case od::json_type::array: {
+      std::string_view raw;
+      if (type == od::json_type::object) {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return malformed(error);
+        if (auto error = object.raw_json().get(raw)) return malformed(error);
+      } else {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return malformed(error);
+        if (auto error = array.raw_json().get(raw)) return malformed(error);
+      }
+      raw = json_internal::trim_json_ws(raw);
+      if (depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) {
+        return too_deep();
+      }
+      column.append_string(raw);
+      return Outcome::kOk;
+    }
+    case od::json_type::null:
+      break;
+  }
+  return bad_record("internal: unexpected null");
+}
+
+Outcome JsonDecoder::Impl::decode_boolean(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  if (type != od::json_type::boolean) return mismatch(value, type, plan);
+  bool b = false;
+  if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+  column.append_bool(b);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_integer(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  if (type != od::json_type::number) return mismatch(value, type, plan);
+  int64_t v = 0;
+  if (value.get_int64().get(v)) {
+    // simdjson says only "not an int64": tell a fraction from an overflow from garbage.
+    const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+    if (!json_internal::is_json_number(token)) return malformed_token(token);
+    if (json_internal::has_fraction_or_exponent(token)) {
+      return bad_value(number_text(token) + " is not an integer, expected " +
+                       plan.type->simple_string());
+    }
+    return bad_value(number_text(token) + " is out of range for " + plan.type->simple_string());
+  }
+  int64_t lo = std::numeric_limits<int64_t>::min();
+  int64_t hi = std::numeric_limits<int64_t>::max();
+  switch (plan.id) {
+    case TypeId::kByte:
+      lo = INT8_MIN;
+      hi = INT8_MAX;
+      break;
+    case TypeId::kShort:
+      lo = INT16_MIN;
+      hi = INT16_MAX;
+      break;
+    case TypeId::kInt:
+      lo = INT32_MIN;
+      hi = INT32_MAX;
+      break;
+    default:
+      break;
+  }
+  if (v < lo || v > hi) {
+    return bad_value(std::to_string(v) + " is out of range for " + plan.type->simple_string());
+  }
+  switch (plan.id) {
+    case TypeId::kByte:
+      column.append(static_cast<int8_t>(v));
+      break;
+    case TypeId::kShort:
+      column.append(static_cast<int16_t>(v));
+      break;
+    case TypeId::kInt:
+      column.append(static_cast<int32_t>(v));
+      break;
+    default:
+      column.append(v);
+      break;
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_floating(od::value& value, od::json_type type, TypePlan& plan,
+                                           Column& column) {
+  double d = 0;
+  if (type == od::json_type::number) {
+    if (value.get_double().get(d)) {
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      return bad_value(number_text(token) + " is out of range for " + plan.type->simple_string());
+    }
+    if (plan.id == TypeId::kFloat && std::fabs(d) > FLT_MAX) {
+      return bad_value(number_text(json_internal::trim_json_ws(value.raw_json_token())) +
+                       " is out of range for float");
+    }
+  } else if (type == od::json_type::string) {
+    // JSON has no literal for them, so NaN and the infinities travel as strings (as Spark's
+    // allowNonNumericNumbers reads them).
+    std::string_view s;
+    if (auto error = value.get_string().get(s)) return malformed(error);
+    if (s == "NaN") {
+      d = std::numeric_limits<double>::quiet_NaN();
+    } else if (s == "Infinity" || s == "+Infinity") {
+      d = std::numeric_limits<double>::infinity();
+    } else if (s == "-Infinity") {
+      d = -std::numeric_limits<double>::infinity();
+    } else {
+      return bad_value(json_internal::quote_value(s) + " is not a valid " +
+                       plan.type->simple_string());
+    }
+  } else {
+    return mismatch(value, type, plan);
+  }
+  if (plan.id == TypeId::kFloat) {
+    column.append(static_cast<float>(d));
+  } else {
+    column.append(d);
+  }
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_decimal(od::value& value, od::json_type type, TypePlan& plan,
+                                          Column& column) {
+  // Exact: from the number's own text (or a string), never through double.
+  std::string_view text;
+  bool quoted = false;
+  if (type == od::json_type::number) {
+    text = json_internal::trim_json_ws(value.raw_json_token());
+    // Plain integers (the usual case) skip the grammar check and the general parser: k
+    // significant digits fit decimal(p,s) when k + s <= p.
+    int64_t v = 0;
+    int digits = 0;
+    if (plain_integer(text, &v, &digits) && digits + plan.scale <= plan.precision) {
+      column.append_decimal(static_cast<int128_t>(v) * pow10_i128(plan.scale));
+      return Outcome::kOk;
+    }
+    if (!json_internal::is_json_number(text)) return malformed_token(text);
+  } else if (type == od::json_type::string) {
+    if (auto error = read_string(value, &text)) return malformed(error);
+    quoted = true;
+  } else {
+    return mismatch(value, type, plan);
+  }
+  DecimalParseError why = DecimalParseError::kNone;
+  const auto unscaled = parse_decimal(text, plan.precision, plan.scale, &why);
+  if (unscaled) {
+    column.append_decimal(*unscaled);
+    return Outcome::kOk;
+  }
+  const std::string shown = quoted ? json_internal::quote_value(text) : number_text(text);
+  const std::string type_name = plan.type->simple_string();
+  switch (why) {
+    case DecimalParseError::kOverflow:
+      return bad_value(shown + " does not fit " + type_name);
+    case DecimalParseError::kTooManyFractionDigits:
+      return bad_value(shown + " has more fraction digits than " + type_name + " holds");
+    default:
+      return bad_value(shown + " is not a valid " + type_name);
+  }
+}
+
+Outcome JsonDecoder::Impl::decode_timestamp(od::value& value, od::json_type type, TypePlan& plan,
+                                            Column& column) {
+  if (type == od::json_type::string) {
+    std::string_view s;
+    if (auto error = read_string(value, &s)) return malformed(error);
+    const auto micros = parse_timestamp_micros(s);
+    if (!micros) {
+      return bad_value(json_internal::quote_value(s) + " is not a valid " +
+                       plan.type->simple_string());
+    }
+    column.append(*micros);
+    return Outcome::kOk;
+  }
+  if (type == od::json_type::number) {
+    // Spark reads a JSON integer as seconds since the epoch.
+    constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
+    int64_t seconds = 0;
+    const bool whole = !value.get_int64().get(seconds);
+    if (!whole || seconds > kMaxSeconds || seconds < -kMaxSeconds) {
+      const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+      if (!json_internal::is_json_number(token)) return malformed_token(token);
+      return bad_value(number_text(token) + " is not a valid " + plan.type->simple_string() +
+                       " (a number must be whole seconds since 1970-01-01T00:00:00Z)");
+    }
+    column.append(seconds * kMicrosPerSecond);
+    return Outcome::kOk;
+  }
+  return mismatch(value, type, plan);
+}
+
+Outcome JsonDecoder::Impl::decode_date(od::value& value, od::json_type type, TypePlan& plan,
+                                       Column& column) {
+  if (type != od::json_type::string) return mismatch(value, type, plan);
+  std::string_view s;
+  if (auto error = read_string(value, &s)) return malformed(error);
+  const auto days = parse_date_days(s);
+  if (!days) return bad_value(json_internal::quote_value(s) + " is not a valid date (yyyy-MM-dd)");
+  column.append(*days);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_binary(od::value& value, od::json_type type, TypePlan& plan,
+                                         Column& column) {
+  if (type != od::json_type::string) return mismatch(value, type, plan);
+  std::string_view s;
+  if (auto error = value.get_string().get(s)) return malformed(error);
+  if (!json_internal::decode_base64(s, &binary_)) {
+    return bad_value(json_internal::quote_value(s) + " is not valid base64 for binary");
+  }
+  column.append_string(binary_);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_struct(od::value& value, od::json_type type, TypePlan& plan,
+                                         Column& column, int depth) {
+  if (type != od::json_type::object) return mismatch(value, type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::object object;
+  if (auto error = value.get_object().get(object)) return malformed(error);
+  column.append_struct_valid();
+  return decode_fields(object, plan, column.children(), depth);
+}
+
+Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, TypePlan& plan,
+                                        Column& column, int depth) {
+  if (type != od::json_type::array) return mismatch(value, type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::array array;
+  if (auto error = value.get_array().get(array)) return malformed(error);
+  Column& elements = column.mutable_child(0);
+  // A failed array has no row of its own yet, so truncating the array column would not reach
+  // the elements appended so far: undo them here.
+  const int64_t elements_before = elements.length();
+  size_t index = 0;
+  for (auto element : array) {
+    od::value v;
+    if (auto error = std::move(element).get(v)) {
+      elements.truncate(elements_before);
+      return malformed(error);
+    }
+    const Outcome outcome =
+        decode_slot(v, *plan.element, plan.element_nullable, elements, depth + 1);
+    if (outcome != Outcome::kOk) {
+      elements.truncate(elements_before);
+      prefix_path("[" + std::to_string(index) + "]");
+      return outcome;
+    }
+    ++index;
+  }
+  column.append_list_end();
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_map(od::value& value, od::json_type type, TypePlan& plan,
+                                      Column& column, int depth) {
+  if (type != od::json_type::object) return mismatch(value, type, plan);
+  if (depth > options_.max_depth) return too_deep();
+  od::object object;
+  if (auto error = value.get_object().get(object)) return malformed(error);
+  Column& keys = column.mutable_child(0);
+  Column& values = column.mutable_child(1);
+  const int64_t entries_before = keys.length();  // undone on failure, as in decode_array
+  const auto undo = [&] {
+    keys.truncate(entries_before);
+    values.truncate(entries_before);
+  };
+  for (auto member : object) {
+    od::field field;
+    std::string_view key;
+    if (auto error = std::move(member).get(field)) {
+      undo();
+      return malformed(error);
+    }
+    if (auto error = field.unescaped_key().get(key)) {
+      undo();
+      return malformed(error);
+    }
+    keys.append_string(key);
+    const Outcome outcome =
+        decode_slot(field.value(), *plan.element, plan.element_nullable, values, depth + 1);
+    if (outcome != Outcome::kOk) {
+      undo();
+      prefix_path("[" + std::string(key) + "]");
+      return outcome;
+    }
+  }
+  column.append_list_end();
+  return Outcome::kOk;
+}
+
+// ---- failures -------------------------------------------------------------------------------
+
+Outcome JsonDecoder::Impl::bad_value(std::string what) {
+  failure_path_.clear();
+  failure_what_ = std::move(what);
+  return Outcome::kBadValue;
+}
+
+Outcome JsonDecoder::Impl::bad_record(std::string what) {
+  failure_path_.clear();
+  failure_what_ = std::move(what);
+  return Outcome::kBadRecord;
+}
+
+Outcome JsonDecoder::Impl::malformed(simdjson::error_code error) {
+  return bad_record(std::string("malformed JSON: ") + simdjson::error_message(error));
+}
+
+Outcome JsonDecoder::Impl::malformed_token(std::string_view token) {
+  return bad_record("malformed JSON: invalid value " +
+                    json_internal::quote_value(json_internal::trim_json_ws(token)));
+}
+
+Outcome JsonDecoder::Impl::mismatch(od::value& value, od::json_type got, const TypePlan& plan) {
+  if (got == od::json_type::boolean) {
+    bool b = false;
+    if (value.get_bool().get(b)) return malformed_token(value.raw_json_token());
+  } else if (got == od::json_type::number) {
+    const std::string_view token = json_internal::trim_json_ws(value.raw_json_token());
+    if (!json_internal::is_json_number(token)) return malformed_token(token);
+  } else if (got == od::json_type::object || got == od::json_type::array) {
+    const Outcome outcome = skip_unknown(value, value_depth_);
+    if (outcome != Outcome::kOk) return outcome;
+  }
+  return bad_value(std::string("expected ") + plan.type->simple_string() + ", got " +
+                   json_kind(got));
+}
+
+Outcome JsonDecoder::Impl::too_deep() {
+  return bad_record("nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+}
+
+void JsonDecoder::Impl::prefix_path(std::string_view component) {
+  // Built while unwinding, so a successful record never pays for paths: "Readings" then
+  // "[2]" then "Value" unwind into "Readings[2].Value".
+  if (failure_path_.empty()) {
+    failure_path_.assign(component);
+  } else if (failure_path_.front() == '[') {
+    failure_path_.insert(0, component);
+  } else {
+    failure_path_.insert(0, ".");
+    failure_path_.insert(0, component);
+  }
 }
 
 // ---- public API -----------------------------------------------------------------------------
@@ -135,8 +1037,7 @@ Result<JsonDecoder> JsonDecoder::make(Schema schema, JsonDecodeOptions options) 
                                    std::to_string(options.max_depth));
   }
   LS_ASSIGN_OR_RAISE(auto plan, json_internal::build_plan(schema));
-  return JsonDecoder(
-      std::make_unique<Impl>(std::move(schema), options, make_kernel(options, std::move(plan))));
+  return JsonDecoder(std::make_unique<Impl>(std::move(schema), options, std::move(plan)));
 }
 
 JsonDecoder::JsonDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -149,16 +1050,13 @@ const JsonDecodeOptions& JsonDecoder::options() const { return impl_->options_; 
 
 Status JsonDecoder::decode_events(std::span<const JsonEvent> events, std::string_view source,
                                   RecordBatch* batch, std::vector<RejectedRecord>* rejects) {
-  LS_RETURN_NOT_OK(impl_->check_target(batch, rejects));
-  return impl_->kernel_->decode_events(events, source, batch, rejects);
+  return impl_->decode_events(events, source, batch, rejects);
 }
 
 Status JsonDecoder::decode_ndjson(std::string_view text, std::string_view source,
                                   RecordBatch* batch, std::vector<RejectedRecord>* rejects,
                                   int64_t first_line) {
-  LS_RETURN_NOT_OK(impl_->check_target(batch, rejects));
-  return impl_->kernel_->decode_ndjson(text, source, batch, rejects, first_line);
+  return impl_->decode_ndjson(text, source, batch, rejects, first_line);
 }
-
 
 }  // namespace lakestream

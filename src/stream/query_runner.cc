@@ -23,7 +23,11 @@ int64_t wall_ms() {
 
 /// Available-now polls give up after this many empty polls in a row even when a partition's
 /// position is unknown (a source that cannot tell it).
-constexpr int kMaxEmptyPollsAvailableNow = 20;
+// A group consumer needs seconds before its first events arrive: joining the group (librdkafka's
+// mock holds the first rebalance for session.timeout.ms - 1 s), then the first fetch after the
+// assignment. Empty polls below these allowances do not end an available-now query early.
+constexpr int kMaxEmptyPollsAvailableNow = 100;
+constexpr int kMaxEmptyPollsBeforeAssignment = 300;
 
 bool drained(const std::map<int32_t, int64_t>& end, const std::map<int32_t, int64_t>& positions) {
   for (const auto& [p, e] : end) {
@@ -238,7 +242,8 @@ void QueryRunner::poll_loop() {
     next_trigger = interval > 0 ? item.trigger_start + std::chrono::milliseconds(interval)
                                 : Clock::now();
     if (raw->empty()) {
-      if (available_now && ++empty_polls >= kMaxEmptyPollsAvailableNow) {
+      if (available_now && ++empty_polls >= (have_end ? kMaxEmptyPollsAvailableNow
+                                                      : kMaxEmptyPollsBeforeAssignment)) {
         Item done;
         done.kind = Item::Kind::kDone;
         done.generation = generation;

@@ -150,11 +150,14 @@ raw() {
 
 e2e_wall=() e2e_rss=() e2e_steady=() raw_wall=() small_wall=() small_rss=()
 for ((i = 1; i <= runs; i++)); do
-  read -r w r s < <(e2e big "$conn_big" "$events" "$i")
+  # Through a file, not < <(...), so that a failed run stops the benchmark (set -e).
+  e2e big "$conn_big" "$events" "$i" >"$tmp/e2e.res"
+  read -r w r s <"$tmp/e2e.res"
   e2e_wall+=("$w") e2e_rss+=("$r") e2e_steady+=("$s")
   rw=$(raw)
   raw_wall+=("$rw")
-  read -r sw sr _ < <(e2e small "$conn_small" "$small" "$i")
+  e2e small "$conn_small" "$small" "$i" >"$tmp/e2e.res"
+  read -r sw sr _ <"$tmp/e2e.res"
   small_wall+=("$sw") small_rss+=("$sr")
   printf 'round %d: e2e %s s (%s s of batches, %s MB peak) | raw %s s | e2e %d events %s s (%s MB)\n' \
     "$i" "$w" "$s" "$((r / 1024))" "$rw" "$small" "$sw" "$((sr / 1024))"

@@ -6,7 +6,7 @@
 # per-trigger latest-offset lookup times out during an outage (QueryRunner::poll_loop treats
 # that lookup, which only feeds the progress record, as fatal); register it with that fix.
 if(TARGET streaming_job)
-  foreach(scenario two_members_one_killed offsets_match_txn)
+  foreach(scenario two_members_one_killed offsets_match_txn hub_outage_signals)
     add_test(NAME stream_resilience.${scenario}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/stream_resilience_test.sh ${scenario}
                      $<TARGET_FILE:lakestream_cli> $<TARGET_FILE:streaming_job>

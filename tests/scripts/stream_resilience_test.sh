@@ -10,6 +10,7 @@
 #                           the job waits, resumes, and also takes events produced afterwards
 #   offsets_match_txn       after an available-now run, the group's committed offsets
 #                           (`lakestream offsets`) equal the table's txn versions + 1
+#   hub_outage_signals      the hub's SIGUSR1 (broker down) / SIGUSR2 (up) switch, with kcat
 # usage: stream_resilience_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
@@ -215,6 +216,28 @@ case $scenario in
         fail "partition $p: committed $committed but high watermark $high (lag $lag)"
     done <"$work/offsets.out"
     ((parts == 8)) || fail "lakestream offsets listed $parts partitions, expected 8"
+    ;;
+
+  hub_outage_signals)
+    # The hub's outage switch itself: SIGUSR1 refuses clients, SIGUSR2 serves them again.
+    start_hub input:2
+    produce 0 10
+    kill -USR1 "$hub_pid"
+    sleep 0.5
+    grep -q 'broker down (SIGUSR1)' "$work/hub.out" || fail "no 'broker down (SIGUSR1)' line"
+    if timeout 20 kcat -b "$bootstrap" -t input -C -e -q -m 3 -f '%o\n' >"$work/down.txt" \
+      2>"$work/kcat_down.err"; then
+      fail "kcat read $(wc -l <"$work/down.txt") events from a broker that is down"
+    fi
+    kill -USR2 "$hub_pid"
+    sleep 0.5
+    grep -q 'broker up (SIGUSR2)' "$work/hub.out" || fail "no 'broker up (SIGUSR2)' line"
+    got=$(timeout 20 kcat -b "$bootstrap" -t input -C -e -q -f '%o\n' 2>>"$work/kcat.err" | wc -l)
+    [[ $got -eq 10 ]] || fail "read $got events after the broker came back, expected 10"
+    kill -TERM "$hub_pid"
+    rc=0
+    wait "$hub_pid" || rc=$?
+    [[ $rc -eq 0 ]] || fail "the hub exited $rc on SIGTERM"
     ;;
 
   *)

@@ -729,6 +729,21 @@ Result<std::map<int32_t, int64_t>> KafkaSource::latest_offsets(std::chrono::mill
   return out;
 }
 
+std::map<int32_t, int64_t> KafkaSource::cached_latest_offsets() const {
+  std::map<int32_t, int64_t> out;
+  rd_kafka_t* rk = impl_->rk();
+  if (rk == nullptr) return out;
+  for (const auto& [p, st] : impl_->partitions) {
+    int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk, impl_->options.endpoint.topic.c_str(),
+                                       p, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high >= 0) {
+      out[p] = high;
+    }
+  }
+  return out;
+}
+
 std::map<int32_t, int64_t> KafkaSource::positions() const {
   std::map<int32_t, int64_t> out;
   for (const auto& [p, st] : impl_->partitions) {

@@ -62,6 +62,9 @@ class KafkaStreamSource final : public StreamSource {
   Result<std::map<int32_t, int64_t>> latest_offsets() override {
     return source_->latest_offsets();
   }
+  Result<std::map<int32_t, int64_t>> cached_latest_offsets() override {
+    return source_->cached_latest_offsets();
+  }
   std::map<int32_t, int64_t> positions() const override { return source_->positions(); }
   void close() override { source_->close(); }
 

@@ -1,6 +1,7 @@
 #include "query_runner.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "lakestream/delta/uuid.h"
@@ -179,6 +180,8 @@ void QueryRunner::poll_loop() {
       interval > 0 ? std::clamp<int64_t>(interval, 50, 500) : 100);
   auto next_trigger = Clock::now();
   int empty_polls = 0;
+  std::map<int32_t, int64_t> last_latest = limits.end_offsets;
+  bool latest_warned = false;
   while (true) {
     std::map<int32_t, int64_t> seeks, commit;
     uint64_t generation = 0;
@@ -224,12 +227,19 @@ void QueryRunner::poll_loop() {
     item.generation = generation;
     item.trigger_start = Clock::now();
     item.trigger_ms = wall_ms();
-    auto latest = source_->latest_offsets();
-    if (!latest.ok()) {
-      push_error(latest.status().with_context(source_description_));
-      break;
+    // The latest offsets only feed the progress record: take what the source knows without a
+    // round trip (asking the broker costs ~1 s a trigger on the mock hub), and never let a
+    // broker that is briefly unreachable end the query (the poll below waits for it).
+    auto latest = source_->cached_latest_offsets();
+    if (latest.ok()) {
+      for (const auto& [p, v] : *latest) last_latest[p] = v;
+    } else if (!latest_warned) {
+      std::fprintf(stderr, "lakestream: %s: latest offsets unavailable, keeping the last known: %s\n",
+                   source_description_.c_str(), latest.status().to_string().c_str());
+      latest_warned = true;
     }
-    item.latest = std::move(*latest);
+    if (latest.ok()) latest_warned = false;
+    item.latest = last_latest;
     item.latest_offset_ms = ms_since(item.trigger_start);
     item.positions = source_->positions();
     const auto poll_start = Clock::now();

@@ -2,11 +2,8 @@
 # DuckDB: a group member killed mid-run, the broker down for 10 s, the group's committed offsets
 # against the table's txn versions. Scenarios live in stream_resilience_test.sh; each cleans up
 # the processes it started by pid. Label: streaming.
-# Not registered yet: broker_down (the script has it). The engine still ends the query when the
-# per-trigger latest-offset lookup times out during an outage (QueryRunner::poll_loop treats
-# that lookup, which only feeds the progress record, as fatal); register it with that fix.
 if(TARGET streaming_job)
-  foreach(scenario two_members_one_killed offsets_match_txn hub_outage_signals)
+  foreach(scenario two_members_one_killed offsets_match_txn hub_outage_signals broker_down)
     add_test(NAME stream_resilience.${scenario}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/stream_resilience_test.sh ${scenario}
                      $<TARGET_FILE:lakestream_cli> $<TARGET_FILE:streaming_job>

@@ -140,6 +140,9 @@ class KafkaSource {
   /// Per assigned partition, the offset the next produced event will get (high watermark).
   Result<std::map<int32_t, int64_t>> latest_offsets(
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Per assigned partition, the high watermark librdkafka last saw in a fetch response (no
+  /// round trip: cheap enough for every trigger); partitions not fetched yet are left out.
+  std::map<int32_t, int64_t> cached_latest_offsets() const;
   /// Per assigned partition whose position is known, the next offset poll_batch returns.
   std::map<int32_t, int64_t> positions() const;
   /// Per assigned partition, events fetched and waiting for a poll to return them (metrics,

@@ -132,6 +132,11 @@ class StreamSource {
   virtual Status commit(const std::map<int32_t, int64_t>& next_offsets) = 0;
   /// Per assigned partition, the offset the next produced event will get (the end, exclusive).
   virtual Result<std::map<int32_t, int64_t>> latest_offsets() = 0;
+  /// The latest offsets as far as the source knows them without a round trip to the broker
+  /// (partitions it knows nothing about yet are left out). The engine calls this on every
+  /// trigger for the progress record; latest_offsets() is for when the answer must be exact
+  /// (available-now's end offsets). Defaults to latest_offsets().
+  virtual Result<std::map<int32_t, int64_t>> cached_latest_offsets() { return latest_offsets(); }
   /// Per assigned partition whose position is known, the next offset poll_batch will return.
   virtual std::map<int32_t, int64_t> positions() const = 0;
   /// Leave the group and release the connection. Safe to call twice.

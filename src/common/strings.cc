@@ -1,5 +1,7 @@
 #include "lakestream/common/strings.h"
 
+#include <cctype>
+
 namespace lakestream {
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -43,6 +45,18 @@ std::string escape_meta_characters(std::string_view s) {
       default: out.push_back(c); break;
     }
   }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string to_lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

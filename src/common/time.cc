@@ -2,6 +2,8 @@
 // scan the text by hand, once, with no allocation, locale or tz database.
 #include "lakestream/common/time.h"
 
+#include <chrono>
+
 #include <cstddef>
 
 namespace lakestream {
@@ -327,6 +329,12 @@ std::string format_timestamp_iso(int64_t micros) {
 std::string format_date_days(int32_t days) {
   char buf[24];
   return std::string(buf, put_date(buf, days));
+}
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace lakestream

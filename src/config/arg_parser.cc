@@ -5,6 +5,7 @@
 
 #include "config/conf_file.h"
 #include "config/config_state.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/redact.h"
 #include "lakestream/config/config.h"
 
@@ -20,14 +21,6 @@ std::string join_path(const std::string& dir, const std::string& path) {
   if (dir.empty() || (!path.empty() && path.front() == '/')) return path;
   if (dir.back() == '/') return dir + path;
   return dir + "/" + path;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 bool looks_like_number(std::string_view s) {
@@ -46,7 +39,7 @@ bool looks_like_number(std::string_view s) {
 }
 
 std::optional<bool> parse_bool(std::string_view text) {
-  std::string v = lower(text);
+  std::string v = to_lower_ascii(text);
   if (v == "true" || v == "yes" || v == "1") return true;
   if (v == "false" || v == "no" || v == "0") return false;
   return std::nullopt;

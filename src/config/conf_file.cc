@@ -1,5 +1,7 @@
 #include "config/conf_file.h"
 
+#include "lakestream/common/strings.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -10,12 +12,6 @@ namespace lakestream {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string at(std::string_view path, int line) {
   return "file " + std::string(path) + " line " + std::to_string(line);

@@ -1,3 +1,4 @@
+#include "lakestream/common/time.h"
 #include "lakestream/delta/delta_table.h"
 
 #include <algorithm>
@@ -11,12 +12,6 @@
 
 namespace lakestream {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string list_text(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -232,7 +227,7 @@ Result<int64_t> Transaction::commit(std::string operation,
   DeltaTable& table = *table_;
   FileSystem& fs = *table.fs_;
   const std::string where = fs.describe(table.path_);
-  const int64_t now = now_ms();
+  const int64_t now = wall_clock_ms();
 
   CommitActions actions;
   CommitInfoAction info;

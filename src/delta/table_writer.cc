@@ -1,3 +1,4 @@
+#include "lakestream/common/time.h"
 #include "lakestream/delta/table_writer.h"
 
 #include <chrono>
@@ -20,12 +21,6 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool can_partition(const DataType& type) {
   return !type.is_nested() && type.id() != TypeId::kBinary;
@@ -271,7 +266,7 @@ class DeltaTableWriter::Impl {
     add.path = encode_add_path(slot.relative_path);
     add.partition_values = slot.values;
     add.size = info->file_size;
-    add.modification_time = now_ms();
+    add.modification_time = wall_clock_ms();
     add.data_change = options_.data_change;
     add.stats = stats_json(info->num_rows, info->columns);
     bytes_ += info->file_size;

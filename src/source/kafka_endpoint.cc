@@ -1,3 +1,4 @@
+#include "lakestream/common/strings.h"
 #include "lakestream/source/kafka_endpoint.h"
 
 #include <array>
@@ -26,12 +27,6 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 bool valid_port(std::string_view port) {

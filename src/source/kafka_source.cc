@@ -1,3 +1,4 @@
+#include "lakestream/common/strings.h"
 #include "lakestream/source/kafka_source.h"
 
 #include <librdkafka/rdkafka.h>
@@ -22,18 +23,6 @@ constexpr std::string_view kOptionKafkaPrefix = "kafka.";
 constexpr int64_t kDefaultMaxEvents = 100000;
 // Upper bound of one wait slice, so errors raised from callbacks end a wait promptly.
 constexpr int kWaitSliceMs = 100;
-
-std::string lower_copy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 template <typename T>
 bool parse_int(std::string_view text, T& out) {
@@ -115,7 +104,7 @@ Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
   if (std::string group = std::string(trim(get("consumer-group"))); !group.empty()) {
     out.consumer_group = group;
   }
-  if (std::string pos = lower_copy(trim(get("starting-position"))); !pos.empty()) {
+  if (std::string pos = to_lower_ascii(trim(get("starting-position"))); !pos.empty()) {
     if (pos == "earliest" || pos == "-1" || pos == "beginning") {
       out.starting_position = StartingPosition::kEarliest;
     } else if (pos == "latest" || pos == "end") {
@@ -128,7 +117,7 @@ Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
   if (auto it = options.find("starting-offsets"); it != options.end()) {
     LS_ASSIGN_OR_RAISE(out.starting_offsets, parse_starting_offsets(it->second));
   }
-  if (std::string v = lower_copy(trim(get("fail-on-data-loss"))); !v.empty()) {
+  if (std::string v = to_lower_ascii(trim(get("fail-on-data-loss"))); !v.empty()) {
     if (v == "true") {
       out.fail_on_data_loss = true;
     } else if (v == "false") {

@@ -1,3 +1,4 @@
+#include "lakestream/common/time.h"
 #include "lakestream/stream/memory_source.h"
 
 #include <algorithm>
@@ -5,14 +6,6 @@
 #include <thread>
 
 namespace lakestream {
-
-namespace {
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 MemoryTopic::MemoryTopic(std::string name, int32_t num_partitions)
     : name_(std::move(name)), partitions_(static_cast<size_t>(std::max(num_partitions, 1))) {}
@@ -22,7 +15,7 @@ int64_t MemoryTopic::produce(int32_t partition, std::string body, std::string ke
   std::lock_guard lock(mu_);
   auto& events = partitions_.at(static_cast<size_t>(partition));
   events.push_back(Event{std::move(body), std::move(key),
-                         enqueued_time_ms < 0 ? now_ms() : enqueued_time_ms});
+                         enqueued_time_ms < 0 ? wall_clock_ms() : enqueued_time_ms});
   return static_cast<int64_t>(events.size()) - 1;
 }
 

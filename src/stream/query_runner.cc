@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "lakestream/common/time.h"
 #include "lakestream/delta/uuid.h"
 
 namespace lakestream::stream_internal {
@@ -14,12 +15,6 @@ using Clock = std::chrono::steady_clock;
 
 int64_t ms_since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
-}
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 /// Available-now polls give up after this many empty polls in a row even when a partition's
@@ -226,7 +221,7 @@ void QueryRunner::poll_loop() {
     Item item;
     item.generation = generation;
     item.trigger_start = Clock::now();
-    item.trigger_ms = wall_ms();
+    item.trigger_ms = wall_clock_ms();
     // The latest offsets only feed the progress record: take what the source knows without a
     // round trip (asking the broker costs ~1 s a trigger on the mock hub), and never let a
     // broker that is briefly unreachable end the query (the poll below waits for it).

@@ -1,17 +1,10 @@
+#include "lakestream/common/time.h"
 #include "lakestream/stream/rate_source.h"
 
 #include <algorithm>
 #include <thread>
 
 namespace lakestream {
-
-namespace {
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 RateSource::RateSource(int64_t rows_per_second)
     : rows_per_second_(std::max<int64_t>(rows_per_second, 1)) {}
@@ -22,7 +15,7 @@ std::string RateSource::description() const {
 }
 
 int64_t RateSource::due() const {
-  return base_ + (now_ms() - start_ms_) * rows_per_second_ / 1000;
+  return base_ + (wall_clock_ms() - start_ms_) * rows_per_second_ / 1000;
 }
 
 Status RateSource::start(PartitionAssignmentListener* listener) {
@@ -31,7 +24,7 @@ Status RateSource::start(PartitionAssignmentListener* listener) {
     LS_ASSIGN_OR_RAISE(start, listener->start_offset(topic_, 0));
   }
   base_ = next_ = start.value_or(0);
-  start_ms_ = now_ms();
+  start_ms_ = wall_clock_ms();
   return Status::OK();
 }
 

@@ -1,3 +1,4 @@
+#include "lakestream/common/strings.h"
 #include "lakestream/stream/trigger.h"
 
 #include <cctype>
@@ -7,18 +8,6 @@
 namespace lakestream {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 /// Milliseconds per unit, or 0 for an unknown unit.
 int64_t unit_ms(const std::string& unit) {
@@ -41,7 +30,7 @@ Result<int64_t> parse_interval_ms(std::string_view text) {
                                    std::string(why) +
                                    " (expected e.g. '1 second', '500 milliseconds', '2 minutes')");
   };
-  std::string t = lower(trim(text));
+  std::string t = to_lower_ascii(trim(text));
   std::string_view s = t;
   if (s.starts_with("interval")) s = trim(s.substr(8));
   if (s.empty()) return bad("empty");
@@ -72,7 +61,7 @@ Trigger Trigger::available_now() { return Trigger(Kind::kAvailableNow, 0); }
 Trigger Trigger::continuous() { return Trigger(Kind::kContinuous, 0); }
 
 Result<Trigger> Trigger::parse(std::string_view text) {
-  const std::string t = lower(trim(text));
+  const std::string t = to_lower_ascii(trim(text));
   if (t == "available-now" || t == "availablenow" || t == "available_now" || t == "once")
     return available_now();
   if (t == "continuous") return continuous();

@@ -15,4 +15,10 @@ void append_json_string(std::string& out, std::string_view s);
 /// cannot break a console layout (show() cells, printSchema names).
 std::string escape_meta_characters(std::string_view s);
 
+/// `s` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+
+/// `s` with ASCII letters lowered (option values, units, keys: never user data).
+std::string to_lower_ascii(std::string_view s);
+
 }  // namespace lakestream

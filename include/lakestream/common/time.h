@@ -33,6 +33,9 @@ std::optional<int32_t> parse_date_days(std::string_view text);
 std::string format_timestamp_micros(int64_t micros);
 /// "yyyy-MM-ddTHH:mm:ss.SSSZ" (milliseconds, as Delta stats and Spark's JSON write timestamps).
 std::string format_timestamp_iso(int64_t micros);
+/// Milliseconds since the epoch by the system clock (commit timestamps, progress records).
+int64_t wall_clock_ms();
+
 /// "yyyy-MM-dd" (years past 9999 get more digits, years before 1 a '-' sign).
 std::string format_date_days(int32_t days);
 

@@ -3,6 +3,7 @@
 // (tools/<name>_command.cc) and registers itself with LAKESTREAM_COMMAND, so a new command
 // (ingest, show, hub, ...) slots in without touching main.cc.
 
+#include <cstdio>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,13 @@ namespace lakestream::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  ///< the command ran and failed (I/O, bad input, ...)
 inline constexpr int kExitUsage = 2;    ///< bad or missing options (as argparse uses)
+
+/// Report a usage problem the way every command does (argparse style) and give kExitUsage.
+inline int usage_error(const char* prog, std::string_view message) {
+  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
+               static_cast<int>(message.size()), message.data(), prog);
+  return kExitUsage;
+}
 
 /// A subcommand: `lakestream <name> [options]`. `run` gets the arguments after the name,
 /// with argv[0] set to "lakestream <name>" for messages.

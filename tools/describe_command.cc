@@ -14,12 +14,6 @@ namespace lakestream::cli {
 
 namespace {
 
-int usage_error(const char* prog, std::string_view message) {
-  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
-               static_cast<int>(message.size()), message.data(), prog);
-  return kExitUsage;
-}
-
 std::string human_bytes(int64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);

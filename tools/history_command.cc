@@ -17,12 +17,6 @@ namespace lakestream::cli {
 
 namespace {
 
-int usage_error(const char* prog, std::string_view message) {
-  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
-               static_cast<int>(message.size()), message.data(), prog);
-  return kExitUsage;
-}
-
 int run_history(int argc, char** argv) {
   ArgParser parser(argv[0],
                    "Show the commits of a Delta table, newest first, as DESCRIBE HISTORY does. "

@@ -16,12 +16,6 @@ namespace lakestream::cli {
 
 namespace {
 
-int usage_error(const char* prog, std::string_view message) {
-  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
-               static_cast<int>(message.size()), message.data(), prog);
-  return kExitUsage;
-}
-
 int run_offsets(int argc, char** argv) {
   ArgParser parser(argv[0],
                    "Print a consumer group's committed offsets on an Event Hub (Kafka topic), "

@@ -50,12 +50,6 @@ Result<Schema> load_schema(const std::string& path) {
   return schema;
 }
 
-int usage_error(const char* prog, std::string_view message) {
-  std::fprintf(stderr, "%s: error: %.*s\n(see `%s --help`)\n", prog,
-               static_cast<int>(message.size()), message.data(), prog);
-  return kExitUsage;
-}
-
 int fail(const Status& status) {
   std::fprintf(stderr, "lakestream preview: %s\n", status.to_string().c_str());
   return kExitFailure;

@@ -30,7 +30,8 @@ fail() {
 
 # start_hub: `lakestream hub --hub input:4` in the background; sets $conn and $bootstrap.
 start_hub() {
-  "$cli" hub --hub input:4 --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
+  # The mock hub keeps at most 5 MiB per partition: big runs need more partitions.
+  "$cli" hub --hub "input:${hub_partitions:-4}" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
   pids+=($!)
   for _ in $(seq 1 100); do
     if [[ -s $work/conn ]] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
@@ -188,6 +189,7 @@ BAD
     # N distinct rows. (N and the number of kills are kept small enough for ctest's time box.)
     n=${JOBS_CRASH_EVENTS:-20000}
     kills=${JOBS_CRASH_KILLS:-5}
+    hub_partitions=$(( n / 25000 > 4 ? n / 25000 : 4 ))
     start_hub
     meter_lines 0 "$n" | kcat -b "$bootstrap" -t input -P -K: 2>"$work/kcat.err" ||
       fail "kcat produce failed"

@@ -8,3 +8,6 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+# The Azure Blob backend (storage/azure_*): libcurl for HTTP, OpenSSL for SharedKey HMACs.
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)

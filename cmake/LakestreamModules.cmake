@@ -13,7 +13,7 @@ set(LS_DEPS_stream common config schema batch json storage parquet delta source)
 set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
-    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA)
+    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto)
 
 # lakestream_module_closure(<out-var> <module>...) : the modules plus everything they use.
 function(lakestream_module_closure out)

@@ -15,6 +15,8 @@
 #include <system_error>
 #include <thread>
 
+#include "lakestream/storage/azure_file_system.h"
+
 namespace lakestream {
 namespace {
 
@@ -427,6 +429,7 @@ Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std
     std::string scheme(uri.substr(0, colon));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (is_azure_scheme(scheme)) return open_azure_file_system(uri, azure_storage_defaults());
     if (scheme != "file") {
       // Only the scheme is named: the rest of a URI may carry a SAS token.
       return Status::NotImplemented("storage scheme '" + scheme +

@@ -59,8 +59,10 @@ class LocalFileSystem final : public FileSystem {
 /// Open the file system a table URI lives on and the path of the table within it.
 /// Local paths ("/data/t", "rel/t") and file URIs ("file:///data/t", "file:/data/t",
 /// "file://localhost/data/t") give a LocalFileSystem rooted at "/" (absolute) or "." (relative)
-/// and the rest of the path. Other schemes (abfss, https, ...) are NotImplemented for now,
-/// naming the scheme.
+/// and the rest of the path. Azure URIs (abfss://, abfs://, wasbs://, https://, http://) give an
+/// AzureFileSystem over the container (storage/azure_file_system.h; credentials from
+/// azure_storage_defaults() and AZURE_STORAGE_CONNECTION_STRING) and the path within it. Other
+/// schemes are NotImplemented, naming the scheme.
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std::string_view uri);
 
 }  // namespace lakestream

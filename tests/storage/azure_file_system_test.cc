@@ -1,0 +1,133 @@
+// The Azure FileSystem without a server: credential resolution, routing from open_file_system,
+// secrets kept out of messages, and the retry schedule. Behaviour against a real service is
+// tested on Azurite (tests/scripts/azure_integration_test.cc, ctest label azure).
+#include "lakestream/storage/azure_file_system.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "lakestream/storage/local_file_system.h"
+#include "storage/http_client.h"
+
+namespace lakestream {
+namespace {
+
+constexpr std::string_view kKey = "S2V5Rm9yVGVzdHNPbmx5MTIzNDU2Nzg5MA==";
+
+/// Clears AZURE_STORAGE_CONNECTION_STRING for a test and puts it back after.
+class AzureFs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* v = std::getenv("AZURE_STORAGE_CONNECTION_STRING");
+    if (v != nullptr) saved_ = v;
+    had_ = v != nullptr;
+    ::unsetenv("AZURE_STORAGE_CONNECTION_STRING");
+  }
+  void TearDown() override {
+    if (had_) ::setenv("AZURE_STORAGE_CONNECTION_STRING", saved_.c_str(), 1);
+    set_azure_storage_defaults({});
+  }
+  std::string saved_;
+  bool had_ = false;
+};
+
+TEST_F(AzureFs, ConnectionStringOfTheUrisAccountGivesItsEndpoint) {
+  ::setenv("AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true", 1);
+  auto opened = open_file_system("abfss://data@devstoreaccount1.dfs.core.windows.net/t/x");
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  auto* fs = dynamic_cast<AzureFileSystem*>(opened->first.get());
+  ASSERT_NE(fs, nullptr);
+  EXPECT_EQ(fs->endpoint(), "http://127.0.0.1:10000/devstoreaccount1");
+  EXPECT_EQ(opened->second, "t/x");
+  EXPECT_EQ(fs->describe("t/x/a.json"),
+            "abfss://data@devstoreaccount1.dfs.core.windows.net/t/x/a.json");
+}
+
+TEST_F(AzureFs, AccountKeyOptionsUseTheUrisEndpointOrTheOverride) {
+  AzureStorageOptions o;
+  o.account_name = "acct";
+  o.account_key = std::string(kKey);
+  auto a = open_azure_file_system("abfss://data@acct.dfs.core.windows.net/t", o);
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  EXPECT_EQ(dynamic_cast<AzureFileSystem&>(*a->first).endpoint(),
+            "https://acct.blob.core.windows.net");
+  o.blob_endpoint = "http://127.0.0.1:9/acct/";
+  auto b = open_azure_file_system("https://acct.blob.core.windows.net/data/t", o);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(dynamic_cast<AzureFileSystem&>(*b->first).endpoint(), "http://127.0.0.1:9/acct");
+}
+
+TEST_F(AzureFs, ConnectionStringForAnotherAccountDoesNotApply) {
+  ::setenv("AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true", 1);
+  auto r = open_file_system("abfss://data@otheracct.dfs.core.windows.net/t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("otheracct"), std::string::npos);
+}
+
+TEST_F(AzureFs, DefaultsSetByAJobAreUsedByOpenFileSystem) {
+  AzureStorageOptions o;
+  o.account_name = "acct";
+  o.account_key = std::string(kKey);
+  set_azure_storage_defaults(o);
+  EXPECT_TRUE(open_file_system("abfss://data@acct.dfs.core.windows.net/t").ok());
+}
+
+TEST_F(AzureFs, BadKeyIsRefusedWithoutShowingIt) {
+  AzureStorageOptions o;
+  o.account_name = "acct";
+  o.account_key = "S3CRET-not-base64!";
+  auto r = open_azure_file_system("abfss://data@acct.dfs.core.windows.net/t", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().find("S3CRET"), std::string::npos);
+  o.account_key.clear();
+  o.connection_string = "AccountName=acct;AccountKey=S3CRET!!";
+  r = open_azure_file_system("abfss://data@acct.dfs.core.windows.net/t", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().find("S3CRET"), std::string::npos);
+}
+
+TEST_F(AzureFs, FailedRequestsNameTheBlobButNeitherKeyNorSas) {
+  AzureStorageOptions o;
+  o.account_name = "acct";
+  o.sas_token = "?sv=2021-08-06&sig=S3CRETSIG";
+  o.blob_endpoint = "http://127.0.0.1:1/acct";  // nothing listens on port 1
+  o.client.max_attempts = 2;
+  o.client.base_backoff_ms = 1;
+  auto opened = open_azure_file_system("https://acct.blob.core.windows.net/data/t", o);
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  auto& fs = dynamic_cast<AzureFileSystem&>(*opened->first);
+  auto r = fs.read_file("t/x.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find("https://acct.blob.core.windows.net/data/t/x.json"),
+            std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("after 2 attempts"), std::string::npos);
+  EXPECT_EQ(r.status().message().find("S3CRETSIG"), std::string::npos);
+  EXPECT_EQ(fs.stats().requests, 2);
+  EXPECT_EQ(fs.stats().retries, 1);
+}
+
+TEST(HttpRetry, RetryableStatuses) {
+  for (long s : {408L, 429L, 500L, 502L, 503L, 504L}) {
+    EXPECT_TRUE(internal::is_retryable_status(s)) << s;
+  }
+  for (long s : {200L, 201L, 400L, 403L, 404L, 409L, 412L, 501L}) {
+    EXPECT_FALSE(internal::is_retryable_status(s)) << s;
+  }
+}
+
+TEST(HttpRetry, BackoffDoublesUpToTheCapWithJitterAndHonoursRetryAfter) {
+  // random = UINT64_MAX % (cap + 1) spans the range; the cap doubles from the base.
+  EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 0, 100), 100);
+  EXPECT_EQ(internal::backoff_ms(2, 100, 1000, 0, 200), 200);
+  EXPECT_EQ(internal::backoff_ms(3, 100, 1000, 0, 400), 400);
+  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1000), 1000);   // capped
+  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1001), 0);      // jitter wraps to 0
+  EXPECT_LE(internal::backoff_ms(30, 100, 1000, 0, ~0ull), 1000);
+  EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 5000, 0), 5000);   // Retry-After wins
+  EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 999'000, 0), 60'000);  // but at most a minute
+}
+
+}  // namespace
+}  // namespace lakestream

@@ -562,7 +562,9 @@ Result<std::vector<FileInfo>> AzureFileSystem::list(const std::string& dir) {
 }
 
 Result<std::vector<FileInfo>> AzureFileSystem::list_recursive(const std::string& prefix) {
-  return list_all(*client_, normalize(prefix), false);
+  // A plain prefix: a trailing '/' is meaningful here ("many/" is not "manyother").
+  size_t start = prefix.find_first_not_of('/');
+  return list_all(*client_, start == std::string::npos ? "" : prefix.substr(start), false);
 }
 
 Result<bool> AzureFileSystem::exists(const std::string& path) {

@@ -131,6 +131,30 @@ faults)
   for k in served503 resetBefore resetAfter delayed; do
     [ "$(json_field "$counts" $k)" -gt 0 ] || fail "the proxy injected no $k"
   done
+  echo "--- every Delta commit lands but its answer is lost: the retry must see its own blob"
+  node "$src/tests/scripts/fault_proxy.mjs" --target "http://127.0.0.1:$port" \
+    --port-file "$work/proxy2.port" --p503 0 --preset 0 --postreset 0 --delay 0 \
+    --lose-commits 1 > "$work/proxy2.out" 2>&1 &
+  proxy_pid=$!
+  pids+=($proxy_pid)
+  for _ in $(seq 1 50); do [ -s "$work/proxy2.port" ] && break; sleep 0.1; done
+  AZURE_STORAGE_CONNECTION_STRING=$(conn "http://127.0.0.1:$(cat "$work/proxy2.port")/devstoreaccount1")
+  lost=abfss://data@devstoreaccount1.dfs.core.windows.net/tables/lost
+  out=$("$cli" ingest --schema "$schema" --input "$work/gen_a.ndjson" --table "$lost" --chunk-mb 1)
+  echo "$out"
+  [[ $out == *"table version 0"* ]] || fail "the lost-answer commit was not taken as ours: $out"
+  kill "$proxy_pid"
+  wait "$proxy_pid" || true
+  counts=$(tail -1 "$work/proxy2.out")
+  echo "fault proxy: $counts"
+  [ "$(json_field "$counts" lostCommits)" -ge 2 ] || fail "no commit answer was lost"
+  download "$endpoint" data tables/lost/ "$work/lost" > /dev/null
+  download "$endpoint" data tables/lost_dead_letter/ "$work/lost_dead_letter" > /dev/null
+  res=$(node "$tools/check_delta.mjs" --table "$work/lost" --dead-letter "$work/lost_dead_letter" \
+    "$work/gen_a.ndjson")
+  echo "$res"
+  [ "$(json_field "$res" version)" = 0 ] || fail "a lost commit answer made a second version"
+
   # Read back directly from Azurite (no faults) and check with DuckDB.
   download "$endpoint" data tables/faulty/ "$work/faulty" > /dev/null
   download "$endpoint" data tables/faulty_dead_letter/ "$work/faulty_dead_letter" > /dev/null

@@ -3,17 +3,20 @@
 //
 //   node fault_proxy.mjs --target http://127.0.0.1:PORT --port-file F [--seed N]
 //                        [--p503 0.1] [--preset 0.05] [--postreset 0.05] [--delay 0.05]
+//                        [--lose-commits 1]
 //
 // Per request, at random: answer 503 ServerBusy (with Retry-After: 0) without forwarding; reset
 // the connection before forwarding; forward, let Azurite act, then reset instead of answering
 // (the ambiguous case: the write happened but the client never hears it); or delay the answer
-// by 1-2 s. Writes its port to --port-file when listening; on SIGTERM prints the counts as JSON
+// by 1-2 s. With --lose-commits 1, the first put-if-absent (If-None-Match: *) of every path is
+// forwarded and then reset: the blob exists, and the client's retry meets 409 for its own
+// write. Writes its port to --port-file when listening; on SIGTERM prints the counts as JSON
 // to stdout and exits.
 import http from 'node:http'
 import fs from 'node:fs'
 
 const args = process.argv.slice(2)
-const opt = { target: null, portFile: null, seed: 1, p503: 0.1, preset: 0.05, postreset: 0.05, delay: 0.05 }
+const opt = { target: null, portFile: null, seed: 1, p503: 0.1, preset: 0.05, postreset: 0.05, delay: 0.05, 'lose-commits': 0 }
 for (let i = 0; i < args.length; i++) {
   const k = args[i].replace(/^--/, '')
   const v = args[++i]
@@ -35,7 +38,8 @@ function random() {
   return state / 4294967296
 }
 
-const counts = { requests: 0, served503: 0, resetBefore: 0, resetAfter: 0, delayed: 0, forwarded: 0 }
+const counts = { requests: 0, served503: 0, resetBefore: 0, resetAfter: 0, delayed: 0, forwarded: 0, lostCommits: 0 }
+const commitsSeen = new Set()
 const agent = new http.Agent({ keepAlive: true })
 
 function forward(req, body, onResponse, onError) {
@@ -57,6 +61,14 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     counts.requests++
     const body = Buffer.concat(chunks)
+    if (opt['lose-commits'] && req.headers['if-none-match'] === '*' && !commitsSeen.has(req.url.split('?')[0])) {
+      commitsSeen.add(req.url.split('?')[0])
+      forward(req, body, () => {
+        counts.lostCommits++
+        req.socket.resetAndDestroy()
+      }, () => req.socket.resetAndDestroy())
+      return
+    }
     const r = random()
     let edge = opt.p503
     if (r < edge) {

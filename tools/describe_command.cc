@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "command.h"
+#include "table_args.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
@@ -32,20 +33,10 @@ int run_describe(int argc, char** argv) {
                    "Describe a Delta table: schema tree, partition columns, version, file count, "
                    "size and row count. Usage: lakestream describe TABLE [--version N]");
   parser.add("--version").as_int().metavar("N").help("describe the table as of version N");
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  std::string table_uri;
-  for (const std::string& arg : options.unknown_args()) {
-    if (!arg.empty() && arg.front() == '-') return usage_error(argv[0], "unknown option '" + arg + "'");
-    if (!table_uri.empty()) return usage_error(argv[0], "more than one table given ('" + arg + "')");
-    table_uri = arg;
-  }
-  if (table_uri.empty()) return usage_error(argv[0], "missing the TABLE path");
+  TableArgs args = parse_table_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
+  const std::string& table_uri = args.table_uri;
   std::optional<int64_t> version;
   if (options.has("version")) version = options.get_int("version");
   auto table = TableReader::open(table_uri, version);

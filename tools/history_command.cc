@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "command.h"
+#include "table_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
@@ -24,20 +25,10 @@ int run_history(int argc, char** argv) {
   parser.add("--limit").short_name('n').as_int().metavar("N").help("newest N commits only");
   parser.add("--truncate").short_name('t').metavar("N").default_value(0).help(
       "cut cells longer than N characters; 0 shows them whole");
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  std::string table_uri;
-  for (const std::string& arg : options.unknown_args()) {
-    if (!arg.empty() && arg.front() == '-') return usage_error(argv[0], "unknown option '" + arg + "'");
-    if (!table_uri.empty()) return usage_error(argv[0], "more than one table given ('" + arg + "')");
-    table_uri = arg;
-  }
-  if (table_uri.empty()) return usage_error(argv[0], "missing the TABLE path");
+  TableArgs args = parse_table_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
+  const std::string& table_uri = args.table_uri;
   const int64_t limit = options.has("limit") ? options.get_int("limit") : -1;
   auto fail = [](const Status& st) {
     std::fprintf(stderr, "lakestream history: %s\n", st.to_string().c_str());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command.h"
+#include "table_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
@@ -223,20 +224,10 @@ int run_show(int argc, char** argv) {
       "table format: cut cells longer than N characters; 0 shows them whole");
   parser.add("--metrics").flag().help("print what the scan read and skipped to stderr");
 
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  std::string table_uri;
-  for (const std::string& arg : options.unknown_args()) {
-    if (!arg.empty() && arg.front() == '-') return usage_error(argv[0], "unknown option '" + arg + "'");
-    if (!table_uri.empty()) return usage_error(argv[0], "more than one table given ('" + arg + "')");
-    table_uri = arg;
-  }
-  if (table_uri.empty()) return usage_error(argv[0], "missing the TABLE path");
+  TableArgs args = parse_table_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
+  const std::string& table_uri = args.table_uri;
   const std::string& format = options.get_string("format");
   if (format != "table" && format != "json" && format != "csv") {
     return usage_error(argv[0], "option '--format': expected table, json or csv, got '" + format + "'");

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
       .flag()
       .help("print rows per SupplierId and in the dead-letter table, nothing else");
   Config cfg = parser.parse_or_exit(argc, argv);
-  meter::check_storage_options_or_exit(cfg, parser.prog());
+  meter::configure_storage_or_exit(cfg, parser.prog());
   const std::string table = meter::table_location(cfg);
   const int num_rows = static_cast<int>(cfg.get_int("num-rows"));
 
@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
     int64_t sum = 0;
     std::cout << "SupplierId  rows\n";
     for (const auto& [supplier, n] : *counts) {
-      std::cout << (supplier.size() < 10 ? std::string(10 - supplier.size(), ' ') : "")
-                << supplier << "  " << n << "\n";
+      std::cout << (supplier.size() < 10 ? std::string(10 - supplier.size(), ' ') : "") << supplier
+                << "  " << n << "\n";
       sum += n;
     }
     std::cout << "total rows: " << sum << " in " << counts->size() << " partitions\n"

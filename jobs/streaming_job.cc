@@ -4,7 +4,11 @@
 // table partitioned by SupplierId, exactly once, until terminated or for --await-seconds.
 //
 //   streaming_job --output-root ./data --input-eh-connection-string "Endpoint=sb://..."
+//   STREAMING_STORAGE_KEY=... streaming_job --storage-account-name acct
+//       --input-eh-connection-string "Endpoint=sb://..."  (abfss://data@acct.dfs.core.windows.net/)
 //
+// The storage options (account + key, SAS, connection string, blob endpoint) are checked and
+// handed to the storage layer before anything is opened; a bad one exits 2 naming it.
 // Options, environment variables and the default config file are the original's
 // (configuration/run_args_streaming.conf relative to the working directory); docs/jobs.md.
 
@@ -40,8 +44,9 @@ int main(int argc, char** argv) {
   parser.add("--max-events-per-trigger").default_value(10000).help("events per micro-batch");
   parser.add("--trigger-interval")
       .default_value("1 second")
-      .help("micro-batch interval in Spark's syntax ('1 second', '500 ms'), or available-now "
-            "(drain what the hub holds, then stop)");
+      .help(
+          "micro-batch interval in Spark's syntax ('1 second', '500 ms'), or available-now "
+          "(drain what the hub holds, then stop)");
   parser.add("--streaming-checkpoint-path")
       .default_value("checkpoints/streaming")
       .help("checkpoint location in the container (or under --output-root)");
@@ -53,12 +58,11 @@ int main(int argc, char** argv) {
       .default_value(5)
       .help("preview the parsed stream on the console this long first (0: no preview)");
   Config cfg = parser.parse_or_exit(argc, argv);
-  meter::check_storage_options_or_exit(cfg, parser.prog());
+  meter::configure_storage_or_exit(cfg, parser.prog());
 
   auto trigger = Trigger::parse(cfg.get_string("trigger-interval"));
   if (!trigger.ok()) {
-    std::cerr << "streaming_job: error: --trigger-interval: " << trigger.status().message()
-              << "\n";
+    std::cerr << "streaming_job: error: --trigger-interval: " << trigger.status().message() << "\n";
     return 2;
   }
   const int64_t max_events = cfg.get_int("max-events-per-trigger");
@@ -115,8 +119,8 @@ int main(int argc, char** argv) {
             << std::flush;
 
   const int64_t await_seconds = cfg.get_int("await-seconds");
-  auto ended = query->await_termination(await_seconds > 0 ? static_cast<double>(await_seconds)
-                                                          : -1.0);
+  auto ended =
+      query->await_termination(await_seconds > 0 ? static_cast<double>(await_seconds) : -1.0);
   query->stop();
   if (!ended.ok()) return fail("the query failed", ended.status());
   if (!query->exception().ok()) return fail("the query failed", query->exception());

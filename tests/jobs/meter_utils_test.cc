@@ -2,8 +2,9 @@
 // filter_by_supplier, the data generator's mapping and JSON, store_data writing a partitioned
 // Delta table, and reading one supplier's partition back.
 
-#include <gtest/gtest.h>
+#include "meter_utils/meter_utils.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,8 +18,8 @@
 #include "lakestream/common/time.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/json/json_decoder.h"
+#include "lakestream/storage/azure_file_system.h"
 #include "lakestream/storage/local_file_system.h"
-#include "meter_utils/meter_utils.h"
 #include "meter_utils/storage_options.h"
 #include "support/message_factory.h"
 
@@ -150,8 +151,7 @@ TEST_P(GeneratorMapping, MatchesTheOriginalFormulaAndDecodes) {
   EXPECT_EQ(m.unit, "kWH");
   // The JSON decodes against the meter schema to the same values the factory's message does.
   const RecordBatch ours = decode_one(m.json());
-  const RecordBatch factory =
-      decode({generated_meter_message(value, "2021-01-19T10:33:00.123Z")});
+  const RecordBatch factory = decode({generated_meter_message(value, "2021-01-19T10:33:00.123Z")});
   ASSERT_EQ(ours.num_rows(), 1);
   for (size_t c = 0; c < ours.num_columns(); ++c) {
     EXPECT_EQ(cell(ours, c), cell(factory, c)) << "column " << c;
@@ -248,43 +248,233 @@ TEST_F(StoreData, RefusesANestedBatchAndLeavesNoTable) {
   EXPECT_EQ(*total, 0);
 }
 
+// A base64 account key (not a real one) and a SAS (signature made up); the messages must
+// never show either.
+constexpr const char* kKey = "c2VjcmV0LWtleS1ieXRlcw==";
+constexpr const char* kSas = "sv=2021-08-06&ss=b&srt=sco&sp=rwdlac&se=2030-01-01&sig=U2lnbmF0dXJl";
+constexpr const char* kAcctConnection =
+    "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0LWtleS1ieXRlcw==;"
+    "EndpointSuffix=core.windows.net";
+
 struct LocationCase {
   std::string name;
   std::vector<std::string> args;
   std::string expected_table;
-  bool options_ok;
+  /// Empty: the options are accepted; else a part of the InvalidArgument message.
+  std::string error;
+  /// Environment variables the parser sees.
+  std::map<std::string, std::string> env = {};
 };
 
 class StorageLocation : public ::testing::TestWithParam<LocationCase> {};
 
-TEST_P(StorageLocation, ResolvesTheTableAndChecksTheAccountOptions) {
+Result<Config> parse_storage_args(const std::vector<std::string>& args,
+                                  const std::map<std::string, std::string>& env) {
   ArgParser parser("job", "test");
-  add_storage_options(parser, "", "delta/streaming-data/");
+  add_storage_options(parser, "STREAMING_STORAGE_KEY", "delta/streaming-data/");
   ParseContext ctx;
-  ctx.getenv = [](std::string_view) { return std::optional<std::string>(); };
-  auto cfg = parser.parse(GetParam().args, ctx);
-  ASSERT_TRUE(cfg.ok()) << cfg.status().to_string();
-  EXPECT_EQ(table_location(*cfg), GetParam().expected_table);
-  EXPECT_EQ(check_storage_options(*cfg).ok(), GetParam().options_ok);
+  ctx.getenv = [env](std::string_view name) {
+    auto it = env.find(std::string(name));
+    return it == env.end() ? std::optional<std::string>() : std::optional<std::string>(it->second);
+  };
+  return parser.parse(args, ctx);
 }
+
+TEST_P(StorageLocation, ResolvesTheTableAndChecksTheAccountOptions) {
+  auto cfg = parse_storage_args(GetParam().args, GetParam().env);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().to_string();
+  const Status st = check_storage_options(*cfg);
+  if (GetParam().error.empty()) {
+    EXPECT_TRUE(st.ok()) << st.to_string();
+    EXPECT_EQ(table_location(*cfg), GetParam().expected_table);
+    return;
+  }
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find(GetParam().error), std::string::npos) << st.message();
+  for (const char* secret : {"c2VjcmV0", "sig=U2ln", "U2lnbmF0dXJl", "not-base64!"}) {
+    EXPECT_EQ(st.message().find(secret), std::string::npos) << "secret in: " << st.message();
+  }
+}
+
+const std::string kDev = "abfss://data@devstoreaccount1.dfs.core.windows.net/delta/streaming-data";
+const std::string kAcct = "abfss://data@acct.dfs.core.windows.net/delta/streaming-data";
 
 INSTANTIATE_TEST_SUITE_P(
     Options, StorageLocation,
     ::testing::Values(
-        LocationCase{"OutputRoot", {"--output-root", "./data"}, "./data/delta/streaming-data",
-                     true},
+        LocationCase{"OutputRoot", {"--output-root", "./data"}, "./data/delta/streaming-data", ""},
         LocationCase{"OutputRootTrailingSlash",
                      {"--output-root", "/tmp/x/", "--output-path", "/delta/meter-data/"},
-                     "/tmp/x/delta/meter-data", true},
-        LocationCase{"Azure",
-                     {"--storage-account-name", "acct", "--storage-account-key", "k"},
-                     "abfss://data@acct.dfs.core.windows.net/delta/streaming-data", true},
-        LocationCase{"AzureWithoutKey",
+                     "/tmp/x/delta/meter-data",
+                     ""},
+        LocationCase{"AccountAndKey",
+                     {"--storage-account-name", "acct", "--storage-account-key", kKey},
+                     kAcct,
+                     ""},
+        LocationCase{"AccountAndKeyFromEnv",
                      {"--storage-account-name", "acct"},
-                     "abfss://data@acct.dfs.core.windows.net/delta/streaming-data", false},
-        LocationCase{"NothingGiven", {}, "abfss://data@.dfs.core.windows.net/delta/streaming-data",
-                     false}),
+                     kAcct,
+                     "",
+                     {{"STREAMING_STORAGE_KEY", kKey}}},
+        LocationCase{
+            "AccountAndSas",
+            {"--storage-account-name", "acct", "--storage-sas-token", std::string("?") + kSas},
+            kAcct,
+            ""},
+        LocationCase{"OtherContainer",
+                     {"--storage-account-name", "acct", "--storage-account-key", kKey,
+                      "--storage-container-name", "meter-data-2"},
+                     "abfss://meter-data-2@acct.dfs.core.windows.net/delta/streaming-data",
+                     ""},
+        LocationCase{"ConnectionStringAlone",
+                     {"--storage-connection-string", "UseDevelopmentStorage=true"},
+                     kDev,
+                     ""},
+        LocationCase{"ConnectionStringFromEnv",
+                     {},
+                     kAcct,
+                     "",
+                     {{"AZURE_STORAGE_CONNECTION_STRING", kAcctConnection}}},
+        LocationCase{
+            "ConnectionStringForTheNamedAccount",
+            {"--storage-account-name", "acct", "--storage-connection-string", kAcctConnection},
+            kAcct,
+            ""},
+        LocationCase{"AccountWithEndpoint",
+                     {"--storage-account-name", "devstoreaccount1", "--storage-blob-endpoint",
+                      "http://127.0.0.1:10000/devstoreaccount1/"},
+                     kDev,
+                     "",
+                     {{"STREAMING_STORAGE_KEY", kKey}}},
+        LocationCase{"AzureOutputRoot",
+                     {"--output-root", "abfss://lake@devstoreaccount1.dfs.core.windows.net/x/"},
+                     "abfss://lake@devstoreaccount1.dfs.core.windows.net/x/delta/streaming-data",
+                     "",
+                     {{"AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true"}}},
+        LocationCase{"AccountWithoutKey",
+                     {"--storage-account-name", "acct"},
+                     "",
+                     "required: --storage-account-key (or --storage-sas-token) for storage "
+                     "account 'acct'"},
+        LocationCase{
+            "ConnectionStringForAnotherAccount",
+            {"--storage-account-name", "other", "--storage-connection-string", kAcctConnection},
+            "",
+            "for storage account 'other'; the connection string "
+            "(--storage-connection-string) is for account 'acct'"},
+        LocationCase{"NothingGiven",
+                     {},
+                     "",
+                     "required: --storage-account-name, --storage-account-key (or give "
+                     "--output-root DIR"},
+        LocationCase{"AccountNameWithUpperCase",
+                     {"--storage-account-name", "MyAcct", "--storage-account-key", kKey},
+                     "",
+                     "--storage-account-name: 'MyAcct' is not a storage account name"},
+        LocationCase{"ContainerName",
+                     {"--storage-account-name", "acct", "--storage-account-key", kKey,
+                      "--storage-container-name", "Data_1"},
+                     "",
+                     "--storage-container-name: 'Data_1' is not a container name"},
+        LocationCase{"KeyNotBase64",
+                     {"--storage-account-name", "acct"},
+                     "",
+                     "--storage-account-key (from environment variable STREAMING_STORAGE_KEY): "
+                     "not an account key",
+                     {{"STREAMING_STORAGE_KEY", "not-base64!"}}},
+        LocationCase{"SasWithoutSignature",
+                     {"--storage-account-name", "acct", "--storage-sas-token", "sv=2021&sp=r"},
+                     "",
+                     "--storage-sas-token: not a SAS token"},
+        LocationCase{"ConnectionStringWithoutKey",
+                     {},
+                     "",
+                     "--storage-connection-string (from environment variable "
+                     "AZURE_STORAGE_CONNECTION_STRING): connection string for account 'acct' has "
+                     "neither AccountKey nor SharedAccessSignature",
+                     {{"AZURE_STORAGE_CONNECTION_STRING", "AccountName=acct"}}},
+        LocationCase{"EndpointWithoutAccount",
+                     {"--storage-connection-string", "UseDevelopmentStorage=true",
+                      "--storage-blob-endpoint", "http://127.0.0.1:1/devstoreaccount1"},
+                     "",
+                     "--storage-blob-endpoint needs --storage-account-name"},
+        LocationCase{
+            "EndpointNotAUrl",
+            {"--storage-account-name", "acct", "--storage-account-key", kKey,
+             "--storage-blob-endpoint", "127.0.0.1:10000"},
+            "",
+            "--storage-blob-endpoint: '127.0.0.1:10000' is not an http:// or https:// URL"},
+        LocationCase{"AzureOutputRootWithoutCredentials",
+                     {"--output-root", "abfss://lake@acct.dfs.core.windows.net/x"},
+                     "",
+                     "--storage-account-key (or --storage-sas-token) for storage account 'acct'"},
+        LocationCase{"OutputRootWithQuery",
+                     {"--output-root", std::string("https://acct.blob.core.windows.net/c?") + kSas},
+                     "",
+                     "--output-root: a location with a query"}),
     [](const auto& info) { return info.param.name; });
+
+// The effective configuration a job prints shows where each secret came from, never the value.
+TEST(StorageOptions, DumpRedactsEverySecret) {
+  auto cfg = parse_storage_args(
+      {"--storage-account-name", "acct", "--storage-sas-token", kSas},
+      {{"STREAMING_STORAGE_KEY", kKey}, {"AZURE_STORAGE_CONNECTION_STRING", kAcctConnection}});
+  ASSERT_TRUE(cfg.ok()) << cfg.status().to_string();
+  const std::string dump = cfg->dump();
+  for (const char* secret : {"c2VjcmV0", "U2lnbmF0dXJl", "AccountKey="}) {
+    EXPECT_EQ(dump.find(secret), std::string::npos) << dump;
+  }
+  EXPECT_NE(dump.find("storage-connection-string=*********(redacted)"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("storage-sas-token=*********(redacted)"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("storage-account-key=*********(redacted)"), std::string::npos) << dump;
+}
+
+// What the jobs hand to set_azure_storage_defaults, and where the table's requests then go: an
+// abfss:// URI of the connection string's account goes to the connection string's endpoint.
+TEST(StorageOptions, FillAzureOptionsAndRouteTheTable) {
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string endpoint;
+  };
+  const std::vector<Case> cases = {
+      {{"--storage-connection-string", "UseDevelopmentStorage=true"},
+       {},
+       "http://127.0.0.1:10000/devstoreaccount1"},
+      {{},
+       {{"AZURE_STORAGE_CONNECTION_STRING",
+         "UseDevelopmentStorage=true;BlobEndpoint=http://127.0.0.1:4711/devstoreaccount1"}},
+       "http://127.0.0.1:4711/devstoreaccount1"},
+      {{"--storage-account-name", "acct", "--storage-sas-token", std::string("?") + kSas},
+       {},
+       "https://acct.blob.core.windows.net"},
+      {{"--storage-account-name", "acct", "--storage-account-key", kKey, "--storage-blob-endpoint",
+        "http://127.0.0.1:4712/acct/"},
+       {},
+       "http://127.0.0.1:4712/acct"},
+      // The connection string is for another account: the account's own key and endpoint.
+      {{"--storage-account-name", "acct", "--storage-account-key", kKey,
+        "--storage-connection-string", "UseDevelopmentStorage=true"},
+       {},
+       "https://acct.blob.core.windows.net"},
+  };
+  for (const Case& c : cases) {
+    auto cfg = parse_storage_args(c.args, c.env);
+    ASSERT_TRUE(cfg.ok()) << cfg.status().to_string();
+    auto options = azure_storage_options(*cfg);
+    ASSERT_TRUE(options.ok()) << options.status().to_string();
+    EXPECT_EQ(options->account_name, cfg->get_string("storage-account-name"));
+    EXPECT_EQ(options->connection_string, cfg->get_string("storage-connection-string"));
+    EXPECT_FALSE(options->sas_token.starts_with('?'));
+    auto opened = open_azure_file_system(table_location(*cfg), *options);
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+    auto* fs = dynamic_cast<AzureFileSystem*>(opened->first.get());
+    ASSERT_NE(fs, nullptr);
+    EXPECT_EQ(fs->endpoint(), c.endpoint) << table_location(*cfg);
+    EXPECT_EQ(opened->second, "delta/streaming-data");
+  }
+}
 
 }  // namespace
 }  // namespace lakestream::meter

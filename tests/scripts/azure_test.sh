@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The Azure backend against Azurite (label azure).
-#   azure_test.sh <client|ingest|faults> <test_azure> <lakestream cli> <work dir> <tests/tools> <src>
+#   azure_test.sh <scenario> <test_azure> <lakestream cli> <work dir> <tests/tools> <src> [<jobs bin dir>]
 # client: the gtest scenarios of azure_integration_test.cc.
 # ingest: `lakestream ingest --table abfss://data@devstoreaccount1.dfs.core.windows.net/...` with
 #         AZURE_STORAGE_CONNECTION_STRING pointing at Azurite, two ingests racing on one table;
 #         the tables are downloaded (azure_download.mjs) and checked by DuckDB (check_delta.mjs).
 # faults: the same ingest through fault_proxy.mjs (503s, resets before and after Azurite acted,
 #         delays): exact counts, no duplicates.
+# streaming_devstorage: `lakestream hub` + kcat -> streaming_job (available-now) with nothing but
+#         AZURE_STORAGE_CONNECTION_STRING=UseDevelopmentStorage=true (Azurite on its default port
+#         10000 when free): table, dead letters and checkpoint on Azurite, exact and no duplicates.
+# streaming_account_key: the same with --storage-account-name, the key in STREAMING_STORAGE_KEY
+#         and --storage-blob-endpoint; load_and_filter_job reads the table back from Azurite; a
+#         bad option stops the job before it touches storage.
+# streaming_faults: streaming_job through fault_proxy.mjs, killed (-9) mid-way, restarted, then
+#         run again over more events: exact counts, no duplicates.
 # Azurite runs from its JS entry with node (not npx, whose child survives a kill) on a free
 # loopback port, and is stopped by pid on exit.
 set -euo pipefail
@@ -16,6 +24,8 @@ cli=$3
 work=$4
 tools=$5
 src=$6
+bin=${7:-}
+[ -z "$bin" ] || bin=$(cd "$bin" && pwd)  # the jobs run from $work
 azurite_main=$tools/node_modules/azurite/dist/src/blob/main.js
 schema=$src/schemas/meter_reading.ddl
 gen=$src/bench/gen_meter_ndjson.mjs
@@ -37,7 +47,15 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# port_free <port>: whether nothing listens on 127.0.0.1:<port> yet.
+port_free() {
+  node -e 'const s=require("net").createServer();s.on("error",()=>process.exit(1));s.listen(Number(process.argv[1]),"127.0.0.1",()=>s.close())' "$1"
+}
+
 port=$(free_port)
+if [ "$scenario" = streaming_devstorage ] && port_free 10000; then
+  port=10000  # what UseDevelopmentStorage=true means (ctest serialises this test on the port)
+fi
 node "$azurite_main" --blobHost 127.0.0.1 --blobPort "$port" --location "$work/azurite" \
   --silent --disableTelemetry --skipApiVersionCheck > "$work/azurite.log" 2>&1 &
 pids+=($!)
@@ -54,6 +72,74 @@ conn() { echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;Accoun
 json_field() { node -e "process.stdout.write(String(JSON.parse(process.argv[1])['$2']))" "$1"; }
 download() {  # download <endpoint> <container> <prefix> <out>
   node "$src/tests/scripts/azure_download.mjs" --endpoint "$1" --container "$2" --prefix "$3" --out "$4"
+}
+
+# ---- streaming_job helpers ----------------------------------------------------------------
+# start_hub: `lakestream hub` on a free port in the background; sets $hub_conn and $bootstrap.
+start_hub() {
+  "$cli" hub --hub "input:4" --connection-file "$work/hub.conn" > "$work/hub.out" 2> "$work/hub.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    if [ -s "$work/hub.conn" ] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
+      hub_conn=$(head -n 1 "$work/hub.conn")
+      bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<< "$hub_conn")
+      [[ $bootstrap =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "no 127.0.0.1:port in the hub's connection string"
+      return
+    fi
+    sleep 0.1
+  done
+  fail "the hub was not ready within 10 s: $(cat "$work/hub.err")"
+}
+# produce <first> <count>: meter events with unique MeterIds <first>..<first+count-1> (so a
+# duplicate row shows), keyed to spread over the partitions, through kcat; appended to
+# $work/events.ndjson for check_delta.
+produce() {
+  awk -v first="$1" -v n="$2" 'BEGIN {
+    for (i = first; i < first + n; i++)
+      printf "k%d:{\"MeterId\": \"%d\", \"SupplierId\": \"%d\", \"Measurement\": {\"Value\": %d, \"Unit\": \"kWH\"}, \"ObservationTime\": \"2021-01-19T%02d:%02d:%02dZ\"}\n", i, i, i % 23, (i * 31) % 997, (i / 3600) % 24, (i / 60) % 60, i % 60
+  }' > "$work/batch.kv"
+  kcat -b "$bootstrap" -t input -P -K: < "$work/batch.kv" 2> "$work/kcat.err" || fail "kcat: $(cat "$work/kcat.err")"
+  cut -d: -f2- "$work/batch.kv" >> "$work/events.ndjson"
+}
+# produce_bad: 3 malformed events (dead letters).
+produce_bad() {
+  printf '%s\n' 'b1:not json at all' \
+    'b2:{"MeterId": "1", "SupplierId": "2", "Measurement": {"Value": 3, "Unit": "kWH"}}' \
+    'b3:{"MeterId": "5", "SupplierId": "6", "Measurement": {"Value": "x"}, "ObservationTime": "2021-01-19T10:33:00Z"}' |
+    kcat -b "$bootstrap" -t input -P -K: 2> "$work/kcat.err" || fail "kcat: $(cat "$work/kcat.err")"
+}
+# job <log name> <streaming_job options...>: one available-now run in $work, bounded in time.
+job() {
+  local name=$1
+  shift
+  (cd "$work" && timeout 300 "$bin/streaming_job" --config /dev/null \
+    --input-eh-connection-string "$hub_conn" --trigger-interval available-now \
+    --preview-seconds 0 --output-path delta/meter-data "$@") > "$work/$name.out" 2> "$work/$name.err" ||
+    fail "streaming_job ($name) exited $?: $(tail -n 20 "$work/$name.err")"
+  grep -q '^Job complete\.$' "$work/$name.out" || fail "streaming_job ($name): no 'Job complete.'"
+  ! grep -q -e "$dev_key" -e 'AccountKey=E' "$work/$name.out" "$work/$name.err" ||
+    fail "streaming_job ($name) printed the account key"
+}
+# check_stream <container> <checkpoint dir> <expected rows>: download the table, its dead letters
+# and the checkpoint from Azurite (directly, no proxy), check them with DuckDB.
+check_stream() {
+  local container=$1 checkpoint=$2 want=$3 dir=$work/check_$RANDOM
+  download "$endpoint" "$container" delta/meter-data/ "$dir/table" > /dev/null
+  download "$endpoint" "$container" delta/meter-data_dead_letter/ "$dir/dead" > /dev/null
+  download "$endpoint" "$container" "$checkpoint/" "$dir/checkpoint" > /dev/null
+  node "$tools/check_delta.mjs" --table "$dir/table" --partition-by SupplierId "$work/events.ndjson" \
+    > "$dir/check_delta.out" || fail "check_delta: $(cat "$dir/check_delta.out")"
+  res=$(node "$src/tests/scripts/azure_check_stream.mjs" --tools "$tools" --table "$dir/table" \
+    --dead-letter "$dir/dead")
+  echo "table on Azurite: $res"
+  [ "$(json_field "$res" rows)" = "$want" ] || fail "$want rows expected: $res"
+  [ "$(json_field "$res" distinctMeters)" = "$want" ] || fail "duplicate rows: $res"
+  [ "$(json_field "$res" deadLetters)" = 3 ] || fail "3 dead letters expected: $res"
+  # The checkpoint lives on Azurite: the query id and at least one progress record.
+  [ -s "$dir/checkpoint/metadata" ] || fail "no $checkpoint/metadata blob on Azurite"
+  grep -q '"id"' "$dir/checkpoint/metadata" || fail "the checkpoint metadata holds no id"
+  ls "$dir/checkpoint/progress/"*.json > /dev/null 2>&1 || fail "no progress record under $checkpoint"
+  echo "checkpoint on Azurite: metadata + $(ls "$dir/checkpoint/progress" | wc -l) progress records"
 }
 
 case $scenario in
@@ -162,6 +248,123 @@ faults)
     --partition-by SupplierId "$work/gen_a.ndjson")
   echo "$res"
   [ "$(json_field "$res" rows)" = 49485 ] || fail "49485 rows expected"
+  ;;
+streaming_devstorage)
+  [ -x "$bin/streaming_job" ] || fail "no streaming_job in '$bin'"
+  export AZURE_STORAGE_CONNECTION_STRING=UseDevelopmentStorage=true
+  if [ "$port" != 10000 ]; then
+    # Port 10000 was taken by something else: the same form, with the endpoint named.
+    echo "port 10000 is busy: UseDevelopmentStorage=true with BlobEndpoint=$endpoint"
+    AZURE_STORAGE_CONNECTION_STRING="UseDevelopmentStorage=true;BlobEndpoint=$endpoint"
+  fi
+  start_hub
+  produce 0 3000
+  produce_bad
+  # Nothing but the connection string: it names the account (devstoreaccount1), the key and
+  # the endpoint; the container is the default `data`.
+  job run1
+  grep -q '^storage-connection-string=\*\*\*\*\*\*\*\*\*(redacted)' "$work/run1.out" ||
+    fail "the effective configuration does not show the connection string redacted"
+  grep -q '^Writing to abfss://data@devstoreaccount1.dfs.core.windows.net/delta/meter-data (checkpoint abfss://data@devstoreaccount1.dfs.core.windows.net/checkpoints/streaming' \
+    "$work/run1.out" || fail "not written to abfss: $(grep '^Writing' "$work/run1.out")"
+  [ ! -e "$work/delta" ] && [ ! -e "$work/checkpoints" ] && [ ! -e "$work/abfss:" ] ||
+    fail "streaming_job wrote to the local disk"
+  check_stream data checkpoints/streaming 3000
+  echo "--- a re-run finds nothing new; then more events"
+  job run2
+  produce 3000 1000
+  job run3
+  check_stream data checkpoints/streaming 4000
+  ;;
+
+streaming_account_key)
+  [ -x "$bin/streaming_job" ] || fail "no streaming_job in '$bin'"
+  unset AZURE_STORAGE_CONNECTION_STRING
+  export STREAMING_STORAGE_KEY=$dev_key
+  storage=(--storage-account-name devstoreaccount1 --storage-blob-endpoint "$endpoint"
+           --storage-container-name meters)
+  start_hub
+  echo "--- a bad option stops the job before it touches the hub or storage"
+  set +e
+  (cd "$work" && "$bin/streaming_job" --config /dev/null --input-eh-connection-string "$hub_conn" \
+    "${storage[@]}" --storage-container-name untouched --storage-sas-token 'sv=1&sp=r' \
+    --trigger-interval available-now) > "$work/bad.out" 2> "$work/bad.err"
+  rc=$?
+  set -e
+  [ "$rc" = 2 ] || fail "a bad --storage-sas-token: exit $rc, expected 2"
+  grep -q -- '--storage-sas-token: not a SAS token' "$work/bad.err" || fail "message: $(cat "$work/bad.err")"
+  ! grep -q 'sv=1' "$work/bad.err" || fail "the SAS was shown"
+  ! download "$endpoint" untouched "" "$work/untouched" > /dev/null 2> "$work/untouched.err" ||
+    fail "the container was created despite the bad option"
+  grep -q ContainerNotFound "$work/untouched.err" || fail "listing: $(cat "$work/untouched.err")"
+  produce 0 2500
+  produce_bad
+  job run1 "${storage[@]}" --streaming-checkpoint-path checkpoints/meters
+  grep -q '^storage-account-key=\*\*\*\*\*\*\*\*\*(redacted)  # environment variable STREAMING_STORAGE_KEY' \
+    "$work/run1.out" || fail "storage-account-key line: $(grep storage-account-key "$work/run1.out")"
+  check_stream meters checkpoints/meters 2500
+  echo "--- load_and_filter_job reads the table back from Azurite"
+  (cd "$work" && "$bin/load_and_filter_job" --config /dev/null "${storage[@]}" \
+    --output-path delta/meter-data --counts) > "$work/counts.out" 2> "$work/counts.err" ||
+    fail "load_and_filter_job --counts: $(cat "$work/counts.err")"
+  cat "$work/counts.out"
+  grep -q '^total rows: 2500 in 23 partitions$' "$work/counts.out" || fail "counts"
+  grep -q '^dead-letter rows: 3$' "$work/counts.out" || fail "dead-letter count"
+  (cd "$work" && "$bin/load_and_filter_job" --config /dev/null "${storage[@]}" \
+    --output-path delta/meter-data --supplier-id 19) > "$work/lf.out" 2> "$work/lf.err" ||
+    fail "load_and_filter_job: $(cat "$work/lf.err")"
+  # 2500 consecutive ids: supplier 19 has ids 19, 42, ..., 2480, i.e. 108 of them.
+  grep -q '^SupplierId == "19": 108 rows from [0-9]* of [0-9]* files$' "$work/lf.out" ||
+    fail "supplier 19: $(grep 'SupplierId ==' "$work/lf.out")"
+  ;;
+
+streaming_faults)
+  [ -x "$bin/streaming_job" ] || fail "no streaming_job in '$bin'"
+  unset AZURE_STORAGE_CONNECTION_STRING
+  export STREAMING_STORAGE_KEY=$dev_key
+  node "$src/tests/scripts/fault_proxy.mjs" --target "http://127.0.0.1:$port" \
+    --port-file "$work/proxy.port" --seed 11 --p503 0.1 --preset 0.04 --postreset 0.06 \
+    --delay 0.03 > "$work/proxy.out" 2>&1 &
+  proxy_pid=$!
+  pids+=($proxy_pid)
+  for _ in $(seq 1 50); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+  [ -s "$work/proxy.port" ] || fail "the fault proxy did not start: $(cat "$work/proxy.out")"
+  storage=(--storage-account-name devstoreaccount1
+           --storage-blob-endpoint "http://127.0.0.1:$(cat "$work/proxy.port")/devstoreaccount1"
+           --streaming-checkpoint-path checkpoints/faulty --max-events-per-trigger 400)
+  start_hub
+  produce 0 4000
+  produce_bad
+  echo "--- run 1, killed (-9) once a few batches are committed"
+  (cd "$work" && exec "$bin/streaming_job" --config /dev/null --input-eh-connection-string "$hub_conn" \
+    --trigger-interval available-now --preview-seconds 0 --output-path delta/meter-data \
+    "${storage[@]}") > "$work/killed.out" 2> "$work/killed.err" &
+  job_pid=$!
+  pids+=($job_pid)
+  for _ in $(seq 1 600); do
+    rm -rf "$work/log_poll"
+    download "$endpoint" data delta/meter-data/_delta_log/ "$work/log_poll" > /dev/null 2>&1 || true
+    n=$(ls "$work/log_poll" 2> /dev/null | grep -c '^[0-9]\{20\}\.json$' || true)
+    [ "$n" -ge 3 ] && break
+    kill -0 "$job_pid" 2> /dev/null || break
+    sleep 0.2
+  done
+  kill -KILL "$job_pid" 2> /dev/null || true
+  wait "$job_pid" 2> /dev/null || true
+  echo "killed after $n commits"
+  echo "--- run 2 after the restart drains the rest"
+  job run2 "${storage[@]}"
+  echo "--- more events, run 3"
+  produce 4000 1500
+  job run3 "${storage[@]}"
+  kill "$proxy_pid"
+  wait "$proxy_pid" || true
+  counts=$(tail -1 "$work/proxy.out")
+  echo "fault proxy: $counts"
+  for k in served503 resetBefore resetAfter delayed; do
+    [ "$(json_field "$counts" $k)" -gt 0 ] || fail "the proxy injected no $k"
+  done
+  check_stream data checkpoints/faulty 5500
   ;;
 *)
   fail "unknown scenario"

@@ -94,7 +94,8 @@ const server = http.createServer((req, res) => {
       const send = () => {
         const headers = { ...upRes.headers }
         delete headers['transfer-encoding']
-        headers['content-length'] = upBody.length
+        // A HEAD answer has no body but keeps the blob's Content-Length (its size).
+        if (req.method !== 'HEAD') headers['content-length'] = upBody.length
         res.writeHead(upRes.statusCode, headers)
         res.end(req.method === 'HEAD' ? undefined : upBody)
       }

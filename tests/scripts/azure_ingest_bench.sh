@@ -4,7 +4,7 @@
 #   tests/scripts/azure_ingest_bench.sh <lakestream cli> [rows (1,680,000 = ~200 MB)] [runs (3)]
 # Each run ingests the same NDJSON into a fresh table (partitioned by SupplierId, default threads),
 # local and Azurite alternating; prints every run and the medians in MB/s of input, and the
-# ingest process's CPU seconds (Azurite's own CPU not counted; it shares the machine).
+# CPU seconds of the ingest process and of Azurite (which shares the machine).
 set -euo pipefail
 cli=$(realpath "$1")
 rows=${2:-1680000}
@@ -44,19 +44,28 @@ ingest() {  # ingest <table>: sets $secs (wall) and $cpu (lakestream's user + sy
   cpu=$(echo "$user + $sys" | bc -l)
 }
 
+azurite_pid=${pids[0]}
+proc_cpu() {  # proc_cpu <pid>: user + sys seconds so far
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
 local_mbs=()
 azure_mbs=()
+azurite_cpu=()
 local_cpu=()
 azure_cpu=()
 for i in $(seq 1 "$runs"); do
   ingest "$work/local/t$i"
   local_mbs+=("$(echo "$bytes / 1000000 / $secs" | bc -l)")
   local_cpu+=("$cpu")
+  before=$(proc_cpu "$azurite_pid")
   ingest "abfss://data@devstoreaccount1.dfs.core.windows.net/bench/t$i"
+  azurite_cpu+=("$(echo "$(proc_cpu "$azurite_pid") - $before" | bc -l)")
   azure_mbs+=("$(echo "$bytes / 1000000 / $secs" | bc -l)")
   azure_cpu+=("$cpu")
-  printf 'run %d: local %.1f MB/s (%.1f s CPU), Azurite %.1f MB/s (%.1f s CPU)\n' "$i" \
-    "${local_mbs[-1]}" "${local_cpu[-1]}" "${azure_mbs[-1]}" "${azure_cpu[-1]}"
+  printf 'run %d: local %.1f MB/s (%.1f s CPU), Azurite %.1f MB/s (%.1f s CPU; Azurite itself %.1f s)\n' \
+    "$i" "${local_mbs[-1]}" "${local_cpu[-1]}" "${azure_mbs[-1]}" "${azure_cpu[-1]}" "${azurite_cpu[-1]}"
+  [ "$i" = 1 ] && echo "table written: $(du -sb "$work/local/t1" | cut -f1) bytes (Parquet, $(find "$work/local/t1" -name '*.parquet' | wc -l) files)"
   rm -rf "$work/local/t$i"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -65,5 +74,5 @@ ml=$(median "${local_mbs[@]}")
 ma=$(median "${azure_mbs[@]}")
 printf 'median of %d: local %.1f MB/s, Azurite %.1f MB/s, Azurite/local %.2f\n' "$runs" "$ml" "$ma" \
   "$(echo "$ma / $ml" | bc -l)"
-printf 'lakestream CPU, median: local %.1f s, Azurite %.1f s\n' "$(median "${local_cpu[@]}")" \
-  "$(median "${azure_cpu[@]}")"
+printf 'CPU seconds, medians: lakestream local %.1f, lakestream to Azurite %.1f, Azurite itself %.1f\n' \
+  "$(median "${local_cpu[@]}")" "$(median "${azure_cpu[@]}")" "$(median "${azurite_cpu[@]}")"

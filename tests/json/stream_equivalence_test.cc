@@ -1,11 +1,13 @@
-// NDJSON text and event batches are decoded in runs through one stage-1 pass each, falling back
-// to one record at a time around anything the run cannot vouch for. These tests hold the fast
-// path to the one-record-at-a-time result: big inputs (many runs) salted with every kind of bad
-// line, including ones that break simdjson's view of the lines after them (an unclosed string,
-// invalid UTF-8, two objects on a line), must give the same rows, rejects and positions as
-// decoding each record on its own.
+// NDJSON text and event batches are decoded by the direct path (json/direct_scan) or in runs
+// through one stage-1 pass each, falling back to one record at a time around anything they
+// cannot vouch for. These tests hold both to the one-record-at-a-time result: big inputs (many
+// runs) salted with every kind of bad line, including ones that break simdjson's view of the
+// lines after them (an unclosed string, invalid UTF-8, two objects on a line, an object
+// spread over lines), must give the same rows, rejects and positions as decoding each record
+// on its own.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <string>
 #include <vector>
@@ -94,7 +96,15 @@ struct StreamCase {
   int lines;
   int every;  ///< every n-th line is bad (0: none)
   DecodeMode mode;
+  bool direct = true;  ///< false: LAKESTREAM_JSON_DIRECT=0, only simdjson's on-demand path
 };
+
+Result<JsonDecoder> make_decoder(DecodeMode mode, bool direct) {
+  if (!direct) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
+  auto decoder = JsonDecoder::make(stream_schema(), {mode, 64});
+  unsetenv("LAKESTREAM_JSON_DIRECT");
+  return decoder;
+}
 
 class StreamEquivalenceTest : public ::testing::TestWithParam<StreamCase> {};
 
@@ -108,7 +118,7 @@ TEST_P(StreamEquivalenceTest, NdjsonMatchesLineByLine) {
     text += '\n';
   }
   // The whole text at once (runs through stage 1) ...
-  auto decoder = JsonDecoder::make(stream_schema(), {c.mode, 64});
+  auto decoder = make_decoder(c.mode, c.direct);
   ASSERT_TRUE(decoder.ok());
   RecordBatch whole = RecordBatch::make_empty(stream_schema());
   std::vector<RejectedRecord> whole_rejects;
@@ -151,7 +161,7 @@ TEST_P(StreamEquivalenceTest, EventsMatchOneByOne) {
   for (size_t i = 0; i < bodies.size(); ++i) {
     events.push_back({bodies[i], 3, static_cast<int64_t>(100 + i)});
   }
-  auto decoder = JsonDecoder::make(stream_schema(), {c.mode, 64});
+  auto decoder = make_decoder(c.mode, c.direct);
   ASSERT_TRUE(decoder.ok());
   RecordBatch whole = RecordBatch::make_empty(stream_schema());
   std::vector<RejectedRecord> whole_rejects;
@@ -186,6 +196,35 @@ TEST(PlainStringTest, EscapesAreDecodedAndControlCharactersRejected) {
   EXPECT_TRUE(d.batch.column(2)->child(0)->decimal_value(0) == 1250);
 }
 
+TEST(PrettyPrintedObjectTest, EachOfItsLinesIsARecordOfItsOwn) {
+  // An object spread over several lines is several bad lines in NDJSON, wherever it sits in a
+  // big input, on both paths.
+  const std::string pretty =
+      "{\n  \"MeterId\": \"7\",\n  \"ObservationTime\": \"2021-01-19T10:33:00Z\"\n}";
+  std::string text;
+  for (int n = 0; n < 20'000; ++n) {
+    text += good_line(n);
+    text += '\n';
+    if (n == 10'000) {
+      text += pretty;
+      text += '\n';
+    }
+  }
+  for (const bool direct : {true, false}) {
+    auto decoder = make_decoder(DecodeMode::kDeadLetter, direct);
+    ASSERT_TRUE(decoder.ok());
+    RecordBatch batch = RecordBatch::make_empty(stream_schema());
+    std::vector<RejectedRecord> rejects;
+    ASSERT_TRUE(decoder->decode_ndjson(text, "f", &batch, &rejects).ok());
+    EXPECT_EQ(batch.num_rows(), 20'000) << direct;
+    ASSERT_EQ(rejects.size(), 4u) << direct;
+    EXPECT_EQ(rejects[0].position.line, 10'002) << direct;
+    EXPECT_EQ(rejects[0].raw, "{") << direct;
+    EXPECT_EQ(rejects[3].position.line, 10'005) << direct;
+    EXPECT_EQ(rejects[3].raw, "}") << direct;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Inputs, StreamEquivalenceTest,
     ::testing::Values(StreamCase{"AllGood", 30'000, 0, DecodeMode::kDeadLetter},
@@ -194,7 +233,13 @@ INSTANTIATE_TEST_SUITE_P(
                       StreamCase{"BadEvery997th", 60'000, 997, DecodeMode::kDeadLetter},
                       StreamCase{"BadEvery3000thPermissive", 60'000, 3000,
                                  DecodeMode::kPermissive},
-                      StreamCase{"EveryLineBad", 3'000, 1, DecodeMode::kDeadLetter}),
+                      StreamCase{"EveryLineBad", 3'000, 1, DecodeMode::kDeadLetter},
+                      StreamCase{"BadEvery7thOnDemandOnly", 30'000, 7, DecodeMode::kDeadLetter,
+                                 false},
+                      StreamCase{"BadEvery997thOnDemandOnly", 60'000, 997,
+                                 DecodeMode::kPermissive, false},
+                      StreamCase{"EveryLineBadOnDemandOnly", 3'000, 1, DecodeMode::kDeadLetter,
+                                 false}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -1,0 +1,392 @@
+#include "json/direct_scan.h"
+
+#include <cfloat>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "json/base64.h"
+#include "json/json_text.h"
+#include "lakestream/common/decimal.h"
+#include "lakestream/common/time.h"
+
+namespace lakestream::json_internal {
+
+namespace {
+
+/// simdjson's on-demand parser refuses documents nested deeper than this (its default), so
+/// the direct path leaves deeper records to it whatever max_depth says.
+constexpr int kParserDepthLimit = 1000;
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+/// Bytes of `x` that are '"', '\\' or below 0x20, as their high bits.
+inline uint64_t string_stops(uint64_t x) {
+  const uint64_t q = x ^ (0x22 * kOnes);
+  const uint64_t b = x ^ (0x5C * kOnes);
+  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((x - 0x20 * kOnes) & ~x)) & kHigh;
+}
+
+inline bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+bool supports_type(const TypePlan& plan) {
+  if (plan.id == TypeId::kStruct) {
+    if (plan.children.size() > 64) return false;
+    for (const ChildPlan& c : plan.children) {
+      if (!supports_type(*c.plan)) return false;
+    }
+  }
+  if (plan.element != nullptr) return supports_type(*plan.element);
+  return true;
+}
+
+}  // namespace
+
+bool DirectScanner::supports(const TypePlan& root) { return supports_type(root); }
+
+template <bool kLines>
+inline void DirectScanner::skip_ws() {
+  while (p_ < end_) {
+    const char c = *p_;
+    if (c == ' ' || c == '\t' || c == '\r' || (!kLines && c == '\n')) {
+      ++p_;
+    } else {
+      break;
+    }
+  }
+}
+
+bool DirectScanner::decode_event(const char* p, const char* end,
+                                 const std::vector<ColumnPtr>& columns) {
+  p_ = p;
+  end_ = end;
+  skip_ws<false>();
+  if (p_ == end_ || *p_ != '{') return false;
+  ++p_;
+  if (!object_members<false>(*root_, columns, 1)) return false;
+  skip_ws<false>();
+  return p_ == end_;
+}
+
+const char* DirectScanner::decode_line(const char* p, const char* end,
+                                       const std::vector<ColumnPtr>& columns) {
+  p_ = p;
+  end_ = end;
+  if (p_ == end_ || *p_ != '{') return nullptr;
+  ++p_;
+  if (!object_members<true>(*root_, columns, 1)) return nullptr;
+  skip_ws<true>();
+  if (p_ != end_ && *p_ != '\n') return nullptr;  // trailing content on the line
+  return p_;
+}
+
+bool DirectScanner::plain_string(std::string_view* out) {
+  // p_ is at the opening quote. Eight bytes at a time while they are there, then one by one.
+  const char* const begin = p_ + 1;
+  const char* q = begin;
+  while (end_ - q >= 8) {
+    uint64_t x = 0;
+    std::memcpy(&x, q, 8);
+    const uint64_t stops = string_stops(x);
+    if (stops != 0) {
+      q += __builtin_ctzll(stops) / 8;
+      break;
+    }
+    q += 8;
+  }
+  while (q < end_ && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20) ++q;
+  if (q == end_ || *q != '"') return false;  // an escape, a control character or no end
+  *out = std::string_view(begin, static_cast<size_t>(q - begin));
+  p_ = q + 1;
+  return true;
+}
+
+bool DirectScanner::number_token(std::string_view* out) {
+  const char* const begin = p_;
+  while (p_ < end_ && is_number_char(*p_)) ++p_;
+  *out = std::string_view(begin, static_cast<size_t>(p_ - begin));
+  return !out->empty();
+}
+
+bool DirectScanner::literal(const char* word, size_t len) {
+  if (static_cast<size_t>(end_ - p_) < len || std::memcmp(p_, word, len) != 0) return false;
+  p_ += len;
+  return true;
+}
+
+template <bool kLines>
+bool DirectScanner::skip_scalar() {
+  if (p_ == end_) return false;
+  std::string_view text;
+  switch (*p_) {
+    case '"':
+      return plain_string(&text);
+    case 't':
+      return literal("true", 4);
+    case 'f':
+      return literal("false", 5);
+    case 'n':
+      return literal("null", 4);
+    default:
+      // Objects and arrays in unknown members are left to the on-demand path (it checks
+      // their depth); so are malformed tokens.
+      return number_token(&text) && is_json_number(text);
+  }
+}
+
+template <bool kLines>
+bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>& columns,
+                                   int depth) {
+  // p_ is just past the '{'.
+  const size_t n = plan.children.size();
+  uint64_t seen = 0;
+  size_t expected = 0;
+  skip_ws<kLines>();
+  if (p_ < end_ && *p_ == '}') {
+    ++p_;
+  } else {
+    while (true) {
+      if (p_ == end_ || *p_ != '"') return false;
+      ++p_;
+      size_t i = n;
+      // Members in schema order (the common case) match with one compare of the raw key.
+      if (expected < n && end_ - p_ >= 16 && plan.children[expected].mask[0] != 0 &&
+          plan.children[expected].matches_raw(p_)) {
+        i = expected;
+        p_ += plan.children[i].name.size() + 1;
+      } else {
+        const char* const key = p_ - 1;
+        p_ = key;
+        std::string_view name;
+        if (!plain_string(&name)) return false;  // escaped keys: on-demand unescapes them
+        const auto it = plan.index.find(name);
+        if (it != plan.index.end()) i = it->second;
+      }
+      skip_ws<kLines>();
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      skip_ws<kLines>();
+      if (i == n) {
+        if (!skip_scalar<kLines>()) return false;
+      } else {
+        const uint64_t bit = uint64_t{1} << i;
+        if ((seen & bit) != 0) return false;  // duplicate: rejected by the on-demand path
+        seen |= bit;
+        expected = i + 1;
+        const ChildPlan& child = plan.children[i];
+        if (!value<kLines>(*child.plan, child.nullable, *columns[i], depth + 1)) return false;
+      }
+      skip_ws<kLines>();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        skip_ws<kLines>();
+        continue;
+      }
+      if (*p_ != '}') return false;
+      ++p_;
+      break;
+    }
+  }
+  const uint64_t all = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  if (seen != all) {
+    for (size_t i = 0; i < n; ++i) {
+      if ((seen >> i) & 1) continue;
+      if (!plan.children[i].nullable) return false;  // missing: the on-demand path rejects it
+      columns[i]->append_null();
+    }
+  }
+  return true;
+}
+
+template <bool kLines>
+bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int depth) {
+  if (p_ == end_) return false;
+  const char c = *p_;
+  if (c == 'n') {
+    if (!nullable || !literal("null", 4)) return false;
+    column.append_null();
+    return true;
+  }
+  std::string_view text;
+  switch (plan.id) {
+    case TypeId::kString:
+      // Other JSON kinds keep their text; the on-demand path does that (and checks depth).
+      if (c != '"' || !plain_string(&text)) return false;
+      column.append_string(text);
+      return true;
+    case TypeId::kBoolean:
+      if (literal("true", 4)) {
+        column.append_bool(true);
+        return true;
+      }
+      if (literal("false", 5)) {
+        column.append_bool(false);
+        return true;
+      }
+      return false;
+    case TypeId::kByte:
+    case TypeId::kShort:
+    case TypeId::kInt:
+    case TypeId::kLong: {
+      int64_t v = 0;
+      int digits = 0;
+      if (!number_token(&text) || !plain_integer(text, &v, &digits)) return false;
+      switch (plan.id) {
+        case TypeId::kByte:
+          if (v < INT8_MIN || v > INT8_MAX) return false;
+          column.append(static_cast<int8_t>(v));
+          break;
+        case TypeId::kShort:
+          if (v < INT16_MIN || v > INT16_MAX) return false;
+          column.append(static_cast<int16_t>(v));
+          break;
+        case TypeId::kInt:
+          if (v < INT32_MIN || v > INT32_MAX) return false;
+          column.append(static_cast<int32_t>(v));
+          break;
+        default:
+          column.append(v);
+          break;
+      }
+      return true;
+    }
+    case TypeId::kFloat:
+    case TypeId::kDouble: {
+      // Plain decimal notation only (no exponent, so never out of range): correctly rounded
+      // by from_chars exactly as simdjson rounds it. Floats go through double, as there.
+      if (!number_token(&text) || !is_json_number(text) ||
+          text.find_first_of("eE") != std::string_view::npos) {
+        return false;
+      }
+      double d = 0;
+      const char* first = text.data();
+      const auto r = std::from_chars(first, first + text.size(), d);
+      if (r.ec != std::errc() || r.ptr != first + text.size()) return false;
+      if (plan.id == TypeId::kFloat) {
+        if (std::fabs(d) > FLT_MAX) return false;
+        column.append(static_cast<float>(d));
+      } else {
+        column.append(d);
+      }
+      return true;
+    }
+    case TypeId::kDecimal: {
+      if (c == '"') {
+        if (!plain_string(&text)) return false;
+      } else {
+        if (!number_token(&text)) return false;
+        int64_t v = 0;
+        int digits = 0;
+        if (plain_integer(text, &v, &digits) && digits + plan.scale <= plan.precision) {
+          column.append_decimal(static_cast<int128_t>(v) * pow10_i128(plan.scale));
+          return true;
+        }
+        if (!is_json_number(text)) return false;
+      }
+      const auto unscaled = parse_decimal(text, plan.precision, plan.scale);
+      if (!unscaled) return false;
+      column.append_decimal(*unscaled);
+      return true;
+    }
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz: {
+      if (c != '"' || !plain_string(&text)) return false;  // numbers: the on-demand path
+      const auto micros = parse_timestamp_micros(text);
+      if (!micros) return false;
+      column.append(*micros);
+      return true;
+    }
+    case TypeId::kDate: {
+      if (c != '"' || !plain_string(&text)) return false;
+      const auto days = parse_date_days(text);
+      if (!days) return false;
+      column.append(*days);
+      return true;
+    }
+    case TypeId::kBinary:
+      if (c != '"' || !plain_string(&text) || !decode_base64(text, &binary_)) return false;
+      column.append_string(binary_);
+      return true;
+    case TypeId::kStruct:
+      if (c != '{' || depth > max_depth_ || depth > kParserDepthLimit) return false;
+      ++p_;
+      column.append_struct_valid();
+      return object_members<kLines>(plan, column.children(), depth);
+    case TypeId::kArray:
+      if (c != '[' || depth > max_depth_ || depth > kParserDepthLimit) return false;
+      ++p_;
+      return array_elements<kLines>(plan, column, depth);
+    case TypeId::kMap:
+      if (c != '{' || depth > max_depth_ || depth > kParserDepthLimit) return false;
+      ++p_;
+      return map_entries<kLines>(plan, column, depth);
+  }
+  return false;
+}
+
+template <bool kLines>
+bool DirectScanner::array_elements(TypePlan& plan, Column& column, int depth) {
+  // p_ is just past the '['. A failure leaves elements behind; the caller's truncate of the
+  // record's columns removes them (an unfinished list row's elements go with it).
+  Column& elements = column.mutable_child(0);
+  skip_ws<kLines>();
+  if (p_ < end_ && *p_ == ']') {
+    ++p_;
+  } else {
+    while (true) {
+      if (!value<kLines>(*plan.element, plan.element_nullable, elements, depth + 1)) return false;
+      skip_ws<kLines>();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        skip_ws<kLines>();
+        continue;
+      }
+      if (*p_ != ']') return false;
+      ++p_;
+      break;
+    }
+  }
+  column.append_list_end();
+  return true;
+}
+
+template <bool kLines>
+bool DirectScanner::map_entries(TypePlan& plan, Column& column, int depth) {
+  // p_ is just past the '{'. Keys are kept as given, duplicates included.
+  Column& keys = column.mutable_child(0);
+  Column& values = column.mutable_child(1);
+  skip_ws<kLines>();
+  if (p_ < end_ && *p_ == '}') {
+    ++p_;
+  } else {
+    while (true) {
+      std::string_view key;
+      if (p_ == end_ || *p_ != '"' || !plain_string(&key)) return false;
+      skip_ws<kLines>();
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      skip_ws<kLines>();
+      keys.append_string(key);
+      if (!value<kLines>(*plan.element, plan.element_nullable, values, depth + 1)) return false;
+      skip_ws<kLines>();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        skip_ws<kLines>();
+        continue;
+      }
+      if (*p_ != '}') return false;
+      ++p_;
+      break;
+    }
+  }
+  column.append_list_end();
+  return true;
+}
+
+}  // namespace lakestream::json_internal

@@ -1,0 +1,67 @@
+#pragma once
+// json/direct_scan: the decoder's direct path. It reads a record's bytes once, left to right,
+// guided by the plan, and appends the values to the columns as it goes: no stage-1 index, no
+// on-demand iterator, no key unescaping. It handles the shapes producers actually write
+// (members in any order with plain keys, plain strings, plain numbers, literals, nested
+// structs, arrays and maps) and *never rejects*: anything it is not sure about (an escape, an
+// unknown nested member, a value that does not fit, a missing non-null field, any syntax it
+// does not expect) makes it give the record back, and the simdjson on-demand path decodes it
+// and has the final word, reasons and all. So it must only ever accept what that path accepts,
+// with the same values: its grammar is strict JSON, and its conversions are the same functions.
+// Internal to the json module.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "json/decode_plan.h"
+#include "lakestream/batch/column.h"
+
+namespace lakestream::json_internal {
+
+class DirectScanner {
+ public:
+  DirectScanner(TypePlan* root, int max_depth) : root_(root), max_depth_(max_depth) {}
+
+  /// True when every struct of the plan can be followed (at most 64 members, for the
+  /// duplicate-member bit set); otherwise the decoder never calls the scanner.
+  static bool supports(const TypePlan& root);
+
+  /// One event body [p, end): true when it is exactly one JSON object (whitespace around it
+  /// allowed) that decodes cleanly; then one row has been appended to `columns`. False when
+  /// the record must go to the on-demand path: the columns may hold a partial row then, which
+  /// the caller truncates. `p..end` must be valid UTF-8 (the caller checks); no padding needed.
+  bool decode_event(const char* p, const char* end, const std::vector<ColumnPtr>& columns);
+
+  /// One NDJSON line starting at `p` (its first non-blank byte), the text ending at `end`: as
+  /// decode_event, but the record ends at the first '\n' (a line break is not whitespace
+  /// inside a record here). On success returns the position of that '\n' (or `end`); nullptr
+  /// when the line must go to the on-demand path.
+  const char* decode_line(const char* p, const char* end, const std::vector<ColumnPtr>& columns);
+
+ private:
+  template <bool kLines>
+  bool object_members(TypePlan& plan, const std::vector<ColumnPtr>& columns, int depth);
+  template <bool kLines>
+  bool value(TypePlan& plan, bool nullable, Column& column, int depth);
+  template <bool kLines>
+  bool array_elements(TypePlan& plan, Column& column, int depth);
+  template <bool kLines>
+  bool map_entries(TypePlan& plan, Column& column, int depth);
+  template <bool kLines>
+  bool skip_scalar();
+  template <bool kLines>
+  void skip_ws();
+
+  bool plain_string(std::string_view* out);
+  bool number_token(std::string_view* out);
+  bool literal(const char* word, size_t len);
+
+  TypePlan* root_;
+  int max_depth_;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  std::string binary_;  // scratch for decoded base64
+};
+
+}  // namespace lakestream::json_internal

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -47,6 +49,11 @@ class ProgressBar {
   ~ProgressBar() {
     done_ = true;
     thread_.join();
+    clear_line();
+  }
+  /// Erase the bar (it is drawn again at the next tick), e.g. before a summary line.
+  void clear_line() {
+    std::lock_guard<std::mutex> lock(draw_);
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
   }
@@ -67,6 +74,7 @@ class ProgressBar {
       std::string bar(static_cast<size_t>(filled), '#');
       bar.append(static_cast<size_t>(width - filled), '.');
       const double eta = rate > 0 ? (total - done) / rate : 0;
+      std::lock_guard<std::mutex> lock(draw_);
       std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%%  %.1f MB/s  %lld rows  ETA %.0fs",
                    name_.c_str(), bar.c_str(), frac * 100, rate / 1e6,
                    static_cast<long long>(progress_->rows_done.load()), eta);
@@ -77,6 +85,7 @@ class ProgressBar {
   std::string name_;
   IngestProgress* progress_;
   std::atomic<bool> done_{false};
+  std::mutex draw_;
   std::thread thread_;
 };
 
@@ -85,24 +94,38 @@ int run_ingest(int argc, char** argv) {
                    "Append NDJSON files to a Delta table: decode against a schema, flatten "
                    "nested structs, write Parquet. Exactly once per input file (a txn per "
                    "file); rejected lines go to a dead-letter Delta table.");
-  parser.add("--schema").required().metavar("FILE").help(
-      "schema file: Spark DDL text or StructType JSON");
+  parser.add("--schema")
+      .required()
+      .metavar("FILE")
+      .help("schema file: Spark DDL text or StructType JSON");
   parser.add("--input").short_name('i').list().required().metavar("PATH").help(
       "NDJSON input file; repeat for several");
   parser.add("--table").required().metavar("PATH").help("Delta table path or file:// URI");
-  parser.add("--partition-by").list().metavar("COL").help(
-      "partition column of the flattened schema; repeat for several");
-  parser.add("--compression").metavar("C").default_value("snappy").help(
-      "snappy | zstd | gzip | none");
-  parser.add("--dead-letter-table").metavar("PATH").help(
-      "where rejected lines go (default: <table>_dead_letter)");
-  parser.add("--mode").short_name('m').metavar("MODE").default_value("dead-letter").help(
-      "what happens to a bad record: dead-letter | permissive | fail-fast");
+  parser.add("--partition-by")
+      .list()
+      .metavar("COL")
+      .help("partition column of the flattened schema; repeat for several");
+  parser.add("--compression")
+      .metavar("C")
+      .default_value("snappy")
+      .help("snappy | zstd | gzip | none");
+  parser.add("--dead-letter-table")
+      .metavar("PATH")
+      .help("where rejected lines go (default: <table>_dead_letter)");
+  parser.add("--mode")
+      .short_name('m')
+      .metavar("MODE")
+      .default_value("dead-letter")
+      .help("what happens to a bad record: dead-letter | permissive | fail-fast");
   parser.add("--threads").metavar("N").default_value(0).help("workers; 0 = one per core");
-  parser.add("--chunk-mb").metavar("N").default_value(4).help(
-      "input megabytes a worker decodes at a time");
-  parser.add("--target-file-mb").metavar("N").default_value(128).help(
-      "roll to a new data file past this size");
+  parser.add("--chunk-mb")
+      .metavar("N")
+      .default_value(4)
+      .help("input megabytes a worker decodes at a time");
+  parser.add("--target-file-mb")
+      .metavar("N")
+      .default_value(128)
+      .help("roll to a new data file past this size");
 
   auto parsed = parser.parse(argc, argv);
   if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
@@ -125,8 +148,10 @@ int run_ingest(int argc, char** argv) {
   options.compression = *compression;
   auto mode = parse_decode_mode(cfg.get_string("mode"));
   if (!mode) {
-    return usage_error(argv[0], "option '--mode': expected dead-letter, permissive or "
-                                "fail-fast, got '" + cfg.get_string("mode") + "'");
+    return usage_error(argv[0],
+                       "option '--mode': expected dead-letter, permissive or "
+                       "fail-fast, got '" +
+                           cfg.get_string("mode") + "'");
   }
   options.mode = *mode;
   const int64_t threads = cfg.get_int("threads");
@@ -142,40 +167,43 @@ int run_ingest(int argc, char** argv) {
   while (options.table_uri.size() > 1 && options.table_uri.back() == '/') {
     options.table_uri.pop_back();
   }
-  options.dead_letter_uri = cfg.has("dead-letter-table") && !cfg.get_string("dead-letter-table").empty()
-                                ? cfg.get_string("dead-letter-table")
-                                : options.table_uri + "_dead_letter";
+  options.dead_letter_uri =
+      cfg.has("dead-letter-table") && !cfg.get_string("dead-letter-table").empty()
+          ? cfg.get_string("dead-letter-table")
+          : options.table_uri + "_dead_letter";
   options.partition_by = cfg.get_list("partition-by");
   auto schema = load_schema(cfg.get_string("schema"));
   if (!schema.ok()) return fail(schema.status());
   options.schema = std::move(*schema);
 
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
-  for (const std::string& input : cfg.get_list("input")) {
-    IngestProgress progress;
-    Result<IngestResult> result = Status::Internal("not run");
-    {
-      std::unique_ptr<ProgressBar> bar;
-      if (terminal) bar = std::make_unique<ProgressBar>(input, &progress);
-      result = ingest_file(options, input, &progress);
-    }
-    if (!result.ok()) return fail(result.status());
-    const IngestResult& r = *result;
+  const std::vector<std::string> inputs = cfg.get_list("input");
+  IngestProgress progress;
+  std::unique_ptr<ProgressBar> bar;
+  if (terminal) {
+    bar = std::make_unique<ProgressBar>(
+        inputs.size() == 1 ? inputs.front() : std::to_string(inputs.size()) + " inputs", &progress);
+  }
+  auto summary = [&](const IngestResult& r) {
+    if (bar) bar->clear_line();
     if (r.already_ingested) {
       std::printf("%s: already ingested (txn %s, table version %lld): nothing appended\n",
-                  input.c_str(), r.app_id.c_str(), static_cast<long long>(r.table_version));
-      continue;
+                  r.input.c_str(), r.app_id.c_str(), static_cast<long long>(r.table_version));
+    } else {
+      const double mb = static_cast<double>(r.bytes) / 1e6;
+      std::printf(
+          "%s: %lld lines read = %lld rows written + %lld dead-lettered; %.1f MB in %.3f s "
+          "(%.1f MB/s, %.2f M rows/s); %lld files, table version %lld\n",
+          r.input.c_str(), static_cast<long long>(r.lines), static_cast<long long>(r.rows),
+          static_cast<long long>(r.rejects), mb, r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
+          r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds / 1e6 : 0.0,
+          static_cast<long long>(r.files), static_cast<long long>(r.table_version));
     }
-    const double mb = static_cast<double>(r.bytes) / 1e6;
-    std::printf(
-        "%s: %lld lines read = %lld rows written + %lld dead-lettered; %.1f MB in %.3f s "
-        "(%.1f MB/s, %.2f M rows/s); %lld files, table version %lld\n",
-        input.c_str(), static_cast<long long>(r.lines), static_cast<long long>(r.rows),
-        static_cast<long long>(r.rejects), mb, r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
-        r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds / 1e6 : 0.0,
-        static_cast<long long>(r.files), static_cast<long long>(r.table_version));
     std::fflush(stdout);
-  }
+  };
+  const Status st = ingest_files(options, inputs, &progress, summary);
+  bar.reset();
+  if (!st.ok()) return fail(st);
   return kExitOk;
 }
 

@@ -1,13 +1,13 @@
 #include "ingest_pipeline.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -49,52 +49,104 @@ std::string canonical_table(const std::string& uri) {
   return s;
 }
 
-/// The input file mapped into memory: workers decode straight from the page cache (no copy),
-/// the kernel reads ahead (MADV_SEQUENTIAL) while they work, and each worker drops the pages of
-/// a chunk it has finished, so the resident memory stays a few chunks whatever the file size.
+/// A worker's reusable read buffer: chunks are read into it with pread (one copy out of the
+/// page cache into memory that stays mapped), which costs less than faulting a mapping of the
+/// file in page by page and dropping it again.
+struct ChunkBuffer {
+  std::vector<char> bytes;
+  void ensure(size_t n) {
+    if (bytes.size() < n) bytes.resize(std::max(n, bytes.size() + bytes.size() / 2));
+  }
+};
+
+/// One NDJSON input file, read by chunks at line boundaries from any thread.
 class InputFile {
  public:
+  InputFile() = default;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
   ~InputFile() {
-    if (data_ != nullptr) ::munmap(data_, static_cast<size_t>(size_));
     if (fd_ >= 0) ::close(fd_);
   }
   Status open(const std::string& path) {
+    path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return Status::NotFound("cannot open input '" + path + "': " + std::strerror(errno));
+    if (fd_ < 0)
+      return Status::NotFound("cannot open input '" + path + "': " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return Status::IOError("cannot stat '" + path + "'");
     size_ = st.st_size;
-    if (size_ == 0) return Status::OK();
-    void* p = ::mmap(nullptr, static_cast<size_t>(size_), PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (p == MAP_FAILED) {
-      return Status::IOError("cannot map input '" + path + "': " + std::strerror(errno));
-    }
-    data_ = static_cast<char*>(p);
-    (void)::madvise(data_, static_cast<size_t>(size_), MADV_SEQUENTIAL);
+    (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     return Status::OK();
   }
   int64_t size() const { return size_; }
-  const char* data() const { return data_; }
 
-  /// Index of the first '\n' at or after `from`; size() when there is none.
-  int64_t find_newline(int64_t from) const {
-    if (from >= size_) return size_;
-    const void* p = std::memchr(data_ + from, '\n', static_cast<size_t>(size_ - from));
-    return p == nullptr ? size_ : static_cast<const char*>(p) - data_;
-  }
-
-  /// Drop the whole pages inside [begin, end) from this process (they stay in the page cache;
-  /// touching them again just maps them back, so a neighbour reading a boundary is safe).
-  void release(int64_t begin, int64_t end) const {
-    const int64_t page = 4096;
-    const int64_t b = (begin + page - 1) / page * page;
-    const int64_t e = end / page * page;
-    if (e > b) (void)::madvise(data_ + b, static_cast<size_t>(e - b), MADV_DONTNEED);
+  /// Read the lines that start in [lo, hi) (the last one whole, wherever it ends) into `buf`;
+  /// `*begin` is the file offset of `*text`. Empty when no line starts in the range.
+  Status read_lines(int64_t lo, int64_t hi, ChunkBuffer* buf, int64_t* begin,
+                    std::string_view* text) const {
+    *text = {};
+    *begin = hi;
+    if (lo >= hi) return Status::OK();
+    // One byte before lo tells whether a line starts at lo; some slack past hi usually holds
+    // the end of the line that crosses hi.
+    const int64_t start = lo == 0 ? 0 : lo - 1;
+    int64_t len = std::min(size_, hi + kSlack) - start;
+    buf->ensure(static_cast<size_t>(len) + kPadding);
+    LS_RETURN_NOT_OK(read_at(start, len, buf->bytes.data()));
+    int64_t b = 0;
+    if (lo > 0) {
+      const void* nl = std::memchr(buf->bytes.data(), '\n', static_cast<size_t>(hi - 1 - start));
+      if (nl == nullptr) return Status::OK();  // a line longer than the chunk crosses it
+      b = static_cast<const char*>(nl) - buf->bytes.data() + 1;
+    }
+    // The first line break at or after hi - 1 ends the chunk's last line.
+    int64_t scan = hi - 1 - start;
+    int64_t e = -1;
+    while (true) {
+      const char* base = buf->bytes.data();
+      const void* nl = std::memchr(base + scan, '\n', static_cast<size_t>(len - scan));
+      if (nl != nullptr) {
+        e = static_cast<const char*>(nl) - base + 1;
+        break;
+      }
+      if (start + len >= size_) {
+        e = len;
+        break;
+      }
+      const int64_t more = std::min(size_ - (start + len), std::max<int64_t>(len, kSlack));
+      buf->ensure(static_cast<size_t>(len + more) + kPadding);
+      LS_RETURN_NOT_OK(read_at(start + len, more, buf->bytes.data() + len));
+      scan = len;
+      len += more;
+    }
+    *begin = start + b;
+    *text = std::string_view(buf->bytes.data() + b, static_cast<size_t>(e - b));
+    return Status::OK();
   }
 
  private:
+  static constexpr int64_t kSlack = 64 << 10;
+  static constexpr size_t kPadding = 64;  // simdjson reads up to 64 bytes past a document
+
+  Status read_at(int64_t offset, int64_t len, char* out) const {
+    while (len > 0) {
+      const ssize_t n = ::pread(fd_, out, static_cast<size_t>(len), offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return Status::IOError("cannot read input '" + path_ + "' at offset " +
+                               std::to_string(offset) + ": " +
+                               (n < 0 ? std::strerror(errno) : "the file shrank"));
+      }
+      out += n;
+      offset += n;
+      len -= n;
+    }
+    return Status::OK();
+  }
+
+  std::string path_;
   int fd_ = -1;
-  char* data_ = nullptr;
   int64_t size_ = 0;
 };
 
@@ -108,8 +160,8 @@ ChunkCounts count_lines(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-    const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data())
-                          : text.size();
+    const size_t end =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
     ++c.lines;
     for (size_t i = pos; i < end; ++i) {
       const char ch = text[i];
@@ -126,14 +178,6 @@ ChunkCounts count_lines(std::string_view text) {
 struct TaggedReject {
   int64_t chunk;
   RejectedRecord record;
-};
-
-/// What one worker did.
-struct WorkerState {
-  std::unique_ptr<DeltaTableWriter> writer;
-  std::vector<TaggedReject> rejects;
-  int64_t rows = 0;
-  Status status;
 };
 
 Schema dead_letter_schema() {
@@ -189,186 +233,227 @@ Result<std::string> ingest_app_id(const std::string& table_uri, const std::strin
   h = fnv1a(h, std::string_view("\0", 1));
   h = fnv1a(h, std::to_string(st.st_size));
   h = fnv1a(h, std::string_view("\0", 1));
-  h = fnv1a(h, std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                              st.st_mtim.tv_nsec));
+  h = fnv1a(
+      h, std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec));
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
   return "lakestream-ingest-" + std::string(hex);
 }
 
-Result<IngestResult> ingest_file(const IngestOptions& options, const std::string& input_path,
-                                 IngestProgress* progress) {
-  const auto started = Clock::now();
-  IngestResult result;
-  result.input = input_path;
-  LS_ASSIGN_OR_RAISE(result.app_id, ingest_app_id(options.table_uri, input_path));
-  const std::string& app_id = result.app_id;
+namespace {
 
-  LS_ASSIGN_OR_RAISE(Schema flat_schema, options.schema.flatten());
-  LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
-  auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second,
-                                                 {flat_schema, options.partition_by, {}});
-  if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
-  DeltaTable& table = *table_opened;
-  if (table.txn_version(app_id).has_value()) {
-    result.already_ingested = true;
-    result.table_version = table.version();
-    return result;
+/// One input of the run and what the workers did with it.
+struct InputJob {
+  std::string path;
+  std::string app_id;
+  InputFile file;
+  bool skip = false;  ///< already ingested (found at the start, or earlier in this run)
+  int64_t num_chunks = 0;
+  int64_t first_item = 0;  ///< the run-wide number of its chunk 0
+  std::vector<ChunkCounts> counts;
+  std::vector<int64_t> chunk_starts;
+  // One slot per worker; a worker touches only its own slot, the committer only once
+  // chunks_left is 0 (or after the workers are joined).
+  std::vector<std::unique_ptr<DeltaTableWriter>> writers;
+  std::vector<std::vector<TaggedReject>> rejects;
+  std::vector<int64_t> rows;
+  std::atomic<int64_t> chunks_left{0};
+  std::atomic<bool> started{false};
+  Clock::time_point start_time;  ///< written by the worker that claims chunk 0
+  Status status;                 ///< the first worker error (under Run::mutex)
+
+  void abort_writers() {
+    for (auto& w : writers) {
+      if (w) w->abort();
+    }
   }
+};
 
-  InputFile input;
-  LS_RETURN_NOT_OK(input.open(input_path));
-  result.bytes = input.size();
-  if (progress) progress->total_bytes = input.size();
-
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int64_t chunk = std::max<int64_t>(options.chunk_bytes, 1);
-  const int64_t num_chunks = std::max<int64_t>(1, (input.size() + chunk - 1) / chunk);
-  std::vector<ChunkCounts> counts(static_cast<size_t>(num_chunks));
-  std::vector<int64_t> chunk_starts(static_cast<size_t>(num_chunks), 0);
-  std::atomic<int64_t> next_chunk{0};
+/// What the workers and the committer share.
+struct Run {
+  std::mutex mutex;
+  std::condition_variable changed;
   std::atomic<bool> stop{false};
+  int64_t committed = 0;  ///< active inputs the committer has finished with (under mutex)
+  Status error;           ///< a failure that belongs to no input (under mutex)
 
-  JsonDecodeOptions decode_options;
-  // Fail-fast is decided after all chunks, on the first bad line of the file: the decoder sees
-  // chunks with chunk-relative line numbers.
-  decode_options.mode =
-      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
-
-  std::vector<WorkerState> workers(static_cast<size_t>(threads));
-  for (int w = 0; w < threads; ++w) {
-    DeltaTableWriterOptions wo;
-    wo.partition_columns = options.partition_by;
-    wo.parquet.compression = options.compression;
-    wo.target_file_bytes = options.target_file_bytes;
-    wo.task_id = w;
-    LS_ASSIGN_OR_RAISE(workers[static_cast<size_t>(w)].writer,
-                       DeltaTableWriter::make(table_loc.first, table_loc.second, flat_schema, wo));
-  }
-
-  auto work = [&](WorkerState& state) {
-    auto decoder = JsonDecoder::make(options.schema, decode_options);
-    if (!decoder.ok()) {
-      state.status = decoder.status();
+  void fail(InputJob* job, Status st) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      Status& slot = job != nullptr ? job->status : error;
+      if (slot.ok()) slot = std::move(st);
       stop = true;
+    }
+    changed.notify_all();
+  }
+};
+
+/// Decodes, flattens and encodes the chunks it claims, in run order.
+class Worker {
+ public:
+  Worker(int index, const IngestOptions& options, const JsonDecodeOptions& decode_options,
+         const Schema& flat_schema, std::shared_ptr<FileSystem> fs, std::string table_path,
+         const std::vector<InputJob*>& active, int64_t total_items, std::atomic<int64_t>* next_item,
+         Run* run, IngestProgress* progress)
+      : index_(index),
+        options_(options),
+        decode_options_(decode_options),
+        flat_schema_(flat_schema),
+        fs_(std::move(fs)),
+        table_path_(std::move(table_path)),
+        active_(active),
+        total_items_(total_items),
+        next_item_(next_item),
+        run_(run),
+        progress_(progress) {}
+
+  void operator()() {
+    auto decoder = JsonDecoder::make(options_.schema, decode_options_);
+    if (!decoder.ok()) {
+      run_->fail(nullptr, decoder.status());
       return;
     }
+    RecordBatch batch = RecordBatch::make_empty(options_.schema);
     std::vector<RejectedRecord> rejects;
-    RecordBatch batch = RecordBatch::make_empty(options.schema);
-    while (!stop) {
-      const int64_t k = next_chunk.fetch_add(1);
-      if (k >= num_chunks) break;
-      const int64_t lo = k * chunk;
-      const int64_t hi = std::min(input.size(), lo + chunk);
-      // Lines starting in [lo, hi) belong to chunk k.
-      const int64_t begin = k == 0 ? 0 : input.find_newline(lo - 1) + 1;
-      const int64_t end = begin < hi ? std::min(input.find_newline(hi - 1) + 1, input.size())
-                                     : begin;
-      const std::string_view text =
-          begin < end ? std::string_view(input.data() + begin, static_cast<size_t>(end - begin))
-                      : std::string_view();
-      Status st;
-      chunk_starts[static_cast<size_t>(k)] = begin;
-      counts[static_cast<size_t>(k)] = count_lines(text);
-      if (!text.empty()) {
-        // One batch per worker, emptied between chunks: its buffers keep their capacity, so
-        // later chunks decode into memory that is already faulted in.
-        for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
-        rejects.clear();
-        st = decoder->decode_ndjson(text, input_path, &batch, &rejects, 1);
-        if (st.ok()) {
-          auto flat = batch.flatten();
-          st = flat.ok() ? state.writer->write(*flat) : flat.status();
-          state.rows += batch.num_rows();
-          if (progress) progress->rows_done += batch.num_rows();
-        }
-        if (!st.ok()) {
-          state.status = st;
-          stop = true;
-          return;
-        }
-        for (auto& r : rejects) state.rejects.push_back({k, std::move(r)});
+    ChunkBuffer buffer;
+    size_t a = 0;  // index in active_ of the input being worked on
+    while (!run_->stop) {
+      const int64_t item = next_item_->fetch_add(1);
+      if (item >= total_items_) break;
+      while (item >= active_[a]->first_item + active_[a]->num_chunks) ++a;
+      if (!wait_for_turn(static_cast<int64_t>(a))) break;
+      InputJob& job = *active_[a];
+      const int64_t k = item - job.first_item;
+      if (k == 0) {
+        job.start_time = Clock::now();
+        job.started = true;
       }
-      input.release(begin, end);
-      if (progress) progress->bytes_done += hi - lo;
-    }
-  };
-
-  std::vector<std::thread> pool;
-  for (int w = 1; w < threads; ++w) pool.emplace_back(work, std::ref(workers[static_cast<size_t>(w)]));
-  work(workers[0]);
-  for (auto& t : pool) t.join();
-
-  auto abort_all = [&] {
-    for (auto& w : workers) w.writer->abort();
-  };
-  for (auto& w : workers) {
-    if (!w.status.ok()) {
-      abort_all();
-      return w.status.with_context("ingesting '" + input_path + "'");
+      Status st = process(job, k, *decoder, batch, rejects, buffer);
+      if (!st.ok()) {
+        run_->fail(&job, st.with_context("ingesting '" + job.path + "'"));
+        return;
+      }
+      if (job.chunks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(run_->mutex);
+        run_->changed.notify_all();
+      }
     }
   }
+
+ private:
+  /// Work on active input `a` only once the committer is done with input a - 2: at most the
+  /// input being committed and the next one are open, so memory does not grow with the
+  /// number of inputs when commits are slow. False when the run stops meanwhile.
+  bool wait_for_turn(int64_t a) {
+    std::unique_lock<std::mutex> lock(run_->mutex);
+    run_->changed.wait(lock, [&] { return run_->stop || run_->committed >= a - 1; });
+    return !run_->stop;
+  }
+
+  Status process(InputJob& job, int64_t k, JsonDecoder& decoder, RecordBatch& batch,
+                 std::vector<RejectedRecord>& rejects, ChunkBuffer& buffer) {
+    const auto w = static_cast<size_t>(index_);
+    const int64_t chunk = options_.chunk_bytes;
+    const int64_t lo = k * chunk;
+    const int64_t hi = std::min(job.file.size(), lo + chunk);
+    int64_t begin = 0;
+    std::string_view text;
+    LS_RETURN_NOT_OK(job.file.read_lines(lo, hi, &buffer, &begin, &text));
+    job.chunk_starts[static_cast<size_t>(k)] = begin;
+    job.counts[static_cast<size_t>(k)] = count_lines(text);
+    if (!text.empty()) {
+      if (!job.writers[w]) {
+        DeltaTableWriterOptions wo;
+        wo.partition_columns = options_.partition_by;
+        wo.parquet.compression = options_.compression;
+        wo.target_file_bytes = options_.target_file_bytes;
+        wo.task_id = index_;
+        LS_ASSIGN_OR_RAISE(job.writers[w],
+                           DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
+      }
+      // One batch per worker, emptied between chunks: its buffers keep their capacity, so
+      // later chunks decode into memory that is already faulted in.
+      for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
+      rejects.clear();
+      LS_RETURN_NOT_OK(decoder.decode_ndjson(text, job.path, &batch, &rejects, 1));
+      LS_ASSIGN_OR_RAISE(RecordBatch flat, batch.flatten());
+      LS_RETURN_NOT_OK(job.writers[w]->write(flat));
+      job.rows[w] += batch.num_rows();
+      if (progress_) progress_->rows_done += batch.num_rows();
+      for (auto& r : rejects) job.rejects[w].push_back({k, std::move(r)});
+    }
+    if (progress_) progress_->bytes_done += hi - lo;
+    return Status::OK();
+  }
+
+  const int index_;
+  const IngestOptions& options_;
+  const JsonDecodeOptions& decode_options_;
+  const Schema& flat_schema_;
+  std::shared_ptr<FileSystem> fs_;
+  std::string table_path_;
+  const std::vector<InputJob*>& active_;
+  const int64_t total_items_;
+  std::atomic<int64_t>* next_item_;
+  Run* run_;
+  IngestProgress* progress_;
+};
+
+/// Everything after the last chunk of an input: line numbers made absolute, the checks, the
+/// files finished, dead letters committed, then the data (see the header).
+Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, DeltaTable& table) {
+  IngestResult result;
+  result.input = job.path;
+  result.app_id = job.app_id;
+  result.bytes = job.file.size();
+  const std::string& app_id = job.app_id;
 
   // Line numbers and byte offsets from chunk-relative to file-absolute.
-  std::vector<int64_t> first_line(static_cast<size_t>(num_chunks), 1);
-  for (int64_t k = 1; k < num_chunks; ++k) {
+  std::vector<int64_t> first_line(static_cast<size_t>(job.num_chunks), 1);
+  for (int64_t k = 1; k < job.num_chunks; ++k) {
     first_line[static_cast<size_t>(k)] =
-        first_line[static_cast<size_t>(k - 1)] + counts[static_cast<size_t>(k - 1)].lines;
+        first_line[static_cast<size_t>(k - 1)] + job.counts[static_cast<size_t>(k - 1)].lines;
   }
   std::vector<RejectedRecord> rejects;
-  for (auto& w : workers) {
-    for (auto& r : w.rejects) {
+  for (size_t w = 0; w < job.rejects.size(); ++w) {
+    for (auto& r : job.rejects[w]) {
       r.record.position.line += first_line[static_cast<size_t>(r.chunk)] - 1;
-      r.record.position.offset += chunk_starts[static_cast<size_t>(r.chunk)];
+      r.record.position.offset += job.chunk_starts[static_cast<size_t>(r.chunk)];
       rejects.push_back(std::move(r.record));
     }
-    result.rows += w.rows;
+    result.rows += job.rows[w];
   }
   std::sort(rejects.begin(), rejects.end(), [](const RejectedRecord& a, const RejectedRecord& b) {
     return a.position.line < b.position.line;
   });
-  for (const auto& c : counts) result.lines += c.non_blank;
+  for (const auto& c : job.counts) result.lines += c.non_blank;
   result.rejects = static_cast<int64_t>(rejects.size());
 
   if (options.mode == DecodeMode::kFailFast && !rejects.empty()) {
-    abort_all();
     return Status::InvalidArgument("fail-fast: " + rejects.front().position.to_string() + ": " +
                                    rejects.front().reason);
   }
   // The identity the dead-letter table exists for: nothing read is lost or counted twice.
   if (result.lines != result.rows + result.rejects) {
-    abort_all();
-    return Status::Internal("ingesting '" + input_path + "': " + std::to_string(result.lines) +
+    return Status::Internal("ingesting '" + job.path + "': " + std::to_string(result.lines) +
                             " lines read but " + std::to_string(result.rows) + " rows + " +
                             std::to_string(result.rejects) + " rejects");
   }
 
   std::vector<AddFile> adds;
-  for (auto& w : workers) {
-    auto finished = w.writer->finish();
-    if (!finished.ok()) {
-      abort_all();
-      return finished.status();
-    }
-    for (auto& a : *finished) adds.push_back(std::move(a));
+  for (auto& w : job.writers) {
+    if (!w) continue;
+    LS_ASSIGN_OR_RAISE(auto finished, w->finish());
+    for (auto& a : finished) adds.push_back(std::move(a));
   }
   result.files = static_cast<int64_t>(adds.size());
 
   // Dead letters first (see the header): once the main table holds the txn, all is in.
   if (!rejects.empty()) {
-    auto dl_loc = open_table_location(options.dead_letter_uri);
-    if (!dl_loc.ok()) {
-      abort_all();
-      return dl_loc.status();
-    }
+    LS_ASSIGN_OR_RAISE(auto dl_loc, open_table_location(options.dead_letter_uri));
     const Schema dl_schema = dead_letter_schema();
-    auto dl_table = DeltaTable::open_or_create(dl_loc->first, dl_loc->second, {dl_schema, {}, {}});
-    if (!dl_table.ok()) {
-      abort_all();
-      return dl_table.status().with_context(options.dead_letter_uri);
-    }
+    auto dl_table = DeltaTable::open_or_create(dl_loc.first, dl_loc.second, {dl_schema, {}, {}});
+    if (!dl_table.ok()) return dl_table.status().with_context(options.dead_letter_uri);
     if (!dl_table->txn_version(app_id).has_value()) {
       RecordBatch batch = RecordBatch::make_empty(dl_schema);
       const int64_t now = now_micros();
@@ -387,17 +472,17 @@ Result<IngestResult> ingest_file(const IngestOptions& options, const std::string
       }
       DeltaTableWriterOptions wo;
       wo.parquet.compression = options.compression;
-      auto dl_writer = DeltaTableWriter::make(dl_loc->first, dl_loc->second, dl_schema, wo);
+      auto dl_writer = DeltaTableWriter::make(dl_loc.first, dl_loc.second, dl_schema, wo);
       Status st = dl_writer.ok() ? (*dl_writer)->write(batch) : dl_writer.status();
-      Result<std::vector<AddFile>> dl_adds = st.ok() ? (*dl_writer)->finish() : Result<std::vector<AddFile>>(st);
-      Result<int64_t> committed =
-          dl_adds.ok() ? commit_adds(*dl_table, std::move(*dl_adds), app_id, {})
-                       : Result<int64_t>(dl_adds.status());
+      Result<std::vector<AddFile>> dl_adds =
+          st.ok() ? (*dl_writer)->finish() : Result<std::vector<AddFile>>(st);
+      Result<int64_t> committed = dl_adds.ok()
+                                      ? commit_adds(*dl_table, std::move(*dl_adds), app_id, {})
+                                      : Result<int64_t>(dl_adds.status());
       if (!committed.ok()) {
         if (dl_writer.ok()) (*dl_writer)->abort();
         // Another run committed this input's dead letters first: theirs stand.
         if (committed.status().code() != StatusCode::kConflict) {
-          abort_all();
           return committed.status().with_context("dead-letter table " + options.dead_letter_uri);
         }
       }
@@ -406,9 +491,9 @@ Result<IngestResult> ingest_file(const IngestOptions& options, const std::string
 
   auto version = commit_adds(table, std::move(adds), app_id, options.partition_by);
   if (!version.ok()) {
-    abort_all();
     if (version.status().code() == StatusCode::kConflict && table.refresh().ok() &&
         table.txn_version(app_id).has_value()) {
+      job.abort_writers();  // another run ingested this input first: our files go
       result.already_ingested = true;
       result.table_version = table.version();
       result.rows = result.rejects = result.files = 0;
@@ -417,8 +502,127 @@ Result<IngestResult> ingest_file(const IngestOptions& options, const std::string
     return version.status().with_context("committing to " + options.table_uri);
   }
   result.table_version = *version;
-  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
+}
+
+}  // namespace
+
+Status ingest_files(const IngestOptions& options, const std::vector<std::string>& inputs,
+                    IngestProgress* progress,
+                    const std::function<void(const IngestResult&)>& on_committed) {
+  const auto run_started = Clock::now();
+  LS_ASSIGN_OR_RAISE(Schema flat_schema, options.schema.flatten());
+  LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
+  auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second,
+                                                 {flat_schema, options.partition_by, {}});
+  if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
+  DeltaTable& table = *table_opened;
+
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int64_t chunk = std::max<int64_t>(options.chunk_bytes, 1);
+  IngestOptions opts = options;
+  opts.chunk_bytes = chunk;
+
+  // Every input is identified and opened before any work, so the workers can run from one
+  // input into the next without waiting for its commit.
+  std::vector<std::unique_ptr<InputJob>> jobs;
+  std::vector<InputJob*> active;
+  int64_t total_items = 0;
+  for (const std::string& path : inputs) {
+    auto job = std::make_unique<InputJob>();
+    job->path = path;
+    LS_ASSIGN_OR_RAISE(job->app_id, ingest_app_id(options.table_uri, path));
+    bool seen = false;
+    for (const auto& j : jobs) seen = seen || j->app_id == job->app_id;
+    job->skip = seen || table.txn_version(job->app_id).has_value();
+    if (!job->skip) {
+      LS_RETURN_NOT_OK(job->file.open(path));
+      job->num_chunks = std::max<int64_t>(1, (job->file.size() + chunk - 1) / chunk);
+      job->first_item = total_items;
+      total_items += job->num_chunks;
+      job->counts.resize(static_cast<size_t>(job->num_chunks));
+      job->chunk_starts.resize(static_cast<size_t>(job->num_chunks));
+      job->writers.resize(static_cast<size_t>(threads));
+      job->rejects.resize(static_cast<size_t>(threads));
+      job->rows.assign(static_cast<size_t>(threads), 0);
+      job->chunks_left = job->num_chunks;
+      if (progress) progress->total_bytes += job->file.size();
+      active.push_back(job.get());
+    }
+    jobs.push_back(std::move(job));
+  }
+
+  JsonDecodeOptions decode_options;
+  // Fail-fast is decided per input after all its chunks, on the first bad line of the file:
+  // the decoder sees chunks with chunk-relative line numbers.
+  decode_options.mode =
+      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
+
+  Run run;
+  std::atomic<int64_t> next_item{0};
+  std::vector<std::thread> pool;
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int w = 0; w < threads && total_items > 0; ++w) {
+    workers.push_back(std::make_unique<Worker>(w, opts, decode_options, flat_schema,
+                                               table_loc.first, table_loc.second, active,
+                                               total_items, &next_item, &run, progress));
+    pool.emplace_back(std::ref(*workers.back()));
+  }
+  // Whatever way this returns, the workers stop and nothing uncommitted stays behind.
+  size_t next_commit = 0;  // jobs_[i] for i < next_commit are done
+  auto finish_run = [&](Status st) {
+    run.stop = true;
+    {
+      std::lock_guard<std::mutex> lock(run.mutex);
+      run.changed.notify_all();
+    }
+    for (auto& t : pool) t.join();
+    pool.clear();
+    if (!st.ok()) {
+      for (size_t i = next_commit; i < jobs.size(); ++i) jobs[i]->abort_writers();
+    }
+    return st;
+  };
+
+  int64_t committed_active = 0;
+  for (; next_commit < jobs.size(); ++next_commit) {
+    InputJob& job = *jobs[next_commit];
+    if (job.skip) {
+      IngestResult r;
+      r.input = job.path;
+      r.app_id = job.app_id;
+      r.already_ingested = true;
+      r.table_version = table.version();
+      on_committed(r);
+      continue;
+    }
+    {
+      std::unique_lock<std::mutex> lock(run.mutex);
+      run.changed.wait(lock, [&] { return run.stop || job.chunks_left.load() == 0; });
+      if (job.chunks_left.load() != 0) {
+        // A worker failed: report the input it failed on (this one or a later one).
+        Status st = run.error;
+        for (size_t i = next_commit; i < jobs.size() && st.ok(); ++i) st = jobs[i]->status;
+        lock.unlock();
+        return finish_run(st.ok() ? Status::Internal("ingest stopped") : st);
+      }
+    }
+    const auto started = job.started ? job.start_time : run_started;
+    auto result = commit_input(opts, job, table);
+    if (!result.ok()) return finish_run(result.status());
+    result->seconds = std::chrono::duration<double>(Clock::now() -
+                                                    (committed_active == 0 ? run_started : started))
+                          .count();
+    {
+      std::lock_guard<std::mutex> lock(run.mutex);
+      run.committed = ++committed_active;
+    }
+    run.changed.notify_all();
+    on_committed(*result);
+  }
+  return finish_run(Status::OK());
 }
 
 }  // namespace lakestream::cli

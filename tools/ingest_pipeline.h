@@ -1,13 +1,18 @@
 #pragma once
-// tools/ingest_pipeline: the work behind `lakestream ingest` for one NDJSON input file.
+// tools/ingest_pipeline: the work behind `lakestream ingest` for a list of NDJSON input files.
 //
-//   workers (one per core) ── claim the next chunk (a byte range cut at line boundaries),
-//                             decode it straight from the mapping (JsonDecoder), flatten,
-//                             and encode into their own DeltaTableWriter (task = worker)
-//   then                   ── rejected lines → dead-letter table commit (txn), then the data's
-//                             add actions → table commit (same txn app id)
+//   workers (one per core) ── claim the next chunk of the run (chunks of input 0, then of
+//                             input 1, ...; a chunk is a byte range cut at line boundaries),
+//                             read it (pread into the worker's reused buffer), decode it
+//                             (JsonDecoder), flatten, and encode into the worker's own
+//                             DeltaTableWriter for that input (task = worker: one file per core)
+//   committer (the caller) ── once every chunk of input k is done: finish its files, commit the
+//                             rejected lines to the dead-letter table (txn), then the data's add
+//                             actions to the table (same txn app id); meanwhile the workers are
+//                             already reading and decoding input k+1 (at most one input ahead)
 //
-// Input: the file is mmap-ed; chunk k holds the lines starting in [k*chunk, (k+1)*chunk).
+// Chunk k of an input holds the lines starting in [k*chunk, (k+1)*chunk), so chunks are found
+// without a sequential pre-pass.
 //
 // Exactly-once per input: appId "lakestream-ingest-<hash of table, input path, size, mtime>",
 // version 0. The dead-letter table is committed first, so when the main table holds the txn
@@ -39,7 +44,7 @@ struct IngestOptions {
   int64_t target_file_bytes = 128LL << 20;
 };
 
-/// Live counters the progress display reads while a file is ingested.
+/// Live counters the progress display reads while the inputs are ingested (all inputs).
 struct IngestProgress {
   std::atomic<int64_t> bytes_done{0};
   std::atomic<int64_t> rows_done{0};
@@ -50,21 +55,26 @@ struct IngestResult {
   std::string input;
   std::string app_id;
   bool already_ingested = false;
-  int64_t lines = 0;     ///< non-blank lines read
-  int64_t rows = 0;      ///< rows appended to the table
-  int64_t rejects = 0;   ///< rows appended to the dead-letter table
-  int64_t bytes = 0;     ///< input bytes
-  int64_t files = 0;     ///< data files added
+  int64_t lines = 0;    ///< non-blank lines read
+  int64_t rows = 0;     ///< rows appended to the table
+  int64_t rejects = 0;  ///< rows appended to the dead-letter table
+  int64_t bytes = 0;    ///< input bytes
+  int64_t files = 0;    ///< data files added
   int64_t table_version = -1;
-  double seconds = 0;
+  double seconds = 0;  ///< from the input's first chunk to its commit
 };
 
 /// The txn appId of `input_path` for the table at `table_uri` (input file identity: absolute
 /// path, size and modification time).
 Result<std::string> ingest_app_id(const std::string& table_uri, const std::string& input_path);
 
-/// Ingest one NDJSON file (see the file comment). `progress` may be null.
-Result<IngestResult> ingest_file(const IngestOptions& options, const std::string& input_path,
-                                 IngestProgress* progress);
+/// Ingest NDJSON files in order, one commit each (see the file comment). `on_committed` is
+/// called (on the caller's thread) with each input's result as soon as it is committed or
+/// found already ingested. The first failure stops the run and is returned: inputs committed
+/// before it stay committed, the failed one and those after it leave nothing behind.
+/// `progress` may be null.
+Status ingest_files(const IngestOptions& options, const std::vector<std::string>& inputs,
+                    IngestProgress* progress,
+                    const std::function<void(const IngestResult&)>& on_committed);
 
 }  // namespace lakestream::cli

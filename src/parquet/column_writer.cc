@@ -162,6 +162,42 @@ struct MinMax {
   void reset() { has = false; }
 };
 
+/// The finished pages of a column chunk, held in blocks that never move: a single growing
+/// string would copy everything written so far at each doubling and touch fresh memory each
+/// time. The blocks stay allocated for the writer's next row group.
+class PageBlocks {
+ public:
+  /// Append one page (its serialized header, then its payload).
+  void append(std::string_view header, std::string_view payload) {
+    const size_t need = header.size() + payload.size();
+    if (used_ == 0 || blocks_[used_ - 1].capacity() - blocks_[used_ - 1].size() < need) {
+      if (used_ == blocks_.size()) blocks_.emplace_back();
+      std::string& b = blocks_[used_++];
+      b.clear();
+      b.reserve(std::max(kBlockBytes, need));
+    }
+    std::string& b = blocks_[used_ - 1];
+    b.append(header);
+    b.append(payload);
+    size_ += static_cast<int64_t>(need);
+  }
+  int64_t size() const { return size_; }
+  Status write_to(OutputStream* out) const {
+    for (size_t i = 0; i < used_; ++i) LS_RETURN_NOT_OK(out->write(blocks_[i]));
+    return Status::OK();
+  }
+  void clear() {
+    used_ = 0;
+    size_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 1 << 20;
+  std::vector<std::string> blocks_;  // [0, used_) hold pages
+  size_t used_ = 0;
+  int64_t size_ = 0;
+};
+
 template <typename Key>
 ParquetStatValue to_stat_value(const Key& k, TypeId type) {
   if constexpr (std::is_same_v<Key, std::string_view>) {
@@ -231,7 +267,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         append_plain(k, type_length_, &plain_);
         chunk_stats_.observe(k);
       }
-      if (page_estimate() >= ctx_->options->page_target_bytes) {
+      if (page_estimate() >= ctx_->options->page_target_bytes ||
+          page_rows_ >= ctx_->options->page_row_limit) {
         LS_RETURN_NOT_OK(flush_page(page_rows_));
       }
     }
@@ -242,7 +279,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   int64_t buffered_bytes() const override {
     int64_t dict_bytes = 0;
     if constexpr (!Traits::kBoolean) dict_bytes = dict_.plain_bytes();
-    return static_cast<int64_t>(pages_.size()) + page_estimate() + dict_bytes;
+    return pages_.size() + page_estimate() + dict_bytes;
   }
 
   Status flush_chunk(OutputStream* out, ColumnChunk* chunk) override {
@@ -264,17 +301,17 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         write_dictionary_plain(&body);
         PageHeader h;
         h.type = PageType::kDictionaryPage;
-        h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dict_.size()),
-                                                        Encoding::kPlain};
+        h.dictionary_page_header =
+            DictionaryPageHeader{static_cast<int32_t>(dict_.size()), Encoding::kPlain};
         dict_page_.clear();
-        LS_RETURN_NOT_OK(emit_page(&h, &dict_page_));
-        LS_RETURN_NOT_OK(out->write(dict_page_));
+        LS_RETURN_NOT_OK(emit_page(&h, body, &dict_page_));
+        LS_RETURN_NOT_OK(dict_page_.write_to(out));
         md.dictionary_page_offset = start;
         has_dictionary_page = true;
       }
     }
     md.data_page_offset = out->tell();
-    LS_RETURN_NOT_OK(out->write(pages_));
+    LS_RETURN_NOT_OK(pages_.write_to(out));
     md.total_uncompressed_size = uncompressed_total_;
     md.total_compressed_size = compressed_total_;
 
@@ -359,6 +396,24 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return levels + static_cast<int64_t>(plain_.size());
   }
 
+  /// Whether the dictionary-encoded open page (`encoded_bytes` of indices) plus the
+  /// dictionary are smaller than the same values PLAIN.
+  bool dictionary_pays_off(size_t encoded_bytes) const {
+    if constexpr (Traits::kBoolean) {
+      return false;
+    } else {
+      int64_t plain = 0;
+      if constexpr (std::is_same_v<Key, std::string_view>) {
+        for (const uint32_t i : indices_) {
+          plain += 4 + static_cast<int64_t>(dict_.entry(static_cast<int32_t>(i)).size());
+        }
+      } else {
+        plain = static_cast<int64_t>(indices_.size()) * type_length_;
+      }
+      return static_cast<int64_t>(encoded_bytes) + dict_.plain_bytes() < plain;
+    }
+  }
+
   void write_dictionary_plain(std::string* body) const {
     if constexpr (std::is_same_v<Key, std::string_view>) {
       for (size_t i = 0; i < dict_.size(); ++i) {
@@ -386,34 +441,54 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     if (dictionary_page) {
       if constexpr (!Traits::kBoolean) {
         const int bw = std::max(1, bit_width_for(dict_.size() - 1));
+        const size_t before = body.size();
         body.push_back(static_cast<char>(bw));
         rle_hybrid_encode(indices_.data(), indices_.size(), bw, &body);
+        if (!used_dictionary_pages_ && !dictionary_pays_off(body.size() - before)) {
+          // As parquet-mr does after a chunk's first page: when the indices plus the
+          // dictionary are no smaller than the values written PLAIN (a column of nearly
+          // distinct values, such as timestamps), the rest of the chunk is written PLAIN
+          // instead of hashing every value into a dictionary that will not pay off.
+          dict_mode_ = false;
+        }
         indices_.clear();
         encoding = Encoding::kRleDictionary;
         used_dictionary_pages_ = true;
       }
     } else {
+      used_plain_pages_ = true;
+      if constexpr (!Traits::kBoolean) {
+        if (!nullable_) {
+          // Without levels the page body is the PLAIN values as they are: no copy.
+          PageHeader h;
+          h.type = PageType::kDataPage;
+          h.data_page_header =
+              DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle, Encoding::kRle};
+          LS_RETURN_NOT_OK(emit_page(&h, plain_, &pages_));
+          plain_.clear();
+          page_rows_ -= rows;
+          return Status::OK();
+        }
+      }
       if constexpr (Traits::kBoolean) {
         bit_pack_booleans(reinterpret_cast<const uint8_t*>(plain_.data()), plain_.size(), &body);
       } else {
         body.append(plain_);
       }
       plain_.clear();
-      used_plain_pages_ = true;
     }
     PageHeader h;
     h.type = PageType::kDataPage;
-    h.data_page_header = DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle,
-                                        Encoding::kRle};
-    LS_RETURN_NOT_OK(emit_page(&h, &pages_));
+    h.data_page_header =
+        DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle, Encoding::kRle};
+    LS_RETURN_NOT_OK(emit_page(&h, body, &pages_));
     if (nullable_) levels_.erase(levels_.begin(), levels_.begin() + rows);
     page_rows_ -= rows;
     return Status::OK();
   }
 
-  /// Compress ctx_->page_body and append header + compressed bytes to `target`.
-  Status emit_page(PageHeader* h, std::string* target) {
-    const std::string& body = ctx_->page_body;
+  /// Compress `body` and append header + compressed bytes to `target`.
+  Status emit_page(PageHeader* h, std::string_view body, PageBlocks* target) {
     std::string_view payload = body;
     if (ctx_->options->compression != ParquetCompression::kNone) {
       LS_RETURN_NOT_OK(ctx_->compressor->compress(body, &ctx_->compressed)
@@ -429,8 +504,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     ctx_->header.clear();
     ThriftCompactWriter w(&ctx_->header);
     write_thrift(w, *h);
-    target->append(ctx_->header);
-    target->append(payload);
+    target->append(ctx_->header, payload);
     uncompressed_total_ += static_cast<int64_t>(ctx_->header.size() + body.size());
     compressed_total_ += static_cast<int64_t>(ctx_->header.size() + payload.size());
     return Status::OK();
@@ -450,8 +524,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   std::vector<uint8_t> levels_;    // definition levels of the open page (validity bytes)
   std::vector<uint32_t> indices_;  // dictionary indices of the open page
   std::string plain_;              // PLAIN values of the open page (booleans: one byte each)
-  std::string pages_;              // finished data pages of this chunk (headers + payloads)
-  std::string dict_page_;
+  PageBlocks pages_;               // finished data pages of this chunk (headers + payloads)
+  PageBlocks dict_page_;
   int64_t page_rows_ = 0;
   int64_t chunk_rows_ = 0;
   int64_t chunk_nulls_ = 0;
@@ -552,9 +626,8 @@ Result<SchemaElement> leaf_schema_element(const Field& field) {
       e.logical_type.adjusted_to_utc = false;
       break;
     case TypeId::kStruct:
-      return Status::InvalidArgument("Parquet writer: column '" + field.name +
-                                     "' is a struct (" + t.simple_string() +
-                                     "); flatten the schema before writing");
+      return Status::InvalidArgument("Parquet writer: column '" + field.name + "' is a struct (" +
+                                     t.simple_string() + "); flatten the schema before writing");
     case TypeId::kArray:
     case TypeId::kMap:
       return Status::NotImplemented("Parquet writer: column '" + field.name + "' has type " +
@@ -589,8 +662,7 @@ std::unique_ptr<ColumnChunkWriter> make_column_writer(const Field& field,
     case TypeId::kFloat:
       return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, ctx);
     case TypeId::kDouble:
-      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element,
-                                                                               ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element, ctx);
     case TypeId::kDecimal:
       if (t.precision() <= 9) {
         return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int32_t>>>(field, element,

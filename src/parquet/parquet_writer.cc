@@ -88,9 +88,11 @@ class ParquetWriter::Impl {
       columns_.push_back(parquet::make_column_writer(f, e, &context_));
       metadata_.schema.push_back(std::move(e));
     }
-    if (options_.row_group_target_bytes <= 0 || options_.page_target_bytes <= 0) {
+    if (options_.row_group_target_bytes <= 0 || options_.page_target_bytes <= 0 ||
+        options_.page_row_limit <= 0) {
       return Status::InvalidArgument(
-          "Parquet writer: row group and page target sizes must be positive");
+          "Parquet writer: row group and page target sizes and the page row limit must be "
+          "positive");
     }
     return out_->write(kMagic, 4);
   }

@@ -82,6 +82,25 @@ res=$(check --table "$work/both" --dead-letter "$work/both_dead_letter" --partit
 echo "$res"
 [ "$(json_field "$res" txns)" = 2 ] || fail "expected one txn per input"
 
+echo "--- several inputs in one run: one commit each, in input order, workers running ahead"
+out=$("$cli" ingest --schema "$schema" --input "$work/gen_a.ndjson" --input "$work/gen_b.ndjson" \
+  --input "$sample" --input "$work/gen_a.ndjson" --table "$work/multi" --partition-by SupplierId \
+  --chunk-mb 1 --threads 2)
+echo "$out"
+[ "$(echo "$out" | wc -l)" = 4 ] || fail "expected one summary line per input: $out"
+[[ $(echo "$out" | sed -n 1p) == *"gen_a.ndjson: 50000 lines read"*"table version 0" ]] ||
+  fail "first input not committed first"
+[[ $(echo "$out" | sed -n 2p) == *"gen_b.ndjson: 30000 lines read"*"table version 1" ]] ||
+  fail "second input not committed second"
+[[ $(echo "$out" | sed -n 3p) == *"meter_readings.ndjson: 17 lines read"*"table version 2" ]] ||
+  fail "third input not committed third"
+[[ $(echo "$out" | sed -n 4p) == *"gen_a.ndjson: already ingested"* ]] ||
+  fail "an input given twice was ingested twice"
+res=$(check --table "$work/multi" --dead-letter "$work/multi_dead_letter" --partition-by SupplierId \
+  "$work/gen_a.ndjson" "$work/gen_b.ndjson" "$sample")
+echo "$res"
+[ "$(json_field "$res" txns)" = 3 ] || fail "expected one txn per input"
+
 echo "--- fail-fast stops at the first bad line and commits nothing"
 if out=$("$cli" ingest --schema "$schema" --input "$sample" --table "$work/ff" --mode fail-fast 2>&1); then
   fail "fail-fast succeeded"

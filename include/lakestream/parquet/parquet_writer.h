@@ -42,6 +42,10 @@ struct ParquetWriterOptions {
   int64_t row_group_target_bytes = 128LL << 20;
   /// A data page is closed once its encoded (uncompressed) size reaches this.
   int64_t page_target_bytes = 1LL << 20;
+  /// ... or once it holds this many rows (parquet-mr's page.row.count.limit). Dictionary
+  /// indices of a low-cardinality column take a bit or two per row, so without it a page could
+  /// span millions of rows and its unencoded indices and levels would grow with it.
+  int64_t page_row_limit = 20000;
   /// A column chunk's dictionary stops growing past this many PLAIN-encoded bytes; later
   /// values in the chunk are written PLAIN (pages already written stay dictionary-encoded).
   int64_t dictionary_page_limit_bytes = 1LL << 20;

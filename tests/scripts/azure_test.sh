@@ -12,7 +12,8 @@
 #         10000 when free): table, dead letters and checkpoint on Azurite, exact and no duplicates.
 # streaming_account_key: the same with --storage-account-name, the key in STREAMING_STORAGE_KEY
 #         and --storage-blob-endpoint; load_and_filter_job reads the table back from Azurite; a
-#         bad option stops the job before it touches storage.
+#         bad option stops the job before it touches storage; then both jobs with an account
+#         SAS (azure_sas.mjs) instead of the key.
 # streaming_faults: streaming_job through fault_proxy.mjs, killed (-9) mid-way, restarted, then
 #         run again over more events: exact counts, no duplicates.
 # Azurite runs from its JS entry with node (not npx, whose child survives a kill) on a free
@@ -316,6 +317,30 @@ streaming_account_key)
   # 2500 consecutive ids: supplier 19 has ids 19, 42, ..., 2480, i.e. 108 of them.
   grep -q '^SupplierId == "19": 108 rows from [0-9]* of [0-9]* files$' "$work/lf.out" ||
     fail "supplier 19: $(grep 'SupplierId ==' "$work/lf.out")"
+  echo "--- a SAS token instead of the key: streaming_job appends 500 more, load_and_filter_job counts"
+  unset STREAMING_STORAGE_KEY
+  export STREAMING_STORAGE_SAS_TOKEN
+  STREAMING_STORAGE_SAS_TOKEN=$(node "$src/tests/scripts/azure_sas.mjs")
+  produce 2500 500
+  job run_sas "${storage[@]}" --streaming-checkpoint-path checkpoints/meters
+  ! grep -q -e "${STREAMING_STORAGE_SAS_TOKEN##*sig=}" "$work/run_sas.out" "$work/run_sas.err" ||
+    fail "the SAS signature was printed"
+  check_stream meters checkpoints/meters 3000
+  (cd "$work" && "$bin/load_and_filter_job" --config /dev/null "${storage[@]}" \
+    --output-path delta/meter-data --counts) > "$work/counts_sas.out" 2> "$work/counts_sas.err" ||
+    fail "load_and_filter_job --counts with a SAS: $(cat "$work/counts_sas.err")"
+  grep -q '^total rows: 3000 in 23 partitions$' "$work/counts_sas.out" || fail "counts with a SAS"
+  # Azurite checks the signature: a wrong one is refused (403), and not shown in the error.
+  wrong_sig=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkw
+  set +e
+  (cd "$work" && STREAMING_STORAGE_SAS_TOKEN="${STREAMING_STORAGE_SAS_TOKEN%sig=*}sig=$wrong_sig" \
+    "$bin/load_and_filter_job" --config /dev/null "${storage[@]}" --output-path delta/meter-data \
+    --counts) > "$work/wrong_sas.out" 2> "$work/wrong_sas.err"
+  rc=$?
+  set -e
+  [ "$rc" = 1 ] || fail "a wrong SAS signature: exit $rc, expected 1"
+  grep -q 'HTTP 403' "$work/wrong_sas.err" || fail "wrong SAS: $(cat "$work/wrong_sas.err")"
+  ! grep -q "$wrong_sig" "$work/wrong_sas.err" || fail "the wrong SAS signature was shown"
   ;;
 
 streaming_faults)

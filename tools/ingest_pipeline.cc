@@ -1,6 +1,7 @@
 #include "ingest_pipeline.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,12 +52,40 @@ std::string canonical_table(const std::string& uri) {
 
 /// A worker's reusable read buffer: chunks are read into it with pread (one copy out of the
 /// page cache into memory that stays mapped), which costs less than faulting a mapping of the
-/// file in page by page and dropping it again.
-struct ChunkBuffer {
-  std::vector<char> bytes;
-  void ensure(size_t n) {
-    if (bytes.size() < n) bytes.resize(std::max(n, bytes.size() + bytes.size() / 2));
+/// file in page by page and dropping it again. Mapped in 2 MiB steps with a transparent huge
+/// page hint: a few faults for the worker's whole run.
+class ChunkBuffer {
+ public:
+  ChunkBuffer() = default;
+  ChunkBuffer(const ChunkBuffer&) = delete;
+  ChunkBuffer& operator=(const ChunkBuffer&) = delete;
+  ~ChunkBuffer() {
+    if (data_ != nullptr) ::munmap(data_, capacity_);
   }
+  char* data() { return data_; }
+  /// Room for `n` bytes, keeping the first `keep` bytes.
+  Status ensure(size_t n, size_t keep) {
+    if (n <= capacity_) return Status::OK();
+    constexpr size_t kStep = 2 << 20;
+    const size_t cap = (std::max(n, capacity_ + capacity_ / 2) + kStep - 1) / kStep * kStep;
+    void* p = ::mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      return Status::IOError("cannot allocate a " + std::to_string(cap >> 20) +
+                             " MiB read buffer: " + std::strerror(errno));
+    }
+    (void)::madvise(p, cap, MADV_HUGEPAGE);
+    if (data_ != nullptr) {
+      if (keep > 0) std::memcpy(p, data_, std::min(keep, capacity_));
+      ::munmap(data_, capacity_);
+    }
+    data_ = static_cast<char*>(p);
+    capacity_ = cap;
+    return Status::OK();
+  }
+
+ private:
+  char* data_ = nullptr;
+  size_t capacity_ = 0;
 };
 
 /// One NDJSON input file, read by chunks at line boundaries from any thread.
@@ -92,19 +121,19 @@ class InputFile {
     // the end of the line that crosses hi.
     const int64_t start = lo == 0 ? 0 : lo - 1;
     int64_t len = std::min(size_, hi + kSlack) - start;
-    buf->ensure(static_cast<size_t>(len) + kPadding);
-    LS_RETURN_NOT_OK(read_at(start, len, buf->bytes.data()));
+    LS_RETURN_NOT_OK(buf->ensure(static_cast<size_t>(len) + kPadding, 0));
+    LS_RETURN_NOT_OK(read_at(start, len, buf->data()));
     int64_t b = 0;
     if (lo > 0) {
-      const void* nl = std::memchr(buf->bytes.data(), '\n', static_cast<size_t>(hi - 1 - start));
+      const void* nl = std::memchr(buf->data(), '\n', static_cast<size_t>(hi - 1 - start));
       if (nl == nullptr) return Status::OK();  // a line longer than the chunk crosses it
-      b = static_cast<const char*>(nl) - buf->bytes.data() + 1;
+      b = static_cast<const char*>(nl) - buf->data() + 1;
     }
     // The first line break at or after hi - 1 ends the chunk's last line.
     int64_t scan = hi - 1 - start;
     int64_t e = -1;
     while (true) {
-      const char* base = buf->bytes.data();
+      const char* base = buf->data();
       const void* nl = std::memchr(base + scan, '\n', static_cast<size_t>(len - scan));
       if (nl != nullptr) {
         e = static_cast<const char*>(nl) - base + 1;
@@ -115,13 +144,14 @@ class InputFile {
         break;
       }
       const int64_t more = std::min(size_ - (start + len), std::max<int64_t>(len, kSlack));
-      buf->ensure(static_cast<size_t>(len + more) + kPadding);
-      LS_RETURN_NOT_OK(read_at(start + len, more, buf->bytes.data() + len));
+      LS_RETURN_NOT_OK(
+          buf->ensure(static_cast<size_t>(len + more) + kPadding, static_cast<size_t>(len)));
+      LS_RETURN_NOT_OK(read_at(start + len, more, buf->data() + len));
       scan = len;
       len += more;
     }
     *begin = start + b;
-    *text = std::string_view(buf->bytes.data() + b, static_cast<size_t>(e - b));
+    *text = std::string_view(buf->data() + b, static_cast<size_t>(e - b));
     return Status::OK();
   }
 

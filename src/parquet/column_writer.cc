@@ -1,5 +1,7 @@
 #include "parquet/column_writer.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -164,36 +166,90 @@ struct MinMax {
 
 /// The finished pages of a column chunk, held in blocks that never move: a single growing
 /// string would copy everything written so far at each doubling and touch fresh memory each
-/// time. The blocks stay allocated for the writer's next row group.
+/// time. Blocks grow with the chunk (a small column keeps small blocks, which matters when a
+/// partitioned write has many files open); from 2 MiB on they are mapped with a transparent
+/// huge page hint, one page fault per 2 MiB instead of 512. They stay allocated for the
+/// writer's next row group.
 class PageBlocks {
  public:
+  PageBlocks() = default;
+  PageBlocks(const PageBlocks&) = delete;
+  PageBlocks& operator=(const PageBlocks&) = delete;
+  ~PageBlocks() {
+    for (Block& b : blocks_) release(b);
+  }
+
   /// Append one page (its serialized header, then its payload).
   void append(std::string_view header, std::string_view payload) {
     const size_t need = header.size() + payload.size();
-    if (used_ == 0 || blocks_[used_ - 1].capacity() - blocks_[used_ - 1].size() < need) {
-      if (used_ == blocks_.size()) blocks_.emplace_back();
-      std::string& b = blocks_[used_++];
-      b.clear();
-      b.reserve(std::max(kBlockBytes, need));
+    if (used_ == 0 || blocks_[used_ - 1].capacity - blocks_[used_ - 1].size < need) {
+      next_block(need);
     }
-    std::string& b = blocks_[used_ - 1];
-    b.append(header);
-    b.append(payload);
+    Block& b = blocks_[used_ - 1];
+    std::memcpy(b.data + b.size, header.data(), header.size());
+    if (!payload.empty())
+      std::memcpy(b.data + b.size + header.size(), payload.data(), payload.size());
+    b.size += need;
     size_ += static_cast<int64_t>(need);
   }
   int64_t size() const { return size_; }
   Status write_to(OutputStream* out) const {
-    for (size_t i = 0; i < used_; ++i) LS_RETURN_NOT_OK(out->write(blocks_[i]));
+    for (size_t i = 0; i < used_; ++i)
+      LS_RETURN_NOT_OK(out->write(blocks_[i].data, blocks_[i].size));
     return Status::OK();
   }
   void clear() {
+    for (size_t i = 0; i < used_; ++i) blocks_[i].size = 0;
     used_ = 0;
     size_ = 0;
   }
 
  private:
-  static constexpr size_t kBlockBytes = 1 << 20;
-  std::vector<std::string> blocks_;  // [0, used_) hold pages
+  static constexpr size_t kMinBlock = 64 << 10;
+  static constexpr size_t kHugeBlock = 2 << 20;
+
+  struct Block {
+    char* data = nullptr;
+    size_t capacity = 0;
+    size_t size = 0;
+    bool mapped = false;
+  };
+
+  void next_block(size_t need) {
+    if (used_ == blocks_.size()) blocks_.emplace_back();
+    Block& b = blocks_[used_++];
+    b.size = 0;
+    if (b.capacity >= need) return;
+    release(b);
+    size_t cap = std::max(need, std::clamp(static_cast<size_t>(size_), kMinBlock, kHugeBlock));
+    if (cap >= kHugeBlock) {
+      cap = (cap + kHugeBlock - 1) / kHugeBlock * kHugeBlock;
+      void* p = ::mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p != MAP_FAILED) {
+        (void)::madvise(p, cap, MADV_HUGEPAGE);
+        b.data = static_cast<char*>(p);
+        b.capacity = cap;
+        b.mapped = true;
+        return;
+      }
+    }
+    b.data = new char[cap];
+    b.capacity = cap;
+    b.mapped = false;
+  }
+
+  static void release(Block& b) {
+    if (b.data == nullptr) return;
+    if (b.mapped) {
+      ::munmap(b.data, b.capacity);
+    } else {
+      delete[] b.data;
+    }
+    b.data = nullptr;
+    b.capacity = 0;
+  }
+
+  std::vector<Block> blocks_;  // [0, used_) hold pages
   size_t used_ = 0;
   int64_t size_ = 0;
 };
@@ -491,9 +547,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   Status emit_page(PageHeader* h, std::string_view body, PageBlocks* target) {
     std::string_view payload = body;
     if (ctx_->options->compression != ParquetCompression::kNone) {
-      LS_RETURN_NOT_OK(ctx_->compressor->compress(body, &ctx_->compressed)
-                           .with_context("column '" + field_.name + "'"));
-      payload = ctx_->compressed;
+      LS_RETURN_NOT_OK(
+          ctx_->compressor->compress(body, &payload).with_context("column '" + field_.name + "'"));
     }
     if (body.size() > INT32_MAX || payload.size() > INT32_MAX) {
       return Status::InvalidArgument("Parquet writer: a page of column '" + field_.name +

@@ -18,9 +18,8 @@ namespace lakestream::parquet {
 struct ColumnWriterContext {
   const ParquetWriterOptions* options = nullptr;
   PageCompressor* compressor = nullptr;
-  std::string page_body;   ///< levels + values of the page being finished
-  std::string compressed;  ///< its compressed form
-  std::string header;      ///< its serialized PageHeader
+  std::string page_body;  ///< levels + values of the page being finished
+  std::string header;     ///< its serialized PageHeader
 };
 
 /// How a schema field is stored: the Parquet schema element of a leaf column.

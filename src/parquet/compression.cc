@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cstring>
+
 namespace lakestream::parquet {
 
 CompressionCodec to_thrift_codec(ParquetCompression c) {
@@ -33,27 +35,31 @@ PageCompressor::~PageCompressor() {
   if (zstd_ctx_ != nullptr) ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(zstd_ctx_));
 }
 
-Status PageCompressor::compress(std::string_view in, std::string* out) {
+Status PageCompressor::compress(std::string_view in, std::string_view* out) {
   switch (codec_) {
-    case ParquetCompression::kNone:
-      out->assign(in.data(), in.size());
+    case ParquetCompression::kNone: {
+      char* dst = reserve(in.size());
+      if (!in.empty()) std::memcpy(dst, in.data(), in.size());
+      *out = {dst, in.size()};
       return Status::OK();
+    }
     case ParquetCompression::kSnappy: {
-      out->resize(snappy::MaxCompressedLength(in.size()));
+      char* dst = reserve(snappy::MaxCompressedLength(in.size()));
       size_t n = 0;
-      snappy::RawCompress(in.data(), in.size(), out->data(), &n);
-      out->resize(n);
+      snappy::RawCompress(in.data(), in.size(), dst, &n);
+      *out = {dst, n};
       return Status::OK();
     }
     case ParquetCompression::kZstd: {
-      out->resize(ZSTD_compressBound(in.size()));
-      const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(zstd_ctx_), out->data(),
-                                         out->size(), in.data(), in.size(), level_);
+      const size_t bound = ZSTD_compressBound(in.size());
+      char* dst = reserve(bound);
+      const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(zstd_ctx_), dst, bound, in.data(),
+                                         in.size(), level_);
       if (ZSTD_isError(n)) {
         return Status::Internal(std::string("zstd compression of a Parquet page failed: ") +
                                 ZSTD_getErrorName(n));
       }
-      out->resize(n);
+      *out = {dst, n};
       return Status::OK();
     }
     case ParquetCompression::kGzip: {
@@ -62,16 +68,17 @@ Status PageCompressor::compress(std::string_view in, std::string* out) {
       if (deflateInit2(&zs, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         return Status::Internal("gzip: deflateInit2 failed for a Parquet page");
       }
-      out->resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
+      const size_t bound = deflateBound(&zs, static_cast<uLong>(in.size())) + 32;
+      char* dst = reserve(bound);
       zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
       zs.avail_in = static_cast<uInt>(in.size());
-      zs.next_out = reinterpret_cast<Bytef*>(out->data());
-      zs.avail_out = static_cast<uInt>(out->size());
+      zs.next_out = reinterpret_cast<Bytef*>(dst);
+      zs.avail_out = static_cast<uInt>(bound);
       const int rc = deflate(&zs, Z_FINISH);
       const size_t n = zs.total_out;
       deflateEnd(&zs);
       if (rc != Z_STREAM_END) return Status::Internal("gzip compression of a Parquet page failed");
-      out->resize(n);
+      *out = {dst, n};
       return Status::OK();
     }
   }

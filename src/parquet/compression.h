@@ -2,6 +2,7 @@
 // parquet/compression: page compression codecs (snappy, zstd, gzip, none) behind one call that
 // appends to a reused buffer.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -23,10 +24,18 @@ class PageCompressor {
   PageCompressor(const PageCompressor&) = delete;
   PageCompressor& operator=(const PageCompressor&) = delete;
 
-  /// Replace `out` with the compressed form of `in` (a copy for kNone).
-  Status compress(std::string_view in, std::string* out);
+  /// Compress `in`; `*out` views the result, valid until the next call (a copy for kNone).
+  Status compress(std::string_view in, std::string_view* out);
 
  private:
+  /// Room for `n` bytes of output. The buffer only grows and is never shrunk to the output's
+  /// length, so pages do not pay for zero-filling it again each time.
+  char* reserve(size_t n) {
+    if (buffer_.size() < n) buffer_.resize(std::max(n, buffer_.size() * 2));
+    return buffer_.data();
+  }
+
+  std::string buffer_;
   ParquetCompression codec_;
   int level_;
   void* zstd_ctx_ = nullptr;

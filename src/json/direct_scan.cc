@@ -32,6 +32,87 @@ inline bool is_number_char(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+/// Two ASCII digits as 0..99, or a negative number.
+inline int two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned>(p[0] - '0');
+  const unsigned b = static_cast<unsigned>(p[1] - '0');
+  return a > 9u || b > 9u ? -1 : static_cast<int>(a * 10 + b);
+}
+
+// Column appends. Vector push_back per byte, or insert/resize calls per value, cost more than
+// the parsing here, so the direct path writes values into spare room at the end of a column's
+// buffers: `values` and `data` are grown in steps (kSlackRows values, kSlackBytes bytes) and
+// written by memcpy, while validity and offsets stay exact. A column's logical ends are
+// therefore validity.size() * width and offsets.back(); Column::truncate(length()) cuts the
+// spare room off, and the decoder does that (DirectScanner::close) before anything else
+// appends to or looks at the columns.
+constexpr size_t kSlackRows = 4096;
+constexpr size_t kSlackBytes = 64 * 1024;
+
+/// Make `buffer` at least `need` long, adding up to `slack` more while that fits its capacity
+/// (the decoder reserves what the input needs: spare room must not double a full buffer).
+template <typename T>
+inline void grow_for(std::vector<T>& buffer, size_t need, size_t slack) {
+  size_t size = need + slack;
+  if (size > buffer.capacity() && need <= buffer.capacity()) size = buffer.capacity();
+  buffer.resize(size);
+}
+
+template <typename T>
+inline void put_fixed(Column& column, T v) {
+  std::vector<uint8_t>& validity = column.mutable_validity();
+  std::vector<uint8_t>& values = column.mutable_values();
+  const size_t at = validity.size() * sizeof(T);
+  if (values.size() < at + sizeof(T)) grow_for(values, at + sizeof(T), kSlackRows * sizeof(T));
+  std::memcpy(values.data() + at, &v, sizeof(T));
+  validity.push_back(1);
+}
+
+/// A string or binary row. `readable` bounds the bytes that may be read after s.data(): short
+/// strings are copied as one 16-byte block when the input has them.
+inline void put_string(Column& column, std::string_view s, const char* readable) {
+  std::vector<char>& data = column.mutable_data();
+  std::vector<int32_t>& offsets = column.mutable_offsets();
+  const auto at = static_cast<size_t>(offsets.back());
+  if (data.size() < at + s.size() + 16) grow_for(data, at + s.size() + 16, kSlackBytes);
+  if (s.size() <= 16 && readable - s.data() >= 16) {
+    std::memcpy(data.data() + at, s.data(), 16);
+  } else {
+    std::memcpy(data.data() + at, s.data(), s.size());
+  }
+  offsets.push_back(static_cast<int32_t>(at + s.size()));
+  column.mutable_validity().push_back(1);
+}
+
+/// A null row (for structs: in every child too, keeping the invariant of batch/column.h).
+void put_null(Column& column) {
+  switch (column.type()->id()) {
+    case TypeId::kString:
+    case TypeId::kBinary:
+    case TypeId::kArray:
+    case TypeId::kMap: {
+      std::vector<int32_t>& offsets = column.mutable_offsets();
+      offsets.push_back(offsets.back());
+      break;
+    }
+    case TypeId::kStruct:
+      for (size_t i = 0; i < column.children().size(); ++i) put_null(column.mutable_child(i));
+      break;
+    default: {
+      const auto width = static_cast<size_t>(column.type()->fixed_width());
+      std::vector<uint8_t>& values = column.mutable_values();
+      const size_t at = column.validity().size() * width;
+      if (values.size() < at + width) grow_for(values, at + width, kSlackRows * width);
+      std::memset(values.data() + at, 0, width);
+      break;
+    }
+  }
+  column.mutable_validity().push_back(0);
+}
+
 bool supports_type(const TypePlan& plan) {
   if (plan.id == TypeId::kStruct) {
     if (plan.children.size() > 64) return false;
@@ -46,6 +127,10 @@ bool supports_type(const TypePlan& plan) {
 }  // namespace
 
 bool DirectScanner::supports(const TypePlan& root) { return supports_type(root); }
+
+void DirectScanner::close(const std::vector<ColumnPtr>& columns) {
+  for (const ColumnPtr& column : columns) column->truncate(column->length());
+}
 
 template <bool kLines>
 inline void DirectScanner::skip_ws() {
@@ -114,6 +199,50 @@ bool DirectScanner::number_token(std::string_view* out) {
 bool DirectScanner::literal(const char* word, size_t len) {
   if (static_cast<size_t>(end_ - p_) < len || std::memcmp(p_, word, len) != 0) return false;
   p_ += len;
+  return true;
+}
+
+bool DirectScanner::fixed_timestamp(std::string_view text, int64_t* micros) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n < 19 || p[13] != ':' || p[16] != ':' || (p[10] != 'T' && p[10] != 't' && p[10] != ' ')) {
+    return false;
+  }
+  int64_t days = 0;
+  if (have_cached_date_ && std::memcmp(p, cached_date_, 10) == 0) {
+    days = cached_days_;
+  } else {
+    if (p[4] != '-' || p[7] != '-' || two_digits(p) < 0 || two_digits(p + 2) < 0) return false;
+    const auto parsed = parse_date_days(text.substr(0, 10));
+    if (!parsed) return false;
+    days = *parsed;
+    std::memcpy(cached_date_, p, 10);
+    cached_days_ = days;
+    have_cached_date_ = true;
+  }
+  const int hour = two_digits(p + 11);
+  const int minute = two_digits(p + 14);
+  const int second = two_digits(p + 17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return false;
+  }
+  size_t i = 19;
+  int64_t fraction = 0;
+  if (i < n && (p[i] == '.' || p[i] == ',')) {
+    ++i;
+    int count = 0;
+    while (i < n && static_cast<unsigned>(p[i] - '0') <= 9u) {
+      if (++count > 9) return false;
+      if (count <= 6) fraction = fraction * 10 + (p[i] - '0');
+      ++i;
+    }
+    if (count == 0) return false;
+    for (int k = count; k < 6; ++k) fraction *= 10;
+  }
+  if (i < n && (p[i] == 'Z' || p[i] == 'z')) ++i;
+  if (i != n) return false;
+  *micros =
+      days * kMicrosPerDay + (hour * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
   return true;
 }
 
@@ -196,7 +325,7 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
     for (size_t i = 0; i < n; ++i) {
       if ((seen >> i) & 1) continue;
       if (!plan.children[i].nullable) return false;  // missing: the on-demand path rejects it
-      columns[i]->append_null();
+      put_null(*columns[i]);
     }
   }
   return true;
@@ -208,7 +337,7 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
   const char c = *p_;
   if (c == 'n') {
     if (!nullable || !literal("null", 4)) return false;
-    column.append_null();
+    put_null(column);
     return true;
   }
   std::string_view text;
@@ -216,15 +345,15 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
     case TypeId::kString:
       // Other JSON kinds keep their text; the on-demand path does that (and checks depth).
       if (c != '"' || !plain_string(&text)) return false;
-      column.append_string(text);
+      put_string(column, text, end_);
       return true;
     case TypeId::kBoolean:
       if (literal("true", 4)) {
-        column.append_bool(true);
+        put_fixed<uint8_t>(column, 1);
         return true;
       }
       if (literal("false", 5)) {
-        column.append_bool(false);
+        put_fixed<uint8_t>(column, 0);
         return true;
       }
       return false;
@@ -238,18 +367,18 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
       switch (plan.id) {
         case TypeId::kByte:
           if (v < INT8_MIN || v > INT8_MAX) return false;
-          column.append(static_cast<int8_t>(v));
+          put_fixed(column, static_cast<int8_t>(v));
           break;
         case TypeId::kShort:
           if (v < INT16_MIN || v > INT16_MAX) return false;
-          column.append(static_cast<int16_t>(v));
+          put_fixed(column, static_cast<int16_t>(v));
           break;
         case TypeId::kInt:
           if (v < INT32_MIN || v > INT32_MAX) return false;
-          column.append(static_cast<int32_t>(v));
+          put_fixed(column, static_cast<int32_t>(v));
           break;
         default:
-          column.append(v);
+          put_fixed(column, v);
           break;
       }
       return true;
@@ -268,9 +397,9 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
       if (r.ec != std::errc() || r.ptr != first + text.size()) return false;
       if (plan.id == TypeId::kFloat) {
         if (std::fabs(d) > FLT_MAX) return false;
-        column.append(static_cast<float>(d));
+        put_fixed(column, static_cast<float>(d));
       } else {
-        column.append(d);
+        put_fixed(column, d);
       }
       return true;
     }
@@ -282,34 +411,38 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
         int64_t v = 0;
         int digits = 0;
         if (plain_integer(text, &v, &digits) && digits + plan.scale <= plan.precision) {
-          column.append_decimal(static_cast<int128_t>(v) * pow10_i128(plan.scale));
+          put_fixed(column, static_cast<int128_t>(v) * pow10_i128(plan.scale));
           return true;
         }
         if (!is_json_number(text)) return false;
       }
       const auto unscaled = parse_decimal(text, plan.precision, plan.scale);
       if (!unscaled) return false;
-      column.append_decimal(*unscaled);
+      put_fixed(column, *unscaled);
       return true;
     }
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz: {
       if (c != '"' || !plain_string(&text)) return false;  // numbers: the on-demand path
-      const auto micros = parse_timestamp_micros(text);
-      if (!micros) return false;
-      column.append(*micros);
+      int64_t micros = 0;
+      if (!fixed_timestamp(text, &micros)) {
+        const auto parsed = parse_timestamp_micros(text);
+        if (!parsed) return false;
+        micros = *parsed;
+      }
+      put_fixed(column, micros);
       return true;
     }
     case TypeId::kDate: {
       if (c != '"' || !plain_string(&text)) return false;
       const auto days = parse_date_days(text);
       if (!days) return false;
-      column.append(*days);
+      put_fixed(column, *days);
       return true;
     }
     case TypeId::kBinary:
       if (c != '"' || !plain_string(&text) || !decode_base64(text, &binary_)) return false;
-      column.append_string(binary_);
+      put_string(column, binary_, binary_.data() + binary_.size());
       return true;
     case TypeId::kStruct:
       if (c != '{' || depth > max_depth_ || depth > kParserDepthLimit) return false;
@@ -371,7 +504,7 @@ bool DirectScanner::map_entries(TypePlan& plan, Column& column, int depth) {
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
       skip_ws<kLines>();
-      keys.append_string(key);
+      put_string(keys, key, end_);
       if (!value<kLines>(*plan.element, plan.element_nullable, values, depth + 1)) return false;
       skip_ws<kLines>();
       if (p_ == end_) return false;

@@ -19,13 +19,20 @@
 
 namespace lakestream::json_internal {
 
-class DirectScanner {
+// Hidden: the scanner's members call each other on the hot path, and a default-visibility
+// symbol of the shared library would be called through the PLT and never inlined.
+class __attribute__((visibility("hidden"))) DirectScanner {
  public:
   DirectScanner(TypePlan* root, int max_depth) : root_(root), max_depth_(max_depth) {}
 
   /// True when every struct of the plan can be followed (at most 64 members, for the
   /// duplicate-member bit set); otherwise the decoder never calls the scanner.
   static bool supports(const TypePlan& root);
+
+  /// Cut the spare room the scanner keeps at the end of column buffers (see direct_scan.cc).
+  /// Call before anything else appends to the columns or reads them, and when a call ends.
+  /// (Column::truncate, which rolls a record back, does the same for the columns it cuts.)
+  static void close(const std::vector<ColumnPtr>& columns);
 
   /// One event body [p, end): true when it is exactly one JSON object (whitespace around it
   /// allowed) that decodes cleanly; then one row has been appended to `columns`. False when
@@ -56,12 +63,19 @@ class DirectScanner {
   bool plain_string(std::string_view* out);
   bool number_token(std::string_view* out);
   bool literal(const char* word, size_t len);
+  /// A timestamp in the common fixed shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z], with the date
+  /// part's day number cached (consecutive records mostly share a date). False for any other
+  /// shape or an impossible value: then parse_timestamp_micros decides.
+  bool fixed_timestamp(std::string_view text, int64_t* micros);
 
   TypePlan* root_;
   int max_depth_;
   const char* p_ = nullptr;
   const char* end_ = nullptr;
   std::string binary_;  // scratch for decoded base64
+  char cached_date_[10] = {};
+  int64_t cached_days_ = 0;
+  bool have_cached_date_ = false;
 };
 
 }  // namespace lakestream::json_internal

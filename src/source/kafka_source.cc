@@ -1,4 +1,3 @@
-#include "lakestream/common/strings.h"
 #include "lakestream/source/kafka_source.h"
 
 #include <librdkafka/rdkafka.h>
@@ -11,6 +10,7 @@
 #include <mutex>
 
 #include "lakestream/common/redact.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
 
 namespace lakestream {
@@ -548,7 +548,14 @@ Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
   std::map<int32_t, int64_t> take_count;
   int64_t bytes = 0;
   int64_t total = 0;
-  bool progress = true;
+  bool progress = limits.max_bytes > 0;
+  if (!progress) {
+    // No byte limit: every partition takes its whole quota (no per-event map lookups).
+    for (const auto& [p, q] : quota) {
+      take_count[p] = q;
+      total += q;
+    }
+  }
   while (progress) {
     progress = false;
     for (auto& [p, q] : quota) {
@@ -580,6 +587,7 @@ Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
     for (int64_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = st.buffered.front();
       st.buffered.pop_front();
+      if (limits.max_bytes <= 0) bytes += static_cast<int64_t>(m->len + m->key_len);
       holder->messages.push_back(m);
       KafkaEvent ev;
       if (m->payload != nullptr) ev.body = {static_cast<const char*>(m->payload), m->len};
@@ -632,6 +640,22 @@ Status KafkaSource::seek(int32_t partition, int64_t offset) {
     it->second.route_floor = offset;
   }
   return result;
+}
+
+Status KafkaSource::commit_async(const std::map<int32_t, int64_t>& next_offsets) {
+  Impl& im = *impl_;
+  if (!im.client || im.closed) return Status::Internal(im.description + ": commit before start");
+  if (next_offsets.empty()) return Status::OK();
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
+  for (const auto& [p, off] : next_offsets) {
+    rd_kafka_topic_partition_list_add(list, im.options.endpoint.topic.c_str(), p)->offset = off;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_commit(im.rk(), list, 1);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
+  return Status::IOError("committing offsets of " + im.options.endpoint.topic +
+                         " to consumer group " + im.options.consumer_group + ": " + errstr(err));
 }
 
 Status KafkaSource::commit(const std::map<int32_t, int64_t>& next_offsets) {
@@ -724,8 +748,8 @@ std::map<int32_t, int64_t> KafkaSource::cached_latest_offsets() const {
   if (rk == nullptr) return out;
   for (const auto& [p, st] : impl_->partitions) {
     int64_t low = -1, high = -1;
-    if (rd_kafka_get_watermark_offsets(rk, impl_->options.endpoint.topic.c_str(),
-                                       p, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+    if (rd_kafka_get_watermark_offsets(rk, impl_->options.endpoint.topic.c_str(), p, &low, &high) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
         high >= 0) {
       out[p] = high;
     }

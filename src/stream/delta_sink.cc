@@ -42,25 +42,37 @@ struct Tables {
 class DeltaSinkBatch final : public SinkBatch {
  public:
   DeltaSinkBatch(Tables* t, std::vector<std::unique_ptr<DeltaTableWriter>> writers)
-      : t_(t), writers_(std::move(writers)) {}
+      : t_(t),
+        writers_(std::move(writers)),
+        adds_(writers_.size()),
+        finished_(writers_.size(), false),
+        rows_(writers_.size(), 0) {}
   ~DeltaSinkBatch() override {
     if (!done_) abort();
   }
 
   Status write(int chunk, const RecordBatch& batch) override {
-    rows_[chunk] += batch.num_rows();
+    rows_[static_cast<size_t>(chunk)] += batch.num_rows();
     return writers_[static_cast<size_t>(chunk)]->write(batch);
+  }
+
+  Status finish_chunk(int chunk) override {
+    const auto c = static_cast<size_t>(chunk);
+    if (finished_[c]) return Status::OK();
+    LS_ASSIGN_OR_RAISE(adds_[c], writers_[c]->finish());
+    finished_[c] = true;
+    return Status::OK();
   }
 
   Result<CommitOutcome> commit(const RawBatch& raw, std::vector<DeadLetter> dead_letters,
                                const StreamTestHook& hook, int64_t batch_id) override {
     CommitOutcome out;
     std::vector<AddFile> adds;
-    for (auto& w : writers_) {
-      LS_ASSIGN_OR_RAISE(std::vector<AddFile> a, w->finish());
-      for (auto& add : a) adds.push_back(std::move(add));
+    for (size_t c = 0; c < writers_.size(); ++c) {
+      LS_RETURN_NOT_OK(finish_chunk(static_cast<int>(c)));
+      for (auto& add : adds_[c]) adds.push_back(std::move(add));
     }
-    for (const auto& [c, n] : rows_) out.num_output_rows += n;
+    for (int64_t n : rows_) out.num_output_rows += n;
     if (hook) LS_RETURN_NOT_OK(hook("written", batch_id));
 
     const std::string& topic = raw.topic();
@@ -155,8 +167,8 @@ class DeltaSinkBatch final : public SinkBatch {
 
  private:
   std::vector<std::pair<std::string, std::string>> params(int64_t batch_id) const {
-    return {{"outputMode", "Append"}, {"queryId", t_->query_id},
-            {"epochId", std::to_string(batch_id)}};
+    return {
+        {"outputMode", "Append"}, {"queryId", t_->query_id}, {"epochId", std::to_string(batch_id)}};
   }
 
   /// True when no partition of `raw` was advanced by someone else; otherwise fills the
@@ -167,8 +179,8 @@ class DeltaSinkBatch final : public SinkBatch {
       auto txn = t_->table->txn_version(txn_app_id(t_->query_id, raw.topic(), p));
       if (txn && *txn != range.first_offset - 1) {
         ok = false;
-        out->why = "partition " + std::to_string(p) + " of " + raw.topic() +
-                   " is at offset " + std::to_string(*txn) + " in the table, the batch starts at " +
+        out->why = "partition " + std::to_string(p) + " of " + raw.topic() + " is at offset " +
+                   std::to_string(*txn) + " in the table, the batch starts at " +
                    std::to_string(range.first_offset);
       }
     }
@@ -186,7 +198,9 @@ class DeltaSinkBatch final : public SinkBatch {
   Tables* t_;
   std::vector<std::unique_ptr<DeltaTableWriter>> writers_;
   std::unique_ptr<DeltaTableWriter> dl_writer_;
-  std::map<int, int64_t> rows_;
+  std::vector<std::vector<AddFile>> adds_;  // per chunk, once finished
+  std::vector<bool> finished_;
+  std::vector<int64_t> rows_;  // per chunk
   bool done_ = false;
 };
 
@@ -281,8 +295,7 @@ class ForeachSink final : public QuerySink {
 
 }  // namespace
 
-std::string txn_app_id(const std::string& query_id, const std::string& topic,
-                       int32_t partition) {
+std::string txn_app_id(const std::string& query_id, const std::string& topic, int32_t partition) {
   return query_id + "-" + topic + "-" + std::to_string(partition);
 }
 
@@ -327,8 +340,8 @@ Result<std::unique_ptr<QuerySink>> make_delta_sink(std::shared_ptr<FileSystem> f
   return std::unique_ptr<QuerySink>(std::move(sink));
 }
 
-std::unique_ptr<QuerySink> make_foreach_sink(
-    std::function<Status(const RecordBatch&, int64_t)> fn, std::string description) {
+std::unique_ptr<QuerySink> make_foreach_sink(std::function<Status(const RecordBatch&, int64_t)> fn,
+                                             std::string description) {
   return std::make_unique<ForeachSink>(std::move(fn), std::move(description));
 }
 

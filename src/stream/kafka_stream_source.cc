@@ -59,9 +59,10 @@ class KafkaStreamSource final : public StreamSource {
   Status commit(const std::map<int32_t, int64_t>& next_offsets) override {
     return source_->commit(next_offsets);
   }
-  Result<std::map<int32_t, int64_t>> latest_offsets() override {
-    return source_->latest_offsets();
+  Status commit_async(const std::map<int32_t, int64_t>& next_offsets) override {
+    return source_->commit_async(next_offsets);
   }
+  Result<std::map<int32_t, int64_t>> latest_offsets() override { return source_->latest_offsets(); }
   Result<std::map<int32_t, int64_t>> cached_latest_offsets() override {
     return source_->cached_latest_offsets();
   }

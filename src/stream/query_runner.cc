@@ -51,7 +51,7 @@ Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
     }
   }
   r->json_events_.resize(static_cast<size_t>(chunks));
-  if (r->setup_.checkpoint) r->batch_id_ = r->setup_.checkpoint->next_batch_id();
+  if (r->setup_.checkpoint) r->next_batch_id_ = r->setup_.checkpoint->next_batch_id();
   r->engine_ = std::thread([raw = r.get()] { raw->run_loop(); });
   return r;
 }
@@ -119,7 +119,7 @@ void QueryRunner::fail(Status status) {
 
 bool QueryRunner::push(Item item) {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return stopping_ || items_.empty(); });
+  cv_.wait(lock, [&] { return stopping_ || items_.size() < kMaxPolledAhead; });
   if (stopping_) return false;
   if (item.kind == Item::Kind::kDone) done_generation_ = item.generation;
   items_.push_back(std::move(item));
@@ -141,9 +141,12 @@ void QueryRunner::poll_loop() {
   };
   auto apply_pending = [&](std::map<int32_t, int64_t> seeks, std::map<int32_t, int64_t> commit) {
     if (!commit.empty() && setup_.commit_source_offsets) {
-      Status s = source_->commit(commit);
+      // Asynchronous: a synchronous commit costs a broker round trip on every trigger. The
+      // last batch's offsets are committed synchronously before leaving the group.
+      Status s = source_->commit_async(commit);
       // Group offsets serve lag tools only; a failed commit (e.g. during a rebalance) is logged.
-      if (!s.ok()) std::cerr << "lakestream: committing offsets to the source: " << s.to_string() << "\n";
+      if (!s.ok())
+        std::cerr << "lakestream: committing offsets to the source: " << s.to_string() << "\n";
     }
     for (const auto& [p, o] : seeks) {
       Status s = source_->seek(p, o);
@@ -170,9 +173,10 @@ void QueryRunner::poll_loop() {
     limits.end_offsets = *latest;
   }
   bool have_end = !limits.end_offsets.empty();
-  const int64_t interval = trigger.kind() == Trigger::Kind::kProcessingTime ? trigger.interval_ms() : 0;
-  const auto timeout = std::chrono::milliseconds(
-      interval > 0 ? std::clamp<int64_t>(interval, 50, 500) : 100);
+  const int64_t interval =
+      trigger.kind() == Trigger::Kind::kProcessingTime ? trigger.interval_ms() : 0;
+  const auto timeout =
+      std::chrono::milliseconds(interval > 0 ? std::clamp<int64_t>(interval, 50, 500) : 100);
   auto next_trigger = Clock::now();
   int empty_polls = 0;
   std::map<int32_t, int64_t> last_latest = limits.end_offsets;
@@ -183,7 +187,7 @@ void QueryRunner::poll_loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] {
-        return stopping_ || (items_.empty() && done_generation_ != generation_);
+        return stopping_ || (items_.size() < kMaxPolledAhead && done_generation_ != generation_);
       });
       if (stopping_) break;
       seeks.swap(pending_seeks_);
@@ -229,7 +233,8 @@ void QueryRunner::poll_loop() {
     if (latest.ok()) {
       for (const auto& [p, v] : *latest) last_latest[p] = v;
     } else if (!latest_warned) {
-      std::fprintf(stderr, "lakestream: %s: latest offsets unavailable, keeping the last known: %s\n",
+      std::fprintf(stderr,
+                   "lakestream: %s: latest offsets unavailable, keeping the last known: %s\n",
                    source_description_.c_str(), latest.status().to_string().c_str());
       latest_warned = true;
     }
@@ -244,8 +249,8 @@ void QueryRunner::poll_loop() {
       break;
     }
     item.get_batch_ms = ms_since(poll_start);
-    next_trigger = interval > 0 ? item.trigger_start + std::chrono::milliseconds(interval)
-                                : Clock::now();
+    next_trigger =
+        interval > 0 ? item.trigger_start + std::chrono::milliseconds(interval) : Clock::now();
     if (raw->empty()) {
       if (available_now && ++empty_polls >= (have_end ? kMaxEmptyPollsAvailableNow
                                                       : kMaxEmptyPollsBeforeAssignment)) {
@@ -272,8 +277,10 @@ void QueryRunner::poll_loop() {
 
 void QueryRunner::run_loop() {
   poller_ = std::thread([this] { poll_loop(); });
+  committer_ = std::thread([this] { commit_loop(); });
   while (true) {
     Item item;
+    int64_t batch_id = 0;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !items_.empty(); });
@@ -283,29 +290,100 @@ void QueryRunner::run_loop() {
       items_.pop_front();
       cv_.notify_all();
       if (item.kind != Item::Kind::kError && item.generation != generation_) continue;
+      if (item.kind == Item::Kind::kBatch) batch_id = next_batch_id_++;
     }
     if (item.kind == Item::Kind::kError) {
       fail(item.error);
       break;
     }
-    if (item.kind == Item::Kind::kDone) break;
-    Status s = process(item);
-    if (!s.ok()) {
-      fail(s);
+    if (item.kind == Item::Kind::kDone) {
+      // The committer ends the query once everything before it is committed, unless a dropped
+      // batch makes this marker stale (then the poller goes on).
+      Written done;
+      done.item = std::move(item);
+      push_written(std::move(done));
+      continue;
+    }
+    auto written = write_batch(std::move(item), batch_id);
+    if (!written.ok()) {
+      fail(written.status());
       break;
     }
+    push_written(std::move(written).value());
   }
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
+  committer_.join();
   poller_.join();
   {
     std::lock_guard lock(mu_);
     terminated_ = true;
   }
   cv_.notify_all();
+}
+
+void QueryRunner::push_written(Written w) {
+  std::unique_lock lock(mu_);
+  // One batch commits while the next is written; the one after that waits here, so at most
+  // two written batches exist at a time.
+  cv_.wait(lock, [&] { return stopping_ || (written_.empty() && !committing_); });
+  if (stopping_) {
+    lock.unlock();
+    if (w.sink_batch) w.sink_batch->abort();
+    return;
+  }
+  written_.push_back(std::move(w));
+  cv_.notify_all();
+}
+
+void QueryRunner::commit_loop() {
+  while (true) {
+    Written w;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !written_.empty(); });
+      if (stopping_) break;
+      w = std::move(written_.front());
+      written_.pop_front();
+      if (w.item.generation != generation_) {
+        // Written before a batch was dropped: it continues from offsets the table disowns.
+        cv_.notify_all();
+        lock.unlock();
+        if (w.sink_batch) w.sink_batch->abort();
+        continue;
+      }
+      if (w.item.kind == Item::Kind::kDone) {
+        stopping_ = true;
+        cv_.notify_all();
+        break;
+      }
+      committing_ = true;
+      cv_.notify_all();
+    }
+    Status s = commit_batch(w);
+    {
+      std::lock_guard lock(mu_);
+      committing_ = false;
+    }
+    cv_.notify_all();
+    if (!s.ok()) {
+      fail(s);
+      break;
+    }
+  }
+  std::deque<Written> left;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    left.swap(written_);
+  }
+  cv_.notify_all();
+  for (Written& w : left) {
+    if (w.sink_batch) w.sink_batch->abort();
+  }
 }
 
 Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
@@ -322,8 +400,8 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
     }
     batch = RecordBatch::make_empty(plan.parse->schema);
     std::vector<RejectedRecord> rejects;
-    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch,
-                                                                         &rejects));
+    LS_RETURN_NOT_OK(
+        decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch, &rejects));
     // Rejected events are absent from the batch, in event order: walk both together to give
     // every kept row its enqueued time and every reject its event's.
     ColumnPtr enqueued = Column::make(DataType::timestamp());
@@ -340,9 +418,8 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
       }
     }
     if (!plan.parse->enqueued_time_column.empty()) {
-      batch = batch.with_column(Field{plan.parse->enqueued_time_column, DataType::timestamp(),
-                                      true, "{}"},
-                                enqueued);
+      batch = batch.with_column(
+          Field{plan.parse->enqueued_time_column, DataType::timestamp(), true, "{}"}, enqueued);
     }
   } else {
     batch = raw_to_batch(plan.raw_layout, raw, begin, end);
@@ -355,22 +432,24 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
   return sink_batch.write(chunk, batch);
 }
 
-Status QueryRunner::process(Item& item) {
-  RawBatch& raw = item.raw;
-  const int64_t batch_id = batch_id_;
+Result<QueryRunner::Written> QueryRunner::write_batch(Item item, int64_t batch_id) {
+  Written w;
+  w.batch_id = batch_id;
+  w.item = std::move(item);
+  RawBatch& raw = w.item.raw;
   const size_t n = raw.size();
-  const int chunks =
-      (setup_.sink->max_chunks() > 1 && n >= 2 * kParallelChunkMinEvents) ? 2 : 1;
-  LS_ASSIGN_OR_RAISE(std::unique_ptr<SinkBatch> sink_batch,
-                     setup_.sink->begin_batch(batch_id, chunks));
+  w.num_input_rows = static_cast<int64_t>(n);
+  const int chunks = (setup_.sink->max_chunks() > 1 && n >= 2 * kParallelChunkMinEvents) ? 2 : 1;
+  LS_ASSIGN_OR_RAISE(w.sink_batch, setup_.sink->begin_batch(batch_id, chunks));
   const auto add_start = Clock::now();
   std::vector<std::vector<DeadLetter>> dead(static_cast<size_t>(chunks));
   std::vector<Status> status(static_cast<size_t>(chunks));
   auto work = [&](int c) {
     const size_t b = n * static_cast<size_t>(c) / static_cast<size_t>(chunks);
     const size_t e = n * static_cast<size_t>(c + 1) / static_cast<size_t>(chunks);
-    status[static_cast<size_t>(c)] =
-        process_chunk(c, raw, b, e, *sink_batch, &dead[static_cast<size_t>(c)]);
+    Status s = process_chunk(c, raw, b, e, *w.sink_batch, &dead[static_cast<size_t>(c)]);
+    if (s.ok()) s = w.sink_batch->finish_chunk(c);
+    status[static_cast<size_t>(c)] = std::move(s);
   };
   if (chunks == 2) {
     std::thread second(work, 1);
@@ -381,28 +460,48 @@ Status QueryRunner::process(Item& item) {
   }
   for (const Status& s : status) {
     if (!s.ok()) {
-      sink_batch->abort();
+      w.sink_batch->abort();
       return s.with_context("batch " + std::to_string(batch_id));
     }
   }
-  const int64_t add_ms = ms_since(add_start);
-  std::vector<DeadLetter> dead_letters = std::move(dead[0]);
+  w.add_ms = ms_since(add_start);
+  w.dead_letters = std::move(dead[0]);
   for (size_t c = 1; c < dead.size(); ++c) {
-    for (auto& d : dead[c]) dead_letters.push_back(std::move(d));
+    for (auto& d : dead[c]) w.dead_letters.push_back(std::move(d));
   }
+  // The rows are in the batch's files and the rejects copied: the commit needs only the
+  // offset ranges, so the broker's messages go back now.
+  raw.release_events();
+  return w;
+}
+
+Status QueryRunner::commit_batch(Written& w) {
+  Item& item = w.item;
+  RawBatch& raw = item.raw;
+  const int64_t batch_id = w.batch_id;
+  const int64_t n = w.num_input_rows;
   const auto wal_start = Clock::now();
-  auto outcome = sink_batch->commit(raw, std::move(dead_letters), setup_.spec.test_hook, batch_id);
+  auto outcome =
+      w.sink_batch->commit(raw, std::move(w.dead_letters), setup_.spec.test_hook, batch_id);
   if (!outcome.ok()) return outcome.status().with_context("batch " + std::to_string(batch_id));
   const int64_t wal_ms = ms_since(wal_start);
   if (!outcome->committed) {
     std::cerr << "lakestream: batch " << batch_id << " dropped (" << outcome->why
               << "); continuing where the table says\n";
-    std::lock_guard lock(mu_);
-    ++generation_;
-    for (const auto& [p, o] : outcome->reseek) pending_seeks_[p] = o;
-    items_.clear();
-    done_generation_.reset();
+    std::deque<Written> stale;
+    {
+      std::lock_guard lock(mu_);
+      ++generation_;
+      for (const auto& [p, o] : outcome->reseek) pending_seeks_[p] = o;
+      items_.clear();
+      stale.swap(written_);
+      done_generation_.reset();
+      next_batch_id_ = batch_id;  // the batch's id is used again by what replaces it
+    }
     cv_.notify_all();
+    for (Written& s : stale) {
+      if (s.sink_batch) s.sink_batch->abort();
+    }
     return Status::OK();
   }
 
@@ -427,10 +526,10 @@ Status QueryRunner::process(Item& item) {
   progress.name = setup_.name;
   progress.timestamp_ms = item.trigger_ms;
   progress.batch_id = batch_id;
-  progress.num_input_rows = static_cast<int64_t>(n);
+  progress.num_input_rows = n;
   progress.duration_ms["latestOffset"] = item.latest_offset_ms;
   progress.duration_ms["getBatch"] = item.get_batch_ms;
-  progress.duration_ms["addBatch"] = add_ms;
+  progress.duration_ms["addBatch"] = w.add_ms;
   progress.duration_ms["walCommit"] = wal_ms;
   progress.sink.description = setup_.sink->description();
   progress.sink.num_output_rows = outcome->num_output_rows;
@@ -441,7 +540,8 @@ Status QueryRunner::process(Item& item) {
   const double n_rows = static_cast<double>(n);
   progress.processed_rows_per_second = total_ms > 0 ? n_rows * 1000.0 / total_ms : n_rows * 1000.0;
   if (previous_trigger_) {
-    const auto since = std::chrono::duration<double>(item.trigger_start - *previous_trigger_).count();
+    const auto since =
+        std::chrono::duration<double>(item.trigger_start - *previous_trigger_).count();
     progress.input_rows_per_second = since > 0 ? n_rows / since : 0;
   }
   previous_trigger_ = item.trigger_start;
@@ -460,7 +560,6 @@ Status QueryRunner::process(Item& item) {
     progress_.push_back(progress);
     while (static_cast<int64_t>(progress_.size()) > kProgressRecordsKept) progress_.pop_front();
   }
-  ++batch_id_;
   return Status::OK();
 }
 

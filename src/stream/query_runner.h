@@ -1,14 +1,18 @@
 #pragma once
 // stream/query_runner (private): the micro-batch engine behind StreamingQuery.
 //
-// Two threads per query, so both cores work:
-//   poller   owns the source: start, latest offsets, poll_batch, seeks, consumer-group commits.
-//            It runs one batch ahead: while batch N is decoded/written/committed, it waits for
-//            batch N+1's trigger time and polls it.
-//   engine   takes batches in order: decode (two chunks in parallel when large), transforms,
-//            sink write and commit, progress. When a sink drops a batch (rebalance race), the
-//            engine bumps a generation number: the poller seeks, and the batch it polled
-//            ahead (an older generation) is discarded.
+// Three threads per query, a pipeline, so both cores work and waits (the broker, fsync of a
+// Delta commit) overlap with work:
+//   poller     owns the source: start, latest offsets, poll_batch, seeks, consumer-group
+//              commits. It runs up to kMaxPolledAhead batches ahead of the engine.
+//   engine     takes batches in order: decode (two chunks in parallel when large), transforms,
+//              sink writes, and closes the batch's files. It runs one batch ahead of the
+//              committer: batch N+1 is decoded and written while batch N is committed.
+//   committer  commits written batches in order (the exactly-once protocol is the sink's),
+//              records progress. When a sink drops a batch (rebalance race), it bumps a
+//              generation number: the poller seeks, and whatever was polled or written ahead
+//              (an older generation) is discarded, its files deleted.
+// Stopping never starts a new commit: a batch written but not committed is deleted.
 
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +36,8 @@ namespace lakestream::stream_internal {
 
 /// Batches of at least twice this many events are decoded and written in two parallel chunks.
 inline constexpr size_t kParallelChunkMinEvents = 8192;
+/// How many polled batches may wait for the engine.
+inline constexpr size_t kMaxPolledAhead = 2;
 
 struct RunnerSetup {
   std::shared_ptr<const StreamPlan> plan;
@@ -62,8 +68,7 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::vector<QueryProgress> recent_progress() const;
 
   // PartitionAssignmentListener (called on the poller thread)
-  Result<std::optional<int64_t>> start_offset(const std::string& topic,
-                                              int32_t partition) override;
+  Result<std::optional<int64_t>> start_offset(const std::string& topic, int32_t partition) override;
   void on_revoked(const std::string& topic, const std::vector<int32_t>& partitions) override;
 
  private:
@@ -80,12 +85,28 @@ class QueryRunner final : public PartitionAssignmentListener {
     int64_t get_batch_ms = 0;
   };
 
+  /// A batch the engine wrote, waiting for its commit (or the end marker / an error).
+  struct Written {
+    Item item;
+    int64_t batch_id = 0;
+    std::unique_ptr<SinkBatch> sink_batch;
+    std::vector<DeadLetter> dead_letters;
+    int64_t num_input_rows = 0;
+    int64_t add_ms = 0;
+  };
+
   explicit QueryRunner(RunnerSetup setup);
   void poll_loop();
   void run_loop();
+  void commit_loop();
   /// Push an item for the engine, waiting for the queue to have room. False when stopping.
   bool push(Item item);
-  Status process(Item& item);
+  /// Hand a written batch to the committer, waiting for room; aborted when stopping.
+  void push_written(Written w);
+  /// Decode and write a batch (the engine's part).
+  Result<Written> write_batch(Item item, int64_t batch_id);
+  /// Commit a written batch and record its progress (the committer's part).
+  Status commit_batch(Written& w);
   Status process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
                        SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters);
   void fail(Status status);
@@ -94,14 +115,16 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::string run_id_;
   std::unique_ptr<StreamSource> source_;
   std::string source_description_;
-  std::vector<JsonDecoder> decoders_;  // one per chunk
-  std::vector<std::vector<JsonEvent>> json_events_;  // per chunk scratch
-  int64_t batch_id_ = 0;
-  std::optional<std::chrono::steady_clock::time_point> previous_trigger_;
+  std::vector<JsonDecoder> decoders_;                                      // one per chunk
+  std::vector<std::vector<JsonEvent>> json_events_;                        // per chunk scratch
+  std::optional<std::chrono::steady_clock::time_point> previous_trigger_;  // committer's
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> items_;
+  std::deque<Item> items_;       // poller -> engine
+  std::deque<Written> written_;  // engine -> committer
+  int64_t next_batch_id_ = 0;    // the engine's next batch id (rewound when a batch is dropped)
+  bool committing_ = false;      // the committer holds a batch
   uint64_t generation_ = 0;
   std::optional<uint64_t> done_generation_;
   std::map<int32_t, int64_t> pending_seeks_;
@@ -112,6 +135,7 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::deque<QueryProgress> progress_;
 
   std::thread poller_;
+  std::thread committer_;
   std::thread engine_;
   std::mutex stop_mu_;  // serialises stop() callers joining the engine thread
 };

@@ -41,8 +41,12 @@ class SinkBatch {
   virtual ~SinkBatch() = default;
   /// Write a transformed chunk. Chunks are written concurrently, each from one thread.
   virtual Status write(int chunk, const RecordBatch& batch) = 0;
+  /// Called from the chunk's thread after its last write: close what the chunk wrote (for
+  /// Delta, encode and close its Parquet files), so that commit() only publishes.
+  virtual Status finish_chunk(int /*chunk*/) { return Status::OK(); }
   /// Make the batch visible exactly once, or drop it (outcome.committed false). On an error
-  /// the sink has cleaned up what it could; the engine fails the query.
+  /// the sink has cleaned up what it could; the engine fails the query. Called from another
+  /// thread than write(), in batch order, once the previous batch's commit() returned.
   virtual Result<CommitOutcome> commit(const RawBatch& raw, std::vector<DeadLetter> dead_letters,
                                        const StreamTestHook& hook, int64_t batch_id) = 0;
   /// Delete whatever this batch wrote. Safe after commit failed, and twice.
@@ -71,8 +75,8 @@ Result<std::unique_ptr<QuerySink>> make_delta_sink(std::shared_ptr<FileSystem> f
                                                    std::string query_id);
 
 /// A sink calling `fn(batch, batch_id)` for every batch (at-least-once; offsets not kept).
-std::unique_ptr<QuerySink> make_foreach_sink(
-    std::function<Status(const RecordBatch&, int64_t)> fn, std::string description);
+std::unique_ptr<QuerySink> make_foreach_sink(std::function<Status(const RecordBatch&, int64_t)> fn,
+                                             std::string description);
 
 /// "<query id>-<topic>-<partition>": the txn app id of a source partition in the table.
 std::string txn_app_id(const std::string& query_id, const std::string& topic, int32_t partition);

@@ -18,7 +18,7 @@ std::multiset<std::string> expected_ids(const std::map<int32_t, std::pair<int64_
 }
 
 std::multiset<std::string> joined(std::multiset<std::string> a,
-                                     const std::multiset<std::string>& b) {
+                                  const std::multiset<std::string>& b) {
   a.insert(b.begin(), b.end());
   return a;
 }
@@ -136,6 +136,35 @@ TEST_F(StreamingQueryTest, RebalanceRaceDropsTheBatchDeletesItsFilesAndReseeks) 
   for (const auto& f : files_when_raced) EXPECT_EQ(t.files.count(f), 0u) << f;
 }
 
+TEST_F(StreamingQueryTest, RebalanceRaceMidStreamDiscardsTheBatchesWrittenAhead) {
+  produce_each(20);
+  auto fs = std::make_shared<LocalFileSystem>("/");
+  ASSERT_TRUE(fs->write_file(checkpoint() + "/metadata", R"({"id":"q-ahead"})").ok());
+  bool raced = false;
+  // 6 events per trigger over 3 partitions: 2 offsets of each partition per batch. While batch 2
+  // waits for its commit, later batches are being polled and written ahead of it.
+  Status s = drain(6, [&](std::string_view at, int64_t batch_id) -> Status {
+    if (at != "written" || batch_id != 2 || raced) return Status::OK();
+    raced = true;
+    Schema schema = *meter_schema().flatten();
+    schema.add("EventHubEnqueueTime", DataType::timestamp());
+    LS_ASSIGN_OR_RAISE(DeltaTable other,
+                       DeltaTable::open_or_create(fs, table(), {schema, {"SupplierId"}, {}}));
+    Transaction tx = other.begin();
+    tx.set_txn("q-ahead-meters-0", 14);  // another instance took partition 0 up to offset 14
+    return tx.commit("STREAMING UPDATE").status();
+  });
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  ASSERT_TRUE(raced);
+  TableContent t = read_table(table(), "MeterId");
+  EXPECT_EQ(as_set(t.values), joined(expected_ids({{0, {0, 4}}, {1, {0, 20}}, {2, {0, 20}}}),
+                                     expected_ids({{0, {15, 20}}})));
+  EXPECT_EQ(t.txns.at("q-ahead-meters-0"), 19);
+  EXPECT_EQ(t.txns.at("q-ahead-meters-1"), 19);
+  // Nothing written ahead of the dropped batch is left on disk.
+  EXPECT_EQ(t.files, parquet_files_on_disk(table()));
+}
+
 TEST_F(StreamingQueryTest, DeadLetterRowsKeepReasonPositionAndBytes) {
   produce_valid(0, 3);
   topic_->produce(0, "{\"MeterId\": \"x\"}", "", 1'600'000'000'123);  // offset 3
@@ -186,8 +215,8 @@ TEST_F(StreamingQueryTest, ProgressRecordsHaveSparksFieldsAndRightNumbers) {
   EXPECT_EQ(j["runId"], q->run_id());
   EXPECT_EQ(j["name"], "meters_query");
   EXPECT_TRUE(j["timestamp"].get<std::string>().ends_with("Z"));
-  for (const char* k : {"latestOffset", "getBatch", "addBatch", "walCommit", "commitOffsets",
-                        "triggerExecution"}) {
+  for (const char* k :
+       {"latestOffset", "getBatch", "addBatch", "walCommit", "commitOffsets", "triggerExecution"}) {
     EXPECT_TRUE(j["durationMs"].contains(k)) << k;
   }
   EXPECT_TRUE(j.contains("inputRowsPerSecond"));
@@ -201,8 +230,8 @@ TEST_F(StreamingQueryTest, ProgressRecordsHaveSparksFieldsAndRightNumbers) {
   auto fs = std::make_shared<LocalFileSystem>("/");
   auto meta = nlohmann::json::parse(*fs->read_file(checkpoint() + "/metadata"));
   EXPECT_EQ(meta["id"], q->id());
-  auto stored = fs->read_file(checkpoint() + "/progress/" + std::to_string(all.back().batch_id) +
-                              ".json");
+  auto stored =
+      fs->read_file(checkpoint() + "/progress/" + std::to_string(all.back().batch_id) + ".json");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(nlohmann::json::parse(*stored)["numInputRows"], all.back().num_input_rows);
 }
@@ -211,7 +240,8 @@ TEST_F(StreamingQueryTest, ProcessingTimeRunsUntilStopped) {
   auto q = writer(stream(1000), Trigger::processing_time("50 ms")).start(table());
   ASSERT_TRUE(q.ok()) << q.status().to_string();
   produce_each(5);
-  for (int i = 0; i < 200 && (!q->last_progress() || read_table(table(), "MeterId").values.size() < 15); ++i) {
+  for (int i = 0;
+       i < 200 && (!q->last_progress() || read_table(table(), "MeterId").values.size() < 15); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   produce_valid(1, 5);
@@ -273,8 +303,9 @@ TEST_F(StreamingQueryTest, PreviewPrintsSchemaThenBatchesLikeSparksConsoleSink) 
   const std::string header = dashes + "\nBatch: 0\n" + dashes + "\n";
   const size_t at = text.find(header);
   ASSERT_NE(at, std::string::npos) << text;
-  EXPECT_NE(text.find("|   p0-0|         0|            12345|             kWH|2021-01-19 10:33:00|", at),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("|   p0-0|         0|            12345|             kWH|2021-01-19 10:33:00|", at),
+      std::string::npos)
       << text;
   EXPECT_TRUE(text.ends_with("+\n\n")) << text;
   EXPECT_FALSE(std::filesystem::exists(table()));

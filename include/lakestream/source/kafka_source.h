@@ -128,6 +128,9 @@ class KafkaSource {
   /// Commit `next_offsets` (partition → next offset to read) to the consumer group and wait
   /// for the answer. For lag tools only. A commit rejected during a rebalance is kConflict.
   Status commit(const std::map<int32_t, int64_t>& next_offsets);
+  /// commit() without waiting: the request is queued behind earlier ones on the group
+  /// coordinator's connection, so a later commit() still lands last. Its answer is dropped.
+  Status commit_async(const std::map<int32_t, int64_t>& next_offsets);
   /// The group's committed next offsets of `partitions` (all assigned ones when empty);
   /// partitions without a commit are left out.
   Result<std::map<int32_t, int64_t>> committed(

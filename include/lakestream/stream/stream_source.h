@@ -62,6 +62,15 @@ class RawBatch {
                    std::string_view key, std::string_view body);
   /// Keep `owner` alive as long as the batch (e.g. the broker messages the views point into).
   void keep_alive(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
+  /// Drop the events and the memory behind them, keeping the topic, ranges() and bytes(): what
+  /// committing a batch needs once its rows are written.
+  void release_events() {
+    std::vector<RawEvent>().swap(events_);
+    std::vector<std::unique_ptr<char[]>>().swap(blocks_);
+    block_used_ = 0;
+    block_size_ = 0;
+    std::vector<std::shared_ptr<const void>>().swap(owners_);
+  }
 
  private:
   std::string_view copy_in(std::string_view bytes);
@@ -130,6 +139,12 @@ class StreamSource {
   /// Record `next_offsets` (partition → next offset to read) in the consumer group, for lag
   /// tools only: recovery never trusts them.
   virtual Status commit(const std::map<int32_t, int64_t>& next_offsets) = 0;
+  /// commit() without waiting for the broker's answer (a failure is only logged by the
+  /// source). The engine uses it between batches and commit() for the last one. Defaults to
+  /// commit().
+  virtual Status commit_async(const std::map<int32_t, int64_t>& next_offsets) {
+    return commit(next_offsets);
+  }
   /// Per assigned partition, the offset the next produced event will get (the end, exclusive).
   virtual Result<std::map<int32_t, int64_t>> latest_offsets() = 0;
   /// The latest offsets as far as the source knows them without a round trip to the broker

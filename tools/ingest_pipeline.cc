@@ -283,11 +283,14 @@ struct InputJob {
   std::vector<ChunkCounts> counts;
   std::vector<int64_t> chunk_starts;
   // One slot per worker; a worker touches only its own slot, the committer only once
-  // chunks_left is 0 (or after the workers are joined).
+  // pending is 0 (or after the workers are joined).
   std::vector<std::unique_ptr<DeltaTableWriter>> writers;
+  std::vector<std::vector<AddFile>> adds;  ///< the worker's files, closed
   std::vector<std::vector<TaggedReject>> rejects;
   std::vector<int64_t> rows;
-  std::atomic<int64_t> chunks_left{0};
+  /// Chunks not yet processed plus workers not yet done with the input (a worker is done
+  /// once it has claimed a chunk of a later input, or none is left, and closed its files).
+  std::atomic<int64_t> pending{0};
   std::atomic<bool> started{false};
   Clock::time_point start_time;  ///< written by the worker that claims chunk 0
   Status status;                 ///< the first worker error (under Run::mutex)
@@ -350,7 +353,9 @@ class Worker {
     while (!run_->stop) {
       const int64_t item = next_item_->fetch_add(1);
       if (item >= total_items_) break;
-      while (item >= active_[a]->first_item + active_[a]->num_chunks) ++a;
+      while (item >= active_[a]->first_item + active_[a]->num_chunks) {
+        if (!retire(*active_[a++])) return;
+      }
       if (!wait_for_turn(static_cast<int64_t>(a))) break;
       InputJob& job = *active_[a];
       const int64_t k = item - job.first_item;
@@ -363,14 +368,39 @@ class Worker {
         run_->fail(&job, st.with_context("ingesting '" + job.path + "'"));
         return;
       }
-      if (job.chunks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lock(run_->mutex);
-        run_->changed.notify_all();
-      }
+      done_one(job);
+    }
+    // No chunk left: close this worker's files of the remaining inputs while the other
+    // workers finish their last chunks.
+    while (!run_->stop && a < active_.size()) {
+      if (!retire(*active_[a++])) return;
     }
   }
 
  private:
+  void done_one(InputJob& job) {
+    if (job.pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(run_->mutex);
+      run_->changed.notify_all();
+    }
+  }
+
+  /// This worker will not touch `job` again: close its files (in parallel with the other
+  /// workers, not on the committer's thread at the end).
+  bool retire(InputJob& job) {
+    auto& writer = job.writers[static_cast<size_t>(index_)];
+    if (writer) {
+      auto finished = writer->finish();
+      if (!finished.ok()) {
+        run_->fail(&job, finished.status().with_context("ingesting '" + job.path + "'"));
+        return false;
+      }
+      job.adds[static_cast<size_t>(index_)] = std::move(*finished);
+    }
+    done_one(job);
+    return true;
+  }
+
   /// Work on active input `a` only once the committer is done with input a - 2: at most the
   /// input being committed and the next one are open, so memory does not grow with the
   /// number of inputs when commits are slow. False when the run stops meanwhile.
@@ -471,10 +501,8 @@ Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, D
   }
 
   std::vector<AddFile> adds;
-  for (auto& w : job.writers) {
-    if (!w) continue;
-    LS_ASSIGN_OR_RAISE(auto finished, w->finish());
-    for (auto& a : finished) adds.push_back(std::move(a));
+  for (auto& w : job.adds) {
+    for (auto& a : w) adds.push_back(std::move(a));
   }
   result.files = static_cast<int64_t>(adds.size());
 
@@ -575,9 +603,10 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
       job->counts.resize(static_cast<size_t>(job->num_chunks));
       job->chunk_starts.resize(static_cast<size_t>(job->num_chunks));
       job->writers.resize(static_cast<size_t>(threads));
+      job->adds.resize(static_cast<size_t>(threads));
       job->rejects.resize(static_cast<size_t>(threads));
       job->rows.assign(static_cast<size_t>(threads), 0);
-      job->chunks_left = job->num_chunks;
+      job->pending = job->num_chunks + threads;
       if (progress) progress->total_bytes += job->file.size();
       active.push_back(job.get());
     }
@@ -630,8 +659,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     }
     {
       std::unique_lock<std::mutex> lock(run.mutex);
-      run.changed.wait(lock, [&] { return run.stop || job.chunks_left.load() == 0; });
-      if (job.chunks_left.load() != 0) {
+      run.changed.wait(lock, [&] { return run.stop || job.pending.load() == 0; });
+      if (job.pending.load() != 0) {
         // A worker failed: report the input it failed on (this one or a later one).
         Status st = run.error;
         for (size_t i = next_commit; i < jobs.size() && st.ok(); ++i) st = jobs[i]->status;

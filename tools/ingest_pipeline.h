@@ -5,11 +5,14 @@
 //                             input 1, ...; a chunk is a byte range cut at line boundaries),
 //                             read it (pread into the worker's reused buffer), decode it
 //                             (JsonDecoder), flatten, and encode into the worker's own
-//                             DeltaTableWriter for that input (task = worker: one file per core)
-//   committer (the caller) ── once every chunk of input k is done: finish its files, commit the
-//                             rejected lines to the dead-letter table (txn), then the data's add
-//                             actions to the table (same txn app id); meanwhile the workers are
-//                             already reading and decoding input k+1 (at most one input ahead)
+//                             DeltaTableWriter for that input (task = worker: one file per core);
+//                             a worker that finds no more chunks of input k closes its files of k
+//                             while the others finish their last chunks
+//   committer (the caller) ── once every chunk of input k is done and its files are closed:
+//                             commit the rejected lines to the dead-letter table (txn), then the
+//                             data's add actions to the table (same txn app id); meanwhile the
+//                             workers are already reading and decoding input k+1 (at most one
+//                             input ahead)
 //
 // Chunk k of an input holds the lines starting in [k*chunk, (k+1)*chunk), so chunks are found
 // without a sequential pre-pass.

@@ -28,6 +28,17 @@ Status fill_struct(const std::vector<Field>& fields, const std::string& path, Ty
       std::memcpy(c.word, bytes, 16);
       std::memcpy(c.mask, mask_bytes, 16);
     }
+    if (c.plain_name && f.name.size() + 3 <= 16) {
+      char bytes[16] = {};
+      unsigned char mask_bytes[16] = {};
+      bytes[0] = '"';
+      std::memcpy(bytes + 1, f.name.data(), f.name.size());
+      bytes[f.name.size() + 1] = '"';
+      bytes[f.name.size() + 2] = ':';
+      std::memset(mask_bytes, 0xFF, f.name.size() + 3);
+      std::memcpy(c.member_word, bytes, 16);
+      std::memcpy(c.member_mask, mask_bytes, 16);
+    }
     c.plan = std::move(child);
     plan->children.push_back(std::move(c));
   }
@@ -48,6 +59,7 @@ Result<std::unique_ptr<TypePlan>> plan_type(const DataTypePtr& type, const std::
     case TypeId::kDecimal:
       plan->precision = type->precision();
       plan->scale = type->scale();
+      plan->scale_factor = pow10_i128(plan->scale);
       break;
     case TypeId::kStruct:
       LS_RETURN_NOT_OK(fill_struct(type->fields(), path, plan.get()));

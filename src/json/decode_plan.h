@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lakestream/common/decimal.h"
 #include "lakestream/common/status.h"
 #include "lakestream/schema/data_type.h"
 #include "lakestream/schema/schema.h"
@@ -32,8 +33,15 @@ struct ChildPlan {
   uint64_t word[2] = {0, 0};
   uint64_t mask[2] = {0, 0};
 
+  /// For plain names of up to 13 bytes: `"name":` as two words plus masks, the member's
+  /// start as compact JSON writes it (member_mask[0] == 0 when the name is longer).
+  uint64_t member_word[2] = {0, 0};
+  uint64_t member_mask[2] = {0, 0};
+
   /// True when the raw key bytes (just after the opening quote) spell exactly this name.
   bool matches_raw(const char* raw) const;
+  /// True when the 16 readable bytes at `p` start with `"name":` (see member_word).
+  bool matches_member(const char* p) const;
   std::unique_ptr<TypePlan> plan;
 };
 
@@ -48,12 +56,22 @@ inline bool ChildPlan::matches_raw(const char* raw) const {
   return plain_name && std::memcmp(raw, name.data(), name.size()) == 0 && raw[name.size()] == '"';
 }
 
+inline bool ChildPlan::matches_member(const char* p) const {
+  uint64_t a = 0;
+  uint64_t b = 0;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return member_mask[0] != 0 &&
+         (((a ^ member_word[0]) & member_mask[0]) | ((b ^ member_word[1]) & member_mask[1])) == 0;
+}
+
 /// How to decode one value of a data type.
 struct TypePlan {
   TypeId id = TypeId::kString;
   DataTypePtr type;
-  int precision = 0;  ///< decimal
-  int scale = 0;      ///< decimal
+  int precision = 0;          ///< decimal
+  int scale = 0;              ///< decimal
+  int128_t scale_factor = 1;  ///< decimal: 10^scale
   /// struct: the members in schema order (= child column order).
   std::vector<ChildPlan> children;
   /// struct: member name -> index into children (views into children[i].name).

@@ -55,14 +55,14 @@ constexpr size_t kSlackBytes = 64 * 1024;
 /// Make `buffer` at least `need` long, adding up to `slack` more while that fits its capacity
 /// (the decoder reserves what the input needs: spare room must not double a full buffer).
 template <typename T>
-inline void grow_for(std::vector<T>& buffer, size_t need, size_t slack) {
+[[gnu::noinline]] void grow_for(std::vector<T>& buffer, size_t need, size_t slack) {
   size_t size = need + slack;
   if (size > buffer.capacity() && need <= buffer.capacity()) size = buffer.capacity();
   buffer.resize(size);
 }
 
 template <typename T>
-inline void put_fixed(Column& column, T v) {
+[[gnu::always_inline]] inline void put_fixed(Column& column, T v) {
   std::vector<uint8_t>& validity = column.mutable_validity();
   std::vector<uint8_t>& values = column.mutable_values();
   const size_t at = validity.size() * sizeof(T);
@@ -73,7 +73,8 @@ inline void put_fixed(Column& column, T v) {
 
 /// A string or binary row. `readable` bounds the bytes that may be read after s.data(): short
 /// strings are copied as one 16-byte block when the input has them.
-inline void put_string(Column& column, std::string_view s, const char* readable) {
+[[gnu::always_inline]] inline void put_string(Column& column, std::string_view s,
+                                              const char* readable) {
   std::vector<char>& data = column.mutable_data();
   std::vector<int32_t>& offsets = column.mutable_offsets();
   const auto at = static_cast<size_t>(offsets.back());
@@ -133,7 +134,7 @@ void DirectScanner::close(const std::vector<ColumnPtr>& columns) {
 }
 
 template <bool kLines>
-inline void DirectScanner::skip_ws() {
+[[gnu::always_inline]] inline void DirectScanner::skip_ws() {
   while (p_ < end_) {
     const char c = *p_;
     if (c == ' ' || c == '\t' || c == '\r' || (!kLines && c == '\n')) {
@@ -168,7 +169,7 @@ const char* DirectScanner::decode_line(const char* p, const char* end,
   return p_;
 }
 
-bool DirectScanner::plain_string(std::string_view* out) {
+[[gnu::always_inline]] inline bool DirectScanner::plain_string(std::string_view* out) {
   // p_ is at the opening quote. Eight bytes at a time while they are there, then one by one.
   const char* const begin = p_ + 1;
   const char* q = begin;
@@ -189,14 +190,35 @@ bool DirectScanner::plain_string(std::string_view* out) {
   return true;
 }
 
-bool DirectScanner::number_token(std::string_view* out) {
+[[gnu::always_inline]] inline bool DirectScanner::number_token(std::string_view* out) {
   const char* const begin = p_;
   while (p_ < end_ && is_number_char(*p_)) ++p_;
   *out = std::string_view(begin, static_cast<size_t>(p_ - begin));
   return !out->empty();
 }
 
-bool DirectScanner::literal(const char* word, size_t len) {
+[[gnu::always_inline]] inline bool DirectScanner::integer_token(int64_t* value, int* digits) {
+  // The same tokens number_token + plain_integer accept, in one pass.
+  const char* q = p_;
+  const bool negative = q < end_ && *q == '-';
+  if (negative) ++q;
+  const char* const first = q;
+  uint64_t v = 0;
+  while (q < end_ && static_cast<unsigned>(*q - '0') <= 9u && q - first < 19) {
+    v = v * 10 + static_cast<unsigned>(*q - '0');
+    ++q;
+  }
+  const auto n = static_cast<size_t>(q - first);
+  if (n == 0 || n > 18 || (n > 1 && *first == '0') || (q < end_ && is_number_char(*q))) {
+    return false;
+  }
+  *value = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  *digits = v == 0 ? 0 : static_cast<int>(n);
+  p_ = q;
+  return true;
+}
+
+[[gnu::always_inline]] inline bool DirectScanner::literal(const char* word, size_t len) {
   if (static_cast<size_t>(end_ - p_) < len || std::memcmp(p_, word, len) != 0) return false;
   p_ += len;
   return true;
@@ -278,25 +300,28 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
     ++p_;
   } else {
     while (true) {
-      if (p_ == end_ || *p_ != '"') return false;
-      ++p_;
       size_t i = n;
-      // Members in schema order (the common case) match with one compare of the raw key.
-      if (expected < n && end_ - p_ >= 16 && plan.children[expected].mask[0] != 0 &&
-          plan.children[expected].matches_raw(p_)) {
+      // Members in schema order and compact form (the common case): one 16-byte compare
+      // covers the quotes, the key and the colon.
+      if (expected < n && end_ - p_ >= 16 && plan.children[expected].matches_member(p_)) {
         i = expected;
-        p_ += plan.children[i].name.size() + 1;
+        p_ += plan.children[i].name.size() + 3;
       } else {
-        const char* const key = p_ - 1;
-        p_ = key;
-        std::string_view name;
-        if (!plain_string(&name)) return false;  // escaped keys: on-demand unescapes them
-        const auto it = plan.index.find(name);
-        if (it != plan.index.end()) i = it->second;
+        if (p_ == end_ || *p_ != '"') return false;
+        if (expected < n && end_ - p_ >= 17 && plan.children[expected].mask[0] != 0 &&
+            plan.children[expected].matches_raw(p_ + 1)) {
+          i = expected;
+          p_ += plan.children[i].name.size() + 2;
+        } else {
+          std::string_view name;
+          if (!plain_string(&name)) return false;  // escaped keys: on-demand unescapes them
+          const auto it = plan.index.find(name);
+          if (it != plan.index.end()) i = it->second;
+        }
+        skip_ws<kLines>();
+        if (p_ == end_ || *p_ != ':') return false;
+        ++p_;
       }
-      skip_ws<kLines>();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
       skip_ws<kLines>();
       if (i == n) {
         if (!skip_scalar<kLines>()) return false;
@@ -363,7 +388,7 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
     case TypeId::kLong: {
       int64_t v = 0;
       int digits = 0;
-      if (!number_token(&text) || !plain_integer(text, &v, &digits)) return false;
+      if (!integer_token(&v, &digits)) return false;
       switch (plan.id) {
         case TypeId::kByte:
           if (v < INT8_MIN || v > INT8_MAX) return false;
@@ -407,14 +432,17 @@ bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int dep
       if (c == '"') {
         if (!plain_string(&text)) return false;
       } else {
-        if (!number_token(&text)) return false;
         int64_t v = 0;
         int digits = 0;
-        if (plain_integer(text, &v, &digits) && digits + plan.scale <= plan.precision) {
-          put_fixed(column, static_cast<int128_t>(v) * pow10_i128(plan.scale));
-          return true;
+        const char* const start = p_;
+        if (integer_token(&v, &digits)) {
+          if (digits + plan.scale <= plan.precision) {
+            put_fixed(column, static_cast<int128_t>(v) * plan.scale_factor);
+            return true;
+          }
+          p_ = start;
         }
-        if (!is_json_number(text)) return false;
+        if (!number_token(&text) || !is_json_number(text)) return false;
       }
       const auto unscaled = parse_decimal(text, plan.precision, plan.scale);
       if (!unscaled) return false;

@@ -62,6 +62,10 @@ class __attribute__((visibility("hidden"))) DirectScanner {
 
   bool plain_string(std::string_view* out);
   bool number_token(std::string_view* out);
+  /// A plain integer token (-?(0|[1-9][0-9]{0,17})) at the cursor, not followed by more of a
+  /// number: its value and significant digits, the cursor past it. False, cursor unmoved,
+  /// for any other token.
+  bool integer_token(int64_t* value, int* digits);
   bool literal(const char* word, size_t len);
   /// A timestamp in the common fixed shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z], with the date
   /// part's day number cached (consecutive records mostly share a date). False for any other

@@ -38,8 +38,15 @@ fail() { echo "azure_test($scenario): FAIL: $*" >&2; exit 1; }
 rm -rf "$work"
 mkdir -p "$work"
 pids=()
-cleanup() {
+cleanup() {  # TERM, up to 5 s to exit, then KILL: bounded
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT

@@ -296,7 +296,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     chunk_rows_ += end - begin;
     int64_t row = begin;
     while (row < end) {
-      const int64_t stop = std::min(end, row + kPageCheckRows);
+      // Stop exactly at the page row limit, so a full page holds page_row_limit rows.
+      const int64_t stop =
+          std::min({end, row + kPageCheckRows,
+                    row + std::max<int64_t>(1, ctx_->options->page_row_limit - page_rows_)});
       if (nullable_) levels_.insert(levels_.end(), validity + row, validity + stop);
       page_rows_ += stop - row;
       for (; row < stop; ++row) {

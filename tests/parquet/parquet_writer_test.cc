@@ -6,6 +6,10 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
+
+#include "parquet/parquet_types.h"
+#include "parquet/thrift_compact.h"
 
 namespace lakestream {
 namespace {
@@ -123,7 +127,8 @@ TEST_P(DecimalStatsTest, SignedUnscaledMinMax) {
 
 INSTANTIATE_TEST_SUITE_P(Physical, DecimalStatsTest,
                          ::testing::Values(DecimalCase{"int32_p9", 9}, DecimalCase{"int64_p18", 18},
-                                           DecimalCase{"flba_p19", 19}, DecimalCase{"flba_p38", 38}),
+                                           DecimalCase{"flba_p19", 19},
+                                           DecimalCase{"flba_p38", 38}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(ParquetWriterTest, StringStatsAreUnsignedBytewiseAndKeepEmptyString) {
@@ -198,6 +203,103 @@ TEST(ParquetWriterTest, StatsSpanRowGroupsAndDictionaryFallback) {
   EXPECT_EQ(std::get<int64_t>(*info->columns[1].max), rows - 1001);
 }
 
+/// One page of a column chunk as its header describes it.
+struct PageSeen {
+  parquet::PageType type;
+  parquet::Encoding encoding;
+  int32_t num_values;
+};
+
+/// The pages of column `column` in the first row group, walked header by header from the
+/// footer's offsets.
+std::vector<PageSeen> pages_of(const std::string& file, size_t column) {
+  uint32_t footer_len = 0;
+  std::memcpy(&footer_len, file.data() + file.size() - 8, 4);
+  parquet::ThriftCompactReader footer(
+      std::string_view(file).substr(file.size() - 8 - footer_len, footer_len));
+  parquet::FileMetaData md;
+  EXPECT_TRUE(parquet::read_thrift(footer, &md)) << footer.error();
+  const parquet::ColumnMetaData& cm = md.row_groups.at(0).columns.at(column).meta_data;
+  int64_t pos = cm.dictionary_page_offset.value_or(cm.data_page_offset);
+  const int64_t end = pos + cm.total_compressed_size;
+  std::vector<PageSeen> pages;
+  while (pos < end) {
+    parquet::ThriftCompactReader r(std::string_view(file).substr(static_cast<size_t>(pos)));
+    parquet::PageHeader h;
+    EXPECT_TRUE(parquet::read_thrift(r, &h)) << r.error();
+    if (h.dictionary_page_header) {
+      pages.push_back(
+          {h.type, h.dictionary_page_header->encoding, h.dictionary_page_header->num_values});
+    } else {
+      pages.push_back({h.type, h.data_page_header->encoding, h.data_page_header->num_values});
+    }
+    pos += static_cast<int64_t>(r.position()) + h.compressed_page_size;
+  }
+  return pages;
+}
+
+TEST(ParquetWriterTest, PagesCloseAtThePageRowLimit) {
+  // Five distinct values take 3 bits a row: without a row limit the 1 MiB page target would
+  // keep all 100,000 rows in one page.
+  Schema schema;
+  schema.add("unit", DataType::string(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  const char* units[] = {"kWH", "MWh", "Wh", "kVAh", "VArh"};
+  for (int i = 0; i < 100000; ++i) batch.mutable_column(0).append_string(units[i % 5]);
+  Sink sink;
+  auto info = write_one(batch, &sink);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  const auto pages = pages_of(sink.bytes, 0);
+  ASSERT_EQ(pages.size(), 6u);  // the dictionary, then 5 data pages of 20,000 rows
+  EXPECT_EQ(pages[0].type, parquet::PageType::kDictionaryPage);
+  EXPECT_EQ(pages[0].num_values, 5);
+  for (size_t i = 1; i < pages.size(); ++i) {
+    EXPECT_EQ(pages[i].type, parquet::PageType::kDataPage);
+    EXPECT_EQ(pages[i].encoding, parquet::Encoding::kRleDictionary);
+    EXPECT_EQ(pages[i].num_values, 20000);
+  }
+}
+
+TEST(ParquetWriterTest, DictionaryThatDoesNotPayOffGivesWayAfterTheFirstPage) {
+  // Distinct timestamps: indices + dictionary are larger than the values, so after the first
+  // page the rest of the chunk is PLAIN. A repetitive column in the same file keeps its
+  // dictionary throughout.
+  Schema schema;
+  schema.add("t", DataType::timestamp(), false).add("meter", DataType::long_(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  for (int64_t i = 0; i < 100000; ++i) {
+    batch.mutable_column(0).append<int64_t>(1611052380000000 + i * 1000000);
+    batch.mutable_column(1).append<int64_t>((i * 3019) % 127);
+  }
+  ParquetWriterOptions options;
+  options.compression = ParquetCompression::kNone;
+  Sink sink;
+  auto info = write_one(batch, &sink, options);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_EQ(std::get<int64_t>(*info->columns[0].min), 1611052380000000);
+  EXPECT_EQ(std::get<int64_t>(*info->columns[0].max), 1611052380000000 + 99999 * 1000000LL);
+
+  const auto t = pages_of(sink.bytes, 0);
+  ASSERT_GE(t.size(), 3u);
+  EXPECT_EQ(t[0].type, parquet::PageType::kDictionaryPage);
+  EXPECT_EQ(t[0].num_values, 20000);  // only the first page's values
+  EXPECT_EQ(t[1].encoding, parquet::Encoding::kRleDictionary);
+  EXPECT_EQ(t[1].num_values, 20000);
+  int64_t plain_rows = 0;
+  for (size_t i = 2; i < t.size(); ++i) {
+    EXPECT_EQ(t[i].encoding, parquet::Encoding::kPlain) << "page " << i;
+    plain_rows += t[i].num_values;
+  }
+  EXPECT_EQ(plain_rows, 80000);
+
+  const auto meter = pages_of(sink.bytes, 1);
+  ASSERT_EQ(meter.size(), 6u);
+  EXPECT_EQ(meter[0].num_values, 127);
+  for (size_t i = 1; i < meter.size(); ++i) {
+    EXPECT_EQ(meter[i].encoding, parquet::Encoding::kRleDictionary);
+  }
+}
+
 TEST(ParquetWriterTest, NullInRequiredColumnIsRefusedNamingTheColumn) {
   Schema schema;
   schema.add("MeterId", DataType::string(), false);
@@ -250,7 +352,8 @@ TEST(ParquetWriterTest, EveryCodecWritesAFile) {
   Schema schema;
   schema.add("s", DataType::string());
   auto batch = RecordBatch::make_empty(schema);
-  for (int i = 0; i < 5000; ++i) batch.mutable_column(0).append_string("row " + std::to_string(i % 50));
+  for (int i = 0; i < 5000; ++i)
+    batch.mutable_column(0).append_string("row " + std::to_string(i % 50));
   for (auto codec : {ParquetCompression::kNone, ParquetCompression::kSnappy,
                      ParquetCompression::kZstd, ParquetCompression::kGzip}) {
     ParquetWriterOptions options;

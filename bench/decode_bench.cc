@@ -2,17 +2,23 @@
 // original's data generator makes them (v = n * 3019, MeterId = v % 127, SupplierId = v % 23,
 // Value = v % 59, Unit "kWH", ObservationTime one second apart, serialised as Spark's to_json
 // writes them). Benchmarks:
-//   SimdjsonOnDemand        simdjson's iterate_many over the same bytes, reading every value:
-//                           the limit (parse only, no columns, no validation of the schema).
+//   SimdjsonOnDemand        simdjson's iterate_many over the same bytes, reading every key and
+//                           every value (checked: 5 scalars a message): the limit (parse only,
+//                           no columns, no validation of the schema). Its on-demand code is
+//                           inlined here with the same compiler flags as our decoder.
 //                           threaded:1 is iterate_many's default, which runs stage 1 of the
 //                           next block on a second thread; threaded:0 keeps it on one core
 //                           like our decoder.
-//   JsonDecoderNdjson       our decoder into a RecordBatch, then RecordBatch::flatten
+//   JsonDecoderNdjson       our decoder into a fresh RecordBatch (allocation and page faults
+//                           of the columns included), then RecordBatch::flatten
 //   JsonDecoderEvents       the same records handed over as separate event bodies
+//   JsonDecoderNdjsonOnDemandOnly  JsonDecoderNdjson with the direct path turned off
+//                           (LAKESTREAM_JSON_DIRECT=0): every record through simdjson on-demand
 // Goal (issue 2): the decoder reaches at least half of simdjson's raw throughput.
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
+#include <stdlib.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -88,8 +94,11 @@ const Corpus& corpus() {
   return c;
 }
 
-// Reads every value of an object, whatever its members, as a schema-less consumer would.
-simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* sink) {
+// Reads every key (unescaped) and every value of an object, whatever its members, as a
+// schema-less consumer would: strings as string_views, numbers as int64, objects recursively.
+// *values counts the scalars read, so the benchmark can check that nothing was skipped.
+simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* sink,
+                                  int64_t* values) {
   for (auto member : object) {
     simdjson::ondemand::field field;
     if (auto e = std::move(member).get(field)) return e;
@@ -104,18 +113,20 @@ simdjson::error_code touch_object(simdjson::ondemand::object object, uint64_t* s
         std::string_view s;
         if (auto e = value.get_string().get(s)) return e;
         *sink += s.size();
+        ++*values;
         break;
       }
       case simdjson::ondemand::json_type::number: {
         int64_t i = 0;
         if (auto e = value.get_int64().get(i)) return e;
         *sink += static_cast<uint64_t>(i);
+        ++*values;
         break;
       }
       case simdjson::ondemand::json_type::object: {
         simdjson::ondemand::object inner;
         if (auto e = value.get_object().get(inner)) return e;
-        if (auto e = touch_object(inner, sink)) return e;
+        if (auto e = touch_object(inner, sink, values)) return e;
         break;
       }
       default:
@@ -139,6 +150,7 @@ void SimdjsonOnDemand(benchmark::State& state) {
   for (auto _ : state) {
     uint64_t sink = 0;
     int64_t docs = 0;
+    int64_t values = 0;
     simdjson::ondemand::document_stream stream;
     if (parser.iterate_many(padded).get(stream)) {
       state.SkipWithError("iterate_many failed");
@@ -146,22 +158,26 @@ void SimdjsonOnDemand(benchmark::State& state) {
     }
     for (auto doc : stream) {
       simdjson::ondemand::object object;
-      if (doc.get_object().get(object) || touch_object(object, &sink)) {
+      if (doc.get_object().get(object) || touch_object(object, &sink, &values)) {
         state.SkipWithError("parse failed");
         return;
       }
       ++docs;
     }
     if (docs != messages()) state.SkipWithError("wrong document count");
+    // Five scalars per message: MeterId, SupplierId, Value, Unit, ObservationTime.
+    if (values != 5 * messages()) state.SkipWithError("not every value was read");
     benchmark::DoNotOptimize(sink);
   }
   set_counters(state);
 }
 
-template <bool kEvents>
+template <bool kEvents, bool kDirect = true>
 void JsonDecoder(benchmark::State& state) {
   const Corpus& c = corpus();
+  if (!kDirect) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
   auto decoder = lakestream::JsonDecoder::make(meter_schema());
+  if (!kDirect) unsetenv("LAKESTREAM_JSON_DIRECT");
   if (!decoder.ok()) {
     state.SkipWithError(decoder.status().to_string().c_str());
     return;
@@ -183,6 +199,7 @@ void JsonDecoder(benchmark::State& state) {
 
 void JsonDecoderNdjson(benchmark::State& state) { JsonDecoder<false>(state); }
 void JsonDecoderEvents(benchmark::State& state) { JsonDecoder<true>(state); }
+void JsonDecoderNdjsonOnDemandOnly(benchmark::State& state) { JsonDecoder<false, false>(state); }
 
 // Real time: with iterate_many's helper thread, CPU time of the main thread would flatter it.
 BENCHMARK(SimdjsonOnDemand)
@@ -193,6 +210,7 @@ BENCHMARK(SimdjsonOnDemand)
     ->UseRealTime();
 BENCHMARK(JsonDecoderNdjson)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(JsonDecoderEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(JsonDecoderNdjsonOnDemandOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -49,8 +49,8 @@ inline int two_digits(const char* p) {
 // therefore validity.size() * width and offsets.back(); Column::truncate(length()) cuts the
 // spare room off, and the decoder does that (DirectScanner::close) before anything else
 // appends to or looks at the columns.
-constexpr size_t kSlackRows = 4096;
-constexpr size_t kSlackBytes = 64 * 1024;
+constexpr size_t kSlackRows = 1024;
+constexpr size_t kSlackBytes = 16 * 1024;
 
 /// Make `buffer` at least `need` long, adding up to `slack` more while that fits its capacity
 /// (the decoder reserves what the input needs: spare room must not double a full buffer).

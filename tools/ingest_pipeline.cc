@@ -94,19 +94,27 @@ class InputFile {
   InputFile() = default;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
-  ~InputFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+  ~InputFile() { close(); }
+  /// Check that the file opens and take its size. The descriptor itself is opened by the first
+  /// read and closed by close(), so a run over thousands of inputs keeps only the few it is
+  /// working on open.
   Status open(const std::string& path) {
     path_ = path;
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0)
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
       return Status::NotFound("cannot open input '" + path + "': " + std::strerror(errno));
+    }
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) return Status::IOError("cannot stat '" + path + "'");
+    const int rc = ::fstat(fd, &st);
+    ::close(fd);
+    if (rc != 0) return Status::IOError("cannot stat '" + path + "'");
     size_ = st.st_size;
-    (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     return Status::OK();
+  }
+  /// Close the descriptor; no read may be under way.
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
   }
   int64_t size() const { return size_; }
 
@@ -117,6 +125,7 @@ class InputFile {
     *text = {};
     *begin = hi;
     if (lo >= hi) return Status::OK();
+    LS_RETURN_NOT_OK(open_once());
     // One byte before lo tells whether a line starts at lo; some slack past hi usually holds
     // the end of the line that crosses hi.
     const int64_t start = lo == 0 ? 0 : lo - 1;
@@ -159,6 +168,19 @@ class InputFile {
   static constexpr int64_t kSlack = 64 << 10;
   static constexpr size_t kPadding = 64;  // simdjson reads up to 64 bytes past a document
 
+  Status open_once() const {
+    std::call_once(opened_, [this] {
+      fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) {
+        open_status_ =
+            Status::NotFound("cannot open input '" + path_ + "': " + std::strerror(errno));
+      } else {
+        (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+      }
+    });
+    return open_status_;
+  }
+
   Status read_at(int64_t offset, int64_t len, char* out) const {
     while (len > 0) {
       const ssize_t n = ::pread(fd_, out, static_cast<size_t>(len), offset);
@@ -176,8 +198,10 @@ class InputFile {
   }
 
   std::string path_;
-  int fd_ = -1;
   int64_t size_ = 0;
+  mutable std::once_flag opened_;
+  mutable int fd_ = -1;
+  mutable Status open_status_;
 };
 
 struct ChunkCounts {
@@ -630,7 +654,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     pool.emplace_back(std::ref(*workers.back()));
   }
   // Whatever way this returns, the workers stop and nothing uncommitted stays behind.
-  size_t next_commit = 0;  // jobs_[i] for i < next_commit are done
+  size_t next_commit = 0;  // jobs[i] for i < next_commit are done
   auto finish_run = [&](Status st) {
     run.stop = true;
     {
@@ -669,6 +693,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
       }
     }
     const auto started = job.started ? job.start_time : run_started;
+    job.file.close();  // every chunk is read
     auto result = commit_input(opts, job, table);
     if (!result.ok()) return finish_run(result.status());
     result->seconds = std::chrono::duration<double>(Clock::now() -

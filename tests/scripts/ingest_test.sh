@@ -101,6 +101,20 @@ res=$(check --table "$work/multi" --dead-letter "$work/multi_dead_letter" --part
 echo "$res"
 [ "$(json_field "$res" txns)" = 3 ] || fail "expected one txn per input"
 
+echo "--- 200 inputs in one run under a 48-descriptor limit: inputs are not all held open"
+mkdir -p "$work/many_in"
+split -l 250 -d -a 3 --additional-suffix=.ndjson "$work/gen_a.ndjson" "$work/many_in/part"
+many_args=()
+for f in "$work"/many_in/part*.ndjson; do many_args+=(--input "$f"); done
+[ "${#many_args[@]}" = 400 ] || fail "expected 200 split inputs, got $((${#many_args[@]} / 2))"
+out=$(ulimit -n 48 && "$cli" ingest --schema "$schema" "${many_args[@]}" --table "$work/many" --threads 2)
+[ "$(echo "$out" | grep -c 'lines read')" = 200 ] || fail "expected 200 committed inputs: $(echo "$out" | tail -3)"
+echo "$out" | tail -1
+res=$(check --table "$work/many" --dead-letter "$work/many_dead_letter" "$work"/many_in/part*.ndjson)
+echo "$res"
+[ "$(json_field "$res" rows)" = 49485 ] || fail "49485 rows expected"
+[ "$(json_field "$res" txns)" = 200 ] || fail "expected one txn per input"
+
 echo "--- fail-fast stops at the first bad line and commits nothing"
 if out=$("$cli" ingest --schema "$schema" --input "$sample" --table "$work/ff" --mode fail-fast 2>&1); then
   fail "fail-fast succeeded"

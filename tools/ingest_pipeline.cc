@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
@@ -611,13 +612,13 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   // input into the next without waiting for its commit.
   std::vector<std::unique_ptr<InputJob>> jobs;
   std::vector<InputJob*> active;
+  std::unordered_set<std::string> app_ids;
   int64_t total_items = 0;
   for (const std::string& path : inputs) {
     auto job = std::make_unique<InputJob>();
     job->path = path;
     LS_ASSIGN_OR_RAISE(job->app_id, ingest_app_id(options.table_uri, path));
-    bool seen = false;
-    for (const auto& j : jobs) seen = seen || j->app_id == job->app_id;
+    const bool seen = !app_ids.insert(job->app_id).second;  // named twice in this run
     job->skip = seen || table.txn_version(job->app_id).has_value();
     if (!job->skip) {
       LS_RETURN_NOT_OK(job->file.open(path));

@@ -6,8 +6,9 @@
 //   poller     owns the source: start, latest offsets, poll_batch, seeks, consumer-group
 //              commits. It runs up to kMaxPolledAhead batches ahead of the engine.
 //   engine     takes batches in order: decode (two chunks in parallel when large), transforms,
-//              sink writes, and closes the batch's files. It runs one batch ahead of the
-//              committer: batch N+1 is decoded and written while batch N is committed.
+//              sink writes; a batch split in two chunks closes its files there too (else the
+//              committer does). It runs one batch ahead of the committer: batch N+1 is decoded
+//              and written while batch N is committed.
 //   committer  commits written batches in order (the exactly-once protocol is the sink's),
 //              records progress. When a sink drops a batch (rebalance race), it bumps a
 //              generation number: the poller seeks, and whatever was polled or written ahead

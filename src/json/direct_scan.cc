@@ -250,7 +250,14 @@ bool DirectScanner::fixed_timestamp(std::string_view text, int64_t* micros) {
   }
   size_t i = 19;
   int64_t fraction = 0;
-  if (i < n && (p[i] == '.' || p[i] == ',')) {
+  const unsigned m1 = n == 24 ? static_cast<unsigned>(p[20] - '0') : 10u;
+  const unsigned m2 = n == 24 ? static_cast<unsigned>(p[21] - '0') : 10u;
+  const unsigned m3 = n == 24 ? static_cast<unsigned>(p[22] - '0') : 10u;
+  if (n == 24 && p[19] == '.' && (p[23] == 'Z' || p[23] == 'z') && m1 <= 9 && m2 <= 9 && m3 <= 9) {
+    // Milliseconds and Z, as Spark and most producers write them.
+    fraction = static_cast<int64_t>(m1 * 100 + m2 * 10 + m3) * 1000;
+    i = 24;
+  } else if (i < n && (p[i] == '.' || p[i] == ',')) {
     ++i;
     int count = 0;
     while (i < n && static_cast<unsigned>(p[i] - '0') <= 9u) {
@@ -357,7 +364,8 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
 }
 
 template <bool kLines>
-bool DirectScanner::value(TypePlan& plan, bool nullable, Column& column, int depth) {
+[[gnu::always_inline]] inline bool DirectScanner::value(TypePlan& plan, bool nullable,
+                                                        Column& column, int depth) {
   if (p_ == end_) return false;
   const char c = *p_;
   if (c == 'n') {

@@ -231,14 +231,19 @@ bool DirectScanner::fixed_timestamp(std::string_view text, int64_t* micros) {
     return false;
   }
   int64_t days = 0;
-  if (have_cached_date_ && std::memcmp(p, cached_date_, 10) == 0) {
+  uint64_t head = 0;
+  uint16_t tail = 0;
+  std::memcpy(&head, p, 8);
+  std::memcpy(&tail, p + 8, 2);
+  if (have_cached_date_ && head == cached_head_ && tail == cached_tail_) {
     days = cached_days_;
   } else {
     if (p[4] != '-' || p[7] != '-' || two_digits(p) < 0 || two_digits(p + 2) < 0) return false;
     const auto parsed = parse_date_days(text.substr(0, 10));
     if (!parsed) return false;
     days = *parsed;
-    std::memcpy(cached_date_, p, 10);
+    cached_head_ = head;
+    cached_tail_ = tail;
     cached_days_ = days;
     have_cached_date_ = true;
   }
@@ -459,8 +464,16 @@ template <bool kLines>
     }
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz: {
-      if (c != '"' || !plain_string(&text)) return false;  // numbers: the on-demand path
+      if (c != '"') return false;  // numbers: the on-demand path
       int64_t micros = 0;
+      // yyyy-MM-ddTHH:mm:ss.SSSZ between quotes: fixed_timestamp checks every one of those 24
+      // bytes against its expected character, so no string scan is needed first.
+      if (end_ - p_ >= 26 && p_[25] == '"' && fixed_timestamp({p_ + 1, 24}, &micros)) {
+        p_ += 26;
+        put_fixed(column, micros);
+        return true;
+      }
+      if (!plain_string(&text)) return false;
       if (!fixed_timestamp(text, &micros)) {
         const auto parsed = parse_timestamp_micros(text);
         if (!parsed) return false;

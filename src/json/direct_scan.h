@@ -76,8 +76,9 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   int max_depth_;
   const char* p_ = nullptr;
   const char* end_ = nullptr;
-  std::string binary_;  // scratch for decoded base64
-  char cached_date_[10] = {};
+  std::string binary_;        // scratch for decoded base64
+  uint64_t cached_head_ = 0;  // the cached date's first 8 bytes ...
+  uint16_t cached_tail_ = 0;  // ... and its last 2
   int64_t cached_days_ = 0;
   bool have_cached_date_ = false;
 };

@@ -50,7 +50,7 @@ inline int two_digits(const char* p) {
 // spare room off, and the decoder does that (DirectScanner::close) before anything else
 // appends to or looks at the columns.
 constexpr size_t kSlackRows = 1024;
-constexpr size_t kSlackBytes = 16 * 1024;
+constexpr size_t kSlackBytes = size_t{16} * 1024;
 
 /// Make `buffer` at least `need` long, adding up to `slack` more while that fits its capacity
 /// (the decoder reserves what the input needs: spare room must not double a full buffer).

@@ -380,9 +380,15 @@ std::string mutate(std::string record, std::mt19937& rng) {
     const size_t at = rng() % record.size();
     const char c = kAlphabet[rng() % kAlphabet.size()];
     switch (rng() % 4) {
-      case 0: record.erase(at, 1); break;
-      case 1: record[at] = c; break;
-      case 2: record.insert(record.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+      case 0:
+        record.erase(at, 1);
+        break;
+      case 1:
+        record[at] = c;
+        break;
+      case 2:
+        record.insert(record.begin() + static_cast<std::ptrdiff_t>(at), c);
+        break;
       default: {
         const size_t len = 1 + rng() % std::min<size_t>(12, record.size() - at);
         record.insert(at, record.substr(at, len));

@@ -71,23 +71,22 @@ int main(int argc, char** argv) {
   meter::HubProducer& out = **producer;
   std::atomic<int64_t> sent{0};
   std::atomic<bool> done{false};
-  auto query =
-      events.write_stream()
-          .format("foreach-batch")
-          .trigger(Trigger::processing_time("100 milliseconds"))
-          .option("progress-log", "none")
-          .foreach_batch([&](const RecordBatch& batch, int64_t) -> Status {
-            const Column& key = *batch.column(0);
-            const Column& body = *batch.column(1);
-            for (int64_t r = 0; r < batch.num_rows(); ++r) {
-              if (total > 0 && sent.load() >= total) break;
-              LS_RETURN_NOT_OK(out.send(key.string_value(r), body.string_value(r)));
-              sent.fetch_add(1);
-            }
-            if (total > 0 && sent.load() >= total) done.store(true);
-            return Status::OK();
-          })
-          .start();
+  auto query = events.write_stream()
+                   .format("foreach-batch")
+                   .trigger(Trigger::processing_time("100 milliseconds"))
+                   .option("progress-log", "none")
+                   .foreach_batch([&](const RecordBatch& batch, int64_t) -> Status {
+                     const Column& key = *batch.column(0);
+                     const Column& body = *batch.column(1);
+                     for (int64_t r = 0; r < batch.num_rows(); ++r) {
+                       if (total > 0 && sent.load() >= total) break;
+                       LS_RETURN_NOT_OK(out.send(key.string_value(r), body.string_value(r)));
+                       sent.fetch_add(1);
+                     }
+                     if (total > 0 && sent.load() >= total) done.store(true);
+                     return Status::OK();
+                   })
+                   .start();
   if (!query.ok()) return fail("starting", query.status());
   stop_on_signals(*query);
   std::cout << "Sending " << rows_per_second << " events/s to " << out.describe()

@@ -6,10 +6,10 @@
 #include <string_view>
 
 #include "command.h"
-#include "table_args.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
+#include "table_args.h"
 
 namespace lakestream::cli {
 

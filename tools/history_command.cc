@@ -7,12 +7,12 @@
 #include <string_view>
 
 #include "command.h"
-#include "table_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/storage/local_file_system.h"
+#include "table_args.h"
 
 namespace lakestream::cli {
 
@@ -23,8 +23,11 @@ int run_history(int argc, char** argv) {
                    "Show the commits of a Delta table, newest first, as DESCRIBE HISTORY does. "
                    "Usage: lakestream history TABLE [--limit N]");
   parser.add("--limit").short_name('n').as_int().metavar("N").help("newest N commits only");
-  parser.add("--truncate").short_name('t').metavar("N").default_value(0).help(
-      "cut cells longer than N characters; 0 shows them whole");
+  parser.add("--truncate")
+      .short_name('t')
+      .metavar("N")
+      .default_value(0)
+      .help("cut cells longer than N characters; 0 shows them whole");
   TableArgs args = parse_table_args(parser, argc, argv);
   if (args.stop) return *args.stop;
   const Config& options = args.options;
@@ -39,15 +42,15 @@ int run_history(int argc, char** argv) {
   auto history = read_history(*opened->first, opened->second, limit);
   if (!history.ok()) return fail(history.status());
 
-  Schema schema = Schema()
-                      .add("version", DataType::long_())
-                      .add("timestamp", DataType::timestamp())
-                      .add("operation", DataType::string())
-                      .add("operationParameters", DataType::map(DataType::string(),
-                                                                DataType::string()))
-                      .add("readVersion", DataType::long_())
-                      .add("isBlindAppend", DataType::boolean())
-                      .add("engineInfo", DataType::string());
+  Schema schema =
+      Schema()
+          .add("version", DataType::long_())
+          .add("timestamp", DataType::timestamp())
+          .add("operation", DataType::string())
+          .add("operationParameters", DataType::map(DataType::string(), DataType::string()))
+          .add("readVersion", DataType::long_())
+          .add("isBlindAppend", DataType::boolean())
+          .add("engineInfo", DataType::string());
   RecordBatch batch = RecordBatch::make_empty(schema);
   for (const HistoryEntry& e : *history) {
     batch.mutable_column(0).append<int64_t>(e.version);
@@ -78,7 +81,6 @@ int run_history(int argc, char** argv) {
 
 }  // namespace
 
-LAKESTREAM_COMMAND("history", "list the commits of a Delta table (DESCRIBE HISTORY)",
-                   run_history);
+LAKESTREAM_COMMAND("history", "list the commits of a Delta table (DESCRIBE HISTORY)", run_history);
 
 }  // namespace lakestream::cli

@@ -73,8 +73,8 @@ int run_offsets(int argc, char** argv) {
       }
       return out + "\"";
     };
-    std::string text = "{\"topic\":" + quote(endpoint->topic) + ",\"group\":" + quote(group) +
-                       ",\"partitions\":[";
+    std::string text =
+        "{\"topic\":" + quote(endpoint->topic) + ",\"group\":" + quote(group) + ",\"partitions\":[";
     for (size_t i = 0; i < offsets->size(); ++i) {
       const GroupPartitionOffsets& p = (*offsets)[i];
       if (i > 0) text += ',';

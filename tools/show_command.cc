@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "command.h"
-#include "table_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
@@ -19,6 +18,7 @@
 #include "lakestream/common/time.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
+#include "table_args.h"
 
 namespace lakestream::cli {
 
@@ -42,7 +42,8 @@ void append_base64(std::string& out, std::string_view bytes) {
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
-                       (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
+                       (static_cast<uint8_t>(bytes[i + 1]) << 8) |
+                       static_cast<uint8_t>(bytes[i + 2]);
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
     out.push_back(kAlphabet[(v >> 6) & 63]);
@@ -213,15 +214,19 @@ int run_show(int argc, char** argv) {
   parser.add("--where")
       .list()
       .metavar("COL=VALUE")
-      .help("keep rows where COL equals VALUE (repeatable); on a partition column only that "
-            "partition's files are read");
+      .help(
+          "keep rows where COL equals VALUE (repeatable); on a partition column only that "
+          "partition's files are read");
   parser.add("--columns").metavar("A,B").help("columns to show, in this order (default: all)");
   parser.add("--limit").short_name('n').as_int().metavar("N").help(
       "rows to show (default: 20 for --format table, all otherwise)");
   parser.add("--version").as_int().metavar("N").help("read the table as of version N");
   parser.add("--format").metavar("FMT").default_value("table").help("table | json | csv");
-  parser.add("--truncate").short_name('t').metavar("N").default_value(20).help(
-      "table format: cut cells longer than N characters; 0 shows them whole");
+  parser.add("--truncate")
+      .short_name('t')
+      .metavar("N")
+      .default_value(20)
+      .help("table format: cut cells longer than N characters; 0 shows them whole");
   parser.add("--metrics").flag().help("print what the scan read and skipped to stderr");
 
   TableArgs args = parse_table_args(parser, argc, argv);
@@ -230,7 +235,8 @@ int run_show(int argc, char** argv) {
   const std::string& table_uri = args.table_uri;
   const std::string& format = options.get_string("format");
   if (format != "table" && format != "json" && format != "csv") {
-    return usage_error(argv[0], "option '--format': expected table, json or csv, got '" + format + "'");
+    return usage_error(argv[0],
+                       "option '--format': expected table, json or csv, got '" + format + "'");
   }
   ScanOptions scan_options;
   for (const std::string& where : options.get_list("where")) {
@@ -313,15 +319,14 @@ int run_show(int argc, char** argv) {
   std::fflush(stdout);
   if (options.get_bool("metrics")) {
     const ScanMetrics& m = scan->metrics();
-    std::fprintf(stderr,
-                 "files: %lld live, %lld pruned by partition, %lld skipped by stats, %lld read; "
-                 "row groups: %lld read, %lld skipped; rows: %lld\n",
-                 static_cast<long long>(m.files_total),
-                 static_cast<long long>(m.files_pruned_by_partition),
-                 static_cast<long long>(m.files_skipped_by_stats),
-                 static_cast<long long>(m.files_opened), static_cast<long long>(m.row_groups_read),
-                 static_cast<long long>(m.row_groups_skipped),
-                 static_cast<long long>(m.rows_returned));
+    std::fprintf(
+        stderr,
+        "files: %lld live, %lld pruned by partition, %lld skipped by stats, %lld read; "
+        "row groups: %lld read, %lld skipped; rows: %lld\n",
+        static_cast<long long>(m.files_total), static_cast<long long>(m.files_pruned_by_partition),
+        static_cast<long long>(m.files_skipped_by_stats), static_cast<long long>(m.files_opened),
+        static_cast<long long>(m.row_groups_read), static_cast<long long>(m.row_groups_skipped),
+        static_cast<long long>(m.rows_returned));
   }
   return kExitOk;
 }

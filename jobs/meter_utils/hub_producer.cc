@@ -122,8 +122,8 @@ Status HubProducer::send(std::string_view key, std::string_view body) {
   rd_kafka_poll(impl_->rk, 0);
   std::lock_guard<std::mutex> lock(impl_->error_mutex);
   if (!impl_->first_error.empty()) {
-    return Status::IOError("producer for " + impl_->description + ": delivery failed: " +
-                           impl_->first_error);
+    return Status::IOError("producer for " + impl_->description +
+                           ": delivery failed: " + impl_->first_error);
   }
   return Status::OK();
 }
@@ -131,14 +131,14 @@ Status HubProducer::send(std::string_view key, std::string_view body) {
 Status HubProducer::flush(int timeout_ms) {
   const rd_kafka_resp_err_t e = rd_kafka_flush(impl_->rk, timeout_ms);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("producer for " + impl_->description + ": flush: " +
-                           rd_kafka_err2str(e) + " (" +
+    return Status::IOError("producer for " + impl_->description +
+                           ": flush: " + rd_kafka_err2str(e) + " (" +
                            std::to_string(rd_kafka_outq_len(impl_->rk)) + " events unsent)");
   }
   std::lock_guard<std::mutex> lock(impl_->error_mutex);
   if (!impl_->first_error.empty()) {
-    return Status::IOError("producer for " + impl_->description + ": delivery failed: " +
-                           impl_->first_error);
+    return Status::IOError("producer for " + impl_->description +
+                           ": delivery failed: " + impl_->first_error);
   }
   return Status::OK();
 }

@@ -90,8 +90,9 @@ Result<int64_t> store_data(const RecordBatch& batch, std::shared_ptr<FileSystem>
   }
   Transaction t = table->begin();
   for (AddFile& add : adds) t.add_file(std::move(add));
-  auto version = t.commit("WRITE", {{"mode", "Append"},
-                                    {"partitionBy", "[\"" + std::string(kPartitionColumn) + "\"]"}});
+  auto version = t.commit(
+      "WRITE",
+      {{"mode", "Append"}, {"partitionBy", "[\"" + std::string(kPartitionColumn) + "\"]"}});
   if (!version.ok()) {
     writer->abort();
     return version.status().with_context("store_data to " + table_path);
@@ -143,7 +144,8 @@ Result<RecordBatch> map_rate_batch(const RecordBatch& rate) {
       rate.schema().field(*value_index).type->id() != TypeId::kLong) {
     return Status::InvalidArgument(
         "map_rate_batch: expected the rate source's columns (timestamp timestamp, value long), "
-        "got " + rate.schema().to_ddl());
+        "got " +
+        rate.schema().to_ddl());
   }
   const Column& ts = *rate.column(*ts_index);
   const Column& value = *rate.column(*value_index);

@@ -6,7 +6,8 @@ namespace lakestream {
 
 namespace {
 bool uses_offsets(TypeId id) {
-  return id == TypeId::kString || id == TypeId::kBinary || id == TypeId::kArray || id == TypeId::kMap;
+  return id == TypeId::kString || id == TypeId::kBinary || id == TypeId::kArray ||
+         id == TypeId::kMap;
 }
 }  // namespace
 
@@ -16,12 +17,15 @@ Column::Column(DataTypePtr type) : type_(std::move(type)) {
     case TypeId::kStruct:
       for (const auto& f : type_->fields()) children_.push_back(make(f.type));
       break;
-    case TypeId::kArray: children_.push_back(make(type_->element())); break;
+    case TypeId::kArray:
+      children_.push_back(make(type_->element()));
+      break;
     case TypeId::kMap:
       children_.push_back(make(type_->key()));
       children_.push_back(make(type_->value()));
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -43,13 +47,19 @@ void Column::append_null() {
   validity_.push_back(0);
   switch (type_->id()) {
     case TypeId::kString:
-    case TypeId::kBinary: offsets_.push_back(static_cast<int32_t>(data_.size())); break;
+    case TypeId::kBinary:
+      offsets_.push_back(static_cast<int32_t>(data_.size()));
+      break;
     case TypeId::kArray:
-    case TypeId::kMap: offsets_.push_back(static_cast<int32_t>(list_child_length())); break;
+    case TypeId::kMap:
+      offsets_.push_back(static_cast<int32_t>(list_child_length()));
+      break;
     case TypeId::kStruct:
       for (auto& c : children_) c->append_null();
       break;
-    default: values_.resize(values_.size() + static_cast<size_t>(type_->fixed_width()), 0); break;
+    default:
+      values_.resize(values_.size() + static_cast<size_t>(type_->fixed_width()), 0);
+      break;
   }
 }
 
@@ -73,7 +83,9 @@ void Column::truncate(int64_t rows) {
     case TypeId::kStruct:
       for (auto& c : children_) c->truncate(rows);
       break;
-    default: values_.resize(static_cast<size_t>(rows * type_->fixed_width())); break;
+    default:
+      values_.resize(static_cast<size_t>(rows * type_->fixed_width()));
+      break;
   }
 }
 

@@ -1,4 +1,3 @@
-#include "lakestream/common/strings.h"
 #include "lakestream/batch/show.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 
 namespace lakestream {
@@ -244,7 +244,6 @@ void append_value(const Column& col, int64_t row, std::string* out) {
     }
   }
 }
-
 
 /// getRows' truncation rule, in UTF-16 units as Java's substring counts them.
 std::string truncate_cell(std::string s, int truncate) {

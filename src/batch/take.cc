@@ -15,17 +15,24 @@ void gather_fixed(const uint8_t* src, std::span<const int32_t> indices, uint8_t*
   }
 }
 
-void gather_values(const uint8_t* src, int width, std::span<const int32_t> indices,
-                   uint8_t* dst) {
+void gather_values(const uint8_t* src, int width, std::span<const int32_t> indices, uint8_t* dst) {
   // Fixed-size copies the compiler turns into single loads and stores.
   switch (width) {
     case 1:
       for (const int32_t i : indices) *dst++ = src[i];
       return;
-    case 2: gather_fixed<2>(src, indices, dst); return;
-    case 4: gather_fixed<4>(src, indices, dst); return;
-    case 8: gather_fixed<8>(src, indices, dst); return;
-    case 16: gather_fixed<16>(src, indices, dst); return;
+    case 2:
+      gather_fixed<2>(src, indices, dst);
+      return;
+    case 4:
+      gather_fixed<4>(src, indices, dst);
+      return;
+    case 8:
+      gather_fixed<8>(src, indices, dst);
+      return;
+    case 16:
+      gather_fixed<16>(src, indices, dst);
+      return;
     default:
       for (const int32_t i : indices) {
         std::memcpy(dst, src + static_cast<size_t>(i) * width, static_cast<size_t>(width));

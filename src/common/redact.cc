@@ -21,12 +21,12 @@ bool iequals_at(std::string_view text, size_t pos, std::string_view word) {
 bool at_segment_start(std::string_view text, size_t pos) {
   if (pos == 0) return true;
   char prev = text[pos - 1];
-  return prev == ';' || prev == '&' || prev == '?' || prev == ' ' || prev == '\t' ||
-         prev == '"' || prev == '\'' || prev == ',';
+  return prev == ';' || prev == '&' || prev == '?' || prev == ' ' || prev == '\t' || prev == '"' ||
+         prev == '\'' || prev == ',';
 }
 
 struct SecretKey {
-  std::string_view name;  // including the '='
+  std::string_view name;          // including the '='
   bool value_may_hold_ampersand;  // a SAS token inside a connection string runs to the ';'
 };
 

@@ -4,22 +4,33 @@ namespace lakestream {
 
 std::string_view status_code_name(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "InvalidArgument";
-    case StatusCode::kNotFound: return "NotFound";
-    case StatusCode::kAlreadyExists: return "AlreadyExists";
-    case StatusCode::kIOError: return "IOError";
-    case StatusCode::kCorrupt: return "Corrupt";
-    case StatusCode::kNotImplemented: return "NotImplemented";
-    case StatusCode::kConflict: return "Conflict";
-    case StatusCode::kCancelled: return "Cancelled";
-    case StatusCode::kInternal: return "Internal";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "InvalidArgument";
+    case StatusCode::kNotFound:
+      return "NotFound";
+    case StatusCode::kAlreadyExists:
+      return "AlreadyExists";
+    case StatusCode::kIOError:
+      return "IOError";
+    case StatusCode::kCorrupt:
+      return "Corrupt";
+    case StatusCode::kNotImplemented:
+      return "NotImplemented";
+    case StatusCode::kConflict:
+      return "Conflict";
+    case StatusCode::kCancelled:
+      return "Cancelled";
+    case StatusCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
 
 Status::Status(StatusCode code, std::string message) {
-  if (code != StatusCode::kOk) state_ = std::make_shared<const State>(State{code, std::move(message)});
+  if (code != StatusCode::kOk)
+    state_ = std::make_shared<const State>(State{code, std::move(message)});
 }
 
 const std::string& Status::message() const {

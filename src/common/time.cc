@@ -3,7 +3,6 @@
 #include "lakestream/common/time.h"
 
 #include <chrono>
-
 #include <cstddef>
 
 namespace lakestream {

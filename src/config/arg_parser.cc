@@ -5,8 +5,8 @@
 
 #include "config/conf_file.h"
 #include "config/config_state.h"
-#include "lakestream/common/strings.h"
 #include "lakestream/common/redact.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
 
 namespace lakestream {
@@ -190,11 +190,16 @@ std::string wrap(std::string_view text, size_t indent, size_t width) {
 std::string metavar_of(const OptionSpec& spec, std::string_view explicit_metavar) {
   if (!explicit_metavar.empty()) return std::string(explicit_metavar);
   switch (spec.option_type()) {
-    case OptionType::kString: return "STRING";
-    case OptionType::kInt: return "INT";
-    case OptionType::kDouble: return "NUMBER";
-    case OptionType::kBool: return "";
-    case OptionType::kList: return "VALUE";
+    case OptionType::kString:
+      return "STRING";
+    case OptionType::kInt:
+      return "INT";
+    case OptionType::kDouble:
+      return "NUMBER";
+    case OptionType::kBool:
+      return "";
+    case OptionType::kList:
+      return "VALUE";
   }
   return "VALUE";
 }
@@ -263,8 +268,8 @@ std::string ArgParser::help() const {
     std::string facts = "[type: " + std::string(option_type_name(o.option_type())) + "]";
     if (o.is_required()) facts += " [required]";
     if (o.default_value_text()) {
-      facts += " [default: " +
-               (o.is_secret() ? std::string(kRedacted) : *o.default_value_text()) + "]";
+      facts +=
+          " [default: " + (o.is_secret() ? std::string(kRedacted) : *o.default_value_text()) + "]";
     }
     if (!o.env_var().empty()) facts += " [env var: " + o.env_var() + "]";
     if (o.is_secret()) facts += " [secret]";
@@ -279,18 +284,21 @@ std::string ArgParser::help() const {
     }
     files += ", or the files given with --config)";
   }
-  out += "\n" + wrap("Each option takes its value from the highest of: the command line, its "
-                     "environment variable, " + files + ", the engine defaults file " +
-                     std::string(kEngineDefaultsFile) +
-                     " ($LAKESTREAM_CONF_DIR, else ./conf; key lakestream.<option>), "
-                     "the declared default.", 0, kHelpWidth);
-  out += wrap("Config file syntax: key=value, key: value or key value, one per line; a line "
-              "starting with # or ; is a comment; flag=true; list=[a, b].", 0, kHelpWidth);
+  out += "\n" + wrap(
+                    "Each option takes its value from the highest of: the command line, its "
+                    "environment variable, " +
+                        files + ", the engine defaults file " + std::string(kEngineDefaultsFile) +
+                        " ($LAKESTREAM_CONF_DIR, else ./conf; key lakestream.<option>), "
+                        "the declared default.",
+                    0, kHelpWidth);
+  out += wrap(
+      "Config file syntax: key=value, key: value or key value, one per line; a line "
+      "starting with # or ; is a comment; flag=true; list=[a, b].",
+      0, kHelpWidth);
   return out;
 }
 
-Result<Config> ArgParser::parse(int argc, const char* const* argv,
-                                const ParseContext& ctx) const {
+Result<Config> ArgParser::parse(int argc, const char* const* argv, const ParseContext& ctx) const {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i] ? argv[i] : "");
   return parse(args, ctx);
@@ -320,8 +328,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
     }
     for (size_t j = 0; j < i; ++j) {
       if (im.options[j].name() == o.name()) {
-        return Status::InvalidArgument("option --" + o.name() + " is declared twice by " +
-                                       im.prog);
+        return Status::InvalidArgument("option --" + o.name() + " is declared twice by " + im.prog);
       }
       if (o.short_ != 0 && im.options[j].short_ == o.short_) {
         return Status::InvalidArgument("short option -" + std::string(1, o.short_) +
@@ -390,8 +397,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
         continue;
       }
       spec = im.find(name);
-    } else if (arg.size() >= 2 && arg.front() == '-' && arg[1] != '-' &&
-               !looks_like_number(arg)) {
+    } else if (arg.size() >= 2 && arg.front() == '-' && arg[1] != '-' && !looks_like_number(arg)) {
       if (arg == "-h") {
         state->help_requested = true;
         continue;
@@ -438,12 +444,11 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
     LS_ASSIGN_OR_RAISE(std::vector<ConfEntry> entries, parse_conf_text(*text, shown_path));
     for (ConfEntry& e : entries) {
       ValueSource src{ValueSource::Kind::kEngineDefaults, shown_path, e.line};
-      if (e.key.size() <= kEnginePrefix.size() || e.key.compare(0, kEnginePrefix.size(),
-                                                                kEnginePrefix) != 0) {
-        return Status::InvalidArgument("engine defaults " + shown_path + " line " +
-                                       std::to_string(e.line) + ": key '" + e.key +
-                                       "' does not start with '" + std::string(kEnginePrefix) +
-                                       "'");
+      if (e.key.size() <= kEnginePrefix.size() ||
+          e.key.compare(0, kEnginePrefix.size(), kEnginePrefix) != 0) {
+        return Status::InvalidArgument(
+            "engine defaults " + shown_path + " line " + std::to_string(e.line) + ": key '" +
+            e.key + "' does not start with '" + std::string(kEnginePrefix) + "'");
       }
       std::string value = e.value.value_or("true");
       std::string option_name = e.key.substr(kEnginePrefix.size());
@@ -533,8 +538,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
   return Config(std::move(state));
 }
 
-Config ArgParser::parse_or_exit(int argc, const char* const* argv,
-                                const ParseContext& ctx) const {
+Config ArgParser::parse_or_exit(int argc, const char* const* argv, const ParseContext& ctx) const {
   Result<Config> r = parse(argc, argv, ctx);
   if (!r.ok()) {
     std::fprintf(stderr, "%s: error: %s\n", impl_->prog.c_str(), r.status().message().c_str());
@@ -552,7 +556,8 @@ Config ArgParser::parse_or_exit(int argc, const char* const* argv,
     std::fflush(stdout);
     if (!cfg.missing_required().empty()) {
       std::string names;
-      for (const std::string& m : cfg.missing_required()) names += (names.empty() ? "--" : ", --") + m;
+      for (const std::string& m : cfg.missing_required())
+        names += (names.empty() ? "--" : ", --") + m;
       std::fprintf(stderr, "%s: error: missing required option(s): %s\n", impl_->prog.c_str(),
                    names.c_str());
       std::exit(2);

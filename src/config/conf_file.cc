@@ -1,12 +1,13 @@
 #include "config/conf_file.h"
 
-#include "lakestream/common/strings.h"
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
+
+#include "lakestream/common/strings.h"
 
 namespace lakestream {
 namespace {
@@ -40,9 +41,8 @@ Result<std::vector<ConfEntry>> parse_conf_text(std::string_view text,
     size_t k = 0;
     while (k < line.size() && line[k] != '=' && line[k] != ':' && !is_space(line[k])) {
       if (line[k] == ';' || line[k] == '#') {
-        return Status::InvalidArgument(at(display_path, line_no) +
-                                       ": a key cannot contain '" + std::string(1, line[k]) +
-                                       "'");
+        return Status::InvalidArgument(at(display_path, line_no) + ": a key cannot contain '" +
+                                       std::string(1, line[k]) + "'");
       }
       ++k;
     }
@@ -116,9 +116,8 @@ std::vector<std::string> split_list_value(std::string_view text) {
   size_t start = 0;
   while (true) {
     size_t comma = inner.find(',', start);
-    std::string_view item = trim(inner.substr(start, comma == std::string_view::npos
-                                                         ? std::string_view::npos
-                                                         : comma - start));
+    std::string_view item = trim(inner.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     // Quotes around an element are how Python writes a list; they are not part of the value.
     if (item.size() >= 2 && (item.front() == '\'' || item.front() == '"') &&
         item.back() == item.front()) {

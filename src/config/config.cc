@@ -1,9 +1,9 @@
 #include "lakestream/config/config.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "config/config_state.h"
 #include "lakestream/common/redact.h"
@@ -12,23 +12,34 @@ namespace lakestream {
 
 std::string_view option_type_name(OptionType type) {
   switch (type) {
-    case OptionType::kString: return "string";
-    case OptionType::kInt: return "int";
-    case OptionType::kDouble: return "double";
-    case OptionType::kBool: return "bool";
-    case OptionType::kList: return "list";
+    case OptionType::kString:
+      return "string";
+    case OptionType::kInt:
+      return "int";
+    case OptionType::kDouble:
+      return "double";
+    case OptionType::kBool:
+      return "bool";
+    case OptionType::kList:
+      return "list";
   }
   return "string";
 }
 
 std::string ValueSource::to_string() const {
   switch (kind) {
-    case Kind::kUnset: return "unset";
-    case Kind::kDefault: return "default";
-    case Kind::kEngineDefaults: return "engine defaults " + where + " line " + std::to_string(line);
-    case Kind::kFile: return "file " + where + " line " + std::to_string(line);
-    case Kind::kEnvironment: return "environment variable " + where;
-    case Kind::kCommandLine: return "command line";
+    case Kind::kUnset:
+      return "unset";
+    case Kind::kDefault:
+      return "default";
+    case Kind::kEngineDefaults:
+      return "engine defaults " + where + " line " + std::to_string(line);
+    case Kind::kFile:
+      return "file " + where + " line " + std::to_string(line);
+    case Kind::kEnvironment:
+      return "environment variable " + where;
+    case Kind::kCommandLine:
+      return "command line";
   }
   return "unset";
 }

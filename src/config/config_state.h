@@ -15,9 +15,9 @@ struct ResolvedOption {
   OptionType type = OptionType::kString;
   bool secret = false;
   bool required = false;
-  bool set = false;                 ///< a value came from some layer (or the default)
-  std::string text;                 ///< the value as text (lists as "[a, b]")
-  std::vector<std::string> items;   ///< list elements (kList)
+  bool set = false;                ///< a value came from some layer (or the default)
+  std::string text;                ///< the value as text (lists as "[a, b]")
+  std::vector<std::string> items;  ///< list elements (kList)
   int64_t int_value = 0;
   double double_value = 0.0;
   bool bool_value = false;

@@ -202,10 +202,9 @@ Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_p
                                       const CheckpointRef& ref) {
   CommitActions out;
   for (int part = 1; part <= ref.num_parts; ++part) {
-    const std::string path =
-        join_path(table_path, ref.num_parts == 1 ? checkpoint_file_path(ref.version)
-                                                 : checkpoint_part_path(ref.version, part,
-                                                                        ref.num_parts));
+    const std::string path = join_path(
+        table_path, ref.num_parts == 1 ? checkpoint_file_path(ref.version)
+                                       : checkpoint_part_path(ref.version, part, ref.num_parts));
     const std::string where = fs.describe(path);
     LS_ASSIGN_OR_RAISE(auto file, fs.open_input_file(path));
     auto reader = ParquetReader::open(std::move(file));

@@ -20,7 +20,7 @@ enum class Kind : uint8_t { kGroup, kList, kMap, kString, kLong, kInt, kBool };
 struct Node {
   std::string name;
   Kind kind;
-  bool required = false;  ///< only map keys
+  bool required = false;       ///< only map keys
   std::vector<Node> children;  ///< group: fields; list: {element}; map: {key, value}
   int first_leaf = 0;
   int num_leaves = 0;
@@ -76,24 +76,22 @@ Node map_of_strings(std::string name) {
 
 /// The columns of a checkpoint, as Delta's PROTOCOL.md lists them (the fields we write).
 Node checkpoint_schema() {
-  return grp("spark_schema",
-             {grp("txn", {leaf("appId", Kind::kString), leaf("version", Kind::kLong),
-                          leaf("lastUpdated", Kind::kLong)}),
-              grp("add", {leaf("path", Kind::kString), map_of_strings("partitionValues"),
-                          leaf("size", Kind::kLong), leaf("modificationTime", Kind::kLong),
-                          leaf("dataChange", Kind::kBool), leaf("stats", Kind::kString)}),
-              grp("remove", {leaf("path", Kind::kString), leaf("deletionTimestamp", Kind::kLong),
-                             leaf("dataChange", Kind::kBool)}),
-              grp("metaData",
-                  {leaf("id", Kind::kString), leaf("name", Kind::kString),
-                   leaf("description", Kind::kString),
-                   grp("format", {leaf("provider", Kind::kString), map_of_strings("options")}),
-                   leaf("schemaString", Kind::kString), list_of_strings("partitionColumns"),
-                   map_of_strings("configuration"), leaf("createdTime", Kind::kLong)}),
-              grp("protocol", {leaf("minReaderVersion", Kind::kInt),
-                               leaf("minWriterVersion", Kind::kInt),
-                               list_of_strings("readerFeatures"),
-                               list_of_strings("writerFeatures")})});
+  return grp(
+      "spark_schema",
+      {grp("txn", {leaf("appId", Kind::kString), leaf("version", Kind::kLong),
+                   leaf("lastUpdated", Kind::kLong)}),
+       grp("add", {leaf("path", Kind::kString), map_of_strings("partitionValues"),
+                   leaf("size", Kind::kLong), leaf("modificationTime", Kind::kLong),
+                   leaf("dataChange", Kind::kBool), leaf("stats", Kind::kString)}),
+       grp("remove", {leaf("path", Kind::kString), leaf("deletionTimestamp", Kind::kLong),
+                      leaf("dataChange", Kind::kBool)}),
+       grp("metaData", {leaf("id", Kind::kString), leaf("name", Kind::kString),
+                        leaf("description", Kind::kString),
+                        grp("format", {leaf("provider", Kind::kString), map_of_strings("options")}),
+                        leaf("schemaString", Kind::kString), list_of_strings("partitionColumns"),
+                        map_of_strings("configuration"), leaf("createdTime", Kind::kLong)}),
+       grp("protocol", {leaf("minReaderVersion", Kind::kInt), leaf("minWriterVersion", Kind::kInt),
+                        list_of_strings("readerFeatures"), list_of_strings("writerFeatures")})});
 }
 
 struct Leaf {
@@ -310,16 +308,16 @@ Status write_checkpoint(const Snapshot& snapshot) {
     ++num_rows;
   };
   const ProtocolAction& p = snapshot.protocol();
-  add_row(kProtocol, group({num(p.min_reader_version), num(p.min_writer_version),
-                            p.reader_features.empty() ? null_value() : string_list(p.reader_features),
-                            p.writer_features.empty() ? null_value()
-                                                      : string_list(p.writer_features)}));
+  add_row(kProtocol,
+          group({num(p.min_reader_version), num(p.min_writer_version),
+                 p.reader_features.empty() ? null_value() : string_list(p.reader_features),
+                 p.writer_features.empty() ? null_value() : string_list(p.writer_features)}));
   const MetadataAction& m = snapshot.metadata();
-  add_row(kMeta, group({str(m.id), opt_str(m.name), opt_str(m.description),
-                        group({str(m.format_provider),
-                               string_map(std::map<std::string, std::string>{})}),
-                        str(m.schema_string), string_list(m.partition_columns),
-                        string_map(m.configuration), opt_num(m.created_time)}));
+  add_row(kMeta,
+          group({str(m.id), opt_str(m.name), opt_str(m.description),
+                 group({str(m.format_provider), string_map(std::map<std::string, std::string>{})}),
+                 str(m.schema_string), string_list(m.partition_columns),
+                 string_map(m.configuration), opt_num(m.created_time)}));
   for (const auto& [app, version] : snapshot.txn_versions()) {
     add_row(kTxn, group({str(app), num(version), null_value()}));
   }

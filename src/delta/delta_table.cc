@@ -1,10 +1,10 @@
-#include "lakestream/common/time.h"
 #include "lakestream/delta/delta_table.h"
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 
+#include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/uuid.h"

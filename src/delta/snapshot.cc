@@ -22,8 +22,8 @@ bool supported_reader_feature(const std::string& feature) {
 Result<std::string> resolve_data_path(const std::string& table_path, const std::string& decoded) {
   const size_t colon = decoded.find(':');
   const size_t slash = decoded.find('/');
-  const bool has_scheme = colon != std::string::npos && colon > 0 &&
-                          (slash == std::string::npos || colon < slash);
+  const bool has_scheme =
+      colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash);
   if (!has_scheme) return join_path(table_path, decoded);
   std::string scheme = decoded.substr(0, colon);
   if (scheme != "file") {
@@ -131,8 +131,8 @@ Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_pat
                                 " were cleaned up and no checkpoint covers it");
       }
       return Status::Corrupt("the log at " + fs.describe(log_dir) + " misses commit " +
-                             std::to_string(v) + " (needed for version " +
-                             std::to_string(target) + ")");
+                             std::to_string(v) + " (needed for version " + std::to_string(target) +
+                             ")");
     }
     seg.commits.push_back(v);
   }

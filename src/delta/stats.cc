@@ -1,4 +1,3 @@
-#include "lakestream/common/strings.h"
 #include "lakestream/delta/stats.h"
 
 #include <cmath>
@@ -6,6 +5,7 @@
 
 #include "lakestream/batch/show.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 
 namespace lakestream {
@@ -62,7 +62,6 @@ int total_units(const std::vector<Char32>& chars) {
 std::string_view prefix_bytes(std::string_view s, const std::vector<Char32>& chars, size_t k) {
   return s.substr(0, k < chars.size() ? chars[k].offset : s.size());
 }
-
 
 bool skipping_eligible(TypeId id) {
   switch (id) {

@@ -398,7 +398,8 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       std::vector<int32_t> keep;
       keep.reserve(static_cast<size_t>(batch.num_rows()));
       std::vector<ColumnPtr> filter_columns;
-      for (const BoundFilter& f : data_filters) filter_columns.push_back(batch.column_by_name(f.column));
+      for (const BoundFilter& f : data_filters)
+        filter_columns.push_back(batch.column_by_name(f.column));
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
         bool match = true;
         for (size_t k = 0; k < data_filters.size() && match; ++k) {
@@ -494,8 +495,8 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
   for (const std::string& name : names) {
     auto index = schema.index_of(name);
     if (!index) {
-      return Status::InvalidArgument("column '" + name + "' is not in the table (columns: " +
-                                     schema.to_ddl() + ")");
+      return Status::InvalidArgument("column '" + name +
+                                     "' is not in the table (columns: " + schema.to_ddl() + ")");
     }
     out_fields.push_back(schema.field(*index));
     const int p = partition_index(name);
@@ -507,7 +508,8 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
   std::vector<BoundFilter> partition_filters;
   for (const ScanFilter& f : options.filters) {
     auto index = schema.index_of(f.column);
-    if (!index) return Status::InvalidArgument("filter column '" + f.column + "' is not in the table");
+    if (!index)
+      return Status::InvalidArgument("filter column '" + f.column + "' is not in the table");
     BoundFilter bound;
     bound.column = f.column;
     bound.field = &schema.field(*index);

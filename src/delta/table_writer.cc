@@ -1,4 +1,3 @@
-#include "lakestream/common/time.h"
 #include "lakestream/delta/table_writer.h"
 
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <utility>
 
 #include "lakestream/batch/take.h"
+#include "lakestream/common/time.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/uuid.h"
@@ -55,8 +55,8 @@ class DeltaTableWriter::Impl {
       }
       const Field& f = schema_.field(*index);
       if (!can_partition(*f.type)) {
-        return Status::InvalidArgument("column '" + name + "' of type " +
-                                       f.type->simple_string() + " cannot partition a table");
+        return Status::InvalidArgument("column '" + name + "' of type " + f.type->simple_string() +
+                                       " cannot partition a table");
       }
       partition_indices_.push_back(*index);
     }
@@ -177,17 +177,16 @@ class DeltaTableWriter::Impl {
 
   Status check_batch(const RecordBatch& batch) const {
     if (batch.num_columns() != schema_.size()) {
-      return Status::InvalidArgument("DeltaTableWriter: batch has " +
-                                     std::to_string(batch.num_columns()) + " columns, " +
-                                     fs_->describe(table_path_) + " has " +
-                                     std::to_string(schema_.size()));
+      return Status::InvalidArgument(
+          "DeltaTableWriter: batch has " + std::to_string(batch.num_columns()) + " columns, " +
+          fs_->describe(table_path_) + " has " + std::to_string(schema_.size()));
     }
     for (size_t i = 0; i < schema_.size(); ++i) {
       if (!same_type(batch.column(i)->type(), schema_.field(i).type)) {
-        return Status::InvalidArgument(
-            "DeltaTableWriter: column '" + schema_.field(i).name + "' has type " +
-            batch.column(i)->type()->simple_string() + " in the batch, " +
-            schema_.field(i).type->simple_string() + " in " + fs_->describe(table_path_));
+        return Status::InvalidArgument("DeltaTableWriter: column '" + schema_.field(i).name +
+                                       "' has type " + batch.column(i)->type()->simple_string() +
+                                       " in the batch, " + schema_.field(i).type->simple_string() +
+                                       " in " + fs_->describe(table_path_));
       }
     }
     return Status::OK();
@@ -251,8 +250,8 @@ class DeltaTableWriter::Impl {
     slot.relative_path = slot.folder.empty() ? name : slot.folder + "/" + name;
     const std::string path = join_path(table_path_, slot.relative_path);
     LS_ASSIGN_OR_RAISE(std::unique_ptr<OutputStream> out, fs_->open_output_stream(path));
-    LS_ASSIGN_OR_RAISE(slot.writer, ParquetWriter::open(std::move(out), file_schema_,
-                                                        options_.parquet));
+    LS_ASSIGN_OR_RAISE(slot.writer,
+                       ParquetWriter::open(std::move(out), file_schema_, options_.parquet));
     return Status::OK();
   }
 

@@ -31,12 +31,23 @@ void gather(const Column& dict, const uint32_t* idx, size_t n, Column* out) {
     return;
   }
   switch (dict.type()->fixed_width()) {
-    case 1: for (size_t i = 0; i < n; ++i) out->append<uint8_t>(dict.value<uint8_t>(idx[i])); break;
-    case 2: for (size_t i = 0; i < n; ++i) out->append<int16_t>(dict.value<int16_t>(idx[i])); break;
-    case 4: for (size_t i = 0; i < n; ++i) out->append<int32_t>(dict.value<int32_t>(idx[i])); break;
-    case 8: for (size_t i = 0; i < n; ++i) out->append<int64_t>(dict.value<int64_t>(idx[i])); break;
-    case 16: for (size_t i = 0; i < n; ++i) out->append<int128_t>(dict.value<int128_t>(idx[i])); break;
-    default: break;
+    case 1:
+      for (size_t i = 0; i < n; ++i) out->append<uint8_t>(dict.value<uint8_t>(idx[i]));
+      break;
+    case 2:
+      for (size_t i = 0; i < n; ++i) out->append<int16_t>(dict.value<int16_t>(idx[i]));
+      break;
+    case 4:
+      for (size_t i = 0; i < n; ++i) out->append<int32_t>(dict.value<int32_t>(idx[i]));
+      break;
+    case 8:
+      for (size_t i = 0; i < n; ++i) out->append<int64_t>(dict.value<int64_t>(idx[i]));
+      break;
+    case 16:
+      for (size_t i = 0; i < n; ++i) out->append<int128_t>(dict.value<int128_t>(idx[i]));
+      break;
+    default:
+      break;
   }
 }
 
@@ -46,7 +57,8 @@ Result<size_t> decode_levels_v1(Encoding encoding, std::string_view data, int ma
                                 int16_t* out, const char* what) {
   const int bw = bit_width_for(static_cast<uint64_t>(max_level));
   if (encoding == Encoding::kRle) {
-    if (data.size() < 4) return Status::Corrupt(std::string(what) + " levels lack their length prefix");
+    if (data.size() < 4)
+      return Status::Corrupt(std::string(what) + " levels lack their length prefix");
     uint32_t len;
     std::memcpy(&len, data.data(), 4);
     if (len > data.size() - 4) {
@@ -103,7 +115,8 @@ class ChunkDecoder {
         return Status::Corrupt("page" + at_byte(pos) + " claims an uncompressed size of " +
                                std::to_string(h.uncompressed_page_size) + " bytes");
       }
-      const std::string_view body = chunk.substr(body_at, static_cast<size_t>(h.compressed_page_size));
+      const std::string_view body =
+          chunk.substr(body_at, static_cast<size_t>(h.compressed_page_size));
       // Levels are allocated per value: a page may not claim more values than its chunk has
       // left (a corrupt count would otherwise allocate gigabytes from a few RLE bytes).
       const int64_t page_values = h.data_page_header      ? h.data_page_header->num_values
@@ -120,10 +133,17 @@ class ChunkDecoder {
       Status st;
       int64_t levels = 0;
       switch (h.type) {
-        case PageType::kDictionaryPage: st = dictionary_page(h, body); break;
-        case PageType::kDataPage: st = data_page_v1(h, body, &levels); break;
-        case PageType::kDataPageV2: st = data_page_v2(h, body, &levels); break;
-        default: break;  // index pages and unknown page types carry no values
+        case PageType::kDictionaryPage:
+          st = dictionary_page(h, body);
+          break;
+        case PageType::kDataPage:
+          st = data_page_v1(h, body, &levels);
+          break;
+        case PageType::kDataPageV2:
+          st = data_page_v2(h, body, &levels);
+          break;
+        default:
+          break;  // index pages and unknown page types carry no values
       }
       if (!st.ok()) return st.with_context("page" + at_byte(pos));
       levels_seen += levels;
@@ -146,7 +166,8 @@ class ChunkDecoder {
                                     std::to_string(static_cast<int>(d.encoding)));
     }
     if (d.num_values < 0) return Status::Corrupt("dictionary page with a negative value count");
-    LS_RETURN_NOT_OK(decompress_page(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size), &buf_));
+    LS_RETURN_NOT_OK(
+        decompress_page(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size), &buf_));
     LS_RETURN_NOT_OK(decode_values(Encoding::kPlain, leaf_.physical, leaf_.type_length, buf_,
                                    static_cast<size_t>(d.num_values), &phys_));
     dict_ = Column::make(leaf_.type);
@@ -158,15 +179,16 @@ class ChunkDecoder {
     if (!h.data_page_header) return Status::Corrupt("data page without its header");
     const auto& d = *h.data_page_header;
     if (d.num_values < 0) return Status::Corrupt("data page with a negative value count");
-    LS_RETURN_NOT_OK(decompress_page(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size), &buf_));
+    LS_RETURN_NOT_OK(
+        decompress_page(meta_.codec, body, static_cast<size_t>(h.uncompressed_page_size), &buf_));
     std::string_view data = buf_;
     const auto n = static_cast<size_t>(d.num_values);
     if (leaf_.max_rep > 0) {
       const size_t at = out_->rep.size();
       out_->rep.resize(at + n);
-      LS_ASSIGN_OR_RAISE(size_t used, decode_levels_v1(d.repetition_level_encoding, data,
-                                                       leaf_.max_rep, n, out_->rep.data() + at,
-                                                       "repetition"));
+      LS_ASSIGN_OR_RAISE(size_t used,
+                         decode_levels_v1(d.repetition_level_encoding, data, leaf_.max_rep, n,
+                                          out_->rep.data() + at, "repetition"));
       LS_RETURN_NOT_OK(check_levels(out_->rep.data() + at, n, leaf_.max_rep, "repetition"));
       data.remove_prefix(used);
     }
@@ -174,13 +196,13 @@ class ChunkDecoder {
     if (leaf_.max_def > 0) {
       const size_t at = out_->def.size();
       out_->def.resize(at + n);
-      LS_ASSIGN_OR_RAISE(size_t used, decode_levels_v1(d.definition_level_encoding, data,
-                                                       leaf_.max_def, n, out_->def.data() + at,
-                                                       "definition"));
+      LS_ASSIGN_OR_RAISE(size_t used,
+                         decode_levels_v1(d.definition_level_encoding, data, leaf_.max_def, n,
+                                          out_->def.data() + at, "definition"));
       LS_RETURN_NOT_OK(check_levels(out_->def.data() + at, n, leaf_.max_def, "definition"));
       data.remove_prefix(used);
-      present = static_cast<size_t>(
-          std::count(out_->def.begin() + static_cast<std::ptrdiff_t>(at), out_->def.end(), leaf_.max_def));
+      present = static_cast<size_t>(std::count(out_->def.begin() + static_cast<std::ptrdiff_t>(at),
+                                               out_->def.end(), leaf_.max_def));
     }
     *levels = d.num_values;
     return values(d.encoding, data, present);
@@ -207,7 +229,8 @@ class ChunkDecoder {
       out_->rep.resize(at + n);
       RleDecoder dec(reinterpret_cast<const uint8_t*>(body.data()), rep_len,
                      bit_width_for(static_cast<uint64_t>(leaf_.max_rep)));
-      if (!dec.get(out_->rep.data() + at, n)) return Status::Corrupt("repetition levels run past their end");
+      if (!dec.get(out_->rep.data() + at, n))
+        return Status::Corrupt("repetition levels run past their end");
       LS_RETURN_NOT_OK(check_levels(out_->rep.data() + at, n, leaf_.max_rep, "repetition"));
     }
     size_t present = n;
@@ -216,14 +239,15 @@ class ChunkDecoder {
       out_->def.resize(at + n);
       RleDecoder dec(reinterpret_cast<const uint8_t*>(body.data() + rep_len), def_len,
                      bit_width_for(static_cast<uint64_t>(leaf_.max_def)));
-      if (!dec.get(out_->def.data() + at, n)) return Status::Corrupt("definition levels run past their end");
+      if (!dec.get(out_->def.data() + at, n))
+        return Status::Corrupt("definition levels run past their end");
       LS_RETURN_NOT_OK(check_levels(out_->def.data() + at, n, leaf_.max_def, "definition"));
-      present = static_cast<size_t>(
-          std::count(out_->def.begin() + static_cast<std::ptrdiff_t>(at), out_->def.end(), leaf_.max_def));
+      present = static_cast<size_t>(std::count(out_->def.begin() + static_cast<std::ptrdiff_t>(at),
+                                               out_->def.end(), leaf_.max_def));
     }
     const std::string_view rest = body.substr(rep_len + def_len);
-    const int64_t expected = static_cast<int64_t>(h.uncompressed_page_size) -
-                             static_cast<int64_t>(rep_len + def_len);
+    const int64_t expected =
+        static_cast<int64_t>(h.uncompressed_page_size) - static_cast<int64_t>(rep_len + def_len);
     if (expected < 0) return Status::Corrupt("data page v2 levels exceed its uncompressed size");
     std::string_view data;
     if (d.is_compressed && meta_.codec != CompressionCodec::kUncompressed) {
@@ -245,7 +269,8 @@ class ChunkDecoder {
       if (bw > 32) return Status::Corrupt("dictionary index bit width " + std::to_string(bw));
       RleDecoder dec(reinterpret_cast<const uint8_t*>(data.data() + 1), data.size() - 1, bw);
       indices_.resize(n);
-      if (!dec.get(indices_.data(), n)) return Status::Corrupt("dictionary indices run past the page end");
+      if (!dec.get(indices_.data(), n))
+        return Status::Corrupt("dictionary indices run past the page end");
       const auto size = static_cast<uint32_t>(dict_->length());
       for (size_t i = 0; i < n; ++i) {
         if (indices_[i] >= size) {
@@ -274,14 +299,22 @@ class ChunkDecoder {
 
 std::string codec_name(CompressionCodec codec) {
   switch (codec) {
-    case CompressionCodec::kUncompressed: return "uncompressed";
-    case CompressionCodec::kSnappy: return "snappy";
-    case CompressionCodec::kGzip: return "gzip";
-    case CompressionCodec::kLzo: return "lzo";
-    case CompressionCodec::kBrotli: return "brotli";
-    case CompressionCodec::kLz4: return "lz4";
-    case CompressionCodec::kZstd: return "zstd";
-    case CompressionCodec::kLz4Raw: return "lz4_raw";
+    case CompressionCodec::kUncompressed:
+      return "uncompressed";
+    case CompressionCodec::kSnappy:
+      return "snappy";
+    case CompressionCodec::kGzip:
+      return "gzip";
+    case CompressionCodec::kLzo:
+      return "lzo";
+    case CompressionCodec::kBrotli:
+      return "brotli";
+    case CompressionCodec::kLz4:
+      return "lz4";
+    case CompressionCodec::kZstd:
+      return "zstd";
+    case CompressionCodec::kLz4Raw:
+      return "lz4_raw";
   }
   return "codec " + std::to_string(static_cast<int>(codec));
 }
@@ -333,10 +366,11 @@ Status decompress_page(CompressionCodec codec, std::string_view in, size_t expec
       const size_t n = zs.total_out;
       inflateEnd(&zs);
       if (rc != Z_STREAM_END) {
-        return Status::Corrupt("gzip decompression failed (zlib code " + std::to_string(rc) +
-                               (rc == Z_BUF_ERROR ? ": more than the header's " +
-                                                        std::to_string(expected) + " bytes"
-                                                  : std::string()) + ")");
+        return Status::Corrupt(
+            "gzip decompression failed (zlib code " + std::to_string(rc) +
+            (rc == Z_BUF_ERROR ? ": more than the header's " + std::to_string(expected) + " bytes"
+                               : std::string()) +
+            ")");
       }
       if (n != expected) {
         return Status::Corrupt("page size mismatch: gzip gave " + std::to_string(n) +
@@ -344,7 +378,8 @@ Status decompress_page(CompressionCodec codec, std::string_view in, size_t expec
       }
       return Status::OK();
     }
-    default: break;
+    default:
+      break;
   }
   return Status::NotImplemented("compression codec " + codec_name(codec) +
                                 " is not supported (snappy, gzip, zstd and uncompressed are)");
@@ -354,7 +389,8 @@ Status read_column_chunk(RandomAccessFile& file, int64_t file_size, const Column
                          const LeafColumn& leaf, LeafData* out) {
   const ColumnMetaData& meta = chunk.meta_data;
   if (chunk.file_path) {
-    return Status::NotImplemented("column chunk stored in another file ('" + *chunk.file_path + "')");
+    return Status::NotImplemented("column chunk stored in another file ('" + *chunk.file_path +
+                                  "')");
   }
   if (meta.type != leaf.physical) {
     return Status::Corrupt("column chunk has physical type " +
@@ -365,7 +401,8 @@ Status read_column_chunk(RandomAccessFile& file, int64_t file_size, const Column
     case CompressionCodec::kUncompressed:
     case CompressionCodec::kSnappy:
     case CompressionCodec::kGzip:
-    case CompressionCodec::kZstd: break;
+    case CompressionCodec::kZstd:
+      break;
     default:
       return Status::NotImplemented("compression codec " + codec_name(meta.codec) +
                                     " is not supported (snappy, gzip, zstd and uncompressed are)");

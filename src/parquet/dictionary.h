@@ -172,7 +172,8 @@ class FixedDictionary {
   /// `limit_bytes`: then -1 (the caller falls back to PLAIN).
   int32_t find_or_insert(const Key& k, int64_t limit_bytes, bool* inserted) {
     const uint64_t h = FixedKeyOps<Key>::hash(k);
-    auto* slot = table_.probe(h, [&](int32_t i) { return FixedKeyOps<Key>::equal(entries_[i], k); });
+    auto* slot =
+        table_.probe(h, [&](int32_t i) { return FixedKeyOps<Key>::equal(entries_[i], k); });
     if (slot->index >= 0) {
       *inserted = false;
       return slot->index;

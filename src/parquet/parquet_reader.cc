@@ -48,7 +48,8 @@ std::optional<ParquetStatValue> decode_stat(const LeafColumn& leaf, std::string_
       return std::nullopt;
     case Conversion::kUint8ToInt16:
     case Conversion::kUint16ToInt32:
-      if (auto v = load<uint32_t>(b); v && *v <= 65535) return ParquetStatValue(static_cast<int32_t>(*v));
+      if (auto v = load<uint32_t>(b); v && *v <= 65535)
+        return ParquetStatValue(static_cast<int32_t>(*v));
       return std::nullopt;
     case Conversion::kUint32ToInt64:
       if (auto v = load<uint32_t>(b)) return ParquetStatValue(static_cast<int64_t>(*v));
@@ -89,11 +90,13 @@ std::optional<ParquetStatValue> decode_stat(const LeafColumn& leaf, std::string_
     case Conversion::kDouble:
       if (auto v = load<double>(b); v && !std::isnan(*v)) return ParquetStatValue(*v);
       return std::nullopt;
-    case Conversion::kBytes: return ParquetStatValue(std::string(b));
+    case Conversion::kBytes:
+      return ParquetStatValue(std::string(b));
     // INT96 has no defined sort order; FLOAT16 and UUID bounds are not worth decoding.
     case Conversion::kInt96ToMicros:
     case Conversion::kFloat16ToFloat:
-    case Conversion::kUuidToString: return std::nullopt;
+    case Conversion::kUuidToString:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -112,8 +115,10 @@ bool deprecated_stats_usable(Conversion c) {
     case Conversion::kInt32ToDecimal:
     case Conversion::kInt64ToDecimal:
     case Conversion::kFloat:
-    case Conversion::kDouble: return true;
-    default: return false;
+    case Conversion::kDouble:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -125,12 +130,23 @@ inline void append_from(const Column& src, int64_t i, Column* dst) {
     return;
   }
   switch (src.type()->fixed_width()) {
-    case 1: dst->append<uint8_t>(src.value<uint8_t>(i)); break;
-    case 2: dst->append<int16_t>(src.value<int16_t>(i)); break;
-    case 4: dst->append<int32_t>(src.value<int32_t>(i)); break;
-    case 8: dst->append<int64_t>(src.value<int64_t>(i)); break;
-    case 16: dst->append<int128_t>(src.value<int128_t>(i)); break;
-    default: break;
+    case 1:
+      dst->append<uint8_t>(src.value<uint8_t>(i));
+      break;
+    case 2:
+      dst->append<int16_t>(src.value<int16_t>(i));
+      break;
+    case 4:
+      dst->append<int32_t>(src.value<int32_t>(i));
+      break;
+    case 8:
+      dst->append<int64_t>(src.value<int64_t>(i));
+      break;
+    case 16:
+      dst->append<int128_t>(src.value<int128_t>(i));
+      break;
+    default:
+      break;
   }
 }
 
@@ -141,7 +157,11 @@ inline void append_from(const Column& src, int64_t i, Column* dst) {
 class Assembler {
  public:
   Assembler(const std::vector<LeafColumn>& leaves, std::vector<LeafData>& data, int base)
-      : leaves_(leaves), data_(data), base_(base), cursor_(data.size(), 0), vcursor_(data.size(), 0) {}
+      : leaves_(leaves),
+        data_(data),
+        base_(base),
+        cursor_(data.size(), 0),
+        vcursor_(data.size(), 0) {}
 
   Status build_rows(const AssemblyNode& node, int64_t rows, Column* out) {
     // rows comes from the footer: reserve no more than the levels actually decoded.
@@ -157,9 +177,9 @@ class Assembler {
     }
     for (size_t l = 0; l < data_.size(); ++l) {
       if (cursor_[l] != data_[l].num_levels || vcursor_[l] != data_[l].values->length()) {
-        return Status::Corrupt("leaf '" + leaves_[static_cast<size_t>(base_) + l].path + "' holds " +
-                               std::to_string(data_[l].num_levels) + " level entries and " +
-                               std::to_string(data_[l].values->length()) +
+        return Status::Corrupt("leaf '" + leaves_[static_cast<size_t>(base_) + l].path +
+                               "' holds " + std::to_string(data_[l].num_levels) +
+                               " level entries and " + std::to_string(data_[l].values->length()) +
                                " values, more than its " + std::to_string(rows) + " rows use");
       }
     }
@@ -182,7 +202,8 @@ class Assembler {
   bool skip(const AssemblyNode& node) {
     for (int leaf = node.leaf_begin; leaf < node.leaf_end; ++leaf) {
       const size_t l = slot(leaf);
-      if (cursor_[l] >= data_[l].num_levels) return fail("leaf '" + leaves_[static_cast<size_t>(leaf)].path + "' ends early");
+      if (cursor_[l] >= data_[l].num_levels)
+        return fail("leaf '" + leaves_[static_cast<size_t>(leaf)].path + "' ends early");
       ++cursor_[l];
     }
     return true;
@@ -201,7 +222,8 @@ class Assembler {
           out->append_null();
         } else {
           const int64_t v = vcursor_[l]++;
-          if (v >= data_[l].values->length()) return fail("a leaf has fewer values than its levels say");
+          if (v >= data_[l].values->length())
+            return fail("a leaf has fewer values than its levels say");
           append_from(*data_[l].values, v, out);
         }
         ++cursor_[l];
@@ -237,9 +259,9 @@ class Assembler {
           const int16_t r = rep_at(l, cursor_[l]);
           if (r < node.rep) break;
           if (r > node.rep) {
-            return fail("repetition level " + std::to_string(r) + " deeper than the list at level " +
-                        std::to_string(node.rep) + " expects, at level entry " +
-                        std::to_string(cursor_[l]));
+            return fail("repetition level " + std::to_string(r) +
+                        " deeper than the list at level " + std::to_string(node.rep) +
+                        " expects, at level entry " + std::to_string(cursor_[l]));
           }
         }
         out->append_list_end();
@@ -261,13 +283,17 @@ enum class StatKind { kBool, kInteger, kFloating, kBytes };
 
 StatKind stat_kind(const ParquetStatValue& v) {
   switch (v.index()) {
-    case 0: return StatKind::kBool;
+    case 0:
+      return StatKind::kBool;
     case 1:
     case 2:
-    case 5: return StatKind::kInteger;
+    case 5:
+      return StatKind::kInteger;
     case 3:
-    case 4: return StatKind::kFloating;
-    default: return StatKind::kBytes;
+    case 4:
+      return StatKind::kFloating;
+    default:
+      return StatKind::kBytes;
   }
 }
 
@@ -285,7 +311,8 @@ double as_double(const ParquetStatValue& v) {
 /// <0, 0, >0 as a compares to b; both of the same kind.
 int compare_stat(const ParquetStatValue& a, const ParquetStatValue& b) {
   switch (stat_kind(a)) {
-    case StatKind::kBool: return static_cast<int>(std::get<bool>(a)) - static_cast<int>(std::get<bool>(b));
+    case StatKind::kBool:
+      return static_cast<int>(std::get<bool>(a)) - static_cast<int>(std::get<bool>(b));
     case StatKind::kInteger: {
       const int128_t x = as_int(a), y = as_int(b);
       return x < y ? -1 : x > y ? 1 : 0;
@@ -409,7 +436,8 @@ class ParquetReader::Impl {
         if (md.statistics && leaves[c].readable) {
           const auto& st = *md.statistics;
           ci.null_count = st.null_count;
-          const bool order_ok = !orders_known || meta.column_orders[c] == parquet::ColumnOrder::kTypeOrder;
+          const bool order_ok =
+              !orders_known || meta.column_orders[c] == parquet::ColumnOrder::kTypeOrder;
           if (order_ok && st.min_value && st.max_value) {
             ci.min = decode_stat(leaves[c], *st.min_value);
             ci.max = decode_stat(leaves[c], *st.max_value);
@@ -458,8 +486,8 @@ class ParquetReader::Impl {
       Status st = parquet::read_column_chunk(*file, size, rg.columns[static_cast<size_t>(leaf)], lc,
                                              &data[static_cast<size_t>(leaf - node.leaf_begin)]);
       if (!st.ok()) {
-        return st.with_context(path + ": row group " + std::to_string(g) + ", column '" +
-                               lc.path + "'");
+        return st.with_context(path + ": row group " + std::to_string(g) + ", column '" + lc.path +
+                               "'");
       }
     }
     const int64_t rows = rg.num_rows;
@@ -472,7 +500,8 @@ class ParquetReader::Impl {
       const LeafColumn& lc = schema.leaves[static_cast<size_t>(node.leaf)];
       if (d.num_levels != rows) {
         return context(Status::Corrupt("the chunk holds " + std::to_string(d.num_levels) +
-                                       " values, the row group has " + std::to_string(rows) + " rows"));
+                                       " values, the row group has " + std::to_string(rows) +
+                                       " rows"));
       }
       if (lc.max_def == 0) return d.values;  // required flat column: the dense values are it
       const int64_t present = d.values->length();

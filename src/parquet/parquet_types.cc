@@ -138,7 +138,7 @@ void write_thrift(ThriftCompactWriter& w, const FileMetaData& v) {
     for (const auto& e : v.schema) leaves += e.num_children ? 0 : 1;
     w.field_list_begin(7, CompactType::kStruct, leaves);
     for (int32_t i = 0; i < leaves; ++i) {
-      w.struct_begin();  // union ColumnOrder
+      w.struct_begin();         // union ColumnOrder
       w.field_empty_struct(1);  // TYPE_ORDER
       w.struct_end();
     }
@@ -224,8 +224,7 @@ bool read_i64_field(ThriftCompactReader& r, CompactType t, const char* what, int
 }
 
 template <typename T>
-bool read_opt_i32(ThriftCompactReader& r, CompactType t, const char* what,
-                  std::optional<T>* out) {
+bool read_opt_i32(ThriftCompactReader& r, CompactType t, const char* what, std::optional<T>* out) {
   int32_t v = 0;
   if (!read_i32_field(r, t, what, &v)) return false;
   *out = static_cast<T>(v);
@@ -285,19 +284,30 @@ bool read_logical_type(ThriftCompactReader& r, LogicalType* v) {
     if (!expect(r, t, CompactType::kStruct, "LogicalType member")) return true;
     using K = LogicalType::Kind;
     switch (id) {
-      case 1: v->kind = K::kString; return false;
-      case 2: v->kind = K::kMap; return false;
-      case 3: v->kind = K::kList; return false;
-      case 4: v->kind = K::kEnum; return false;
+      case 1:
+        v->kind = K::kString;
+        return false;
+      case 2:
+        v->kind = K::kMap;
+        return false;
+      case 3:
+        v->kind = K::kList;
+        return false;
+      case 4:
+        v->kind = K::kEnum;
+        return false;
       case 5:
         v->kind = K::kDecimal;
         read_struct(r, [&](int16_t fid, CompactType ft) {
           if (fid == 1) return read_i32_field(r, ft, "DecimalType.scale", &v->scale) || true;
-          if (fid == 2) return read_i32_field(r, ft, "DecimalType.precision", &v->precision) || true;
+          if (fid == 2)
+            return read_i32_field(r, ft, "DecimalType.precision", &v->precision) || true;
           return false;
         });
         return true;
-      case 6: v->kind = K::kDate; return false;
+      case 6:
+        v->kind = K::kDate;
+        return false;
       case 7:
       case 8:
         v->kind = id == 7 ? K::kTime : K::kTimestamp;
@@ -327,12 +337,24 @@ bool read_logical_type(ThriftCompactReader& r, LogicalType* v) {
           return false;
         });
         return true;
-      case 11: v->kind = K::kUnknown; return false;
-      case 12: v->kind = K::kJson; return false;
-      case 13: v->kind = K::kBson; return false;
-      case 14: v->kind = K::kUuid; return false;
-      case 15: v->kind = K::kFloat16; return false;
-      default: v->kind = K::kOther; return false;
+      case 11:
+        v->kind = K::kUnknown;
+        return false;
+      case 12:
+        v->kind = K::kJson;
+        return false;
+      case 13:
+        v->kind = K::kBson;
+        return false;
+      case 14:
+        v->kind = K::kUuid;
+        return false;
+      case 15:
+        v->kind = K::kFloat16;
+        return false;
+      default:
+        v->kind = K::kOther;
+        return false;
     }
   });
 }
@@ -341,23 +363,31 @@ bool read_schema_element(ThriftCompactReader& r, SchemaElement* v) {
   bool has_name = false;
   read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_opt_i32(r, t, "SchemaElement.type", &v->type) || true;
-      case 2: return read_opt_i32(r, t, "SchemaElement.type_length", &v->type_length) || true;
-      case 3: return read_opt_i32(r, t, "SchemaElement.repetition_type", &v->repetition) || true;
+      case 1:
+        return read_opt_i32(r, t, "SchemaElement.type", &v->type) || true;
+      case 2:
+        return read_opt_i32(r, t, "SchemaElement.type_length", &v->type_length) || true;
+      case 3:
+        return read_opt_i32(r, t, "SchemaElement.repetition_type", &v->repetition) || true;
       case 4:
         if (expect(r, t, CompactType::kBinary, "SchemaElement.name")) r.read_binary(&v->name);
         has_name = true;
         return true;
-      case 5: return read_opt_i32(r, t, "SchemaElement.num_children", &v->num_children) || true;
-      case 6: return read_opt_i32(r, t, "SchemaElement.converted_type", &v->converted_type) || true;
-      case 7: return read_opt_i32(r, t, "SchemaElement.scale", &v->scale) || true;
-      case 8: return read_opt_i32(r, t, "SchemaElement.precision", &v->precision) || true;
+      case 5:
+        return read_opt_i32(r, t, "SchemaElement.num_children", &v->num_children) || true;
+      case 6:
+        return read_opt_i32(r, t, "SchemaElement.converted_type", &v->converted_type) || true;
+      case 7:
+        return read_opt_i32(r, t, "SchemaElement.scale", &v->scale) || true;
+      case 8:
+        return read_opt_i32(r, t, "SchemaElement.precision", &v->precision) || true;
       case 10:
         if (expect(r, t, CompactType::kStruct, "SchemaElement.logicalType")) {
           read_logical_type(r, &v->logical_type);
         }
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   if (r.ok() && !has_name) r.fail("SchemaElement without a name");
@@ -367,12 +397,18 @@ bool read_schema_element(ThriftCompactReader& r, SchemaElement* v) {
 bool read_statistics(ThriftCompactReader& r, Statistics* v) {
   return read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_opt_binary(r, t, "Statistics.max", &v->max) || true;
-      case 2: return read_opt_binary(r, t, "Statistics.min", &v->min) || true;
-      case 3: return read_opt_i64(r, t, "Statistics.null_count", &v->null_count) || true;
-      case 5: return read_opt_binary(r, t, "Statistics.max_value", &v->max_value) || true;
-      case 6: return read_opt_binary(r, t, "Statistics.min_value", &v->min_value) || true;
-      default: return false;
+      case 1:
+        return read_opt_binary(r, t, "Statistics.max", &v->max) || true;
+      case 2:
+        return read_opt_binary(r, t, "Statistics.min", &v->min) || true;
+      case 3:
+        return read_opt_i64(r, t, "Statistics.null_count", &v->null_count) || true;
+      case 5:
+        return read_opt_binary(r, t, "Statistics.max_value", &v->max_value) || true;
+      case 6:
+        return read_opt_binary(r, t, "Statistics.min_value", &v->min_value) || true;
+      default:
+        return false;
     }
   });
 }
@@ -380,7 +416,8 @@ bool read_statistics(ThriftCompactReader& r, Statistics* v) {
 bool read_column_meta(ThriftCompactReader& r, ColumnMetaData* v) {
   return read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_enum(r, t, "ColumnMetaData.type", &v->type) || true;
+      case 1:
+        return read_enum(r, t, "ColumnMetaData.type", &v->type) || true;
       case 2:
         read_list(r, t, CompactType::kI32, "ColumnMetaData.encodings", &v->encodings,
                   [&](Encoding* e) {
@@ -393,27 +430,33 @@ bool read_column_meta(ThriftCompactReader& r, ColumnMetaData* v) {
         read_list(r, t, CompactType::kBinary, "ColumnMetaData.path_in_schema", &v->path_in_schema,
                   [&](std::string* s) { r.read_binary(s); });
         return true;
-      case 4: return read_enum(r, t, "ColumnMetaData.codec", &v->codec) || true;
-      case 5: return read_i64_field(r, t, "ColumnMetaData.num_values", &v->num_values) || true;
+      case 4:
+        return read_enum(r, t, "ColumnMetaData.codec", &v->codec) || true;
+      case 5:
+        return read_i64_field(r, t, "ColumnMetaData.num_values", &v->num_values) || true;
       case 6:
         return read_i64_field(r, t, "ColumnMetaData.total_uncompressed_size",
-                              &v->total_uncompressed_size) || true;
+                              &v->total_uncompressed_size) ||
+               true;
       case 7:
         return read_i64_field(r, t, "ColumnMetaData.total_compressed_size",
-                              &v->total_compressed_size) || true;
+                              &v->total_compressed_size) ||
+               true;
       case 9:
         return read_i64_field(r, t, "ColumnMetaData.data_page_offset", &v->data_page_offset) ||
                true;
       case 11:
         return read_opt_i64(r, t, "ColumnMetaData.dictionary_page_offset",
-                            &v->dictionary_page_offset) || true;
+                            &v->dictionary_page_offset) ||
+               true;
       case 12:
         if (expect(r, t, CompactType::kStruct, "ColumnMetaData.statistics")) {
           v->statistics.emplace();
           read_statistics(r, &*v->statistics);
         }
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
 }
@@ -422,15 +465,18 @@ bool read_column_chunk(ThriftCompactReader& r, ColumnChunk* v) {
   bool has_meta = false;
   read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_opt_binary(r, t, "ColumnChunk.file_path", &v->file_path) || true;
-      case 2: return read_i64_field(r, t, "ColumnChunk.file_offset", &v->file_offset) || true;
+      case 1:
+        return read_opt_binary(r, t, "ColumnChunk.file_path", &v->file_path) || true;
+      case 2:
+        return read_i64_field(r, t, "ColumnChunk.file_offset", &v->file_offset) || true;
       case 3:
         if (expect(r, t, CompactType::kStruct, "ColumnChunk.meta_data")) {
           read_column_meta(r, &v->meta_data);
         }
         has_meta = true;
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   if (r.ok() && !has_meta) r.fail("ColumnChunk without meta_data");
@@ -444,9 +490,12 @@ bool read_row_group(ThriftCompactReader& r, RowGroup* v) {
         read_list(r, t, CompactType::kStruct, "RowGroup.columns", &v->columns,
                   [&](ColumnChunk* c) { read_column_chunk(r, c); });
         return true;
-      case 2: return read_i64_field(r, t, "RowGroup.total_byte_size", &v->total_byte_size) || true;
-      case 3: return read_i64_field(r, t, "RowGroup.num_rows", &v->num_rows) || true;
-      case 5: return read_opt_i64(r, t, "RowGroup.file_offset", &v->file_offset) || true;
+      case 2:
+        return read_i64_field(r, t, "RowGroup.total_byte_size", &v->total_byte_size) || true;
+      case 3:
+        return read_i64_field(r, t, "RowGroup.num_rows", &v->num_rows) || true;
+      case 5:
+        return read_opt_i64(r, t, "RowGroup.file_offset", &v->file_offset) || true;
       case 6:
         return read_opt_i64(r, t, "RowGroup.total_compressed_size", &v->total_compressed_size) ||
                true;
@@ -457,7 +506,8 @@ bool read_row_group(ThriftCompactReader& r, RowGroup* v) {
           v->ordinal = o;
         }
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
 }
@@ -468,12 +518,14 @@ bool read_thrift(ThriftCompactReader& r, FileMetaData* v) {
   v->type_defined_column_orders = false;
   read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_i32_field(r, t, "FileMetaData.version", &v->version) || true;
+      case 1:
+        return read_i32_field(r, t, "FileMetaData.version", &v->version) || true;
       case 2:
         read_list(r, t, CompactType::kStruct, "FileMetaData.schema", &v->schema,
                   [&](SchemaElement* e) { read_schema_element(r, e); });
         return true;
-      case 3: return read_i64_field(r, t, "FileMetaData.num_rows", &v->num_rows) || true;
+      case 3:
+        return read_i64_field(r, t, "FileMetaData.num_rows", &v->num_rows) || true;
       case 4:
         read_list(r, t, CompactType::kStruct, "FileMetaData.row_groups", &v->row_groups,
                   [&](RowGroup* g) { read_row_group(r, g); });
@@ -486,12 +538,14 @@ bool read_thrift(ThriftCompactReader& r, FileMetaData* v) {
                         r.read_binary(&kv->key);
                         return true;
                       }
-                      if (fid == 2) return read_opt_binary(r, ft, "KeyValue.value", &kv->value) || true;
+                      if (fid == 2)
+                        return read_opt_binary(r, ft, "KeyValue.value", &kv->value) || true;
                       return false;
                     });
                   });
         return true;
-      case 6: return read_opt_binary(r, t, "FileMetaData.created_by", &v->created_by) || true;
+      case 6:
+        return read_opt_binary(r, t, "FileMetaData.created_by", &v->created_by) || true;
       case 7:
         read_list(r, t, CompactType::kStruct, "FileMetaData.column_orders", &v->column_orders,
                   [&](ColumnOrder* o) {
@@ -503,7 +557,8 @@ bool read_thrift(ThriftCompactReader& r, FileMetaData* v) {
                   });
         v->type_defined_column_orders = !v->column_orders.empty();
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   return r.ok();
@@ -512,10 +567,12 @@ bool read_thrift(ThriftCompactReader& r, FileMetaData* v) {
 bool read_thrift(ThriftCompactReader& r, PageHeader* v) {
   read_struct(r, [&](int16_t id, CompactType t) {
     switch (id) {
-      case 1: return read_enum(r, t, "PageHeader.type", &v->type) || true;
+      case 1:
+        return read_enum(r, t, "PageHeader.type", &v->type) || true;
       case 2:
         return read_i32_field(r, t, "PageHeader.uncompressed_page_size",
-                              &v->uncompressed_page_size) || true;
+                              &v->uncompressed_page_size) ||
+               true;
       case 3:
         return read_i32_field(r, t, "PageHeader.compressed_page_size", &v->compressed_page_size) ||
                true;
@@ -525,15 +582,20 @@ bool read_thrift(ThriftCompactReader& r, PageHeader* v) {
         read_struct(r, [&](int16_t fid, CompactType ft) {
           auto& d = *v->data_page_header;
           switch (fid) {
-            case 1: return read_i32_field(r, ft, "DataPageHeader.num_values", &d.num_values) || true;
-            case 2: return read_enum(r, ft, "DataPageHeader.encoding", &d.encoding) || true;
+            case 1:
+              return read_i32_field(r, ft, "DataPageHeader.num_values", &d.num_values) || true;
+            case 2:
+              return read_enum(r, ft, "DataPageHeader.encoding", &d.encoding) || true;
             case 3:
               return read_enum(r, ft, "DataPageHeader.definition_level_encoding",
-                               &d.definition_level_encoding) || true;
+                               &d.definition_level_encoding) ||
+                     true;
             case 4:
               return read_enum(r, ft, "DataPageHeader.repetition_level_encoding",
-                               &d.repetition_level_encoding) || true;
-            default: return false;
+                               &d.repetition_level_encoding) ||
+                     true;
+            default:
+              return false;
           }
         });
         return true;
@@ -542,8 +604,10 @@ bool read_thrift(ThriftCompactReader& r, PageHeader* v) {
         v->dictionary_page_header.emplace();
         read_struct(r, [&](int16_t fid, CompactType ft) {
           auto& d = *v->dictionary_page_header;
-          if (fid == 1) return read_i32_field(r, ft, "DictionaryPageHeader.num_values", &d.num_values) || true;
-          if (fid == 2) return read_enum(r, ft, "DictionaryPageHeader.encoding", &d.encoding) || true;
+          if (fid == 1)
+            return read_i32_field(r, ft, "DictionaryPageHeader.num_values", &d.num_values) || true;
+          if (fid == 2)
+            return read_enum(r, ft, "DictionaryPageHeader.encoding", &d.encoding) || true;
           return false;
         });
         return true;
@@ -553,26 +617,34 @@ bool read_thrift(ThriftCompactReader& r, PageHeader* v) {
         read_struct(r, [&](int16_t fid, CompactType ft) {
           auto& d = *v->data_page_header_v2;
           switch (fid) {
-            case 1: return read_i32_field(r, ft, "DataPageHeaderV2.num_values", &d.num_values) || true;
-            case 2: return read_i32_field(r, ft, "DataPageHeaderV2.num_nulls", &d.num_nulls) || true;
-            case 3: return read_i32_field(r, ft, "DataPageHeaderV2.num_rows", &d.num_rows) || true;
-            case 4: return read_enum(r, ft, "DataPageHeaderV2.encoding", &d.encoding) || true;
+            case 1:
+              return read_i32_field(r, ft, "DataPageHeaderV2.num_values", &d.num_values) || true;
+            case 2:
+              return read_i32_field(r, ft, "DataPageHeaderV2.num_nulls", &d.num_nulls) || true;
+            case 3:
+              return read_i32_field(r, ft, "DataPageHeaderV2.num_rows", &d.num_rows) || true;
+            case 4:
+              return read_enum(r, ft, "DataPageHeaderV2.encoding", &d.encoding) || true;
             case 5:
               return read_i32_field(r, ft, "DataPageHeaderV2.definition_levels_byte_length",
-                                    &d.definition_levels_byte_length) || true;
+                                    &d.definition_levels_byte_length) ||
+                     true;
             case 6:
               return read_i32_field(r, ft, "DataPageHeaderV2.repetition_levels_byte_length",
-                                    &d.repetition_levels_byte_length) || true;
+                                    &d.repetition_levels_byte_length) ||
+                     true;
             case 7:
               if (expect(r, ft, CompactType::kBooleanTrue, "DataPageHeaderV2.is_compressed")) {
                 r.read_bool(&d.is_compressed);
               }
               return true;
-            default: return false;
+            default:
+              return false;
           }
         });
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   return r.ok();

@@ -106,12 +106,12 @@ struct LogicalType {
     kOther,  ///< a union member this reader does not know
   };
   Kind kind = Kind::kNone;
-  int32_t scale = 0;        ///< kDecimal
-  int32_t precision = 0;    ///< kDecimal
-  bool adjusted_to_utc = true;  ///< kTimestamp, kTime
+  int32_t scale = 0;                  ///< kDecimal
+  int32_t precision = 0;              ///< kDecimal
+  bool adjusted_to_utc = true;        ///< kTimestamp, kTime
   TimeUnit unit = TimeUnit::kMicros;  ///< kTimestamp, kTime
-  int8_t bit_width = 0;     ///< kInteger
-  bool is_signed = true;    ///< kInteger
+  int8_t bit_width = 0;               ///< kInteger
+  bool is_signed = true;              ///< kInteger
 };
 
 struct SchemaElement {

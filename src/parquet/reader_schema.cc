@@ -37,7 +37,8 @@ struct TreeBuilder {
     nodes.emplace_back();
     TreeNode node;
     node.element = &e;
-    const Repetition r = depth == 0 ? Repetition::kRequired : e.repetition.value_or(Repetition::kOptional);
+    const Repetition r =
+        depth == 0 ? Repetition::kRequired : e.repetition.value_or(Repetition::kOptional);
     if (r != Repetition::kRequired && r != Repetition::kOptional && r != Repetition::kRepeated) {
       return Status::Corrupt("schema element '" + e.name + "' has repetition " +
                              std::to_string(static_cast<int>(r)));
@@ -131,12 +132,15 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
   };
   auto decimal = [&]() -> Result<DataTypePtr> {
     switch (pt) {
-      case PhysicalType::kInt32: return decimal_type(e, Conversion::kInt32ToDecimal, leaf);
-      case PhysicalType::kInt64: return decimal_type(e, Conversion::kInt64ToDecimal, leaf);
+      case PhysicalType::kInt32:
+        return decimal_type(e, Conversion::kInt32ToDecimal, leaf);
+      case PhysicalType::kInt64:
+        return decimal_type(e, Conversion::kInt64ToDecimal, leaf);
       case PhysicalType::kByteArray:
       case PhysicalType::kFixedLenByteArray:
         return decimal_type(e, Conversion::kBytesToDecimal, leaf);
-      default: return unsupported(where + "DECIMAL on a BOOLEAN/FLOAT/DOUBLE/INT96 column");
+      default:
+        return unsupported(where + "DECIMAL on a BOOLEAN/FLOAT/DOUBLE/INT96 column");
     }
   };
   auto timestamp = [&](TimeUnit unit, bool utc) -> Result<DataTypePtr> {
@@ -168,16 +172,22 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
   switch (kind) {
     case LK::kString:
     case LK::kEnum:
-    case LK::kJson: return bytes_as(DataType::string());
-    case LK::kBson: return bytes_as(DataType::binary());
-    case LK::kDecimal: return decimal();
+    case LK::kJson:
+      return bytes_as(DataType::string());
+    case LK::kBson:
+      return bytes_as(DataType::binary());
+    case LK::kDecimal:
+      return decimal();
     case LK::kDate:
       if (pt != PhysicalType::kInt32) return unsupported(where + "DATE on a non-INT32 column");
       conv = Conversion::kInt32;
       return DataType::date();
-    case LK::kTimestamp: return timestamp(lt.unit, lt.adjusted_to_utc);
-    case LK::kTime: return time(lt.unit);
-    case LK::kInteger: return integer(lt.bit_width, lt.is_signed);
+    case LK::kTimestamp:
+      return timestamp(lt.unit, lt.adjusted_to_utc);
+    case LK::kTime:
+      return time(lt.unit);
+    case LK::kInteger:
+      return integer(lt.bit_width, lt.is_signed);
     case LK::kUuid:
       if (pt != PhysicalType::kFixedLenByteArray || leaf->type_length != 16) {
         return unsupported(where + "UUID is not a FIXED_LEN_BYTE_ARRAY(16)");
@@ -191,51 +201,84 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
       conv = Conversion::kFloat16ToFloat;
       return DataType::float_();
     case LK::kUnknown:
-      return unsupported(where + "has the UNKNOWN (always null) logical type, which lakestream "
+      return unsupported(where +
+                         "has the UNKNOWN (always null) logical type, which lakestream "
                          "has no type for");
     case LK::kMap:
-    case LK::kList: return unsupported(where + "is a primitive annotated as MAP/LIST");
+    case LK::kList:
+      return unsupported(where + "is a primitive annotated as MAP/LIST");
     case LK::kNone:
-    case LK::kOther: break;
+    case LK::kOther:
+      break;
   }
   if (ct >= 0) {
     switch (static_cast<ConvertedType>(ct)) {
       case ConvertedType::kUtf8:
       case ConvertedType::kEnum:
-      case ConvertedType::kJson: return bytes_as(DataType::string());
-      case ConvertedType::kBson: return bytes_as(DataType::binary());
-      case ConvertedType::kDecimal: return decimal();
+      case ConvertedType::kJson:
+        return bytes_as(DataType::string());
+      case ConvertedType::kBson:
+        return bytes_as(DataType::binary());
+      case ConvertedType::kDecimal:
+        return decimal();
       case ConvertedType::kDate:
         if (pt != PhysicalType::kInt32) return unsupported(where + "DATE on a non-INT32 column");
         conv = Conversion::kInt32;
         return DataType::date();
-      case ConvertedType::kTimeMillis: return time(TimeUnit::kMillis);
-      case ConvertedType::kTimeMicros: return time(TimeUnit::kMicros);
+      case ConvertedType::kTimeMillis:
+        return time(TimeUnit::kMillis);
+      case ConvertedType::kTimeMicros:
+        return time(TimeUnit::kMicros);
       // The legacy converted timestamps are defined as UTC instants.
-      case ConvertedType::kTimestampMillis: return timestamp(TimeUnit::kMillis, true);
-      case ConvertedType::kTimestampMicros: return timestamp(TimeUnit::kMicros, true);
-      case ConvertedType::kUint8: return integer(8, false);
-      case ConvertedType::kUint16: return integer(16, false);
-      case ConvertedType::kUint32: return integer(32, false);
-      case ConvertedType::kUint64: return integer(64, false);
-      case ConvertedType::kInt8: return integer(8, true);
-      case ConvertedType::kInt16: return integer(16, true);
-      case ConvertedType::kInt32: return integer(32, true);
-      case ConvertedType::kInt64: return integer(64, true);
+      case ConvertedType::kTimestampMillis:
+        return timestamp(TimeUnit::kMillis, true);
+      case ConvertedType::kTimestampMicros:
+        return timestamp(TimeUnit::kMicros, true);
+      case ConvertedType::kUint8:
+        return integer(8, false);
+      case ConvertedType::kUint16:
+        return integer(16, false);
+      case ConvertedType::kUint32:
+        return integer(32, false);
+      case ConvertedType::kUint64:
+        return integer(64, false);
+      case ConvertedType::kInt8:
+        return integer(8, true);
+      case ConvertedType::kInt16:
+        return integer(16, true);
+      case ConvertedType::kInt32:
+        return integer(32, true);
+      case ConvertedType::kInt64:
+        return integer(64, true);
       case ConvertedType::kInterval:
         return unsupported(where + "is an INTERVAL, which lakestream has no type for");
-      default: break;  // MAP/LIST markers on a leaf, unknown values: fall back to physical
+      default:
+        break;  // MAP/LIST markers on a leaf, unknown values: fall back to physical
     }
   }
   switch (pt) {
-    case PhysicalType::kBoolean: conv = Conversion::kBool; return DataType::boolean();
-    case PhysicalType::kInt32: conv = Conversion::kInt32; return DataType::int_();
-    case PhysicalType::kInt64: conv = Conversion::kInt64; return DataType::long_();
-    case PhysicalType::kInt96: conv = Conversion::kInt96ToMicros; return DataType::timestamp();
-    case PhysicalType::kFloat: conv = Conversion::kFloat; return DataType::float_();
-    case PhysicalType::kDouble: conv = Conversion::kDouble; return DataType::double_();
+    case PhysicalType::kBoolean:
+      conv = Conversion::kBool;
+      return DataType::boolean();
+    case PhysicalType::kInt32:
+      conv = Conversion::kInt32;
+      return DataType::int_();
+    case PhysicalType::kInt64:
+      conv = Conversion::kInt64;
+      return DataType::long_();
+    case PhysicalType::kInt96:
+      conv = Conversion::kInt96ToMicros;
+      return DataType::timestamp();
+    case PhysicalType::kFloat:
+      conv = Conversion::kFloat;
+      return DataType::float_();
+    case PhysicalType::kDouble:
+      conv = Conversion::kDouble;
+      return DataType::double_();
     case PhysicalType::kByteArray:
-    case PhysicalType::kFixedLenByteArray: conv = Conversion::kBytes; return DataType::binary();
+    case PhysicalType::kFixedLenByteArray:
+      conv = Conversion::kBytes;
+      return DataType::binary();
   }
   return unsupported(where + "has unknown physical type " + std::to_string(static_cast<int>(pt)));
 }
@@ -255,9 +298,7 @@ struct AssemblyBuilder {
   std::vector<LeafColumn>& leaves;
 
   const TreeNode& at(int id) const { return nodes[static_cast<size_t>(id)]; }
-  static bool repeated(const TreeNode& n) {
-    return n.element->repetition == Repetition::kRepeated;
-  }
+  static bool repeated(const TreeNode& n) { return n.element->repetition == Repetition::kRepeated; }
 
   /// A field as it appears in its parent: a repeated field not inside a LIST/MAP group is a
   /// list of required elements.
@@ -381,7 +422,8 @@ Result<FileSchema> build_file_schema(const std::vector<SchemaElement>& elements)
       fs.skipped.push_back({n.element->name, built.status().message()});
       continue;
     }
-    for (int l = n.leaf_begin; l < n.leaf_end; ++l) fs.leaves[static_cast<size_t>(l)].readable = true;
+    for (int l = n.leaf_begin; l < n.leaf_end; ++l)
+      fs.leaves[static_cast<size_t>(l)].readable = true;
     Field f{n.element->name, built->type, nullable, "{}"};
     fs.schema.add(f);
     fs.columns.push_back({std::move(f), std::move(built).value()});

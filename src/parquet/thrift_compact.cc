@@ -80,7 +80,9 @@ void ThriftCompactWriter::field_struct_begin(int16_t id) {
   struct_begin();
 }
 
-void ThriftCompactWriter::field_struct_header(int16_t id) { field_header(id, CompactType::kStruct); }
+void ThriftCompactWriter::field_struct_header(int16_t id) {
+  field_header(id, CompactType::kStruct);
+}
 
 void ThriftCompactWriter::field_list_begin(int16_t id, CompactType element_type, int32_t size) {
   field_header(id, CompactType::kList);
@@ -205,8 +207,9 @@ bool ThriftCompactReader::list_header(CompactType* element_type, int32_t* size) 
   // Every element takes at least one byte, so a count beyond the bytes left is corrupt (and
   // would otherwise make callers reserve absurd amounts of memory).
   if (n > data_.size() - pos_) {
-    fail("thrift decode past end: list of " + std::to_string(n) + " elements at byte " + std::to_string(pos_) +
-         " is longer than the " + std::to_string(data_.size() - pos_) + " bytes left");
+    fail("thrift decode past end: list of " + std::to_string(n) + " elements at byte " +
+         std::to_string(pos_) + " is longer than the " + std::to_string(data_.size() - pos_) +
+         " bytes left");
     return false;
   }
   *element_type = static_cast<CompactType>(b & 0x0F);
@@ -279,8 +282,9 @@ bool ThriftCompactReader::read_binary(std::string_view* v) {
   uint64_t n = 0;
   if (!read_uvarint(&n)) return false;
   if (n > data_.size() - pos_) {
-    fail("thrift decode past end: binary of " + std::to_string(n) + " bytes at byte " + std::to_string(pos_) +
-         " runs past the end (" + std::to_string(data_.size() - pos_) + " bytes left)");
+    fail("thrift decode past end: binary of " + std::to_string(n) + " bytes at byte " +
+         std::to_string(pos_) + " runs past the end (" + std::to_string(data_.size() - pos_) +
+         " bytes left)");
     return false;
   }
   *v = data_.substr(pos_, n);

@@ -167,7 +167,7 @@ class ThriftCompactReader {
   std::string error_;
   int16_t last_field_id_ = 0;
   std::vector<int16_t> stack_;
-  bool pending_bool_ = false;      // the value of the last bool field header
+  bool pending_bool_ = false;  // the value of the last bool field header
   bool in_bool_field_ = false;
 };
 

@@ -28,17 +28,22 @@ Status plain_values(PhysicalType type, int32_t type_length, std::string_view dat
                     PhysicalValues* out) {
   switch (type) {
     case PhysicalType::kBoolean: {
-      if (n > data.size() * 8) return Status::Corrupt(bytes_msg("PLAIN BOOLEAN", (n + 7) / 8, data.size()));
+      if (n > data.size() * 8)
+        return Status::Corrupt(bytes_msg("PLAIN BOOLEAN", (n + 7) / 8, data.size()));
       out->bools.resize(n);
       for (size_t i = 0; i < n; ++i) {
         out->bools[i] = (static_cast<uint8_t>(data[i / 8]) >> (i % 8)) & 1;
       }
       return Status::OK();
     }
-    case PhysicalType::kInt32: return plain_fixed(data, n, &out->i32, "PLAIN INT32");
-    case PhysicalType::kInt64: return plain_fixed(data, n, &out->i64, "PLAIN INT64");
-    case PhysicalType::kFloat: return plain_fixed(data, n, &out->f32, "PLAIN FLOAT");
-    case PhysicalType::kDouble: return plain_fixed(data, n, &out->f64, "PLAIN DOUBLE");
+    case PhysicalType::kInt32:
+      return plain_fixed(data, n, &out->i32, "PLAIN INT32");
+    case PhysicalType::kInt64:
+      return plain_fixed(data, n, &out->i64, "PLAIN INT64");
+    case PhysicalType::kFloat:
+      return plain_fixed(data, n, &out->f32, "PLAIN FLOAT");
+    case PhysicalType::kDouble:
+      return plain_fixed(data, n, &out->f64, "PLAIN DOUBLE");
     case PhysicalType::kInt96:
     case PhysicalType::kFixedLenByteArray: {
       const size_t w = type == PhysicalType::kInt96 ? 12 : static_cast<size_t>(type_length);
@@ -163,7 +168,8 @@ Status delta_binary_packed(std::string_view data, int64_t n, std::vector<int64_t
 Status delta_length_byte_array(std::string_view data, size_t n, PhysicalValues* out,
                                size_t* consumed) {
   size_t used = 0;
-  LS_RETURN_NOT_OK(delta_binary_packed(data, static_cast<int64_t>(n), &out->lengths, &out->wide, &used));
+  LS_RETURN_NOT_OK(
+      delta_binary_packed(data, static_cast<int64_t>(n), &out->lengths, &out->wide, &used));
   out->bytes.resize(n);
   size_t pos = used;
   for (size_t i = 0; i < n; ++i) {
@@ -181,7 +187,8 @@ Status delta_length_byte_array(std::string_view data, size_t n, PhysicalValues* 
 
 Status delta_byte_array(std::string_view data, size_t n, PhysicalValues* out) {
   size_t used = 0;
-  LS_RETURN_NOT_OK(delta_binary_packed(data, static_cast<int64_t>(n), &out->prefixes, &out->wide, &used));
+  LS_RETURN_NOT_OK(
+      delta_binary_packed(data, static_cast<int64_t>(n), &out->prefixes, &out->wide, &used));
   size_t used2 = 0;
   LS_RETURN_NOT_OK(delta_length_byte_array(data.substr(used), n, out, &used2));
   // Rebuild the values into scratch first (it may grow), then point the views at it.
@@ -210,7 +217,8 @@ Status delta_byte_array(std::string_view data, size_t n, PhysicalValues* out) {
   }
   at = 0;
   for (size_t i = 0; i < n; ++i) {
-    out->bytes[i] = std::string_view(out->scratch.data() + at, static_cast<size_t>(out->lengths[i]));
+    out->bytes[i] =
+        std::string_view(out->scratch.data() + at, static_cast<size_t>(out->lengths[i]));
     at += static_cast<size_t>(out->lengths[i]);
   }
   return Status::OK();
@@ -221,10 +229,16 @@ Status byte_stream_split(PhysicalType type, int32_t type_length, std::string_vie
   size_t w = 0;
   switch (type) {
     case PhysicalType::kInt32:
-    case PhysicalType::kFloat: w = 4; break;
+    case PhysicalType::kFloat:
+      w = 4;
+      break;
     case PhysicalType::kInt64:
-    case PhysicalType::kDouble: w = 8; break;
-    case PhysicalType::kFixedLenByteArray: w = static_cast<size_t>(type_length); break;
+    case PhysicalType::kDouble:
+      w = 8;
+      break;
+    case PhysicalType::kFixedLenByteArray:
+      w = static_cast<size_t>(type_length);
+      break;
     default:
       return Status::Corrupt("BYTE_STREAM_SPLIT is not defined for physical type " +
                              std::to_string(static_cast<int>(type)));
@@ -246,17 +260,20 @@ Status byte_stream_split(PhysicalType type, int32_t type_length, std::string_vie
 Status decode_values(Encoding encoding, PhysicalType type, int32_t type_length,
                      std::string_view data, size_t n, PhysicalValues* out) {
   switch (encoding) {
-    case Encoding::kPlain: return plain_values(type, type_length, data, n, out);
+    case Encoding::kPlain:
+      return plain_values(type, type_length, data, n, out);
     case Encoding::kRle: {
       if (type != PhysicalType::kBoolean) break;
       if (data.size() < 4) return Status::Corrupt("RLE BOOLEAN values lack their length prefix");
       uint32_t len;
       std::memcpy(&len, data.data(), 4);
-      if (len > data.size() - 4) return Status::Corrupt(bytes_msg("RLE BOOLEAN", len, data.size() - 4));
+      if (len > data.size() - 4)
+        return Status::Corrupt(bytes_msg("RLE BOOLEAN", len, data.size() - 4));
       RleDecoder dec(reinterpret_cast<const uint8_t*>(data.data() + 4), len, 1);
       out->wide.resize(n);
       std::vector<uint32_t> tmp(n);  // once per page, not per value
-      if (!dec.get(tmp.data(), n)) return Status::Corrupt("RLE BOOLEAN values run past the page end");
+      if (!dec.get(tmp.data(), n))
+        return Status::Corrupt("RLE BOOLEAN values run past the page end");
       out->bools.resize(n);
       for (size_t i = 0; i < n; ++i) out->bools[i] = static_cast<uint8_t>(tmp[i] & 1);
       return Status::OK();
@@ -267,7 +284,8 @@ Status decode_values(Encoding encoding, PhysicalType type, int32_t type_length,
         return delta_binary_packed(data, static_cast<int64_t>(n), &out->i64, &out->wide, &used);
       }
       if (type != PhysicalType::kInt32) break;
-      LS_RETURN_NOT_OK(delta_binary_packed(data, static_cast<int64_t>(n), &out->lengths, &out->wide, &used));
+      LS_RETURN_NOT_OK(
+          delta_binary_packed(data, static_cast<int64_t>(n), &out->lengths, &out->wide, &used));
       out->i32.resize(n);
       for (size_t i = 0; i < n; ++i) out->i32[i] = static_cast<int32_t>(out->lengths[i]);
       return Status::OK();
@@ -291,8 +309,10 @@ Status decode_values(Encoding encoding, PhysicalType type, int32_t type_length,
       }
       return Status::OK();
     }
-    case Encoding::kByteStreamSplit: return byte_stream_split(type, type_length, data, n, out);
-    default: break;
+    case Encoding::kByteStreamSplit:
+      return byte_stream_split(type, type_length, data, n, out);
+    default:
+      break;
   }
   return Status::NotImplemented("encoding " + std::to_string(static_cast<int>(encoding)) +
                                 " for physical type " + std::to_string(static_cast<int>(type)));
@@ -362,7 +382,8 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
     case Conversion::kInt32ToInt8:
       for (size_t i = 0; i < n; ++i) {
         if (in.i32[i] < -128 || in.i32[i] > 127) {
-          return Status::Corrupt("value " + std::to_string(in.i32[i]) + " is out of range for INT(8)");
+          return Status::Corrupt("value " + std::to_string(in.i32[i]) +
+                                 " is out of range for INT(8)");
         }
         out->append<int8_t>(static_cast<int8_t>(in.i32[i]));
       }
@@ -370,7 +391,8 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
     case Conversion::kInt32ToInt16:
       for (size_t i = 0; i < n; ++i) {
         if (in.i32[i] < -32768 || in.i32[i] > 32767) {
-          return Status::Corrupt("value " + std::to_string(in.i32[i]) + " is out of range for INT(16)");
+          return Status::Corrupt("value " + std::to_string(in.i32[i]) +
+                                 " is out of range for INT(16)");
         }
         out->append<int16_t>(static_cast<int16_t>(in.i32[i]));
       }
@@ -378,14 +400,16 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
     case Conversion::kUint8ToInt16:
       for (size_t i = 0; i < n; ++i) {
         const auto u = static_cast<uint32_t>(in.i32[i]);
-        if (u > 255) return Status::Corrupt("value " + std::to_string(u) + " is out of range for UINT(8)");
+        if (u > 255)
+          return Status::Corrupt("value " + std::to_string(u) + " is out of range for UINT(8)");
         out->append<int16_t>(static_cast<int16_t>(u));
       }
       return Status::OK();
     case Conversion::kUint16ToInt32:
       for (size_t i = 0; i < n; ++i) {
         const auto u = static_cast<uint32_t>(in.i32[i]);
-        if (u > 65535) return Status::Corrupt("value " + std::to_string(u) + " is out of range for UINT(16)");
+        if (u > 65535)
+          return Status::Corrupt("value " + std::to_string(u) + " is out of range for UINT(16)");
         out->append<int32_t>(static_cast<int32_t>(u));
       }
       return Status::OK();
@@ -396,7 +420,8 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
       for (size_t i = 0; i < n; ++i) out->append<int64_t>(in.i64[i]);
       return Status::OK();
     case Conversion::kUint64ToDecimal:
-      for (size_t i = 0; i < n; ++i) out->append_decimal(static_cast<int128_t>(static_cast<uint64_t>(in.i64[i])));
+      for (size_t i = 0; i < n; ++i)
+        out->append_decimal(static_cast<int128_t>(static_cast<uint64_t>(in.i64[i])));
       return Status::OK();
     case Conversion::kInt32ToDecimal:
       for (size_t i = 0; i < n; ++i) out->append_decimal(in.i32[i]);

@@ -28,8 +28,8 @@ struct PhysicalValues {
   std::vector<double> f64;
   std::vector<std::string_view> bytes;
   std::string scratch;
-  std::vector<uint64_t> wide;     // unpacked miniblocks / lengths
-  std::vector<int64_t> lengths;   // DELTA_* byte array lengths and prefixes
+  std::vector<uint64_t> wide;    // unpacked miniblocks / lengths
+  std::vector<int64_t> lengths;  // DELTA_* byte array lengths and prefixes
   std::vector<int64_t> prefixes;
 };
 
@@ -45,26 +45,26 @@ bool decimal_from_big_endian(std::string_view bytes, int128_t* out);
 /// How a leaf's physical values become column values.
 enum class Conversion : uint8_t {
   kBool,
-  kInt32,           ///< int, or date (days)
-  kInt32ToInt8,     ///< INT(8, signed): range-checked
-  kInt32ToInt16,    ///< INT(16, signed)
-  kUint8ToInt16,    ///< INT(8, unsigned) -> short
-  kUint16ToInt32,   ///< INT(16, unsigned) -> int
-  kUint32ToInt64,   ///< INT(32, unsigned) -> long
+  kInt32,          ///< int, or date (days)
+  kInt32ToInt8,    ///< INT(8, signed): range-checked
+  kInt32ToInt16,   ///< INT(16, signed)
+  kUint8ToInt16,   ///< INT(8, unsigned) -> short
+  kUint16ToInt32,  ///< INT(16, unsigned) -> int
+  kUint32ToInt64,  ///< INT(32, unsigned) -> long
   kInt64,
-  kUint64ToDecimal, ///< INT(64, unsigned) -> decimal(20,0)
+  kUint64ToDecimal,  ///< INT(64, unsigned) -> decimal(20,0)
   kInt32ToDecimal,
   kInt64ToDecimal,
-  kBytesToDecimal,  ///< BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY big-endian two's complement
-  kMillisToMicros,  ///< INT64 TIMESTAMP(MILLIS)
-  kNanosToMicros,   ///< INT64 TIMESTAMP(NANOS) / TIME(NANOS): floor division
+  kBytesToDecimal,      ///< BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY big-endian two's complement
+  kMillisToMicros,      ///< INT64 TIMESTAMP(MILLIS)
+  kNanosToMicros,       ///< INT64 TIMESTAMP(NANOS) / TIME(NANOS): floor division
   kTimeMillisToMicros,  ///< INT32 TIME(MILLIS)
-  kInt96ToMicros,   ///< Impala/Spark INT96: nanoseconds of day + Julian day
+  kInt96ToMicros,       ///< Impala/Spark INT96: nanoseconds of day + Julian day
   kFloat,
   kFloat16ToFloat,
   kDouble,
-  kBytes,           ///< string / binary as is
-  kUuidToString,    ///< FIXED_LEN_BYTE_ARRAY(16) UUID -> canonical text
+  kBytes,         ///< string / binary as is
+  kUuidToString,  ///< FIXED_LEN_BYTE_ARRAY(16) UUID -> canonical text
 };
 
 /// Append the first `n` values of `in` (physical `type`) converted by `conv` to `out`, whose

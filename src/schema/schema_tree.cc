@@ -9,7 +9,6 @@ namespace lakestream {
 
 namespace {
 
-
 void append_children(std::string& out, const DataType& type, const std::string& prefix);
 
 void append_field(std::string& out, const Field& field, const std::string& prefix) {

@@ -71,9 +71,8 @@ class AzureBlobClient {
     std::string_view body;
   };
 
-  AzureBlobClient(std::string account, std::string container, std::string endpoint,
-                  std::string key, std::string sas, std::string display_prefix,
-                  const AzureClientOptions& options)
+  AzureBlobClient(std::string account, std::string container, std::string endpoint, std::string key,
+                  std::string sas, std::string display_prefix, const AzureClientOptions& options)
       : account_(std::move(account)),
         container_(std::move(container)),
         endpoint_(std::move(endpoint)),
@@ -161,8 +160,8 @@ class AzureBlobClient {
     Call c{"PUT", "", {{"restype", "container"}}, {}, {}};
     std::string what = "creating container " + describe("");
     LS_ASSIGN_OR_RAISE(HttpResponse r, send(c, what));
-    if (r.status == 201 || (r.status == 409 && r.header("x-ms-error-code") ==
-                                                   "ContainerAlreadyExists")) {
+    if (r.status == 201 ||
+        (r.status == 409 && r.header("x-ms-error-code") == "ContainerAlreadyExists")) {
       return Status::OK();
     }
     return error(r, what);
@@ -203,8 +202,11 @@ using internal::AzureBlobClient;
 using Call = AzureBlobClient::Call;
 
 Status put_blob(AzureBlobClient& client, const std::string& name, std::string_view data) {
-  Call c{"PUT", name, {}, {{"x-ms-blob-type", "BlockBlob"},
-                          {"Content-Type", "application/octet-stream"}}, data};
+  Call c{"PUT",
+         name,
+         {},
+         {{"x-ms-blob-type", "BlockBlob"}, {"Content-Type", "application/octet-stream"}},
+         data};
   std::string what = "writing " + client.describe(name);
   LS_ASSIGN_OR_RAISE(HttpResponse r, client.send_write(c, what));
   if (r.status == 201) return Status::OK();
@@ -268,7 +270,8 @@ class AzureOutputStream final : public OutputStream {
   std::string shown() const { return client_->describe(name_); }
 
   Status submit_block() {
-    while (static_cast<int>(in_flight_.size()) >= std::max(1, client_->options().blocks_in_flight)) {
+    while (static_cast<int>(in_flight_.size()) >=
+           std::max(1, client_->options().blocks_in_flight)) {
       Status st = in_flight_.front().get();
       in_flight_.pop_front();
       if (!st.ok()) return st;
@@ -280,15 +283,18 @@ class AzureOutputStream final : public OutputStream {
     block_ids_.push_back(id);
     auto data = std::make_shared<std::string>(std::move(buffer_));
     buffer_ = std::string();
-    in_flight_.push_back(std::async(std::launch::async, [client = client_, name = name_, id,
-                                                         data]() -> Status {
-      Call c{"PUT", name, {{"comp", "block"}, {"blockid", id}},
-             {{"Content-Type", "application/octet-stream"}}, *data};
-      std::string what = "uploading a block of " + client->describe(name);
-      LS_ASSIGN_OR_RAISE(HttpResponse r, client->send_write(c, what));
-      if (r.status == 201) return Status::OK();
-      return AzureBlobClient::error(r, what);
-    }));
+    in_flight_.push_back(
+        std::async(std::launch::async, [client = client_, name = name_, id, data]() -> Status {
+          Call c{"PUT",
+                 name,
+                 {{"comp", "block"}, {"blockid", id}},
+                 {{"Content-Type", "application/octet-stream"}},
+                 *data};
+          std::string what = "uploading a block of " + client->describe(name);
+          LS_ASSIGN_OR_RAISE(HttpResponse r, client->send_write(c, what));
+          if (r.status == 201) return Status::OK();
+          return AzureBlobClient::error(r, what);
+        }));
     return Status::OK();
   }
 
@@ -317,8 +323,8 @@ Result<HttpResponse> get_blob(AzureBlobClient& client, const std::string& name, 
                               int64_t length) {
   Pairs headers;
   if (length >= 0) {
-    headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" +
-                                      std::to_string(offset + length - 1));
+    headers.emplace_back(
+        "Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
   }
   Call c{"GET", name, {}, std::move(headers), {}};
   std::string what = "reading " + client.describe(name);
@@ -338,7 +344,9 @@ Result<HttpResponse> head_blob(AzureBlobClient& client, const std::string& name)
 class AzureInputFile final : public RandomAccessFile {
  public:
   AzureInputFile(std::shared_ptr<AzureBlobClient> client, std::string name, int64_t size)
-      : client_(std::move(client)), name_(std::move(name)), size_(size),
+      : client_(std::move(client)),
+        name_(std::move(name)),
+        size_(size),
         shown_(client_->describe(name_)) {}
 
   Result<int64_t> size() override { return size_; }
@@ -477,7 +485,8 @@ Result<std::shared_ptr<AzureFileSystem>> AzureFileSystem::make(const AzureLocati
     return Status::InvalidArgument(
         "no credentials for storage account '" + location.account +
         "': give --storage-account-name and --storage-account-key, a SAS token, or a connection "
-        "string (option or " + std::string(kConnectionStringEnv) + ")");
+        "string (option or " +
+        std::string(kConnectionStringEnv) + ")");
   }
   if (!key.empty() && !base64_decode(key).ok()) {
     return Status::InvalidArgument("the account key of storage account '" + location.account +
@@ -504,7 +513,8 @@ Status AzureFileSystem::create_container() { return client_->create_container();
 
 Result<std::unique_ptr<OutputStream>> AzureFileSystem::open_output_stream(const std::string& path) {
   std::string name = normalize(path);
-  if (name.empty()) return Status::InvalidArgument("writing " + describe(path) + ": empty blob name");
+  if (name.empty())
+    return Status::InvalidArgument("writing " + describe(path) + ": empty blob name");
   return std::unique_ptr<OutputStream>(std::make_unique<AzureOutputStream>(client_, name));
 }
 
@@ -540,10 +550,14 @@ Status AzureFileSystem::put_if_absent(const std::string& path, std::string_view 
   // The write id tells our own earlier attempt (retried after a reset or a 503 whose request
   // did land) from another writer's blob.
   std::string write_id = random_hex(32);
-  Call c{"PUT", name, {}, {{"x-ms-blob-type", "BlockBlob"},
-                          {"Content-Type", "application/octet-stream"},
-                          {"If-None-Match", "*"},
-                          {std::string(kWriteIdHeader), write_id}}, data};
+  Call c{"PUT",
+         name,
+         {},
+         {{"x-ms-blob-type", "BlockBlob"},
+          {"Content-Type", "application/octet-stream"},
+          {"If-None-Match", "*"},
+          {std::string(kWriteIdHeader), write_id}},
+         data};
   std::string what = "creating " + describe(name);
   LS_ASSIGN_OR_RAISE(HttpResponse r, client_->send_write(c, what));
   if (r.status == 201) return Status::OK();

@@ -27,9 +27,8 @@ std::string strip_slashes(std::string s) {
 }
 
 bool valid_account(std::string_view a) {
-  return !a.empty() && a.size() <= 64 && std::all_of(a.begin(), a.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0;
-  });
+  return !a.empty() && a.size() <= 64 &&
+         std::all_of(a.begin(), a.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
 bool valid_container(std::string_view c) {
@@ -62,13 +61,20 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
     }
     std::string key = lower(trim(part.substr(0, eq)));
     std::string value(trim(part.substr(eq + 1)));
-    if (key == "defaultendpointsprotocol") protocol = lower(value);
-    else if (key == "accountname") out.account = value;
-    else if (key == "accountkey") out.account_key = value;
-    else if (key == "blobendpoint") out.blob_endpoint = strip_slashes(value);
-    else if (key == "endpointsuffix") suffix = value;
-    else if (key == "sharedaccesssignature") out.sas_token = value[0] == '?' ? value.substr(1) : value;
-    else if (key == "usedevelopmentstorage") dev = lower(value) == "true";
+    if (key == "defaultendpointsprotocol")
+      protocol = lower(value);
+    else if (key == "accountname")
+      out.account = value;
+    else if (key == "accountkey")
+      out.account_key = value;
+    else if (key == "blobendpoint")
+      out.blob_endpoint = strip_slashes(value);
+    else if (key == "endpointsuffix")
+      suffix = value;
+    else if (key == "sharedaccesssignature")
+      out.sas_token = value[0] == '?' ? value.substr(1) : value;
+    else if (key == "usedevelopmentstorage")
+      dev = lower(value) == "true";
     // Other keys (QueueEndpoint, DevelopmentStorageProxyUri, ...) do not concern blobs.
   }
   if (dev) {
@@ -82,8 +88,9 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
     return Status::InvalidArgument("connection string has no AccountName");
   }
   if (protocol != "https" && protocol != "http") {
-    return Status::InvalidArgument("connection string: DefaultEndpointsProtocol must be http or "
-                                   "https");
+    return Status::InvalidArgument(
+        "connection string: DefaultEndpointsProtocol must be http or "
+        "https");
   }
   if (out.blob_endpoint.empty()) {
     out.blob_endpoint = protocol + "://" + out.account + ".blob." + suffix;
@@ -121,7 +128,8 @@ Result<AzureLocation> parse_azure_uri(std::string_view uri) {
   }
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  std::string_view path =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
   AzureLocation loc;
   if (scheme.starts_with("abfs") || scheme.starts_with("wasb")) {
     // container@account.dfs.core.windows.net

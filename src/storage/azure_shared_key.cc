@@ -64,10 +64,17 @@ int hex_digit(char c) {
 
 std::string shared_key_string_to_sign(const SharedKeyRequest& request) {
   // The standard headers, in the order the service concatenates them.
-  static constexpr std::array<std::string_view, 11> kStandard = {
-      "content-encoding", "content-language", "content-length",      "content-md5",
-      "content-type",     "date",             "if-modified-since",   "if-match",
-      "if-none-match",    "if-unmodified-since", "range"};
+  static constexpr std::array<std::string_view, 11> kStandard = {"content-encoding",
+                                                                 "content-language",
+                                                                 "content-length",
+                                                                 "content-md5",
+                                                                 "content-type",
+                                                                 "date",
+                                                                 "if-modified-since",
+                                                                 "if-match",
+                                                                 "if-none-match",
+                                                                 "if-unmodified-since",
+                                                                 "range"};
   std::array<std::string, kStandard.size()> values;
   std::vector<std::pair<std::string, std::string>> ms;
   for (const auto& [name, value] : request.headers) {
@@ -124,13 +131,12 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-Result<std::string> shared_key_authorization(std::string_view account,
-                                             std::string_view base64_key,
+Result<std::string> shared_key_authorization(std::string_view account, std::string_view base64_key,
                                              std::string_view string_to_sign) {
   auto key = base64_decode(base64_key);
   if (!key.ok() || key->empty()) {
-    return Status::InvalidArgument("the account key of storage account '" +
-                                   std::string(account) + "' is not base64");
+    return Status::InvalidArgument("the account key of storage account '" + std::string(account) +
+                                   "' is not base64");
   }
   std::string auth = "SharedKey ";
   auth.append(account);
@@ -173,12 +179,18 @@ Result<std::string> base64_decode(std::string_view text) {
   int bits = 0;
   for (char c : text) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else return Status::InvalidArgument("not base64");
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
+    else
+      return Status::InvalidArgument("not base64");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {

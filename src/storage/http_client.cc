@@ -50,9 +50,8 @@ uint64_t random_u64() {
 /// Retry-After in seconds (the HTTP-date form is rare for storage and treated as absent).
 int64_t retry_after_ms(const HttpResponse& response) {
   std::string v = response.header("retry-after");
-  if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) {
-        return std::isdigit(c) != 0;
-      })) {
+  if (v.empty() ||
+      !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
     return 0;
   }
   if (v.size() > 6) return 60'000;

@@ -69,8 +69,7 @@ class HttpClient {
   void* acquire();
   void release(void* handle);
   /// One attempt: OK with a response, or a transport error (retryable says whether to retry).
-  Status perform(void* handle, const HttpRequest& request, HttpResponse& response,
-                 bool& retryable);
+  Status perform(void* handle, const HttpRequest& request, HttpResponse& response, bool& retryable);
 
   HttpClientOptions options_;
   std::mutex mu_;

@@ -21,8 +21,8 @@ TEST(ColumnTruncateTest, DropsElementsOfAnUnfinishedArrayRow) {
 }
 
 TEST(ColumnTruncateTest, DropsEntriesOfAnUnfinishedMapRowInsideAStruct) {
-  Column c(DataType::struct_({Field{"m", DataType::map(DataType::string(), DataType::long_()),
-                                    true}}));
+  Column c(
+      DataType::struct_({Field{"m", DataType::map(DataType::string(), DataType::long_()), true}}));
   c.append_struct_valid();
   Column& map = c.mutable_child(0);
   map.mutable_child(0).append_string("a");

@@ -55,8 +55,8 @@ TEST(TakeTest, AppendTakenExtendsAnExistingColumn) {
 }
 
 TEST(TakeTest, NestedStructAndArrayRowsFollowTheirParents) {
-  auto type = DataType::struct_({Field{"n", DataType::array(DataType::long_())},
-                                 Field{"t", DataType::string()}});
+  auto type = DataType::struct_(
+      {Field{"n", DataType::array(DataType::long_())}, Field{"t", DataType::string()}});
   ColumnPtr col = Column::make(type);
   for (int r = 0; r < 3; ++r) {
     Column& list = col->mutable_child(0);

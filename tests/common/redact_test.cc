@@ -1,8 +1,8 @@
 #include "lakestream/common/redact.h"
 
-#include <cctype>
-
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 namespace lakestream {
 namespace {
@@ -95,8 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
                       KeyNameCase{"lakestream.eventhubs.connection_string", true},
                       KeyNameCase{"lakestream.kafka.socket.keepalive.enable", false},
                       KeyNameCase{"lakestream.kafka.sasl.mechanism", false},
-                      KeyNameCase{"output-path", false},
-                      KeyNameCase{"lakestream.ui.port", false}),
+                      KeyNameCase{"output-path", false}, KeyNameCase{"lakestream.ui.port", false}),
     [](const ::testing::TestParamInfo<KeyNameCase>& info) {
       std::string name;
       for (char c : info.param.key) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

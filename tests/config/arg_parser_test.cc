@@ -1,10 +1,9 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "config/config_sandbox.h"
 #include "lakestream/common/redact.h"
@@ -13,10 +12,10 @@
 namespace lakestream {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::ConfigSandbox;
+using ::testing::HasSubstr;
 using testing::kConnectionString;
+using ::testing::Not;
 using testing::streaming_parser;
 
 constexpr const char* kJobConf = "configuration/run_args_streaming.conf";
@@ -25,9 +24,13 @@ constexpr const char* kStorageKey = "c3RvcmFnZS1rZXktdmFsdWU=";
 
 // The three required options, so a test can focus on the one it checks.
 void write_required(ConfigSandbox& box, const std::string& extra = "") {
-  box.write(kJobConf, "storage-account-name=mystorageaccount\n"
-                      "storage-account-key=" + std::string(kStorageKey) + "\n"
-                      "input-eh-connection-string=" + kConnectionString + "\n" + extra);
+  box.write(kJobConf,
+            "storage-account-name=mystorageaccount\n"
+            "storage-account-key=" +
+                std::string(kStorageKey) +
+                "\n"
+                "input-eh-connection-string=" +
+                kConnectionString + "\n" + extra);
 }
 
 Config parse_ok(const ConfigSandbox& box, const ArgParser& p, std::vector<std::string> args) {
@@ -57,7 +60,8 @@ TEST(ArgParserTest, ReadsTheSampleConfigFileAsTheOriginal) {
   EXPECT_EQ(cfg.get_string("output-path"), "delta/meter-data");
   EXPECT_EQ(cfg.get_int("max-events-per-trigger"), 100);
   EXPECT_EQ(cfg.get_string("trigger-interval"), "1 second");
-  EXPECT_EQ(cfg.source_of("max-events-per-trigger").to_string(), std::string("file ") + kJobConf + " line 7");
+  EXPECT_EQ(cfg.source_of("max-events-per-trigger").to_string(),
+            std::string("file ") + kJobConf + " line 7");
   EXPECT_EQ(cfg.source_of("trigger-interval").kind, ValueSource::Kind::kDefault);
   EXPECT_TRUE(cfg.unknown_args().empty());
 }
@@ -65,8 +69,9 @@ TEST(ArgParserTest, ReadsTheSampleConfigFileAsTheOriginal) {
 TEST(ArgParserTest, ShippedSampleFileParsesWithTheStreamingDeclaration) {
   ConfigSandbox box;
   ArgParser p = streaming_parser();
-  Config cfg = parse_ok(box, p, {"--config", std::string(LAKESTREAM_SOURCE_DIR) +
-                                                 "/configuration/run_args_streaming.conf.sample"});
+  Config cfg = parse_ok(box, p,
+                        {"--config", std::string(LAKESTREAM_SOURCE_DIR) +
+                                         "/configuration/run_args_streaming.conf.sample"});
   EXPECT_EQ(cfg.get_int("max-events-per-trigger"), 100);
   EXPECT_THAT(cfg.get_string("input-eh-connection-string"), HasSubstr(";EntityPath=input;"));
 }
@@ -75,8 +80,9 @@ TEST(ArgParserTest, CommandLineTakesNameSpaceValueAndNameEqualsValue) {
   ConfigSandbox box;
   write_required(box);
   ArgParser p = streaming_parser();
-  Config cfg = parse_ok(box, p, {"--output-path", "a/b", "--max-events-per-trigger=5",
-                                 "--trigger-interval=10 seconds"});
+  Config cfg = parse_ok(
+      box, p,
+      {"--output-path", "a/b", "--max-events-per-trigger=5", "--trigger-interval=10 seconds"});
   EXPECT_EQ(cfg.get_string("output-path"), "a/b");
   EXPECT_EQ(cfg.get_int("max-events-per-trigger"), 5);
   EXPECT_EQ(cfg.get_string("trigger-interval"), "10 seconds");
@@ -106,11 +112,16 @@ enum class Layer { kDefault, kEngine, kFile, kEnv, kCommandLine };
 
 std::string layer_name(Layer l) {
   switch (l) {
-    case Layer::kDefault: return "Default";
-    case Layer::kEngine: return "EngineDefaults";
-    case Layer::kFile: return "JobFile";
-    case Layer::kEnv: return "Environment";
-    case Layer::kCommandLine: return "CommandLine";
+    case Layer::kDefault:
+      return "Default";
+    case Layer::kEngine:
+      return "EngineDefaults";
+    case Layer::kFile:
+      return "JobFile";
+    case Layer::kEnv:
+      return "Environment";
+    case Layer::kCommandLine:
+      return "CommandLine";
   }
   return "?";
 }
@@ -135,13 +146,20 @@ TEST_P(LayerPrecedenceTest, HigherLayerWins) {
   std::string engine, file;
   auto set = [&](Layer layer, int value) {
     switch (layer) {
-      case Layer::kDefault: break;  // declared above as 1
+      case Layer::kDefault:
+        break;  // declared above as 1
       case Layer::kEngine:
         engine += "# engine defaults\nlakestream.batch-size " + std::to_string(value) + "\n";
         break;
-      case Layer::kFile: file += "batch-size=" + std::to_string(value) + "\n"; break;
-      case Layer::kEnv: box.set_env("JOB_BATCH_SIZE", std::to_string(value)); break;
-      case Layer::kCommandLine: args.push_back("--batch-size=" + std::to_string(value)); break;
+      case Layer::kFile:
+        file += "batch-size=" + std::to_string(value) + "\n";
+        break;
+      case Layer::kEnv:
+        box.set_env("JOB_BATCH_SIZE", std::to_string(value));
+        break;
+      case Layer::kCommandLine:
+        args.push_back("--batch-size=" + std::to_string(value));
+        break;
     }
   };
   set(c.low, c.low == Layer::kDefault ? 1 : 2);
@@ -152,13 +170,20 @@ TEST_P(LayerPrecedenceTest, HigherLayerWins) {
   EXPECT_EQ(cfg.get_int("batch-size"), 3);
   const ValueSource& src = cfg.source_of("batch-size");
   switch (c.high) {
-    case Layer::kDefault: FAIL();
+    case Layer::kDefault:
+      FAIL();
     case Layer::kEngine:
       EXPECT_EQ(src.to_string(), "engine defaults conf/lakestream-defaults.conf line 2");
       break;
-    case Layer::kFile: EXPECT_EQ(src.to_string(), "file job.conf line 1"); break;
-    case Layer::kEnv: EXPECT_EQ(src.to_string(), "environment variable JOB_BATCH_SIZE"); break;
-    case Layer::kCommandLine: EXPECT_EQ(src.to_string(), "command line"); break;
+    case Layer::kFile:
+      EXPECT_EQ(src.to_string(), "file job.conf line 1");
+      break;
+    case Layer::kEnv:
+      EXPECT_EQ(src.to_string(), "environment variable JOB_BATCH_SIZE");
+      break;
+    case Layer::kCommandLine:
+      EXPECT_EQ(src.to_string(), "command line");
+      break;
   }
 }
 
@@ -174,8 +199,7 @@ std::vector<PrecedenceCase> all_pairs() {
 
 INSTANTIATE_TEST_SUITE_P(Pairs, LayerPrecedenceTest, ::testing::ValuesIn(all_pairs()),
                          [](const ::testing::TestParamInfo<PrecedenceCase>& info) {
-                           return layer_name(info.param.high) + "Over" +
-                                  layer_name(info.param.low);
+                           return layer_name(info.param.high) + "Over" + layer_name(info.param.low);
                          });
 
 TEST(ArgParserTest, AllFourLayersTogetherEachOptionFromItsHighest) {
@@ -185,8 +209,9 @@ TEST(ArgParserTest, AllFourLayersTogetherEachOptionFromItsHighest) {
   p.add("c").env("JOB_C");
   p.add("d").env("JOB_D");
   ConfigSandbox box;
-  box.write(kEngineConf, "lakestream.a=engine-a\nlakestream.b=engine-b\nlakestream.c=engine-c\n"
-                         "lakestream.d=engine-d\n");
+  box.write(kEngineConf,
+            "lakestream.a=engine-a\nlakestream.b=engine-b\nlakestream.c=engine-c\n"
+            "lakestream.d=engine-d\n");
   box.write("job.conf", "b=file-b\nc=file-c\nd=file-d\n");
   box.set_env("JOB_C", "env-c");
   box.set_env("JOB_D", "env-d");
@@ -202,8 +227,9 @@ TEST(ArgParserTest, AllFourLayersTogetherEachOptionFromItsHighest) {
 TEST(ArgParserTest, ExplicitConfigReplacesTheDefaultFile) {
   ConfigSandbox box;
   write_required(box, "output-path=from-default-file\n");
-  box.write("other.conf", "storage-account-name=other\nstorage-account-key=k\n"
-                          "input-eh-connection-string=x\n");
+  box.write("other.conf",
+            "storage-account-name=other\nstorage-account-key=k\n"
+            "input-eh-connection-string=x\n");
   ArgParser p = streaming_parser();
   Config cfg = parse_ok(box, p, {"--config", "other.conf"});
   EXPECT_EQ(cfg.get_string("storage-account-name"), "other");
@@ -227,8 +253,9 @@ TEST(ArgParserTest, RepeatedConfigFilesAreReadInOrder) {
 TEST(ArgParserTest, MissingDefaultFileIsFine) {
   ConfigSandbox box;
   ArgParser p = streaming_parser();
-  Config cfg = parse_ok(box, p, {"--storage-account-name=a", "--storage-account-key=k",
-                                 "--input-eh-connection-string=c"});
+  Config cfg = parse_ok(
+      box, p,
+      {"--storage-account-name=a", "--storage-account-key=k", "--input-eh-connection-string=c"});
   EXPECT_EQ(cfg.get_string("storage-container-name"), "data");
 }
 
@@ -333,8 +360,8 @@ TEST(ArgParserTest, EveryMissingRequiredOptionIsNamed) {
   ArgParser p = streaming_parser();
   Result<Config> r = box.parse(p, {});
   ASSERT_FALSE(r.ok());
-  for (const char* name : {"--storage-account-name", "--storage-account-key",
-                           "--input-eh-connection-string"}) {
+  for (const char* name :
+       {"--storage-account-name", "--storage-account-key", "--input-eh-connection-string"}) {
     EXPECT_THAT(r.status().message(), HasSubstr(name));
   }
 }
@@ -366,41 +393,42 @@ TEST_P(BadValueTest, NamesOptionAndSource) {
 
 INSTANTIATE_TEST_SUITE_P(
     Sources, BadValueTest,
-    ::testing::Values(
-        BadValueCase{"JobFile",
-                     [](ConfigSandbox& b, std::vector<std::string>& a) {
-                       a.insert(a.end(), {"--config", "configuration/x.conf"});
-                       b.write("configuration/x.conf",
-                               "# x\noutput-path=o\n\nmax-events-per-trigger=abc\n");
-                     },
-                     "file configuration/x.conf line 4"},
-        BadValueCase{"EngineDefaults",
-                     [](ConfigSandbox& b, std::vector<std::string>&) {
-                       b.write(kEngineConf, "lakestream.kafka.x=1\n"
-                                            "lakestream.max-events-per-trigger=abc\n");
-                     },
-                     "engine defaults conf/lakestream-defaults.conf line 2"},
-        BadValueCase{"Environment",
-                     [](ConfigSandbox& b, std::vector<std::string>&) {
-                       b.set_env("STREAMING_MAX_BYTES", "abc");
-                     },
-                     "environment variable STREAMING_MAX_BYTES"},
-        BadValueCase{"CommandLine",
-                     [](ConfigSandbox&, std::vector<std::string>& a) {
-                       a.push_back("--max-events-per-trigger=abc");
-                     },
-                     "command line"},
-        BadValueCase{"TrailingGarbage",
-                     [](ConfigSandbox&, std::vector<std::string>& a) {
-                       a.push_back("--max-events-per-trigger=10abc");
-                     },
-                     "command line"}),
+    ::testing::Values(BadValueCase{"JobFile",
+                                   [](ConfigSandbox& b, std::vector<std::string>& a) {
+                                     a.insert(a.end(), {"--config", "configuration/x.conf"});
+                                     b.write("configuration/x.conf",
+                                             "# x\noutput-path=o\n\nmax-events-per-trigger=abc\n");
+                                   },
+                                   "file configuration/x.conf line 4"},
+                      BadValueCase{"EngineDefaults",
+                                   [](ConfigSandbox& b, std::vector<std::string>&) {
+                                     b.write(kEngineConf,
+                                             "lakestream.kafka.x=1\n"
+                                             "lakestream.max-events-per-trigger=abc\n");
+                                   },
+                                   "engine defaults conf/lakestream-defaults.conf line 2"},
+                      BadValueCase{"Environment",
+                                   [](ConfigSandbox& b, std::vector<std::string>&) {
+                                     b.set_env("STREAMING_MAX_BYTES", "abc");
+                                   },
+                                   "environment variable STREAMING_MAX_BYTES"},
+                      BadValueCase{"CommandLine",
+                                   [](ConfigSandbox&, std::vector<std::string>& a) {
+                                     a.push_back("--max-events-per-trigger=abc");
+                                   },
+                                   "command line"},
+                      BadValueCase{"TrailingGarbage",
+                                   [](ConfigSandbox&, std::vector<std::string>& a) {
+                                     a.push_back("--max-events-per-trigger=10abc");
+                                   },
+                                   "command line"}),
     [](const ::testing::TestParamInfo<BadValueCase>& info) { return info.param.name; });
 
 TEST(ArgParserTest, BadIntInExplicitFileNamesFileAndLine) {
   ConfigSandbox box;
-  box.write("configuration/x.conf", "storage-account-name=a\nstorage-account-key=k\n"
-                                    "input-eh-connection-string=c\nmax-events-per-trigger=abc\n");
+  box.write("configuration/x.conf",
+            "storage-account-name=a\nstorage-account-key=k\n"
+            "input-eh-connection-string=c\nmax-events-per-trigger=abc\n");
   ArgParser p = streaming_parser();
   Result<Config> r = box.parse(p, {"--config", "configuration/x.conf"});
   ASSERT_FALSE(r.ok());
@@ -480,8 +508,8 @@ TEST(ArgParserTest, IntAndDoubleParsing) {
 
 struct FlagCase {
   std::string name;
-  std::string file;                // job file content
-  std::string env;                 // JOB_VERBOSE value ("" = none)
+  std::string file;  // job file content
+  std::string env;   // JOB_VERBOSE value ("" = none)
   std::vector<std::string> args;
   bool expected;
 };
@@ -612,11 +640,11 @@ TEST(ArgParserTest, HelpListsEveryOptionWithTypeDefaultEnvAndRequired) {
   EXPECT_EQ(help, p.help());
   EXPECT_THAT(help, HasSubstr("usage: streaming_job"));
   EXPECT_THAT(help, HasSubstr("Streaming Job Sample"));
-  for (const char* name : {"--storage-account-name", "--storage-account-key",
-                           "--storage-container-name", "--output-path",
-                           "--input-eh-connection-string", "--max-events-per-trigger",
-                           "--trigger-interval", "--streaming-checkpoint-path", "--config FILE",
-                           "--print-config", "-h, --help"}) {
+  for (const char* name :
+       {"--storage-account-name", "--storage-account-key", "--storage-container-name",
+        "--output-path", "--input-eh-connection-string", "--max-events-per-trigger",
+        "--trigger-interval", "--streaming-checkpoint-path", "--config FILE", "--print-config",
+        "-h, --help"}) {
     EXPECT_THAT(help, HasSubstr(name));
   }
   EXPECT_THAT(help, HasSubstr("--max-events-per-trigger INT\n      Events per micro-batch at most\n"
@@ -669,11 +697,15 @@ TEST(ArgParserExitTest, ParseOrExitPrintConfigExitsZeroAndTwoWhenRequiredMissing
 
 TEST(ArgParserTest, PrintConfigDumpsEveryOptionWithSourceAndRedactsSecrets) {
   ConfigSandbox box;
-  box.write(kJobConf, "storage-account-name=mystorageaccount\n"
-                      "input-eh-connection-string=" + std::string(kConnectionString) + "\n"
-                      "max-events-per-trigger=100\n");
-  box.write(kEngineConf, "lakestream.kafka.socket.keepalive.enable=true\n"
-                         "lakestream.fs.azure.account.key.acct=ZW5naW5lLXNlY3JldA==\n");
+  box.write(kJobConf,
+            "storage-account-name=mystorageaccount\n"
+            "input-eh-connection-string=" +
+                std::string(kConnectionString) +
+                "\n"
+                "max-events-per-trigger=100\n");
+  box.write(kEngineConf,
+            "lakestream.kafka.socket.keepalive.enable=true\n"
+            "lakestream.fs.azure.account.key.acct=ZW5naW5lLXNlY3JldA==\n");
   box.set_env("STREAMING_STORAGE_KEY", kStorageKey);
   ArgParser p = streaming_parser();
   p.add("--dead-letter-path").help("unset, no default");
@@ -681,24 +713,31 @@ TEST(ArgParserTest, PrintConfigDumpsEveryOptionWithSourceAndRedactsSecrets) {
   EXPECT_TRUE(cfg.print_config_requested());
   std::string dump = cfg.dump();
   std::string r(kRedacted);
-  std::string expected =
-      "storage-account-name=mystorageaccount  # file " + std::string(kJobConf) + " line 1\n"
-      "storage-account-key=" + r + "  # environment variable STREAMING_STORAGE_KEY\n"
-      "storage-container-name=data  # default\n"
-      "output-path=delta/x  # command line\n"
-      "input-eh-connection-string=" + r + "  # file " + kJobConf + " line 2\n"
-      "max-events-per-trigger=100  # file " + kJobConf + " line 3\n"
-      "trigger-interval=1 second  # default\n"
-      "streaming-checkpoint-path=checkpoints/streaming  # default\n"
-      "dead-letter-path=  # unset\n"
-      "lakestream.kafka.socket.keepalive.enable=true  # engine defaults " + kEngineConf +
-      " line 1\n"
-      "lakestream.fs.azure.account.key.acct=" + r + "  # engine defaults " + kEngineConf +
-      " line 2\n";
+  std::string expected = "storage-account-name=mystorageaccount  # file " + std::string(kJobConf) +
+                         " line 1\n"
+                         "storage-account-key=" +
+                         r +
+                         "  # environment variable STREAMING_STORAGE_KEY\n"
+                         "storage-container-name=data  # default\n"
+                         "output-path=delta/x  # command line\n"
+                         "input-eh-connection-string=" +
+                         r + "  # file " + kJobConf +
+                         " line 2\n"
+                         "max-events-per-trigger=100  # file " +
+                         kJobConf +
+                         " line 3\n"
+                         "trigger-interval=1 second  # default\n"
+                         "streaming-checkpoint-path=checkpoints/streaming  # default\n"
+                         "dead-letter-path=  # unset\n"
+                         "lakestream.kafka.socket.keepalive.enable=true  # engine defaults " +
+                         kEngineConf +
+                         " line 1\n"
+                         "lakestream.fs.azure.account.key.acct=" +
+                         r + "  # engine defaults " + kEngineConf + " line 2\n";
   EXPECT_EQ(dump, expected);
   // No part of any secret appears anywhere.
-  for (const char* secret : {kStorageKey, "c2VjcmV0LWtleQ==", "ZW5naW5lLXNlY3JldA==",
-                             "SharedAccessKey", "servicebus"}) {
+  for (const char* secret :
+       {kStorageKey, "c2VjcmV0LWtleQ==", "ZW5naW5lLXNlY3JldA==", "SharedAccessKey", "servicebus"}) {
     EXPECT_THAT(dump, Not(HasSubstr(secret)));
     EXPECT_THAT(cfg.help_text(), Not(HasSubstr(secret)));
   }
@@ -718,11 +757,12 @@ TEST(ArgParserTest, PrintConfigShowsMissingRequiredAsUnset) {
 
 TEST(ArgParserTest, EngineKeysAreExposedInFileOrderWithSources) {
   ConfigSandbox box;
-  box.write(kEngineConf, "# engine defaults shared by all jobs\n"
-                         "lakestream.kafka.socket.keepalive.enable  true\n"
-                         "lakestream.ui.port=4040\n"
-                         "lakestream.kafka.socket.keepalive.enable=false\n"
-                         "lakestream.storage.sas.token: sv=1&sig=abc\n");
+  box.write(kEngineConf,
+            "# engine defaults shared by all jobs\n"
+            "lakestream.kafka.socket.keepalive.enable  true\n"
+            "lakestream.ui.port=4040\n"
+            "lakestream.kafka.socket.keepalive.enable=false\n"
+            "lakestream.storage.sas.token: sv=1&sig=abc\n");
   ArgParser p("job", "");
   Config cfg = parse_ok(box, p, {});
   const auto& engine = cfg.engine_conf();

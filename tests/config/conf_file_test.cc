@@ -40,10 +40,9 @@ INSTANTIATE_TEST_SUITE_P(
         SyntaxCase{"Tab", "output-path\tdelta/meter-data", "output-path", "delta/meter-data"},
         SyntaxCase{"LeadingDashes", "--output-path=delta/meter-data", "--output-path",
                    "delta/meter-data"},
-        SyntaxCase{"SurroundingWhitespace", "   output-path=  delta/meter-data   ",
-                   "output-path", "delta/meter-data"},
-        SyntaxCase{"InnerSpacesKept", "trigger-interval=1 second", "trigger-interval",
-                   "1 second"},
+        SyntaxCase{"SurroundingWhitespace", "   output-path=  delta/meter-data   ", "output-path",
+                   "delta/meter-data"},
+        SyntaxCase{"InnerSpacesKept", "trigger-interval=1 second", "trigger-interval", "1 second"},
         SyntaxCase{"HashCommentAfterSpace", "max-events-per-trigger=100  # per batch",
                    "max-events-per-trigger", "100"},
         SyntaxCase{"SemicolonCommentAfterSpace", "max-events-per-trigger=100 ; per batch",
@@ -99,8 +98,8 @@ TEST(ConfFileTest, EmptyValueIsAnErrorNamingFileAndLine) {
   auto entries = parse_conf_text("a=1\n\noutput-path=\n", "configuration/x.conf");
   ASSERT_FALSE(entries.ok());
   EXPECT_EQ(entries.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(entries.status().message().find("file configuration/x.conf line 3"),
-            std::string::npos) << entries.status().message();
+  EXPECT_NE(entries.status().message().find("file configuration/x.conf line 3"), std::string::npos)
+      << entries.status().message();
   EXPECT_NE(entries.status().message().find("output-path"), std::string::npos);
 }
 

@@ -2,6 +2,7 @@
 // A temporary working directory plus a fake environment, so config tests exercise every
 // layer (./conf, job config files, environment variables) without touching the process state.
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -9,8 +10,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "lakestream/config/config.h"
 
@@ -65,15 +64,22 @@ class ConfigSandbox {
 inline ArgParser streaming_parser() {
   ArgParser p("streaming_job", "Streaming Job Sample", {"configuration/run_args_streaming.conf"});
   p.add("--storage-account-name").required().help("Azure storage account name");
-  p.add("--storage-account-key").required().env("STREAMING_STORAGE_KEY").secret()
+  p.add("--storage-account-key")
+      .required()
+      .env("STREAMING_STORAGE_KEY")
+      .secret()
       .help("Azure storage account key");
   p.add("--storage-container-name").default_value("data").help("Container of the Delta table");
   p.add("--output-path").default_value("delta/streaming-data/").help("Delta table path");
-  p.add("--input-eh-connection-string").required().env("STREAMING_INPUT_EH_CONNECTION_STRING")
-      .secret().help("Event Hubs connection string to read from");
+  p.add("--input-eh-connection-string")
+      .required()
+      .env("STREAMING_INPUT_EH_CONNECTION_STRING")
+      .secret()
+      .help("Event Hubs connection string to read from");
   p.add("--max-events-per-trigger").default_value(10000).help("Events per micro-batch at most");
   p.add("--trigger-interval").default_value("1 second").help("Time between micro-batches");
-  p.add("--streaming-checkpoint-path").default_value("checkpoints/streaming")
+  p.add("--streaming-checkpoint-path")
+      .default_value("checkpoints/streaming")
       .help("Checkpoint folder");
   return p;
 }

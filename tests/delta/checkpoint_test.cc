@@ -31,9 +31,8 @@ class CheckpointTest : public ::testing::Test {
   /// Commit `n` appends of one (fake) file each to a table partitioned by p, with a txn each;
   /// every third commit also removes the previous commit's file.
   void commit_appends(int n, std::map<std::string, std::string> conf = {}) {
-    TableCreateOptions create{Schema().add("id", DataType::long_()).add("p", DataType::string()),
-                              {"p"},
-                              std::move(conf)};
+    TableCreateOptions create{
+        Schema().add("id", DataType::long_()).add("p", DataType::string()), {"p"}, std::move(conf)};
     auto table = DeltaTable::open_or_create(fs_, "t", create);
     ASSERT_TRUE(table.ok()) << table.status().to_string();
     for (int i = 0; i < n; ++i) {
@@ -54,7 +53,8 @@ class CheckpointTest : public ::testing::Test {
       t.set_txn("app-" + std::to_string(i % 2), i);
       auto v = t.commit("WRITE");
       ASSERT_TRUE(v.ok()) << v.status().to_string();
-      EXPECT_TRUE(table->last_checkpoint_status().ok()) << table->last_checkpoint_status().to_string();
+      EXPECT_TRUE(table->last_checkpoint_status().ok())
+          << table->last_checkpoint_status().to_string();
     }
   }
 
@@ -95,7 +95,8 @@ TEST(CheckpointNames, ParseSingleAndMultiPart) {
   EXPECT_EQ(multi->num_parts, 3);
   EXPECT_EQ(part, 2);
   EXPECT_FALSE(checkpoint_file_ref("00000000000000000010.json"));
-  EXPECT_FALSE(checkpoint_file_ref("00000000000000000010.checkpoint.0000000004.0000000003.parquet"));
+  EXPECT_FALSE(
+      checkpoint_file_ref("00000000000000000010.checkpoint.0000000004.0000000003.parquet"));
   EXPECT_FALSE(checkpoint_file_ref("_last_checkpoint"));
 }
 

@@ -29,7 +29,8 @@ TableReader open_table(const std::string& name, std::optional<int64_t> version =
 }
 
 /// Each row as "col=value|col=value" over `columns` (sorted rows: a multiset).
-std::vector<std::string> rows_of(const RecordBatch& batch, const std::vector<std::string>& columns) {
+std::vector<std::string> rows_of(const RecordBatch& batch,
+                                 const std::vector<std::string>& columns) {
   std::vector<std::string> rows(static_cast<size_t>(batch.num_rows()));
   for (const std::string& name : columns) {
     ColumnPtr c = batch.column_by_name(name);
@@ -154,8 +155,7 @@ TEST(DeltaConformance, Delta020ValuesAndTxnFromCheckpoint) {
   TableReader table = open_table("delta-0.2.0");
   auto batch = table.read_all();
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
-  EXPECT_EQ(int_column(*batch, "value"),
-            (std::vector<std::string>{"1", "1", "2", "2", "3", "3"}));
+  EXPECT_EQ(int_column(*batch, "value"), (std::vector<std::string>{"1", "1", "2", "2", "3", "3"}));
   EXPECT_FALSE(table.snapshot().txn_versions().empty());
 }
 
@@ -188,9 +188,9 @@ TEST(DeltaConformance, SpecialPartitionValuesDecodedOnce) {
 TEST(DeltaConformance, TypedPartitionValuesIncludingNull) {
   TableReader table = open_table("data-reader-partition-values");
   ScanOptions opts;
-  opts.columns = std::vector<std::string>{"as_int",    "as_long",   "as_byte",
-                                          "as_short",  "as_boolean", "as_float",
-                                          "as_double", "as_string", "as_string_lit_null",
+  opts.columns = std::vector<std::string>{"as_int",    "as_long",      "as_byte",
+                                          "as_short",  "as_boolean",   "as_float",
+                                          "as_double", "as_string",    "as_string_lit_null",
                                           "as_date",   "as_timestamp", "as_big_decimal"};
   auto batch = table.read_all(opts);
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();

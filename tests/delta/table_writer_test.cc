@@ -297,8 +297,7 @@ class TableWriterBadOptions : public TableWriterTest,
                               public ::testing::WithParamInterface<BadOptionsCase> {};
 
 TEST_P(TableWriterBadOptions, AreRefusedNamingTheColumn) {
-  auto w = DeltaTableWriter::make(fs_, "t", flat_meter_schema(),
-                                  by(GetParam().partition_columns));
+  auto w = DeltaTableWriter::make(fs_, "t", flat_meter_schema(), by(GetParam().partition_columns));
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(w.status().message().find(GetParam().message), std::string::npos)
@@ -310,10 +309,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadOptionsCase{"MissingColumn", {"Nope"}, "partition column 'Nope' is not in the schema"},
         BadOptionsCase{"Repeated", {"SupplierId", "SupplierId"}, "given twice"},
-        BadOptionsCase{"EveryColumn",
-                       {"MeterId", "SupplierId", "Measurement_Value", "Measurement_Unit",
-                        "ObservationTime"},
-                       "every column"}),
+        BadOptionsCase{
+            "EveryColumn",
+            {"MeterId", "SupplierId", "Measurement_Value", "Measurement_Unit", "ObservationTime"},
+            "every column"}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(TableWriterTest, BatchOfAnotherSchemaIsRefused) {

@@ -21,11 +21,10 @@ Schema stream_schema() {
   return Schema()
       .add("MeterId", DataType::string(), false)
       .add("SupplierId", DataType::string())
-      .add("Measurement",
-           Schema()
-               .add("Value", DataType::decimal(10, 2), false)
-               .add("Unit", DataType::string())
-               .as_struct())
+      .add("Measurement", Schema()
+                              .add("Value", DataType::decimal(10, 2), false)
+                              .add("Unit", DataType::string())
+                              .as_struct())
       .add("ObservationTime", DataType::timestamp(), false)
       .add("Tags", DataType::array(DataType::int_()))
       .add("Attrs", DataType::map(DataType::string(), DataType::long_()));
@@ -33,8 +32,8 @@ Schema stream_schema() {
 
 std::string good_line(int n) {
   std::string s = R"({"MeterId":")" + std::to_string(n) + R"(","SupplierId":")" +
-                  std::to_string(n % 23) + R"(","Measurement":{"Value":)" +
-                  std::to_string(n % 59) + R"(.25,"Unit":"kWH"},"ObservationTime":"2021-01-19T10:)" +
+                  std::to_string(n % 23) + R"(","Measurement":{"Value":)" + std::to_string(n % 59) +
+                  R"(.25,"Unit":"kWH"},"ObservationTime":"2021-01-19T10:)" +
                   std::to_string(10 + n % 50) + R"(:00.000Z","Tags":[1,)" + std::to_string(n % 7) +
                   R"(],"Attrs":{"a":)" + std::to_string(n) + "}}";
   return s;
@@ -44,31 +43,58 @@ std::string good_line(int n) {
 std::string line_for(int n, int every) {
   if (every == 0 || n % every != every - 1) return good_line(n);
   switch ((n / every) % 25) {
-    case 0: return R"({"MeterId":"open string, never closed)";
-    case 1: return R"({"MeterId":"bad utf8 )" + std::string("\xC3\x28") + R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 2: return good_line(n) + " " + good_line(n + 1);  // two objects on one line
-    case 3: return good_line(n) + " xyz";
-    case 4: return "[1,2,3]";
-    case 5: return R"({"MeterId":"5","ObservationTime":"2021-02-30T10:33:00Z"})";
-    case 6: return "";
-    case 7: return "   \t ";
-    case 8: return "   " + good_line(n);  // leading blanks, still a good record
-    case 9: return good_line(n) + "\r";    // CRLF
-    case 10: return R"({"MeterId":"a\"})";  // escaped quote: the string stays open
-    case 11: return R"("a string line)";
-    case 12: return "}";
-    case 13: return R"({"MeterId":"13","Junk":{"x":[1,2,{"y":"]}"}]},"ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 14: return R"({"MeterId":"14","Tags":[1,"two",3],"ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 15: return R"({"MeterId":"15","Attrs":{"a":1,"b":"x"},"ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 16: return R"({"MeterId":"16","MeterId":"16","ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 17: return R"({"MeterId":"17","Measurement":{"Value":1.234},"ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 18: return good_line(n).substr(0, 40);  // truncated
-    case 19: return good_line(n) + "}";
-    case 20: return R"({"MeterId":"20\)";  // backslash before the line break
-    case 22: return R"({"MeterId":"ctl)" + std::string("\x01") + R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 23: return R"({"MeterId":"esc\u0041\n\"q","Measurement":{"Value":"12.5"},"ObservationTime":"2021-01-19T10:33:00Z"})";
-    case 24: return R"({"MeterId":"24","Measurement":{"Value":123456789},"ObservationTime":"2021-01-19T10:33:00\u005A"})";
-    default: return R"({"MeterId":"21","ObservationTime":"2021-01-19T10:33:00Z","SupplierId":null})";
+    case 0:
+      return R"({"MeterId":"open string, never closed)";
+    case 1:
+      return R"({"MeterId":"bad utf8 )" + std::string("\xC3\x28") +
+             R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 2:
+      return good_line(n) + " " + good_line(n + 1);  // two objects on one line
+    case 3:
+      return good_line(n) + " xyz";
+    case 4:
+      return "[1,2,3]";
+    case 5:
+      return R"({"MeterId":"5","ObservationTime":"2021-02-30T10:33:00Z"})";
+    case 6:
+      return "";
+    case 7:
+      return "   \t ";
+    case 8:
+      return "   " + good_line(n);  // leading blanks, still a good record
+    case 9:
+      return good_line(n) + "\r";  // CRLF
+    case 10:
+      return R"({"MeterId":"a\"})";  // escaped quote: the string stays open
+    case 11:
+      return R"("a string line)";
+    case 12:
+      return "}";
+    case 13:
+      return R"({"MeterId":"13","Junk":{"x":[1,2,{"y":"]}"}]},"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 14:
+      return R"({"MeterId":"14","Tags":[1,"two",3],"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 15:
+      return R"({"MeterId":"15","Attrs":{"a":1,"b":"x"},"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 16:
+      return R"({"MeterId":"16","MeterId":"16","ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 17:
+      return R"({"MeterId":"17","Measurement":{"Value":1.234},"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 18:
+      return good_line(n).substr(0, 40);  // truncated
+    case 19:
+      return good_line(n) + "}";
+    case 20:
+      return R"({"MeterId":"20\)";  // backslash before the line break
+    case 22:
+      return R"({"MeterId":"ctl)" + std::string("\x01") +
+             R"(","ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 23:
+      return R"({"MeterId":"esc\u0041\n\"q","Measurement":{"Value":"12.5"},"ObservationTime":"2021-01-19T10:33:00Z"})";
+    case 24:
+      return R"({"MeterId":"24","Measurement":{"Value":123456789},"ObservationTime":"2021-01-19T10:33:00\u005A"})";
+    default:
+      return R"({"MeterId":"21","ObservationTime":"2021-01-19T10:33:00Z","SupplierId":null})";
   }
 }
 
@@ -140,7 +166,8 @@ TEST_P(StreamEquivalenceTest, NdjsonMatchesLineByLine) {
   expect_same_batch(whole, single);
   ASSERT_EQ(whole_rejects.size(), single_rejects.size());
   for (size_t i = 0; i < whole_rejects.size(); ++i) {
-    EXPECT_EQ(whole_rejects[i].reason, single_rejects[i].reason) << i << ": " << whole_rejects[i].raw;
+    EXPECT_EQ(whole_rejects[i].reason, single_rejects[i].reason)
+        << i << ": " << whole_rejects[i].raw;
     EXPECT_EQ(whole_rejects[i].field, single_rejects[i].field) << i;
     EXPECT_EQ(whole_rejects[i].raw, single_rejects[i].raw) << i;
     EXPECT_EQ(whole_rejects[i].position.line, single_rejects[i].position.line) << i;
@@ -175,7 +202,8 @@ TEST_P(StreamEquivalenceTest, EventsMatchOneByOne) {
   expect_same_batch(whole, single);
   ASSERT_EQ(whole_rejects.size(), single_rejects.size());
   for (size_t i = 0; i < whole_rejects.size(); ++i) {
-    EXPECT_EQ(whole_rejects[i].reason, single_rejects[i].reason) << i << ": " << whole_rejects[i].raw;
+    EXPECT_EQ(whole_rejects[i].reason, single_rejects[i].reason)
+        << i << ": " << whole_rejects[i].raw;
     EXPECT_EQ(whole_rejects[i].raw, single_rejects[i].raw) << i;
     EXPECT_EQ(whole_rejects[i].position.offset, single_rejects[i].position.offset) << i;
   }
@@ -227,19 +255,16 @@ TEST(PrettyPrintedObjectTest, EachOfItsLinesIsARecordOfItsOwn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, StreamEquivalenceTest,
-    ::testing::Values(StreamCase{"AllGood", 30'000, 0, DecodeMode::kDeadLetter},
-                      StreamCase{"BadEvery7th", 30'000, 7, DecodeMode::kDeadLetter},
-                      StreamCase{"BadEvery7thPermissive", 30'000, 7, DecodeMode::kPermissive},
-                      StreamCase{"BadEvery997th", 60'000, 997, DecodeMode::kDeadLetter},
-                      StreamCase{"BadEvery3000thPermissive", 60'000, 3000,
-                                 DecodeMode::kPermissive},
-                      StreamCase{"EveryLineBad", 3'000, 1, DecodeMode::kDeadLetter},
-                      StreamCase{"BadEvery7thOnDemandOnly", 30'000, 7, DecodeMode::kDeadLetter,
-                                 false},
-                      StreamCase{"BadEvery997thOnDemandOnly", 60'000, 997,
-                                 DecodeMode::kPermissive, false},
-                      StreamCase{"EveryLineBadOnDemandOnly", 3'000, 1, DecodeMode::kDeadLetter,
-                                 false}),
+    ::testing::Values(
+        StreamCase{"AllGood", 30'000, 0, DecodeMode::kDeadLetter},
+        StreamCase{"BadEvery7th", 30'000, 7, DecodeMode::kDeadLetter},
+        StreamCase{"BadEvery7thPermissive", 30'000, 7, DecodeMode::kPermissive},
+        StreamCase{"BadEvery997th", 60'000, 997, DecodeMode::kDeadLetter},
+        StreamCase{"BadEvery3000thPermissive", 60'000, 3000, DecodeMode::kPermissive},
+        StreamCase{"EveryLineBad", 3'000, 1, DecodeMode::kDeadLetter},
+        StreamCase{"BadEvery7thOnDemandOnly", 30'000, 7, DecodeMode::kDeadLetter, false},
+        StreamCase{"BadEvery997thOnDemandOnly", 60'000, 997, DecodeMode::kPermissive, false},
+        StreamCase{"EveryLineBadOnDemandOnly", 3'000, 1, DecodeMode::kDeadLetter, false}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -57,20 +57,31 @@ const std::vector<std::string>& conformance_files() {
 /// DuckDB's name of our type.
 std::string duckdb_type(const DataType& t) {
   switch (t.id()) {
-    case TypeId::kString: return "VARCHAR";
-    case TypeId::kBinary: return "BLOB";
-    case TypeId::kBoolean: return "BOOLEAN";
-    case TypeId::kByte: return "TINYINT";
-    case TypeId::kShort: return "SMALLINT";
-    case TypeId::kInt: return "INTEGER";
-    case TypeId::kLong: return "BIGINT";
-    case TypeId::kFloat: return "FLOAT";
-    case TypeId::kDouble: return "DOUBLE";
+    case TypeId::kString:
+      return "VARCHAR";
+    case TypeId::kBinary:
+      return "BLOB";
+    case TypeId::kBoolean:
+      return "BOOLEAN";
+    case TypeId::kByte:
+      return "TINYINT";
+    case TypeId::kShort:
+      return "SMALLINT";
+    case TypeId::kInt:
+      return "INTEGER";
+    case TypeId::kLong:
+      return "BIGINT";
+    case TypeId::kFloat:
+      return "FLOAT";
+    case TypeId::kDouble:
+      return "DOUBLE";
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(t.precision()) + "," + std::to_string(t.scale()) + ")";
-    case TypeId::kDate: return "DATE";
+    case TypeId::kDate:
+      return "DATE";
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: return "TIMESTAMP";
+    case TypeId::kTimestampNtz:
+      return "TIMESTAMP";
     case TypeId::kStruct: {
       std::string s = "STRUCT(";
       for (size_t i = 0; i < t.fields().size(); ++i) {
@@ -79,8 +90,10 @@ std::string duckdb_type(const DataType& t) {
       }
       return s + ")";
     }
-    case TypeId::kArray: return duckdb_type(*t.element()) + "[]";
-    case TypeId::kMap: return "MAP(" + duckdb_type(*t.key()) + ", " + duckdb_type(*t.value()) + ")";
+    case TypeId::kArray:
+      return duckdb_type(*t.element()) + "[]";
+    case TypeId::kMap:
+      return "MAP(" + duckdb_type(*t.key()) + ", " + duckdb_type(*t.value()) + ")";
   }
   return "?";
 }
@@ -140,17 +153,27 @@ std::string compare(const Column& col, int64_t row, const Json& exp, const std::
   if (col.is_null(row)) return diff("null");
   switch (t.id()) {
     case TypeId::kBoolean:
-      return exp.is_boolean() && exp.get<bool>() == col.bool_value(row) ? "" : diff(col.bool_value(row) ? "true" : "false");
+      return exp.is_boolean() && exp.get<bool>() == col.bool_value(row)
+                 ? ""
+                 : diff(col.bool_value(row) ? "true" : "false");
     case TypeId::kByte:
     case TypeId::kShort:
     case TypeId::kInt:
     case TypeId::kLong: {
       int64_t v = 0;
       switch (t.id()) {
-        case TypeId::kByte: v = col.value<int8_t>(row); break;
-        case TypeId::kShort: v = col.value<int16_t>(row); break;
-        case TypeId::kInt: v = col.value<int32_t>(row); break;
-        default: v = col.value<int64_t>(row); break;
+        case TypeId::kByte:
+          v = col.value<int8_t>(row);
+          break;
+        case TypeId::kShort:
+          v = col.value<int16_t>(row);
+          break;
+        case TypeId::kInt:
+          v = col.value<int32_t>(row);
+          break;
+        default:
+          v = col.value<int64_t>(row);
+          break;
       }
       if (duck_type.rfind("TIME", 0) == 0 && duck_type.rfind("TIMESTAMP", 0) != 0) {
         // A TIME column read as microseconds since midnight (see the file comment).
@@ -165,9 +188,13 @@ std::string compare(const Column& col, int64_t row, const Json& exp, const std::
       return static_cast<double>(v) == exp.get<double>() ? "" : diff(std::to_string(v));
     }
     case TypeId::kFloat:
-      return exp.is_number() && close_double(col.value<float>(row), exp.get<double>()) ? "" : diff(std::to_string(col.value<float>(row)));
+      return exp.is_number() && close_double(col.value<float>(row), exp.get<double>())
+                 ? ""
+                 : diff(std::to_string(col.value<float>(row)));
     case TypeId::kDouble:
-      return exp.is_number() && close_double(col.value<double>(row), exp.get<double>()) ? "" : diff(std::to_string(col.value<double>(row)));
+      return exp.is_number() && close_double(col.value<double>(row), exp.get<double>())
+                 ? ""
+                 : diff(std::to_string(col.value<double>(row)));
     case TypeId::kDecimal: {
       const std::string s = format_decimal(col.decimal_value(row), t.scale());
       return exp.is_number() && std::strtod(s.c_str(), nullptr) == exp.get<double>() ? "" : diff(s);
@@ -192,7 +219,8 @@ std::string compare(const Column& col, int64_t row, const Json& exp, const std::
       return e == b || e == duckdb_blob(b) ? "" : diff(duckdb_blob(b));
     }
     case TypeId::kStruct: {
-      if (!exp.is_object() || exp.size() != t.fields().size()) return diff("a struct of " + std::to_string(t.fields().size()) + " fields");
+      if (!exp.is_object() || exp.size() != t.fields().size())
+        return diff("a struct of " + std::to_string(t.fields().size()) + " fields");
       for (size_t i = 0; i < t.fields().size(); ++i) {
         const auto& name = t.fields()[i].name;
         if (!exp.contains(name)) return diff("a field '" + name + "'");
@@ -203,25 +231,35 @@ std::string compare(const Column& col, int64_t row, const Json& exp, const std::
     }
     case TypeId::kArray: {
       const int64_t b = col.offset(row), e = col.offset(row + 1);
-      if (!exp.is_array() || static_cast<int64_t>(exp.size()) != e - b) return diff("a list of " + std::to_string(e - b));
+      if (!exp.is_array() || static_cast<int64_t>(exp.size()) != e - b)
+        return diff("a list of " + std::to_string(e - b));
       for (int64_t i = b; i < e; ++i) {
-        auto r = compare(*col.child(0), i, exp[static_cast<size_t>(i - b)], where + "[" + std::to_string(i - b) + "]", "");
+        auto r = compare(*col.child(0), i, exp[static_cast<size_t>(i - b)],
+                         where + "[" + std::to_string(i - b) + "]", "");
         if (!r.empty()) return r;
       }
       return "";
     }
     case TypeId::kMap: {
       const int64_t b = col.offset(row), e = col.offset(row + 1);
-      if (!exp.is_object() || static_cast<int64_t>(exp.size()) != e - b) return diff("a map of " + std::to_string(e - b));
+      if (!exp.is_object() || static_cast<int64_t>(exp.size()) != e - b)
+        return diff("a map of " + std::to_string(e - b));
       int64_t i = b;
       for (auto it = exp.begin(); it != exp.end(); ++it, ++i) {
         const Column& keys = *col.child(0);
         std::string key;
         switch (keys.type()->id()) {
-          case TypeId::kString: key = std::string(keys.string_value(i)); break;
-          case TypeId::kInt: key = std::to_string(keys.value<int32_t>(i)); break;
-          case TypeId::kLong: key = std::to_string(keys.value<int64_t>(i)); break;
-          default: return diff("a map key type the comparison does not handle");
+          case TypeId::kString:
+            key = std::string(keys.string_value(i));
+            break;
+          case TypeId::kInt:
+            key = std::to_string(keys.value<int32_t>(i));
+            break;
+          case TypeId::kLong:
+            key = std::to_string(keys.value<int64_t>(i));
+            break;
+          default:
+            return diff("a map key type the comparison does not handle");
         }
         if (key != it.key()) return diff("map key '" + key + "' at entry " + std::to_string(i - b));
         auto r = compare(*col.child(1), i, it.value(), where + "{" + key + "}", "");
@@ -285,7 +323,8 @@ TEST_P(ParquetConformanceTest, ReadsEveryColumnAsDuckDbDoes) {
         const std::string col_name = batch->schema().field(c).name;
         const std::string where = name + " row " + std::to_string(compared) + " " + col_name;
         ASSERT_TRUE(rows[compared].contains(col_name)) << where;
-        const std::string d = compare(*batch->column(c), row, rows[compared][col_name], where, duck_types[c]);
+        const std::string d =
+            compare(*batch->column(c), row, rows[compared][col_name], where, duck_types[c]);
         EXPECT_EQ(d, "");
       }
     }
@@ -298,7 +337,8 @@ TEST_P(ParquetConformanceTest, ReadsEveryColumnAsDuckDbDoes) {
 INSTANTIATE_TEST_SUITE_P(TestData, ParquetConformanceTest, ::testing::ValuesIn(conformance_files()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string n;
-                           for (char c : info.param) n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : info.param)
+                             n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return n;
                          });
 

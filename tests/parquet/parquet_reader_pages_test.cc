@@ -18,10 +18,12 @@ using namespace lakestream::parquet;  // NOLINT: test of the internal format str
 
 class BytesFile : public RandomAccessFile {
  public:
-  BytesFile(std::string bytes, std::string path) : bytes_(std::move(bytes)), path_(std::move(path)) {}
+  BytesFile(std::string bytes, std::string path)
+      : bytes_(std::move(bytes)), path_(std::move(path)) {}
   Result<int64_t> size() override { return static_cast<int64_t>(bytes_.size()); }
   Status read_at(int64_t offset, int64_t length, void* out) override {
-    if (offset < 0 || offset + length > static_cast<int64_t>(bytes_.size())) return Status::IOError("short read");
+    if (offset < 0 || offset + length > static_cast<int64_t>(bytes_.size()))
+      return Status::IOError("short read");
     std::memcpy(out, bytes_.data() + offset, static_cast<size_t>(length));
     return Status::OK();
   }
@@ -162,9 +164,10 @@ TEST(ParquetReaderPagesTest, DataPageV2WithDeltaBinaryPackedAndNulls) {
   const std::string vals = delta_encode(values);
   PageHeader h;
   h.type = PageType::kDataPageV2;
-  h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(def_enc.size() + vals.size());
-  h.data_page_header_v2 = DataPageHeaderV2{300, 60, 300, Encoding::kDeltaBinaryPacked,
-                                           static_cast<int32_t>(def_enc.size()), 0, false};
+  h.uncompressed_page_size = h.compressed_page_size =
+      static_cast<int32_t>(def_enc.size() + vals.size());
+  h.data_page_header_v2 = DataPageHeaderV2{
+      300, 60, 300, Encoding::kDeltaBinaryPacked, static_cast<int32_t>(def_enc.size()), 0, false};
   // DataPageHeaderV2 is read-only in our writer: serialize it by hand.
   std::string hdr;
   ThriftCompactWriter w(&hdr);
@@ -199,7 +202,8 @@ TEST(ParquetReaderPagesTest, DataPageV2WithDeltaBinaryPackedAndNulls) {
 }
 
 TEST(ParquetReaderPagesTest, DeltaLengthAndDeltaByteArrayStrings) {
-  const std::vector<std::string> words = {"apple", "applesauce", "apply", "banana", "band", "", "bandana"};
+  const std::vector<std::string> words = {"apple", "applesauce", "apply",  "banana",
+                                          "band",  "",           "bandana"};
   std::vector<int64_t> lengths, prefixes;
   std::string concat, suffixes;
   std::vector<int64_t> suffix_lengths;
@@ -219,12 +223,18 @@ TEST(ParquetReaderPagesTest, DeltaLengthAndDeltaByteArrayStrings) {
   a.converted_type = ConvertedType::kUtf8;
   SchemaElement b = leaf("b", PhysicalType::kByteArray, Repetition::kRequired);
   b.logical_type.kind = LogicalType::Kind::kString;
-  auto reader = open(make_file(
-      {root(2), a, b},
-      {{PhysicalType::kByteArray, {"a"}, data_page_v1(n, Encoding::kDeltaLengthByteArray, delta_encode(lengths) + concat), n},
-       {PhysicalType::kByteArray, {"b"},
-        data_page_v1(n, Encoding::kDeltaByteArray, delta_encode(prefixes) + delta_encode(suffix_lengths) + suffixes), n}},
-      n));
+  auto reader = open(
+      make_file({root(2), a, b},
+                {{PhysicalType::kByteArray,
+                  {"a"},
+                  data_page_v1(n, Encoding::kDeltaLengthByteArray, delta_encode(lengths) + concat),
+                  n},
+                 {PhysicalType::kByteArray,
+                  {"b"},
+                  data_page_v1(n, Encoding::kDeltaByteArray,
+                               delta_encode(prefixes) + delta_encode(suffix_lengths) + suffixes),
+                  n}},
+                n));
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
   EXPECT_EQ((*reader)->schema().to_ddl(), "a STRING NOT NULL,b STRING NOT NULL");
   auto batch = (*reader)->read_row_group(0);
@@ -265,11 +275,13 @@ TEST(ParquetReaderPagesTest, ByteStreamSplitDoublesAndUnsignedIntegers) {
        {PhysicalType::kInt64, {"u64"}, data_page_v1(4, Encoding::kPlain, p64), 4}},
       4));
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
-  EXPECT_EQ((*reader)->schema().to_ddl(),
-            "d DOUBLE NOT NULL,u8 SMALLINT NOT NULL,u32 BIGINT NOT NULL,u64 DECIMAL(20,0) NOT NULL");
+  EXPECT_EQ(
+      (*reader)->schema().to_ddl(),
+      "d DOUBLE NOT NULL,u8 SMALLINT NOT NULL,u32 BIGINT NOT NULL,u64 DECIMAL(20,0) NOT NULL");
   auto batch = (*reader)->read_row_group(0);
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(batch->column(0)->value<double>(i), d[static_cast<size_t>(i)]);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(batch->column(0)->value<double>(i), d[static_cast<size_t>(i)]);
   EXPECT_EQ(batch->column(1)->value<int16_t>(1), 200);
   EXPECT_EQ(batch->column(2)->value<int64_t>(1), 4000000000LL);
   EXPECT_TRUE(batch->column(3)->decimal_value(1) == static_cast<int128_t>(18446744073709551615ull));
@@ -290,8 +302,14 @@ TEST(ParquetReaderPagesTest, LegacyTwoLevelListAndBareRepeatedField) {
   std::string a_vals = le32(1) + le32(2) + le32(3), r_vals = le32(7) + le32(8) + le32(9);
   auto reader = open(make_file(
       {root(2), a, arr, r},
-      {{PhysicalType::kInt32, {"a", "array"}, data_page_v1(5, Encoding::kPlain, levels_v1(a_rep, 1) + levels_v1(a_def, 2) + a_vals), 5},
-       {PhysicalType::kInt32, {"r"}, data_page_v1(5, Encoding::kPlain, levels_v1(r_rep, 1) + levels_v1(r_def, 1) + r_vals), 5}},
+      {{PhysicalType::kInt32,
+        {"a", "array"},
+        data_page_v1(5, Encoding::kPlain, levels_v1(a_rep, 1) + levels_v1(a_def, 2) + a_vals),
+        5},
+       {PhysicalType::kInt32,
+        {"r"},
+        data_page_v1(5, Encoding::kPlain, levels_v1(r_rep, 1) + levels_v1(r_def, 1) + r_vals),
+        5}},
       4));
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
   EXPECT_EQ((*reader)->schema().field(0).type->simple_string(), "array<int>");
@@ -299,12 +317,14 @@ TEST(ParquetReaderPagesTest, LegacyTwoLevelListAndBareRepeatedField) {
   auto batch = (*reader)->read_row_group(0);
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
   const Column& la = *batch->column(0);
-  EXPECT_EQ(std::vector<int32_t>(la.offsets().begin(), la.offsets().end()), (std::vector<int32_t>{0, 2, 2, 2, 3}));
+  EXPECT_EQ(std::vector<int32_t>(la.offsets().begin(), la.offsets().end()),
+            (std::vector<int32_t>{0, 2, 2, 2, 3}));
   EXPECT_TRUE(la.is_null(2));
   EXPECT_FALSE(la.is_null(1));
   EXPECT_EQ(la.child(0)->value<int32_t>(2), 3);
   const Column& lr = *batch->column(1);
-  EXPECT_EQ(std::vector<int32_t>(lr.offsets().begin(), lr.offsets().end()), (std::vector<int32_t>{0, 1, 1, 3, 3}));
+  EXPECT_EQ(std::vector<int32_t>(lr.offsets().begin(), lr.offsets().end()),
+            (std::vector<int32_t>{0, 1, 1, 3, 3}));
   EXPECT_EQ(lr.null_count(), 0);
   EXPECT_EQ(lr.child(0)->value<int32_t>(2), 9);
 }
@@ -314,11 +334,14 @@ TEST(ParquetReaderPagesTest, UnreadableColumnsAreListedWithTheirReason) {
   iv.type_length = 12;
   iv.converted_type = ConvertedType::kInterval;
   const std::string ids = le32(1) + le32(2);
-  auto reader = open(make_file(
-      {root(2), leaf("id", PhysicalType::kInt32, Repetition::kRequired), iv},
-      {{PhysicalType::kInt32, {"id"}, data_page_v1(2, Encoding::kPlain, ids), 2},
-       {PhysicalType::kFixedLenByteArray, {"span"}, data_page_v1(2, Encoding::kPlain, levels_v1({0, 0}, 1)), 2}},
-      2));
+  auto reader =
+      open(make_file({root(2), leaf("id", PhysicalType::kInt32, Repetition::kRequired), iv},
+                     {{PhysicalType::kInt32, {"id"}, data_page_v1(2, Encoding::kPlain, ids), 2},
+                      {PhysicalType::kFixedLenByteArray,
+                       {"span"},
+                       data_page_v1(2, Encoding::kPlain, levels_v1({0, 0}, 1)),
+                       2}},
+                     2));
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
   ASSERT_EQ((*reader)->skipped_columns().size(), 1u);
   EXPECT_EQ((*reader)->skipped_columns()[0].name, "span");
@@ -329,19 +352,24 @@ TEST(ParquetReaderPagesTest, UnreadableColumnsAreListedWithTheirReason) {
   EXPECT_EQ(batch->column(0)->value<int32_t>(1), 2);
   auto asked = (*reader)->read_row_group(0, std::vector<std::string>{"span"});
   ASSERT_FALSE(asked.ok());
-  EXPECT_NE(asked.status().message().find("column 'span' of built.parquet cannot be read"), std::string::npos);
+  EXPECT_NE(asked.status().message().find("column 'span' of built.parquet cannot be read"),
+            std::string::npos);
 }
 
 TEST(ParquetReaderPagesTest, UnsupportedCodecAndBadDictionaryIndexNameFileAndColumn) {
   const std::string vals = le32(1);
   auto lz4 = open(make_file({root(1), leaf("x", PhysicalType::kInt32, Repetition::kRequired)},
-                            {{PhysicalType::kInt32, {"x"}, data_page_v1(1, Encoding::kPlain, vals), 1,
+                            {{PhysicalType::kInt32,
+                              {"x"},
+                              data_page_v1(1, Encoding::kPlain, vals),
+                              1,
                               CompressionCodec::kLz4Raw}},
                             1));
   ASSERT_TRUE(lz4.ok());
   auto st = (*lz4)->read_row_group(0).status();
   EXPECT_EQ(st.code(), StatusCode::kNotImplemented);
-  EXPECT_NE(st.message().find("built.parquet: row group 0, column 'x'"), std::string::npos) << st.to_string();
+  EXPECT_NE(st.message().find("built.parquet: row group 0, column 'x'"), std::string::npos)
+      << st.to_string();
   EXPECT_NE(st.message().find("lz4_raw"), std::string::npos) << st.to_string();
 
   PageHeader dh;
@@ -353,13 +381,17 @@ TEST(ParquetReaderPagesTest, UnsupportedCodecAndBadDictionaryIndexNameFileAndCol
   const std::vector<uint32_t> indices = {0, 5};
   rle_hybrid_encode(indices.data(), indices.size(), 3, &idx);
   auto bad = open(make_file({root(1), leaf("x", PhysicalType::kInt32, Repetition::kRequired)},
-                            {{PhysicalType::kInt32, {"x"}, page(dh, dict) + data_page_v1(2, Encoding::kRleDictionary, idx), 2}},
+                            {{PhysicalType::kInt32,
+                              {"x"},
+                              page(dh, dict) + data_page_v1(2, Encoding::kRleDictionary, idx),
+                              2}},
                             2));
   ASSERT_TRUE(bad.ok());
   st = (*bad)->read_row_group(0).status();
   EXPECT_EQ(st.code(), StatusCode::kCorrupt);
   EXPECT_NE(st.message().find("column 'x'"), std::string::npos) << st.to_string();
-  EXPECT_NE(st.message().find("dictionary index 5 out of range (the dictionary has 2 values)"), std::string::npos)
+  EXPECT_NE(st.message().find("dictionary index 5 out of range (the dictionary has 2 values)"),
+            std::string::npos)
       << st.to_string();
 }
 

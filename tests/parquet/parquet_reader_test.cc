@@ -20,7 +20,8 @@ using parquet::PhysicalType;
 /// An in-memory RandomAccessFile that records the reads made through it.
 class MemoryFile : public RandomAccessFile {
  public:
-  MemoryFile(std::string bytes, std::string path, std::vector<std::pair<int64_t, int64_t>>* reads = nullptr)
+  MemoryFile(std::string bytes, std::string path,
+             std::vector<std::pair<int64_t, int64_t>>* reads = nullptr)
       : bytes_(std::move(bytes)), path_(std::move(path)), reads_(reads) {}
   Result<int64_t> size() override { return static_cast<int64_t>(bytes_.size()); }
   Status read_at(int64_t offset, int64_t length, void* out) override {
@@ -54,7 +55,8 @@ class MemoryOutput : public OutputStream {
   std::string* sink_;
 };
 
-Result<std::unique_ptr<ParquetReader>> open_bytes(std::string bytes, const std::string& path = "mem.parquet") {
+Result<std::unique_ptr<ParquetReader>> open_bytes(std::string bytes,
+                                                  const std::string& path = "mem.parquet") {
   return ParquetReader::open(std::make_unique<MemoryFile>(std::move(bytes), path));
 }
 
@@ -90,22 +92,54 @@ RecordBatch all_types_batch(int64_t rows) {
         continue;
       }
       switch (c) {
-        case 0: col.append_string("str-" + std::to_string(r * 7919 % 1000)); break;
-        case 1: col.append_string(std::string("\x00\xff", 2) + std::to_string(r)); break;
-        case 2: col.append_bool(r % 3 == 0); break;
-        case 3: col.append<int8_t>(static_cast<int8_t>(r % 256 - 128)); break;
-        case 4: col.append<int16_t>(static_cast<int16_t>(r * 37 % 65536 - 32768)); break;
-        case 5: col.append<int32_t>(static_cast<int32_t>(r * 1000003 % 2000000000 - 1000000000)); break;
-        case 6: col.append<int64_t>((r - 500) * 123456789012LL); break;
-        case 7: col.append<float>(static_cast<float>(r) / 3.0f - 10.0f); break;
-        case 8: col.append<double>(static_cast<double>(r) * -1.5e10 + 0.25); break;
-        case 9: col.append_decimal(r * 101 - 9999); break;
-        case 10: col.append_decimal((r - 100) * 100000000037LL); break;
-        case 11: col.append_decimal(static_cast<int128_t>(r - 50) * static_cast<int128_t>(1000000000000000000LL) * 1000000007); break;
-        case 12: col.append<int32_t>(static_cast<int32_t>(r * 3 - 40000)); break;
-        case 13: col.append<int64_t>(r * 86400000001LL - 2000000000000000LL); break;
-        case 14: col.append<int64_t>(r * 1000 + 7); break;
-        default: break;
+        case 0:
+          col.append_string("str-" + std::to_string(r * 7919 % 1000));
+          break;
+        case 1:
+          col.append_string(std::string("\x00\xff", 2) + std::to_string(r));
+          break;
+        case 2:
+          col.append_bool(r % 3 == 0);
+          break;
+        case 3:
+          col.append<int8_t>(static_cast<int8_t>(r % 256 - 128));
+          break;
+        case 4:
+          col.append<int16_t>(static_cast<int16_t>(r * 37 % 65536 - 32768));
+          break;
+        case 5:
+          col.append<int32_t>(static_cast<int32_t>(r * 1000003 % 2000000000 - 1000000000));
+          break;
+        case 6:
+          col.append<int64_t>((r - 500) * 123456789012LL);
+          break;
+        case 7:
+          col.append<float>(static_cast<float>(r) / 3.0f - 10.0f);
+          break;
+        case 8:
+          col.append<double>(static_cast<double>(r) * -1.5e10 + 0.25);
+          break;
+        case 9:
+          col.append_decimal(r * 101 - 9999);
+          break;
+        case 10:
+          col.append_decimal((r - 100) * 100000000037LL);
+          break;
+        case 11:
+          col.append_decimal(static_cast<int128_t>(r - 50) *
+                             static_cast<int128_t>(1000000000000000000LL) * 1000000007);
+          break;
+        case 12:
+          col.append<int32_t>(static_cast<int32_t>(r * 3 - 40000));
+          break;
+        case 13:
+          col.append<int64_t>(r * 86400000001LL - 2000000000000000LL);
+          break;
+        case 14:
+          col.append<int64_t>(r * 1000 + 7);
+          break;
+        default:
+          break;
       }
     }
   }
@@ -117,8 +151,8 @@ void expect_same_rows(const RecordBatch& expected, int64_t at, const RecordBatch
   for (size_t c = 0; c < got.num_columns(); ++c) {
     const Column& e = *expected.column(c);
     const Column& g = *got.column(c);
-    ASSERT_TRUE(same_type(e.type(), g.type())) << got.schema().field(c).name << ": "
-                                               << g.type()->simple_string();
+    ASSERT_TRUE(same_type(e.type(), g.type()))
+        << got.schema().field(c).name << ": " << g.type()->simple_string();
     for (int64_t r = 0; r < got.num_rows(); ++r) {
       const int64_t er = at + r;
       ASSERT_EQ(e.is_null(er), g.is_null(r)) << "column " << c << " row " << er;
@@ -127,7 +161,8 @@ void expect_same_rows(const RecordBatch& expected, int64_t at, const RecordBatch
       if (w == 0) {
         ASSERT_EQ(e.string_value(er), g.string_value(r)) << "column " << c << " row " << er;
       } else {
-        ASSERT_EQ(0, std::memcmp(e.values().data() + er * w, g.values().data() + r * w, static_cast<size_t>(w)))
+        ASSERT_EQ(0, std::memcmp(e.values().data() + er * w, g.values().data() + r * w,
+                                 static_cast<size_t>(w)))
             << "column " << c << " row " << er;
       }
     }
@@ -152,7 +187,8 @@ TEST_P(ParquetRoundTripTest, WriterOutputReadsBackIdentically) {
   options.page_target_bytes = 2048;        // many pages per chunk
   options.row_group_target_bytes = 16384;  // several row groups
   std::string bytes;
-  auto writer = ParquetWriter::open(std::make_unique<MemoryOutput>(&bytes), all_types_schema(), options);
+  auto writer =
+      ParquetWriter::open(std::make_unique<MemoryOutput>(&bytes), all_types_schema(), options);
   ASSERT_TRUE(writer.ok()) << writer.status().to_string();
   const RecordBatch batch = all_types_batch(3000);
   for (int64_t off = 0; off < 3000; off += 500) {
@@ -162,15 +198,31 @@ TEST_P(ParquetRoundTripTest, WriterOutputReadsBackIdentically) {
         // copy row r of column c
         const Column& src = *batch.column(c);
         Column& dst = part.mutable_column(c);
-        if (src.is_null(r)) { dst.append_null(); continue; }
+        if (src.is_null(r)) {
+          dst.append_null();
+          continue;
+        }
         const int w = src.type()->fixed_width();
-        if (w == 0) { dst.append_string(src.string_value(r)); continue; }
+        if (w == 0) {
+          dst.append_string(src.string_value(r));
+          continue;
+        }
         switch (w) {
-          case 1: dst.append<uint8_t>(src.value<uint8_t>(r)); break;
-          case 2: dst.append<int16_t>(src.value<int16_t>(r)); break;
-          case 4: dst.append<int32_t>(src.value<int32_t>(r)); break;
-          case 8: dst.append<int64_t>(src.value<int64_t>(r)); break;
-          default: dst.append<int128_t>(src.value<int128_t>(r)); break;
+          case 1:
+            dst.append<uint8_t>(src.value<uint8_t>(r));
+            break;
+          case 2:
+            dst.append<int16_t>(src.value<int16_t>(r));
+            break;
+          case 4:
+            dst.append<int32_t>(src.value<int32_t>(r));
+            break;
+          case 8:
+            dst.append<int64_t>(src.value<int64_t>(r));
+            break;
+          default:
+            dst.append<int128_t>(src.value<int128_t>(r));
+            break;
         }
       }
     }
@@ -200,15 +252,17 @@ TEST_P(ParquetRoundTripTest, WriterOutputReadsBackIdentically) {
 
 INSTANTIATE_TEST_SUITE_P(
     Codecs, ParquetRoundTripTest,
-    ::testing::Values(RoundTripCase{"uncompressed_plain", ParquetCompression::kNone, false, 1 << 20},
-                      RoundTripCase{"snappy_dictionary", ParquetCompression::kSnappy, true, 1 << 20},
-                      RoundTripCase{"zstd_dictionary_fallback", ParquetCompression::kZstd, true, 600},
-                      RoundTripCase{"gzip_dictionary", ParquetCompression::kGzip, true, 1 << 20}),
+    ::testing::Values(
+        RoundTripCase{"uncompressed_plain", ParquetCompression::kNone, false, 1 << 20},
+        RoundTripCase{"snappy_dictionary", ParquetCompression::kSnappy, true, 1 << 20},
+        RoundTripCase{"zstd_dictionary_fallback", ParquetCompression::kZstd, true, 600},
+        RoundTripCase{"gzip_dictionary", ParquetCompression::kGzip, true, 1 << 20}),
     [](const auto& info) { return info.param.name; });
 
 std::string write_file(const RecordBatch& batch, ParquetWriterOptions options = {}) {
   std::string bytes;
-  auto writer = ParquetWriter::open(std::make_unique<MemoryOutput>(&bytes), batch.schema(), options);
+  auto writer =
+      ParquetWriter::open(std::make_unique<MemoryOutput>(&bytes), batch.schema(), options);
   EXPECT_TRUE(writer.ok());
   EXPECT_TRUE((*writer)->write(batch).ok());
   EXPECT_TRUE((*writer)->close().ok());
@@ -217,7 +271,10 @@ std::string write_file(const RecordBatch& batch, ParquetWriterOptions options = 
 
 /// Several row groups of a sorted int, a string and an all-null column.
 std::string stats_file() {
-  Schema schema = Schema().add("id", DataType::long_()).add("name", DataType::string()).add("none", DataType::int_());
+  Schema schema = Schema()
+                      .add("id", DataType::long_())
+                      .add("name", DataType::string())
+                      .add("none", DataType::int_());
   std::string bytes;
   ParquetWriterOptions options;
   options.row_group_target_bytes = 1;  // every write() ends up in its own row group
@@ -228,7 +285,8 @@ std::string stats_file() {
     for (int i = 0; i < 10; ++i) {
       batch.mutable_column(0).append<int64_t>(g * 100 + i);
       const char name[3] = {'n', static_cast<char>('0' + g), '\0'};
-      batch.mutable_column(1).append_string(g == 2 ? std::string_view("\xc3\xa9t\xc3\xa9") : std::string_view(name));
+      batch.mutable_column(1).append_string(g == 2 ? std::string_view("\xc3\xa9t\xc3\xa9")
+                                                   : std::string_view(name));
       batch.mutable_column(2).append_null();
     }
     EXPECT_TRUE((*writer)->write(batch).ok());
@@ -276,16 +334,19 @@ TEST(ParquetReaderStatsTest, PredicatesSkipRowGroupsThatCannotMatch) {
   // Only nulls: no value can match.
   EXPECT_FALSE(may(0, {ParquetPredicate::equal("none", int32_t{1})}));
   // Both predicates must hold.
-  EXPECT_FALSE(may(1, {ParquetPredicate::equal("id", int64_t{105}), ParquetPredicate::equal("name", std::string("n0"))}));
+  EXPECT_FALSE(may(1, {ParquetPredicate::equal("id", int64_t{105}),
+                       ParquetPredicate::equal("name", std::string("n0"))}));
 
   auto wrong = r.row_group_may_match(0, {ParquetPredicate::equal("id", std::string("5"))});
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("'id'"), std::string::npos);
   auto unknown = r.row_group_may_match(0, {ParquetPredicate::equal("nope", int64_t{1})});
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("'nope' is not a column of mem.parquet"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("'nope' is not a column of mem.parquet"),
+            std::string::npos);
 
-  ParquetBatchIterator it(&r, std::vector<std::string>{"name"}, {ParquetPredicate::equal("id", int64_t{205})});
+  ParquetBatchIterator it(&r, std::vector<std::string>{"name"},
+                          {ParquetPredicate::equal("id", int64_t{205})});
   RecordBatch b;
   auto more = it.next(&b);
   ASSERT_TRUE(more.ok() && *more);
@@ -317,7 +378,8 @@ TEST(ParquetReaderTest, OpensWithRangedReadsOnly) {
   std::vector<std::pair<int64_t, int64_t>> reads;
   ParquetReaderOptions options;
   options.footer_read_size = 4096;
-  auto reader = ParquetReader::open(std::make_unique<MemoryFile>(bytes, "big.parquet", &reads), options);
+  auto reader =
+      ParquetReader::open(std::make_unique<MemoryFile>(bytes, "big.parquet", &reads), options);
   ASSERT_TRUE(reader.ok()) << reader.status().to_string();
   int64_t total = 0;
   for (auto [off, len] : reads) total += len;
@@ -337,7 +399,8 @@ TEST(ParquetReaderCorruptTest, ErrorsNameTheFileAndTheProblem) {
   auto expect_error = [](std::string bytes, const std::string& what) {
     auto r = open_bytes(std::move(bytes), "broken.parquet");
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.status().message().find("broken.parquet"), std::string::npos) << r.status().to_string();
+    EXPECT_NE(r.status().message().find("broken.parquet"), std::string::npos)
+        << r.status().to_string();
     EXPECT_NE(r.status().message().find(what), std::string::npos) << r.status().to_string();
   };
   expect_error("PAR1", "too small");
@@ -354,7 +417,8 @@ TEST(ParquetReaderCorruptTest, ErrorsNameTheFileAndTheProblem) {
   // Cut the footer short but keep a consistent length + magic: the Thrift decode runs out.
   uint32_t len = 0;
   std::memcpy(&len, good.data() + good.size() - 8, 4);
-  std::string cut = good.substr(0, good.size() - 8 - len) + good.substr(good.size() - 8 - len, len / 2);
+  std::string cut =
+      good.substr(0, good.size() - 8 - len) + good.substr(good.size() - 8 - len, len / 2);
   const uint32_t half = len / 2;
   cut.append(reinterpret_cast<const char*>(&half), 4);
   cut += "PAR1";
@@ -371,7 +435,8 @@ TEST(ParquetReaderCorruptTest, FuzzedFilesNeverCrash) {
   auto exercise = [&](std::string bytes) {
     auto r = open_bytes(std::move(bytes), "fuzz.parquet");
     if (!r.ok()) {
-      EXPECT_NE(r.status().message().find("fuzz.parquet"), std::string::npos) << r.status().to_string();
+      EXPECT_NE(r.status().message().find("fuzz.parquet"), std::string::npos)
+          << r.status().to_string();
       return;
     }
     ++opened;
@@ -379,14 +444,16 @@ TEST(ParquetReaderCorruptTest, FuzzedFilesNeverCrash) {
       auto b = (*r)->read_row_group(g);
       if (!b.ok()) {
         ++failed_reads;
-        EXPECT_NE(b.status().message().find("fuzz.parquet"), std::string::npos) << b.status().to_string();
+        EXPECT_NE(b.status().message().find("fuzz.parquet"), std::string::npos)
+            << b.status().to_string();
       } else {
         ++read_ok;
         EXPECT_TRUE(b->validate().ok());
       }
     }
   };
-  for (size_t cut = 0; cut < good.size(); cut += 1 + good.size() / 300) exercise(good.substr(0, cut));
+  for (size_t cut = 0; cut < good.size(); cut += 1 + good.size() / 300)
+    exercise(good.substr(0, cut));
   for (int i = 0; i < 1500; ++i) {
     std::string bytes = good;
     const int flips = 1 + static_cast<int>(rng() % 3);

@@ -33,10 +33,13 @@ TEST_P(UvarintTest, EncodesLeb128) {
 
 INSTANTIATE_TEST_SUITE_P(
     KnownValues, UvarintTest,
-    ::testing::Values(VarintCase{"zero", 0, {0x00}}, VarintCase{"one", 1, {0x01}}, VarintCase{"max_one_byte", 127, {0x7F}},
-                      VarintCase{"min_two_bytes", 128, {0x80, 0x01}}, VarintCase{"v300", 300, {0xAC, 0x02}},
+    ::testing::Values(VarintCase{"zero", 0, {0x00}}, VarintCase{"one", 1, {0x01}},
+                      VarintCase{"max_one_byte", 127, {0x7F}},
+                      VarintCase{"min_two_bytes", 128, {0x80, 0x01}},
+                      VarintCase{"v300", 300, {0xAC, 0x02}},
                       VarintCase{"three_bytes", 16384, {0x80, 0x80, 0x01}},
-                      VarintCase{"uint64_max", UINT64_MAX,
+                      VarintCase{"uint64_max",
+                                 UINT64_MAX,
                                  {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}}),
     [](const auto& info) { return info.param.name; });
 
@@ -60,8 +63,8 @@ TEST(ThriftCompactWriterTest, ShortFieldHeadersCarryTheIdDelta) {
   std::string out;
   ThriftCompactWriter w(&out);
   w.struct_begin();
-  w.field_i32(1, 1);    // delta 1, type i32 (5): 0x15, zigzag(1) = 2
-  w.field_i64(3, -1);   // delta 2, type i64 (6): 0x26, zigzag(-1) = 1
+  w.field_i32(1, 1);        // delta 1, type i32 (5): 0x15, zigzag(1) = 2
+  w.field_i64(3, -1);       // delta 2, type i64 (6): 0x26, zigzag(-1) = 1
   w.field_binary(4, "ab");  // delta 1, binary (8): 0x18, len 2, 'a' 'b'
   w.struct_end();
   EXPECT_EQ(bytes_of(out), (std::vector<int>{0x15, 0x02, 0x26, 0x01, 0x18, 0x02, 'a', 'b', 0x00}));
@@ -93,8 +96,8 @@ TEST(ThriftCompactWriterTest, BoolFieldsFoldTheValueIntoTheType) {
   std::string out;
   ThriftCompactWriter w(&out);
   w.struct_begin();
-  w.field_bool(1, true);   // 0x11
-  w.field_bool(2, false);  // 0x12
+  w.field_bool(1, true);                                // 0x11
+  w.field_bool(2, false);                               // 0x12
   w.field_list_begin(3, CompactType::kBooleanTrue, 2);  // list header 0x19, then 0x21
   w.write_bool(true);
   w.write_bool(false);
@@ -121,8 +124,7 @@ TEST(ThriftCompactWriterTest, DoubleIsEightBytesLittleEndian) {
   w.struct_begin();
   w.field_double(1, 1.0);
   w.struct_end();
-  EXPECT_EQ(bytes_of(out),
-            (std::vector<int>{0x17, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x00}));
+  EXPECT_EQ(bytes_of(out), (std::vector<int>{0x17, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x00}));
 }
 
 TEST(ParquetTypesTest, TimestampLogicalTypeIsANestedUnion) {
@@ -133,8 +135,7 @@ TEST(ParquetTypesTest, TimestampLogicalTypeIsANestedUnion) {
   t.adjusted_to_utc = false;
   write_thrift(w, t);
   // union{8: TimestampType{1: false, 2: TimeUnit{2: MicroSeconds{}}}}
-  EXPECT_EQ(bytes_of(out),
-            (std::vector<int>{0x8C, 0x12, 0x1C, 0x2C, 0x00, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(bytes_of(out), (std::vector<int>{0x8C, 0x12, 0x1C, 0x2C, 0x00, 0x00, 0x00, 0x00}));
 }
 
 TEST(ParquetTypesTest, DataPageHeaderFields) {

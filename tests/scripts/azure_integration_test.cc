@@ -100,7 +100,8 @@ TEST_F(Azurite, StreamUploadsBlocksInFlightAndCommitsOnClose) {
   ASSERT_TRUE(stream.ok());
   int64_t before = fs_->stats().requests;
   for (size_t at = 0; at < data.size(); at += 10'007) {
-    ASSERT_TRUE((*stream)->write(data.data() + at, std::min<size_t>(10'007, data.size() - at)).ok());
+    ASSERT_TRUE(
+        (*stream)->write(data.data() + at, std::min<size_t>(10'007, data.size() - at)).ok());
   }
   EXPECT_EQ((*stream)->tell(), static_cast<int64_t>(data.size()));
   EXPECT_FALSE(*fs_->exists("big/blob.bin"));  // nothing visible before close
@@ -157,8 +158,8 @@ TEST_F(Azurite, PutIfAbsentRaceHasOneWinner) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
-      results[i] = fs_->put_if_absent("log/00000000000000000001.json",
-                                      "writer " + std::to_string(i));
+      results[i] =
+          fs_->put_if_absent("log/00000000000000000001.json", "writer " + std::to_string(i));
     });
   }
   for (auto& t : threads) t.join();
@@ -181,9 +182,7 @@ TEST_F(Azurite, PutIfAbsentRaceHasOneWinner) {
 }
 
 Schema meter_schema() {
-  return Schema()
-      .add("MeterId", DataType::string(), false)
-      .add("SupplierId", DataType::string());
+  return Schema().add("MeterId", DataType::string(), false).add("SupplierId", DataType::string());
 }
 
 AddFile make_add(const std::string& name) {
@@ -258,8 +257,9 @@ TEST_F(Azurite, OpenFileSystemRoutesTheUrisToTheConnectionStringsEndpoint) {
 TEST_F(Azurite, WrongKeyIsAnAuthorizationErrorWithoutTheKey) {
   AzureStorageOptions bad = options_;
   std::string wrong = "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=";
-  bad.connection_string = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" +
-                          wrong + ";BlobEndpoint=" + endpoint();
+  bad.connection_string =
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + wrong +
+      ";BlobEndpoint=" + endpoint();
   auto opened = open_azure_file_system(uri_, bad);
   ASSERT_TRUE(opened.ok());
   Status st = opened->first->write_file("x", "y");

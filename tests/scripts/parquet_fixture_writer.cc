@@ -17,10 +17,9 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lakestream/parquet/parquet_writer.h"
 
@@ -129,19 +128,27 @@ void append_value(ls::Column& col, const ls::DataType& type, int64_t i, bool nul
   const uint64_t h = mix(static_cast<uint64_t>(i) * 31 + static_cast<uint64_t>(type.id()));
   switch (type.id()) {
     case ls::TypeId::kString: {
-      static const char* kWords[] = {"", "a", "kWH", "h\xC3\xA9llo", "\xE6\x97\xA5\xE6\x9C\xAC",
-                                     "\xF0\x9F\x98\x80 emoji", "Z", "zz top", "with \"quotes\"",
+      static const char* kWords[] = {"",
+                                     "a",
+                                     "kWH",
+                                     "h\xC3\xA9llo",
+                                     "\xE6\x97\xA5\xE6\x9C\xAC",
+                                     "\xF0\x9F\x98\x80 emoji",
+                                     "Z",
+                                     "zz top",
+                                     "with \"quotes\"",
                                      "tab\there"};
       std::string s = kWords[i % 10];
-      if (i % 17 == 0) s += "-" + std::to_string(i);          // some high-cardinality values
-      if (i % 101 == 0) s += std::string(300, 'x');            // some long ones
+      if (i % 17 == 0) s += "-" + std::to_string(i);  // some high-cardinality values
+      if (i % 101 == 0) s += std::string(300, 'x');   // some long ones
       col.append_string(s);
       values->push_back(s);
       break;
     }
     case ls::TypeId::kBinary: {
       std::string b;
-      for (int k = 0; k < static_cast<int>(i % 6); ++k) b.push_back(static_cast<char>((h >> (8 * k)) & 0xFF));
+      for (int k = 0; k < static_cast<int>(i % 6); ++k)
+        b.push_back(static_cast<char>((h >> (8 * k)) & 0xFF));
       if (i % 4 == 0) b.push_back('\0');
       col.append_string(b);
       values->push_back(hex(b));
@@ -386,7 +393,8 @@ int main(int argc, char** argv) {
     f.rows = 5000;
     f.is_null = sparse_nulls;
     f.options.compression = codec;
-    f.options.key_value_metadata = {{"org.apache.spark.version", "3.5.0"}, {"lakestream.fixture", f.name}};
+    f.options.key_value_metadata = {{"org.apache.spark.version", "3.5.0"},
+                                    {"lakestream.fixture", f.name}};
     fixtures.push_back(std::move(f));
   }
   {
@@ -423,7 +431,9 @@ int main(int argc, char** argv) {
     f.schema = all_types_schema(true);
     f.rows = 120000;
     f.batch_rows = 7001;
-    f.is_null = [](size_t c, int64_t i) { return c % 3 == 0 ? (i / 4000) % 5 == 0 : (i * 7 + c) % 11 == 0; };
+    f.is_null = [](size_t c, int64_t i) {
+      return c % 3 == 0 ? (i / 4000) % 5 == 0 : (i * 7 + c) % 11 == 0;
+    };
     f.options.page_target_bytes = 16 << 10;
     f.options.row_group_target_bytes = 1 << 20;
     f.options.dictionary_page_limit_bytes = 24 << 10;

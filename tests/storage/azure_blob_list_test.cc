@@ -94,8 +94,9 @@ TEST(HttpDate, ParsesRfc1123AndRejectsOtherText) {
 }
 
 TEST(ErrorXml, ElementTextIsDecoded) {
-  std::string body = "<?xml version=\"1.0\"?><Error><Code>BlobAlreadyExists</Code>"
-                     "<Message>The specified blob already exists.&#xA;RequestId:1</Message></Error>";
+  std::string body =
+      "<?xml version=\"1.0\"?><Error><Code>BlobAlreadyExists</Code>"
+      "<Message>The specified blob already exists.&#xA;RequestId:1</Message></Error>";
   EXPECT_EQ(xml_element_text(body, "Code"), "BlobAlreadyExists");
   EXPECT_EQ(xml_element_text(body, "Message"), "The specified blob already exists.\nRequestId:1");
   EXPECT_EQ(xml_element_text(body, "Missing"), "");

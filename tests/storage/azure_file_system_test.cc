@@ -101,7 +101,8 @@ TEST_F(AzureFs, FailedRequestsNameTheBlobButNeitherKeyNorSas) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIOError);
   EXPECT_NE(r.status().message().find("https://acct.blob.core.windows.net/data/t/x.json"),
-            std::string::npos) << r.status().message();
+            std::string::npos)
+      << r.status().message();
   EXPECT_NE(r.status().message().find("after 2 attempts"), std::string::npos);
   EXPECT_EQ(r.status().message().find("S3CRETSIG"), std::string::npos);
   EXPECT_EQ(fs.stats().requests, 2);
@@ -122,10 +123,10 @@ TEST(HttpRetry, BackoffDoublesUpToTheCapWithJitterAndHonoursRetryAfter) {
   EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 0, 100), 100);
   EXPECT_EQ(internal::backoff_ms(2, 100, 1000, 0, 200), 200);
   EXPECT_EQ(internal::backoff_ms(3, 100, 1000, 0, 400), 400);
-  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1000), 1000);   // capped
-  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1001), 0);      // jitter wraps to 0
+  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1000), 1000);  // capped
+  EXPECT_EQ(internal::backoff_ms(9, 100, 1000, 0, 1001), 0);     // jitter wraps to 0
   EXPECT_LE(internal::backoff_ms(30, 100, 1000, 0, ~0ull), 1000);
-  EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 5000, 0), 5000);   // Retry-After wins
+  EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 5000, 0), 5000);       // Retry-After wins
   EXPECT_EQ(internal::backoff_ms(1, 100, 1000, 999'000, 0), 60'000);  // but at most a minute
 }
 

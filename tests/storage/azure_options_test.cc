@@ -10,9 +10,8 @@ namespace {
 constexpr std::string_view kKey = "a2V5LWJ5dGVzLWZvci10ZXN0cw==";  // base64("key-bytes-for-tests")
 
 TEST(ConnectionString, AccountKeyFormWithDefaultEndpoint) {
-  auto c = parse_connection_string(
-      "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + std::string(kKey) +
-      ";EndpointSuffix=core.windows.net");
+  auto c = parse_connection_string("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" +
+                                   std::string(kKey) + ";EndpointSuffix=core.windows.net");
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->account, "acct");
   EXPECT_EQ(c->account_key, kKey);  // '=' inside the value is kept
@@ -37,7 +36,8 @@ TEST(ConnectionString, DevelopmentStorageIsAzurite) {
 
 TEST(ConnectionString, SasForm) {
   auto c = parse_connection_string(
-      "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=?sv=2021-08-06&sig=abc%3D;AccountName=acct");
+      "BlobEndpoint=https://acct.blob.core.windows.net/"
+      ";SharedAccessSignature=?sv=2021-08-06&sig=abc%3D;AccountName=acct");
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->sas_token, "sv=2021-08-06&sig=abc%3D");
   EXPECT_TRUE(c->account_key.empty());
@@ -63,8 +63,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadConnection{"no_credential", "AccountName=acct"},
                       BadConnection{"segment_without_equals", "AccountName=acct;S3CRET"},
                       BadConnection{"key_not_base64", "AccountName=acct;AccountKey=S3CRET!!"},
-                      BadConnection{"bad_protocol",
-                                    "DefaultEndpointsProtocol=ftp;AccountName=a;AccountKey=S3CRET"}),
+                      BadConnection{
+                          "bad_protocol",
+                          "DefaultEndpointsProtocol=ftp;AccountName=a;AccountKey=S3CRET"}),
     [](const auto& info) { return info.param.name; });
 
 struct UriCase {
@@ -99,7 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
         UriCase{"abfss_root", "abfss://data@Acct.dfs.core.windows.net", "acct", "data", "",
                 "https://acct.blob.core.windows.net", "abfss://data@acct.dfs.core.windows.net"},
         UriCase{"abfss_sovereign_cloud", "abfss://c@a1.dfs.core.chinacloudapi.cn/x/", "a1", "c",
-                "x", "https://a1.blob.core.chinacloudapi.cn", "abfss://c@a1.dfs.core.chinacloudapi.cn"},
+                "x", "https://a1.blob.core.chinacloudapi.cn",
+                "abfss://c@a1.dfs.core.chinacloudapi.cn"},
         UriCase{"https_virtual_host", "https://acct.blob.core.windows.net/data/t/a%20b", "acct",
                 "data", "t/a b", "https://acct.blob.core.windows.net",
                 "https://acct.blob.core.windows.net/data"},

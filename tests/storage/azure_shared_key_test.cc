@@ -55,9 +55,14 @@ TEST(SharedKey, ZeroContentLengthIsEmptyAndRepeatedQueryValuesJoinSorted) {
   r.method = "GET";
   r.account = "devstoreaccount1";
   r.url_path = "/devstoreaccount1/data";  // path-style endpoint: the account appears twice
-  r.query = {{"restype", "container"}, {"Comp", "list"}, {"include", "snapshots"},
-             {"include", "metadata"}, {"delimiter", "/"}};
-  r.headers = {{"x-ms-version", "2021-08-06"}, {"Content-Length", "0"}, {"Range", "bytes=0-99"},
+  r.query = {{"restype", "container"},
+             {"Comp", "list"},
+             {"include", "snapshots"},
+             {"include", "metadata"},
+             {"delimiter", "/"}};
+  r.headers = {{"x-ms-version", "2021-08-06"},
+               {"Content-Length", "0"},
+               {"Range", "bytes=0-99"},
                {"x-ms-date", "Mon, 01 Jan 2024 00:00:00 GMT"}};
   const std::string expected =
       "GET\n\n\n\n\n\n\n\n\n\n\nbytes=0-99\n"

@@ -14,7 +14,8 @@ inline constexpr std::string_view kRedacted = "*********(redacted)";
 /// A copy of a connection string, URI or SAS query with the secret parts replaced by
 /// kRedacted and everything else kept readable, e.g.
 ///   "Endpoint=sb://hub.servicebus.windows.net/;SharedAccessKeyName=Listen;SharedAccessKey=abc="
-///   -> "Endpoint=sb://hub.servicebus.windows.net/;SharedAccessKeyName=Listen;SharedAccessKey=*********(redacted)"
+///   ->
+///   "Endpoint=sb://hub.servicebus.windows.net/;SharedAccessKeyName=Listen;SharedAccessKey=*********(redacted)"
 /// Secret parts (key names matched case-insensitively at the start of a segment):
 /// `SharedAccessKey=`, `AccountKey=`, `SharedAccessSignature=` (up to the next `;`),
 /// `sig=` and `password=` / `pwd=` (up to the next `;`, `&`, whitespace or quote).

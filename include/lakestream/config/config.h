@@ -2,7 +2,8 @@
 // config/config: layered job configuration, the counterpart of Python's configargparse plus
 // Spark's spark-defaults.conf. A job declares its options once and reads typed values:
 //
-//   ArgParser p("streaming_job", "Streaming Job Sample", {"configuration/run_args_streaming.conf"});
+//   ArgParser p("streaming_job", "Streaming Job Sample",
+//   {"configuration/run_args_streaming.conf"});
 //   p.add("--storage-account-key").required().env("STREAMING_STORAGE_KEY").secret()
 //       .help("Azure storage account key");
 //   p.add("--max-events-per-trigger").default_value(10000).help("events per micro-batch");
@@ -33,10 +34,11 @@ namespace lakestream {
 /// The value type of an option.
 enum class OptionType {
   kString,
-  kInt,     ///< 64-bit signed integer
+  kInt,  ///< 64-bit signed integer
   kDouble,
-  kBool,    ///< a flag: `--flag` alone means true; `--flag=false`; files/env take true/false/yes/no/1/0
-  kList,    ///< strings; repeat on the command line to append; `[a, b]` in files and env vars
+  kBool,  ///< a flag: `--flag` alone means true; `--flag=false`; files/env take
+          ///< true/false/yes/no/1/0
+  kList,  ///< strings; repeat on the command line to append; `[a, b]` in files and env vars
 };
 
 /// Name of an option type as shown in --help ("string", "int", "double", "bool", "list").
@@ -132,10 +134,10 @@ class OptionSpec {
 /// One key of the engine defaults file (`lakestream.*`), the counterpart of a
 /// spark-defaults.conf entry.
 struct EngineSetting {
-  std::string key;     ///< full key, e.g. "lakestream.kafka.socket.keepalive.enable"
-  std::string value;   ///< raw text (never show it when `secret`)
+  std::string key;    ///< full key, e.g. "lakestream.kafka.socket.keepalive.enable"
+  std::string value;  ///< raw text (never show it when `secret`)
   ValueSource source;
-  bool secret = false; ///< is_secret_key_name(key), or it supplies a secret option
+  bool secret = false;  ///< is_secret_key_name(key), or it supplies a secret option
 };
 
 /// The resolved configuration: an immutable value, cheap to copy. Getters take the long name
@@ -148,7 +150,7 @@ class Config {
 
   const std::string& get_string(std::string_view name) const;  ///< any type, as text
   int64_t get_int(std::string_view name) const;
-  double get_double(std::string_view name) const;              ///< double or int options
+  double get_double(std::string_view name) const;  ///< double or int options
   bool get_bool(std::string_view name) const;
   const std::vector<std::string>& get_list(std::string_view name) const;
   /// Whether the option has a value (from any layer, including its declared default).

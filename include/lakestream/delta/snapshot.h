@@ -74,9 +74,7 @@ class Snapshot {
   const MetadataAction& metadata() const { return metadata_; }
   /// The table schema from metaData.schemaString (partition columns included).
   const Schema& schema() const { return schema_; }
-  const std::vector<std::string>& partition_columns() const {
-    return metadata_.partition_columns;
-  }
+  const std::vector<std::string>& partition_columns() const { return metadata_.partition_columns; }
   /// The live data files, sorted by path.
   const std::vector<LiveFile>& files() const { return files_; }
   /// Remove tombstones still in the log (what a checkpoint carries for VACUUM).

@@ -41,8 +41,8 @@ struct ParquetSkippedColumn {
 
 /// Metadata and statistics of one leaf column chunk in a row group.
 struct ParquetColumnChunkInfo {
-  std::string path;  ///< dotted path of the leaf in the file schema ("a.list.element")
-  std::string codec;  ///< "uncompressed", "snappy", "gzip", "zstd", "lz4_raw", ...
+  std::string path;        ///< dotted path of the leaf in the file schema ("a.list.element")
+  std::string codec;       ///< "uncompressed", "snappy", "gzip", "zstd", "lz4_raw", ...
   int64_t num_values = 0;  ///< level entries, nulls included
   int64_t compressed_size = 0;
   int64_t uncompressed_size = 0;

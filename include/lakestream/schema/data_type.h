@@ -13,10 +13,10 @@ namespace lakestream {
 enum class TypeId : uint8_t {
   kString,
   kBoolean,
-  kByte,          ///< int8
-  kShort,         ///< int16
-  kInt,           ///< int32
-  kLong,          ///< int64
+  kByte,   ///< int8
+  kShort,  ///< int16
+  kInt,    ///< int32
+  kLong,   ///< int64
   kFloat,
   kDouble,
   kDecimal,       ///< decimal(precision, scale), precision 1..38, stored as int128
@@ -69,12 +69,14 @@ class DataType {
   int precision() const { return precision_; }
   int scale() const { return scale_; }
   const std::vector<Field>& fields() const { return fields_; }  ///< struct members
-  const DataTypePtr& element() const { return element_; }      ///< array element
+  const DataTypePtr& element() const { return element_; }       ///< array element
   bool contains_null() const { return contains_null_; }         ///< array / map value nullability
   const DataTypePtr& key() const { return key_; }               ///< map key
   const DataTypePtr& value() const { return value_; }           ///< map value
 
-  bool is_nested() const { return id_ == TypeId::kStruct || id_ == TypeId::kArray || id_ == TypeId::kMap; }
+  bool is_nested() const {
+    return id_ == TypeId::kStruct || id_ == TypeId::kArray || id_ == TypeId::kMap;
+  }
   /// Bytes per value in a column's fixed-width buffer (0 for string, binary and nested types).
   int fixed_width() const;
 

@@ -42,7 +42,8 @@ class Schema {
   /// Unit: STRING>". Type names are case-insensitive and accept Spark's aliases (INT/INTEGER,
   /// BIGINT/LONG, TINYINT/BYTE, SMALLINT/SHORT, REAL/FLOAT, DEC/NUMERIC); names may be
   /// back-quoted; COMMENT 'text' is accepted and kept in metadata ({"comment":"text"}).
-  /// A single STRUCT<...> type is accepted too. Errors give the 1-based text column and the token found.
+  /// A single STRUCT<...> type is accepted too. Errors give the 1-based text column and the token
+  /// found.
   static Result<Schema> from_ddl(std::string_view ddl);
   /// Spark DDL text (as StructType.toDDL writes it: "a INT NOT NULL,b STRUCT<c: STRING>") that
   /// from_ddl parses back into an equal schema, except for what DDL cannot say: arrays/maps
@@ -74,9 +75,9 @@ class Schema {
 /// How a flattened column maps back to the nested schema: the path of field indices from the
 /// top level down (e.g. {2, 0} for Measurement.Value).
 struct FlattenedColumn {
-  std::string name;               ///< "Measurement_Value"
-  std::vector<size_t> path;       ///< field indices from the top of the nested schema
-  std::string dotted_path;        ///< "Measurement.Value", for messages
+  std::string name;          ///< "Measurement_Value"
+  std::vector<size_t> path;  ///< field indices from the top of the nested schema
+  std::string dotted_path;   ///< "Measurement.Value", for messages
 };
 
 /// The flattening plan behind Schema::flatten(), shared with RecordBatch flattening.

@@ -13,9 +13,9 @@
 namespace lakestream {
 
 struct AzureBlobEntry {
-  std::string name;          ///< full blob name in the container
-  int64_t size = 0;          ///< Content-Length
-  int64_t modified_ms = 0;   ///< Last-Modified, ms since the epoch (0 when absent)
+  std::string name;         ///< full blob name in the container
+  int64_t size = 0;         ///< Content-Length
+  int64_t modified_ms = 0;  ///< Last-Modified, ms since the epoch (0 when absent)
 };
 
 /// One page of a listing.

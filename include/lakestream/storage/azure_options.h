@@ -20,7 +20,8 @@ namespace lakestream {
 inline constexpr std::string_view kDevStorageAccount = "devstoreaccount1";
 inline constexpr std::string_view kDevStorageKey =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-inline constexpr std::string_view kDevStorageBlobEndpoint = "http://127.0.0.1:10000/devstoreaccount1";
+inline constexpr std::string_view kDevStorageBlobEndpoint =
+    "http://127.0.0.1:10000/devstoreaccount1";
 /// The environment variable every command honours, as the Azure SDKs do.
 inline constexpr std::string_view kConnectionStringEnv = "AZURE_STORAGE_CONNECTION_STRING";
 
@@ -40,9 +41,9 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text);
 
 /// Client behaviour: retries, timeouts, block uploads.
 struct AzureClientOptions {
-  int max_attempts = 8;            ///< tries per request (1 = no retry)
-  int base_backoff_ms = 200;       ///< first retry waits up to this (full jitter), doubling
-  int max_backoff_ms = 10'000;     ///< cap of one wait (Retry-After is honoured up to 60 s)
+  int max_attempts = 8;         ///< tries per request (1 = no retry)
+  int base_backoff_ms = 200;    ///< first retry waits up to this (full jitter), doubling
+  int max_backoff_ms = 10'000;  ///< cap of one wait (Retry-After is honoured up to 60 s)
   int connect_timeout_ms = 10'000;
   int request_timeout_ms = 300'000;  ///< whole request, including the body
   int64_t block_size = 8 << 20;      ///< streams upload blocks of this size...
@@ -68,10 +69,10 @@ struct AzureStorageOptions {
 struct AzureLocation {
   std::string account;
   std::string container;
-  std::string path;           ///< within the container, no leading '/', may be empty
-  std::string blob_endpoint;  ///< the account's endpoint the URI implies, no trailing '/'
-  std::string sas_token;      ///< a SAS carried in an https URI's query (secret)
-  std::string display_prefix; ///< "abfss://c@a.dfs.core.windows.net" or "https://a.blob.../c"
+  std::string path;            ///< within the container, no leading '/', may be empty
+  std::string blob_endpoint;   ///< the account's endpoint the URI implies, no trailing '/'
+  std::string sas_token;       ///< a SAS carried in an https URI's query (secret)
+  std::string display_prefix;  ///< "abfss://c@a.dfs.core.windows.net" or "https://a.blob.../c"
 };
 
 /// Parse `abfss://<container>@<account>.dfs.<suffix>/<path>` (also abfs://),

@@ -40,8 +40,7 @@ std::string shared_key_string_to_sign(const SharedKeyRequest& request);
 
 /// "SharedKey <account>:<base64 HMAC-SHA256(base64-decoded key, string_to_sign)>".
 /// InvalidArgument (naming the account, never the key) when the key is not base64.
-Result<std::string> shared_key_authorization(std::string_view account,
-                                             std::string_view base64_key,
+Result<std::string> shared_key_authorization(std::string_view account, std::string_view base64_key,
                                              std::string_view string_to_sign);
 
 /// HMAC-SHA256 of `data` with `key`, 32 raw bytes.

@@ -127,6 +127,14 @@ Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
                                      "' is not true or false");
     }
   }
+  // The stream reader's own limit (Spark's Kafka source calls it maxOffsetsPerTrigger).
+  std::string max_events = get("max-events-per-trigger");
+  if (max_events.empty()) max_events = get("max-offsets-per-trigger");
+  if (!trim(max_events).empty() &&
+      (!parse_int(max_events, out.max_events_per_trigger) || out.max_events_per_trigger < 0)) {
+    return Status::InvalidArgument("read_stream option max-events-per-trigger: '" + max_events +
+                                   "' is not a non-negative integer");
+  }
   if (config != nullptr) {
     for (const EngineSetting& s : config->engine_conf()) {
       if (s.key.size() > kEngineKafkaPrefix.size() && s.key.starts_with(kEngineKafkaPrefix)) {
@@ -151,8 +159,25 @@ std::vector<KafkaProperty> KafkaSourceOptions::librdkafka_properties() const {
   merged.set_property("enable.auto.offset.store", "false");
   merged.set_property("enable.partition.eof", "false");
   merged.set_property("auto.offset.reset", fail_on_data_loss ? "error" : "earliest");
+  merged.set_property("fetch.max.bytes", std::to_string(prefetch_fetch_max_bytes()));
   for (const KafkaProperty& p : overrides) merged.set_property(p.first, p.second);
   return merged.properties;
+}
+
+int64_t KafkaSourceOptions::prefetch_fetch_max_bytes() const {
+  // librdkafka's default fetch.max.bytes; and it refuses a fetch.max.bytes below
+  // message.max.bytes (default 1,000,000).
+  constexpr int64_t kLibrdkafkaDefault = 52428800;
+  int64_t floor = 1 << 20;
+  for (const KafkaProperty& p : overrides) {
+    int64_t v = 0;
+    if (p.first == "message.max.bytes" && parse_int(p.second, v)) floor = std::max(floor, v);
+  }
+  const int64_t events = max_events_per_trigger > 0 ? max_events_per_trigger : kDefaultMaxEvents;
+  const int64_t wanted = events > kLibrdkafkaDefault / kPrefetchBytesPerEvent
+                             ? kLibrdkafkaDefault
+                             : events * kPrefetchBytesPerEvent;
+  return std::max(floor, std::min(wanted, kLibrdkafkaDefault));
 }
 
 std::vector<KafkaProperty> KafkaSourceOptions::redacted_properties() const {

@@ -262,6 +262,44 @@ TEST(KafkaSourceOptionsTest, EngineDefaultsPassThroughBeforeStreamOptions) {
   EXPECT_EQ(props["client.id"], "from-stream");  // the stream's option wins over the engine's
 }
 
+// What the consumer fetches ahead follows the trigger size (fetch.max.bytes), unless the
+// user sets it; librdkafka's limits (at least message.max.bytes) are kept.
+TEST(KafkaSourceOptionsTest, FetchMaxBytesFollowsTheTriggerSize) {
+  auto props_of = [](const std::map<std::string, std::string>& extra) {
+    std::map<std::string, std::string> opts = {{"connection-string", "kafka://127.0.0.1:9092/t"}};
+    opts.insert(extra.begin(), extra.end());
+    auto o = KafkaSourceOptions::from_options(opts);
+    EXPECT_TRUE(o.ok()) << o.status().to_string();
+    std::map<std::string, std::string> props;
+    if (o.ok()) {
+      for (const auto& [k, v] : o->librdkafka_properties()) props[k] = v;
+    }
+    return props;
+  };
+  const int64_t per_event = KafkaSourceOptions::kPrefetchBytesPerEvent;
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "10000"}})["fetch.max.bytes"],
+            std::to_string(10000 * per_event));
+  EXPECT_EQ(props_of({{"max-offsets-per-trigger", "20000"}})["fetch.max.bytes"],
+            std::to_string(20000 * per_event));
+  // No trigger limit: one poll's 100,000 events.
+  EXPECT_EQ(props_of({})["fetch.max.bytes"], std::to_string(100000 * per_event));
+  // Small triggers: 1 MiB at least; huge ones: librdkafka's default at most.
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "10"}})["fetch.max.bytes"], "1048576");
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "5000000000"}})["fetch.max.bytes"], "52428800");
+  // A larger message.max.bytes raises the floor (librdkafka refuses fetch.max.bytes below it).
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "100"},
+                      {"kafka.message.max.bytes", "4000000"}})["fetch.max.bytes"],
+            "4000000");
+  // The user's own value wins.
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "10000"},
+                      {"kafka.fetch.max.bytes", "7777777"}})["fetch.max.bytes"],
+            "7777777");
+  auto bad = KafkaSourceOptions::from_options(
+      {{"connection-string", "kafka://h/t"}, {"max-events-per-trigger", "many"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("max-events-per-trigger: 'many'"), std::string::npos);
+}
+
 TEST(KafkaSourceOptionsTest, DefaultsAreEarliestDollarDefaultAndFailOnDataLoss) {
   auto o = KafkaSourceOptions::from_options(
       {{"bootstrap-servers", "127.0.0.1:9092"}, {"topic", "input"}});

@@ -43,6 +43,10 @@ struct KafkaSourceOptions {
   /// poll naming the partition and offsets (Spark's failOnDataLoss) instead of silently
   /// jumping ahead.
   bool fail_on_data_loss = true;
+  /// The stream's max-events-per-trigger (0: none). It sizes librdkafka's fetch responses
+  /// (`fetch.max.bytes`, see prefetch_fetch_max_bytes()) so that what the consumer fetches
+  /// ahead follows the trigger size, not the backlog.
+  int64_t max_events_per_trigger = 0;
   /// librdkafka settings applied last, in order (engine `lakestream.kafka.<property>` keys,
   /// then per-stream `kafka.<property>` options). They win over everything above.
   std::vector<KafkaProperty> overrides;
@@ -51,15 +55,25 @@ struct KafkaSourceOptions {
   ///   connection-string (Event Hubs form or kafka://host:port/topic), or bootstrap-servers
   ///   and topic; consumer-group (default $Default); starting-position: earliest | latest |
   ///   -1 (earliest, as the original writes it); starting-offsets: "0:100,3:250" (partition:
-  ///   offset); fail-on-data-loss: true | false; kafka.<property>: any librdkafka property.
+  ///   offset); fail-on-data-loss: true | false; max-events-per-trigger (or
+  ///   max-offsets-per-trigger): events per micro-batch, for the prefetch defaults;
+  ///   kafka.<property>: any librdkafka property.
   /// Engine settings `lakestream.kafka.<property>` in `config` come before kafka.* options.
   /// Errors name the option; a connection string is only ever shown redacted.
   static Result<KafkaSourceOptions> from_options(const std::map<std::string, std::string>& options,
                                                  const Config* config = nullptr);
 
   /// Every librdkafka property the consumer gets, in the order applied (secrets included:
-  /// for building the client, never for showing).
+  /// for building the client, never for showing). Unless an override sets it, `fetch.max.bytes`
+  /// is prefetch_fetch_max_bytes().
   std::vector<KafkaProperty> librdkafka_properties() const;
+  /// The default `fetch.max.bytes`: kPrefetchBytesPerEvent per event of a trigger
+  /// (max_events_per_trigger, else the 100,000 events one poll returns at most), at least
+  /// 1 MiB and the `message.max.bytes` an override sets, at most librdkafka's own default
+  /// (50 MiB). One fetch response stays in memory as long as any of its messages does, and
+  /// librdkafka's default lets one response take most of a small backlog at once.
+  int64_t prefetch_fetch_max_bytes() const;
+  static constexpr int64_t kPrefetchBytesPerEvent = 256;
   /// The effective properties with secret values replaced by kRedacted, for dumps and logs.
   std::vector<KafkaProperty> redacted_properties() const;
 };

@@ -73,6 +73,9 @@ struct KafkaSourceOptions {
   /// (50 MiB). One fetch response stays in memory as long as any of its messages does, and
   /// librdkafka's default lets one response take most of a small backlog at once.
   int64_t prefetch_fetch_max_bytes() const;
+  /// About one trigger of small telemetry events (~150-250 bytes) per fetch response; larger
+  /// events simply take more, smaller fetches (librdkafka keeps fetching up to its queue
+  /// limits, so this bounds the burst, not the throughput).
   static constexpr int64_t kPrefetchBytesPerEvent = 256;
   /// The effective properties with secret values replaced by kRedacted, for dumps and logs.
   std::vector<KafkaProperty> redacted_properties() const;

@@ -5,6 +5,8 @@
 #                                         SMALL_EVENTS (500000), PARTITIONS (128),
 #                                         MAX_EVENTS_PER_TRIGGER ("" = the job's default,
 #                                         10000 like the original's)
+#   Engine settings such as lakestream.kafka.<property>: LAKESTREAM_CONF_DIR=<a folder with a
+#   lakestream-defaults.conf> (the job runs in a temporary folder, so ./conf is not read).
 # Starts `lakestream hub` on 127.0.0.1 with two topics of PARTITIONS partitions (enough that
 # the mock keeps every event: it holds at most 5 MiB or 100,000 batches per partition), and
 # preloads them with kcat from a file: EVENTS and SMALL_EVENTS meter messages (~150 bytes,

@@ -66,9 +66,9 @@ Result<std::vector<GroupPartitionOffsets>> read_group_offsets(const KafkaEndpoin
   }
   std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> md(raw_md);
   if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::NotFound(where + ": topic '" + endpoint.topic + "': " +
-                            (md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err)
-                                                : "not in the metadata"));
+    return Status::NotFound(
+        where + ": topic '" + endpoint.topic +
+        "': " + (md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata"));
   }
   std::vector<GroupPartitionOffsets> out;
   for (int i = 0; i < md->topics[0].partition_cnt; ++i) {

@@ -1,4 +1,3 @@
-#include "lakestream/common/strings.h"
 #include "lakestream/source/kafka_endpoint.h"
 
 #include <array>
@@ -7,6 +6,7 @@
 #include <optional>
 
 #include "lakestream/common/redact.h"
+#include "lakestream/common/strings.h"
 
 namespace lakestream {
 namespace {

@@ -78,9 +78,8 @@ DataStream DataStream::flatten() const {
                    [](const RecordBatch& b) { return b.flatten(); });
 }
 
-DataStream DataStream::with_column(
-    std::string name, DataTypePtr type,
-    std::function<Result<ColumnPtr>(const RecordBatch&)> fn) const {
+DataStream DataStream::with_column(std::string name, DataTypePtr type,
+                                   std::function<Result<ColumnPtr>(const RecordBatch&)> fn) const {
   Schema out;
   std::optional<size_t> replaced = plan_->schema.index_of(name);
   for (size_t i = 0; i < plan_->schema.size(); ++i) {
@@ -92,8 +91,8 @@ DataStream DataStream::with_column(
   }
   if (!replaced) out.add(name, type);
   Schema schema = out;
-  auto apply = [fn = std::move(fn), schema, replaced, name](
-                   const RecordBatch& b) -> Result<RecordBatch> {
+  auto apply = [fn = std::move(fn), schema, replaced,
+                name](const RecordBatch& b) -> Result<RecordBatch> {
     LS_ASSIGN_OR_RAISE(ColumnPtr col, fn(b));
     if (col == nullptr || col->length() != b.num_rows()) {
       return Status::InvalidArgument("with_column(" + name + "): the function returned " +
@@ -117,8 +116,7 @@ DataStream DataStream::transform(std::string name, Schema output, BatchFunction 
 
 DataStreamWriter DataStream::write_stream() const { return DataStreamWriter(*this); }
 
-DataStream event_hub_parse(const DataStream& raw, const Schema& schema,
-                           JsonDecodeOptions options) {
+DataStream event_hub_parse(const DataStream& raw, const Schema& schema, JsonDecodeOptions options) {
   auto plan = std::make_shared<StreamPlan>(raw.plan());
   if (!plan->status.ok()) return DataStream(std::move(plan));
   if (plan->parse || !plan->transforms.empty() || plan->raw_layout != RawLayout::kEvents) {

@@ -2,9 +2,9 @@
 
 #include <cctype>
 
+#include "checkpoint.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
-#include "checkpoint.h"
 #include "query_runner.h"
 
 namespace lakestream {
@@ -95,7 +95,8 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
                                    "' (expected stderr or none)");
   }
   setup.log_progress = progress_log == "stderr";
-  setup.commit_source_offsets = option_or(spec_.options, "commit-source-offsets", "true") != "false";
+  setup.commit_source_offsets =
+      option_or(spec_.options, "commit-source-offsets", "true") != "false";
 
   const std::string checkpoint = option_or(spec_.options, "checkpoint-location", "");
   if (!checkpoint.empty()) {
@@ -122,10 +123,9 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
     } else {
       LS_ASSIGN_OR_RAISE(dl, locate(spec_, dl_uri));
     }
-    LS_ASSIGN_OR_RAISE(setup.sink,
-                       stream_internal::make_delta_sink(table.first, table.second, dl.first,
-                                                        dl.second, stream_.schema(), spec_,
-                                                        setup.query_id));
+    LS_ASSIGN_OR_RAISE(
+        setup.sink, stream_internal::make_delta_sink(table.first, table.second, dl.first, dl.second,
+                                                     stream_.schema(), spec_, setup.query_id));
   } else if (spec_.format == "foreach-batch") {
     if (!spec_.foreach_batch) {
       return Status::InvalidArgument("write_stream: foreach-batch needs foreach_batch(fn)");

@@ -1,9 +1,10 @@
-#include "lakestream/common/time.h"
 #include "lakestream/stream/memory_source.h"
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
+
+#include "lakestream/common/time.h"
 
 namespace lakestream {
 
@@ -61,9 +62,8 @@ Status MemorySource::start(PartitionAssignmentListener* listener) {
     if (listener != nullptr) {
       LS_ASSIGN_OR_RAISE(start, listener->start_offset(topic_->name(), p));
     }
-    positions_[p] = start.value_or(starting_ == MemoryStartingPosition::kEarliest
-                                       ? 0
-                                       : topic_->end_offset(p));
+    positions_[p] =
+        start.value_or(starting_ == MemoryStartingPosition::kEarliest ? 0 : topic_->end_offset(p));
   }
   return Status::OK();
 }

@@ -14,7 +14,8 @@ Status preview_stream(const DataStream& stream, double seconds, std::ostream& ou
   // Spark's console sink: the batch header, then Dataset.show (println adds a blank line).
   auto print = [&out, num_rows, truncate](const RecordBatch& batch, int64_t batch_id) {
     const std::string dashes(43, '-');
-    out << dashes << "\nBatch: " << batch_id << "\n" << dashes << "\n"
+    out << dashes << "\nBatch: " << batch_id << "\n"
+        << dashes << "\n"
         << show_string(batch, num_rows, truncate) << "\n"
         << std::flush;
     return Status::OK();

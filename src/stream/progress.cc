@@ -33,9 +33,8 @@ std::string QueryProgress::to_json() const {
   j["inputRowsPerSecond"] = rate(input_rows_per_second);
   j["processedRowsPerSecond"] = rate(processed_rows_per_second);
   nlohmann::ordered_json d = nlohmann::ordered_json::object();
-  for (const char* key :
-       {"addBatch", "commitOffsets", "getBatch", "latestOffset", "queryPlanning",
-        "triggerExecution", "walCommit"}) {
+  for (const char* key : {"addBatch", "commitOffsets", "getBatch", "latestOffset", "queryPlanning",
+                          "triggerExecution", "walCommit"}) {
     auto it = duration_ms.find(key);
     if (it != duration_ms.end()) d[key] = it->second;
   }

@@ -1,8 +1,9 @@
-#include "lakestream/common/time.h"
 #include "lakestream/stream/rate_source.h"
 
 #include <algorithm>
 #include <thread>
+
+#include "lakestream/common/time.h"
 
 namespace lakestream {
 
@@ -43,8 +44,8 @@ Result<RawBatch> RateSource::poll_batch(const PollLimits& limits,
       batch.append(0, next_, ts, {}, {});
     }
     if (!batch.empty() || std::chrono::steady_clock::now() >= deadline) return batch;
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::clamp<int64_t>(1000 / rows_per_second_, 1, 20)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::clamp<int64_t>(1000 / rows_per_second_, 1, 20)));
   }
 }
 

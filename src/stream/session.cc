@@ -33,8 +33,7 @@ Result<int64_t> int_option(const std::map<std::string, std::string>& options,
   const std::string& s = it->second;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) {
-    return Status::InvalidArgument("read_stream option " + key + ": '" + s +
-                                   "' is not an integer");
+    return Status::InvalidArgument("read_stream option " + key + ": '" + s + "' is not an integer");
   }
   return v;
 }
@@ -85,8 +84,9 @@ DataStream DataStreamReader::load() const {
   auto max_events = int_option(options_, max_key, 0);
   if (!max_events.ok()) return fail(max_events.status());
   if (*max_events < 0) {
-    return fail(Status::InvalidArgument("read_stream option max-events-per-trigger must not be "
-                                        "negative"));
+    return fail(
+        Status::InvalidArgument("read_stream option max-events-per-trigger must not be "
+                                "negative"));
   }
   plan->max_events_per_trigger = *max_events;
 
@@ -96,8 +96,9 @@ DataStream DataStreamReader::load() const {
     auto rps = int_option(options_, "rows-per-second", 1);
     if (!rps.ok()) return fail(rps.status());
     if (*rps <= 0) {
-      return fail(Status::InvalidArgument("read_stream rate option rows-per-second must be "
-                                          "positive"));
+      return fail(
+          Status::InvalidArgument("read_stream rate option rows-per-second must be "
+                                  "positive"));
     }
     plan->raw_layout = RawLayout::kRate;
     const int64_t rows = *rps;

@@ -1,10 +1,11 @@
 #include "lakestream/stream/stop_signals.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace lakestream {

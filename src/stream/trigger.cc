@@ -1,9 +1,10 @@
-#include "lakestream/common/strings.h"
 #include "lakestream/stream/trigger.h"
 
 #include <cctype>
 #include <charconv>
 #include <string>
+
+#include "lakestream/common/strings.h"
 
 namespace lakestream {
 
@@ -26,8 +27,8 @@ int64_t unit_ms(const std::string& unit) {
 
 Result<int64_t> parse_interval_ms(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("trigger interval '" + std::string(text) + "': " +
-                                   std::string(why) +
+    return Status::InvalidArgument("trigger interval '" + std::string(text) +
+                                   "': " + std::string(why) +
                                    " (expected e.g. '1 second', '500 milliseconds', '2 minutes')");
   };
   std::string t = to_lower_ascii(trim(text));
@@ -38,7 +39,8 @@ Result<int64_t> parse_interval_ms(std::string_view text) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (ec != std::errc() || end == s.data()) return bad("no number");
   if (n < 0) return bad("negative");
-  const std::string unit(trim(std::string_view(end, static_cast<size_t>(s.data() + s.size() - end))));
+  const std::string unit(
+      trim(std::string_view(end, static_cast<size_t>(s.data() + s.size() - end))));
   const int64_t per = unit_ms(unit);
   if (per == 0) return bad("unknown unit '" + unit + "'");
   if (n > INT64_MAX / per) return bad("too large");

@@ -16,8 +16,7 @@ TEST(FairShareTest, EqualSharesWhenAllHaveEnough) {
 }
 
 TEST(FairShareTest, SmallPartitionLeavesItsRestToOthers) {
-  EXPECT_EQ(fair_share(100, {{0, 10}, {1, 1000}, {2, 1000}}),
-            (Offsets{{0, 10}, {1, 45}, {2, 45}}));
+  EXPECT_EQ(fair_share(100, {{0, 10}, {1, 1000}, {2, 1000}}), (Offsets{{0, 10}, {1, 45}, {2, 45}}));
 }
 
 TEST(FairShareTest, RemainderGoesOneEachAndTotalIsExact) {
@@ -78,8 +77,8 @@ TEST(MemorySourceTest, PollIsFairAndBoundedAndStartsWhereTheListenerSays) {
   EXPECT_EQ(b->ranges().at(0).count, 15);
   EXPECT_EQ(b->ranges().at(1).count, 5);
   EXPECT_EQ(src.positions(), (Offsets{{0, 25}, {1, 5}}));
-  auto bounded = src.poll_batch({.max_events = 0, .end_offsets = {{0, 30}}},
-                                std::chrono::milliseconds(0));
+  auto bounded =
+      src.poll_batch({.max_events = 0, .end_offsets = {{0, 30}}}, std::chrono::milliseconds(0));
   ASSERT_TRUE(bounded.ok());
   EXPECT_EQ(bounded->ranges().at(0).last_offset, 29);
   ASSERT_TRUE(src.seek(0, 3).ok());

@@ -103,8 +103,10 @@ class StreamFixture : public ::testing::Test {
     for (int i = 0; i < count; ++i) {
       const int64_t offset = topic_->end_offset(partition);
       MeterMessage m;
-      m.meter_id = json_string(std::string("p").append(std::to_string(partition)).append("-").append(
-          std::to_string(offset)));
+      m.meter_id = json_string(std::string("p")
+                                   .append(std::to_string(partition))
+                                   .append("-")
+                                   .append(std::to_string(offset)));
       m.supplier_id = json_string(std::to_string(offset % 4));
       topic_->produce(partition, m.json(), "", 1'600'000'000'000 + offset);
     }
@@ -115,13 +117,13 @@ class StreamFixture : public ::testing::Test {
 
   DataStream stream(int64_t max_events, JsonDecodeOptions options = {}) const {
     auto topic = topic_;
-    DataStream raw = session_.read_stream()
-                         .source([topic]() -> Result<std::unique_ptr<StreamSource>> {
-                           return std::unique_ptr<StreamSource>(
-                               std::make_unique<MemorySource>(topic));
-                         })
-                         .option("max-events-per-trigger", max_events)
-                         .load();
+    DataStream raw =
+        session_.read_stream()
+            .source([topic]() -> Result<std::unique_ptr<StreamSource>> {
+              return std::unique_ptr<StreamSource>(std::make_unique<MemorySource>(topic));
+            })
+            .option("max-events-per-trigger", max_events)
+            .load();
     return event_hub_parse(raw, meter_schema(), options).flatten();
   }
 

@@ -21,18 +21,15 @@ TEST_P(IntervalTest, ParsesSparkSyntax) {
 
 INSTANTIATE_TEST_SUITE_P(
     Trigger, IntervalTest,
-    ::testing::Values(IntervalCase{"OneSecond", "1 second", 1000},
-                      IntervalCase{"Seconds", "30 seconds", 30000},
-                      IntervalCase{"Milliseconds", "500 milliseconds", 500},
-                      IntervalCase{"Ms", "10 ms", 10}, IntervalCase{"MsNoSpace", "10ms", 10},
-                      IntervalCase{"Minutes", "2 minutes", 120000},
-                      IntervalCase{"OneMinute", "1 minute", 60000},
-                      IntervalCase{"Hour", "1 hour", 3600000},
-                      IntervalCase{"UpperCase", "5 SECONDS", 5000},
-                      IntervalCase{"IntervalPrefix", "interval 3 seconds", 3000},
-                      IntervalCase{"BareNumberIsMs", "250", 250},
-                      IntervalCase{"Zero", "0 seconds", 0},
-                      IntervalCase{"Padded", "  1 second  ", 1000}),
+    ::testing::Values(
+        IntervalCase{"OneSecond", "1 second", 1000}, IntervalCase{"Seconds", "30 seconds", 30000},
+        IntervalCase{"Milliseconds", "500 milliseconds", 500}, IntervalCase{"Ms", "10 ms", 10},
+        IntervalCase{"MsNoSpace", "10ms", 10}, IntervalCase{"Minutes", "2 minutes", 120000},
+        IntervalCase{"OneMinute", "1 minute", 60000}, IntervalCase{"Hour", "1 hour", 3600000},
+        IntervalCase{"UpperCase", "5 SECONDS", 5000},
+        IntervalCase{"IntervalPrefix", "interval 3 seconds", 3000},
+        IntervalCase{"BareNumberIsMs", "250", 250}, IntervalCase{"Zero", "0 seconds", 0},
+        IntervalCase{"Padded", "  1 second  ", 1000}),
     [](const auto& info) { return std::string(info.param.name); });
 
 class BadIntervalTest : public ::testing::TestWithParam<const char*> {};

@@ -66,15 +66,15 @@ enum class RawLayout {
 
 /// The plan behind a DataStream.
 struct StreamPlan {
-  std::string format;                       ///< "eventhubs", "kafka", "rate", "memory"
+  std::string format;                          ///< "eventhubs", "kafka", "rate", "memory"
   std::map<std::string, std::string> options;  ///< reader options (may hold secrets)
   StreamSourceFactory make_source;
   RawLayout raw_layout = RawLayout::kEvents;
-  int64_t max_events_per_trigger = 0;       ///< 0: no limit
+  int64_t max_events_per_trigger = 0;  ///< 0: no limit
   std::optional<ParseSpec> parse;
   std::vector<BatchTransform> transforms;
-  Schema schema;                            ///< the schema after every step
-  Status status;                            ///< the first error met while building the plan
+  Schema schema;  ///< the schema after every step
+  Status status;  ///< the first error met while building the plan
 };
 
 /// The schema of a source's raw events.

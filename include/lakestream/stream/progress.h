@@ -33,7 +33,7 @@ struct SinkProgress {
 struct QueryProgress {
   std::string id;
   std::string run_id;
-  std::string name;       ///< "" is written as null
+  std::string name;          ///< "" is written as null
   int64_t timestamp_ms = 0;  ///< when the trigger started
   int64_t batch_id = 0;
   int64_t num_input_rows = 0;

@@ -21,8 +21,7 @@ class RateSource final : public StreamSource {
   std::string description() const override;
   const std::string& topic() const override { return topic_; }
   Status start(PartitionAssignmentListener* listener) override;
-  Result<RawBatch> poll_batch(const PollLimits& limits,
-                              std::chrono::milliseconds timeout) override;
+  Result<RawBatch> poll_batch(const PollLimits& limits, std::chrono::milliseconds timeout) override;
   Status seek(int32_t partition, int64_t offset) override;
   Status commit(const std::map<int32_t, int64_t>&) override { return Status::OK(); }
   Result<std::map<int32_t, int64_t>> latest_offsets() override;
@@ -35,7 +34,7 @@ class RateSource final : public StreamSource {
 
   std::string topic_ = "rate";
   int64_t rows_per_second_;
-  int64_t start_ms_ = 0;   // when value `base_` was due
+  int64_t start_ms_ = 0;  // when value `base_` was due
   int64_t base_ = 0;
   int64_t next_ = 0;
 };

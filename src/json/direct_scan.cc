@@ -510,29 +510,37 @@ template <bool kLines>
   return false;
 }
 
+template <bool kLines, typename Item>
+bool DirectScanner::comma_separated(char close, Item&& item) {
+  skip_ws<kLines>();
+  if (p_ < end_ && *p_ == close) {
+    ++p_;
+    return true;
+  }
+  while (true) {
+    if (!item()) return false;
+    skip_ws<kLines>();
+    if (p_ == end_) return false;
+    if (*p_ == ',') {
+      ++p_;
+      skip_ws<kLines>();
+      continue;
+    }
+    if (*p_ != close) return false;
+    ++p_;
+    return true;
+  }
+}
+
 template <bool kLines>
 bool DirectScanner::array_elements(TypePlan& plan, Column& column, int depth) {
   // p_ is just past the '['. A failure leaves elements behind; the caller's truncate of the
   // record's columns removes them (an unfinished list row's elements go with it).
   Column& elements = column.mutable_child(0);
-  skip_ws<kLines>();
-  if (p_ < end_ && *p_ == ']') {
-    ++p_;
-  } else {
-    while (true) {
-      if (!value<kLines>(*plan.element, plan.element_nullable, elements, depth + 1)) return false;
-      skip_ws<kLines>();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        skip_ws<kLines>();
-        continue;
-      }
-      if (*p_ != ']') return false;
-      ++p_;
-      break;
-    }
-  }
+  const bool closed = comma_separated<kLines>(']', [&] {
+    return value<kLines>(*plan.element, plan.element_nullable, elements, depth + 1);
+  });
+  if (!closed) return false;
   column.append_list_end();
   return true;
 }
@@ -542,31 +550,17 @@ bool DirectScanner::map_entries(TypePlan& plan, Column& column, int depth) {
   // p_ is just past the '{'. Keys are kept as given, duplicates included.
   Column& keys = column.mutable_child(0);
   Column& values = column.mutable_child(1);
-  skip_ws<kLines>();
-  if (p_ < end_ && *p_ == '}') {
+  const bool closed = comma_separated<kLines>('}', [&] {
+    std::string_view key;
+    if (p_ == end_ || *p_ != '"' || !plain_string(&key)) return false;
+    skip_ws<kLines>();
+    if (p_ == end_ || *p_ != ':') return false;
     ++p_;
-  } else {
-    while (true) {
-      std::string_view key;
-      if (p_ == end_ || *p_ != '"' || !plain_string(&key)) return false;
-      skip_ws<kLines>();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
-      skip_ws<kLines>();
-      put_string(keys, key, end_);
-      if (!value<kLines>(*plan.element, plan.element_nullable, values, depth + 1)) return false;
-      skip_ws<kLines>();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        skip_ws<kLines>();
-        continue;
-      }
-      if (*p_ != '}') return false;
-      ++p_;
-      break;
-    }
-  }
+    skip_ws<kLines>();
+    put_string(keys, key, end_);
+    return value<kLines>(*plan.element, plan.element_nullable, values, depth + 1);
+  });
+  if (!closed) return false;
   column.append_list_end();
   return true;
 }

@@ -55,6 +55,9 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   bool array_elements(TypePlan& plan, Column& column, int depth);
   template <bool kLines>
   bool map_entries(TypePlan& plan, Column& column, int depth);
+  /// `item (',' item)* close`, or `close` at once; p_ is just past the opening bracket.
+  template <bool kLines, typename Item>
+  bool comma_separated(char close, Item&& item);
   template <bool kLines>
   bool skip_scalar();
   template <bool kLines>

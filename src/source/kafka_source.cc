@@ -667,15 +667,26 @@ Status KafkaSource::seek(int32_t partition, int64_t offset) {
   return result;
 }
 
+namespace {
+
+/// The next offsets per partition as a list for rd_kafka_commit (the caller destroys it).
+rd_kafka_topic_partition_list_t* offsets_list(const std::string& topic,
+                                              const std::map<int32_t, int64_t>& next_offsets) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
+  for (const auto& [p, off] : next_offsets) {
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = off;
+  }
+  return list;
+}
+
+}  // namespace
+
 Status KafkaSource::commit_async(const std::map<int32_t, int64_t>& next_offsets) {
   Impl& im = *impl_;
   if (!im.client || im.closed) return Status::Internal(im.description + ": commit before start");
   if (next_offsets.empty()) return Status::OK();
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
-  for (const auto& [p, off] : next_offsets) {
-    rd_kafka_topic_partition_list_add(list, im.options.endpoint.topic.c_str(), p)->offset = off;
-  }
+  rd_kafka_topic_partition_list_t* list = offsets_list(im.options.endpoint.topic, next_offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(im.rk(), list, 1);
   rd_kafka_topic_partition_list_destroy(list);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
@@ -687,11 +698,7 @@ Status KafkaSource::commit(const std::map<int32_t, int64_t>& next_offsets) {
   Impl& im = *impl_;
   if (!im.client || im.closed) return Status::Internal(im.description + ": commit before start");
   if (next_offsets.empty()) return Status::OK();
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
-  for (const auto& [p, off] : next_offsets) {
-    rd_kafka_topic_partition_list_add(list, im.options.endpoint.topic.c_str(), p)->offset = off;
-  }
+  rd_kafka_topic_partition_list_t* list = offsets_list(im.options.endpoint.topic, next_offsets);
   rd_kafka_resp_err_t err = rd_kafka_commit(im.rk(), list, 0);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     for (int i = 0; i < list->cnt; ++i) {

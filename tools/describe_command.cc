@@ -6,10 +6,10 @@
 #include <string_view>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
-#include "table_args.h"
 
 namespace lakestream::cli {
 
@@ -33,7 +33,7 @@ int run_describe(int argc, char** argv) {
                    "Describe a Delta table: schema tree, partition columns, version, file count, "
                    "size and row count. Usage: lakestream describe TABLE [--version N]");
   parser.add("--version").as_int().metavar("N").help("describe the table as of version N");
-  TableArgs args = parse_table_args(parser, argc, argv);
+  CommandArgs args = parse_command_args(parser, argc, argv, Positional::kTable);
   if (args.stop) return *args.stop;
   const Config& options = args.options;
   const std::string& table_uri = args.table_uri;

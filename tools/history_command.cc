@@ -7,12 +7,12 @@
 #include <string_view>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/storage/local_file_system.h"
-#include "table_args.h"
 
 namespace lakestream::cli {
 
@@ -28,7 +28,7 @@ int run_history(int argc, char** argv) {
       .metavar("N")
       .default_value(0)
       .help("cut cells longer than N characters; 0 shows them whole");
-  TableArgs args = parse_table_args(parser, argc, argv);
+  CommandArgs args = parse_command_args(parser, argc, argv, Positional::kTable);
   if (args.stop) return *args.stop;
   const Config& options = args.options;
   const std::string& table_uri = args.table_uri;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/config/config.h"
 #include "lakestream/source/mock_hub.h"
 
@@ -89,20 +90,9 @@ int run_hub(int argc, char** argv) {
       .default_value("$Default")
       .help("the consumer group whose unread events the drop warnings count");
 
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  if (options.print_config_requested()) {
-    std::fputs(options.dump().c_str(), stdout);
-    return kExitOk;
-  }
-  if (!options.unknown_args().empty()) {
-    return usage_error(argv[0], "unknown option '" + options.unknown_args().front() + "'");
-  }
+  CommandArgs args = parse_command_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
   std::vector<HubTopic> topics;
   for (const std::string& text : options.get_list("hub")) {
     auto t = HubTopic::parse(text);

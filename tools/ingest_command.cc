@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "command.h"
+#include "command_args.h"
 #include "ingest_pipeline.h"
 #include "lakestream/config/config.h"
 
@@ -127,20 +128,9 @@ int run_ingest(int argc, char** argv) {
       .default_value(128)
       .help("roll to a new data file past this size");
 
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& cfg = *parsed;
-  if (cfg.help_requested()) {
-    std::fputs(cfg.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  if (cfg.print_config_requested()) {
-    std::fputs(cfg.dump().c_str(), stdout);
-    return cfg.missing_required().empty() ? kExitOk : kExitUsage;
-  }
-  if (!cfg.unknown_args().empty()) {
-    return usage_error(argv[0], "unknown option '" + cfg.unknown_args().front() + "'");
-  }
+  CommandArgs args = parse_command_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& cfg = args.options;
 
   IngestOptions options;
   auto compression = parse_parquet_compression(cfg.get_string("compression"));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/config/config.h"
 #include "lakestream/source/group_offsets.h"
 
@@ -33,20 +34,9 @@ int run_offsets(int argc, char** argv) {
   parser.add("--format").metavar("text|json").default_value("text").help("output format");
   parser.add("--timeout-seconds").default_value(10).help("how long to wait for the broker");
 
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  if (options.print_config_requested()) {
-    std::fputs(options.dump().c_str(), stdout);
-    return kExitOk;
-  }
-  if (!options.unknown_args().empty()) {
-    return usage_error(argv[0], "unknown option '" + options.unknown_args().front() + "'");
-  }
+  CommandArgs args = parse_command_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
   const std::string format = options.get_string("format");
   if (format != "text" && format != "json") {
     return usage_error(argv[0], "option '--format': expected text or json, got '" + format + "'");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
@@ -80,22 +81,9 @@ int run_preview(int argc, char** argv) {
       .default_value("dead-letter")
       .help("what happens to a bad record: dead-letter | permissive | fail-fast");
 
-  auto parsed = parser.parse(argc, argv);
-  if (!parsed.ok()) return usage_error(argv[0], parsed.status().message());
-  const Config& options = *parsed;
-  if (options.help_requested()) {
-    std::fputs(options.help_text().c_str(), stdout);
-    return kExitOk;
-  }
-  if (options.print_config_requested()) {
-    std::fputs(options.dump().c_str(), stdout);
-    return options.missing_required().empty() ? kExitOk : kExitUsage;
-  }
-  // Jobs print and ignore unknown arguments, as configargparse does; a CLI command refuses
-  // them so a typo never goes unnoticed.
-  if (!options.unknown_args().empty()) {
-    return usage_error(argv[0], "unknown option '" + options.unknown_args().front() + "'");
-  }
+  CommandArgs args = parse_command_args(parser, argc, argv);
+  if (args.stop) return *args.stop;
+  const Config& options = args.options;
   const int64_t rows = options.get_int("rows");
   const int64_t truncate = options.get_int("truncate");
   if (rows < 0 || rows > INT32_MAX) {

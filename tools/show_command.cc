@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command.h"
+#include "command_args.h"
 #include "lakestream/batch/show.h"
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
@@ -18,7 +19,6 @@
 #include "lakestream/common/time.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
-#include "table_args.h"
 
 namespace lakestream::cli {
 
@@ -229,7 +229,7 @@ int run_show(int argc, char** argv) {
       .help("table format: cut cells longer than N characters; 0 shows them whole");
   parser.add("--metrics").flag().help("print what the scan read and skipped to stderr");
 
-  TableArgs args = parse_table_args(parser, argc, argv);
+  CommandArgs args = parse_command_args(parser, argc, argv, Positional::kTable);
   if (args.stop) return *args.stop;
   const Config& options = args.options;
   const std::string& table_uri = args.table_uri;

@@ -1,0 +1,46 @@
+#include "command_args.h"
+
+#include <cstdio>
+
+#include "command.h"
+
+namespace lakestream::cli {
+
+CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
+                               Positional positional) {
+  CommandArgs out;
+  auto parsed = parser.parse(argc, argv);
+  if (!parsed.ok()) {
+    out.stop = usage_error(argv[0], parsed.status().message());
+    return out;
+  }
+  out.options = std::move(parsed).value();
+  const Config& options = out.options;
+  if (options.help_requested()) {
+    std::fputs(options.help_text().c_str(), stdout);
+    out.stop = kExitOk;
+    return out;
+  }
+  if (options.print_config_requested()) {
+    std::fputs(options.dump().c_str(), stdout);
+    out.stop = options.missing_required().empty() ? kExitOk : kExitUsage;
+    return out;
+  }
+  for (const std::string& arg : options.unknown_args()) {
+    if (positional == Positional::kNone || (!arg.empty() && arg.front() == '-')) {
+      out.stop = usage_error(argv[0], "unknown option '" + arg + "'");
+      return out;
+    }
+    if (!out.table_uri.empty()) {
+      out.stop = usage_error(argv[0], "more than one table given ('" + arg + "')");
+      return out;
+    }
+    out.table_uri = arg;
+  }
+  if (positional == Positional::kTable && out.table_uri.empty()) {
+    out.stop = usage_error(argv[0], "missing the TABLE path");
+  }
+  return out;
+}
+
+}  // namespace lakestream::cli

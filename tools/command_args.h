@@ -1,0 +1,36 @@
+#pragma once
+// tools/command_args: the option parsing every CLI command shares. --help prints the help,
+// --print-config the resolved configuration; unknown options are refused (a CLI command never
+// lets a typo pass, unlike the jobs); commands that read one Delta table (show, describe,
+// history) take it as their one positional argument.
+//
+//   CommandArgs args = parse_command_args(parser, argc, argv, Positional::kTable);
+//   if (args.stop) return *args.stop;  // usage error printed, or help/config shown
+//   TableReader::open(args.table_uri, ...);
+
+#include <optional>
+#include <string>
+
+#include "lakestream/config/config.h"
+
+namespace lakestream::cli {
+
+enum class Positional {
+  kNone,   ///< every argument is an option
+  kTable,  ///< exactly one TABLE besides the options
+};
+
+struct CommandArgs {
+  Config options;
+  std::string table_uri;    ///< with Positional::kTable
+  std::optional<int> stop;  ///< set: the command ends now with this exit code
+};
+
+/// Parse argv with `parser`. A parse error, an unknown option, or (with kTable) a second table
+/// or none at all is a usage error (printed, exit code 2); --help prints the help and stops with
+/// 0; --print-config prints the configuration and stops with 0, or 2 when a required option is
+/// missing.
+CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
+                               Positional positional = Positional::kNone);
+
+}  // namespace lakestream::cli

@@ -29,11 +29,9 @@
 #include "lakestream/common/time.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
+#include "meter_utils/meter_utils.h"
 
 namespace {
-
-using lakestream::DataType;
-using lakestream::Schema;
 
 /// 1,000,000 messages, or DECODE_BENCH_MESSAGES of them (small runs under callgrind).
 int64_t messages() {
@@ -45,19 +43,6 @@ int64_t messages() {
 }
 // 2021-01-19T10:33:00Z, the sample's observation time.
 constexpr int64_t kStartMicros = 1'611'052'380LL * 1'000'000;
-
-Schema meter_schema() {
-  return Schema()
-      .add("MeterId", DataType::string(), false)
-      .add("SupplierId", DataType::string(), false)
-      .add("Measurement",
-           Schema()
-               .add("Value", DataType::decimal(10, 0), false)
-               .add("Unit", DataType::string())
-               .as_struct(),
-           false)
-      .add("ObservationTime", DataType::timestamp(), false);
-}
 
 struct Corpus {
   std::string ndjson;
@@ -176,7 +161,7 @@ template <bool kEvents, bool kDirect = true>
 void JsonDecoder(benchmark::State& state) {
   const Corpus& c = corpus();
   if (!kDirect) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
-  auto decoder = lakestream::JsonDecoder::make(meter_schema());
+  auto decoder = lakestream::JsonDecoder::make(lakestream::meter::meter_schema());
   if (!kDirect) unsetenv("LAKESTREAM_JSON_DIRECT");
   if (!decoder.ok()) {
     state.SkipWithError(decoder.status().to_string().c_str());

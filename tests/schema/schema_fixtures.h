@@ -6,23 +6,9 @@
 #include <string>
 
 #include "lakestream/schema/schema.h"
+#include "support/message_factory.h"  // meter_schema(), built in code
 
 namespace lakestream::testing {
-
-/// The original sample's meter reading schema, built in code (the reference the text forms
-/// are checked against).
-inline Schema meter_schema() {
-  return Schema()
-      .add("MeterId", DataType::string(), false)
-      .add("SupplierId", DataType::string(), false)
-      .add("Measurement",
-           Schema()
-               .add("Value", DataType::decimal(10, 0), false)
-               .add("Unit", DataType::string())
-               .as_struct(),
-           false)
-      .add("ObservationTime", DataType::timestamp(), false);
-}
 
 /// Whole file as text; empty when it cannot be read (the caller asserts on content).
 inline std::string read_text(const std::string& path) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/schema/data_type.h"
 #include "lakestream/schema/schema.h"
 
@@ -26,36 +27,8 @@ inline constexpr std::nullopt_t kOmit = std::nullopt;
 
 /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
 inline std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  append_json_string(out, text);
   return out;
 }
 

@@ -90,4 +90,31 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
+int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view s, size_t* bad_at) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    const int hi = i + 2 < s.size() ? hex_digit_value(s[i + 1]) : -1;
+    const int lo = i + 2 < s.size() ? hex_digit_value(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      if (bad_at != nullptr) *bad_at = i;
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace lakestream

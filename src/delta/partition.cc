@@ -4,6 +4,7 @@
 
 #include "lakestream/batch/show.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 
 namespace lakestream {
@@ -64,13 +65,6 @@ bool uri_path_legal(unsigned char c) {
   }
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 void append_escaped(std::string& out, unsigned char c) {
   out.push_back('%');
   out.push_back(kUpperHex[c >> 4]);
@@ -97,9 +91,10 @@ std::string unescape_partition_path_name(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-        hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+    if (text[i] == '%' && i + 2 < text.size() && hex_digit_value(text[i + 1]) >= 0 &&
+        hex_digit_value(text[i + 2]) >= 0) {
+      out.push_back(
+          static_cast<char>(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2])));
       i += 2;
     } else {
       out.push_back(text[i]);
@@ -204,22 +199,10 @@ std::string encode_add_path(std::string_view relative_path) {
 }
 
 Result<std::string> decode_add_path(std::string_view uri_path) {
-  std::string out;
-  out.reserve(uri_path.size());
-  for (size_t i = 0; i < uri_path.size(); ++i) {
-    if (uri_path[i] != '%') {
-      out.push_back(uri_path[i]);
-      continue;
-    }
-    int hi = i + 2 < uri_path.size() ? hex_digit(uri_path[i + 1]) : -1;
-    int lo = i + 2 < uri_path.size() ? hex_digit(uri_path[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      return Status::Corrupt("bad percent escape in add.path '" + std::string(uri_path) + "'");
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
+  std::optional<std::string> out = percent_decode(uri_path);
+  if (!out)
+    return Status::Corrupt("bad percent escape in add.path '" + std::string(uri_path) + "'");
+  return std::move(*out);
 }
 
 }  // namespace lakestream

@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/storage/azure_shared_key.h"
 
 namespace lakestream {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string strip_slashes(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -59,10 +47,10 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
       return Status::InvalidArgument("connection string: segment " + std::to_string(segment) +
                                      " is not Key=Value");
     }
-    std::string key = lower(trim(part.substr(0, eq)));
+    std::string key = to_lower_ascii(trim(part.substr(0, eq)));
     std::string value(trim(part.substr(eq + 1)));
     if (key == "defaultendpointsprotocol")
-      protocol = lower(value);
+      protocol = to_lower_ascii(value);
     else if (key == "accountname")
       out.account = value;
     else if (key == "accountkey")
@@ -74,7 +62,7 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
     else if (key == "sharedaccesssignature")
       out.sas_token = value[0] == '?' ? value.substr(1) : value;
     else if (key == "usedevelopmentstorage")
-      dev = lower(value) == "true";
+      dev = to_lower_ascii(value) == "true";
     // Other keys (QueueEndpoint, DevelopmentStorageProxyUri, ...) do not concern blobs.
   }
   if (dev) {
@@ -116,7 +104,7 @@ Result<AzureLocation> parse_azure_uri(std::string_view uri) {
   if (colon == std::string_view::npos) {
     return Status::InvalidArgument("not an Azure storage URI (no scheme)");
   }
-  std::string scheme = lower(uri.substr(0, colon));
+  std::string scheme = to_lower_ascii(uri.substr(0, colon));
   if (!is_azure_scheme(scheme)) {
     return Status::InvalidArgument("storage scheme '" + scheme + "' is not an Azure one");
   }
@@ -138,7 +126,7 @@ Result<AzureLocation> parse_azure_uri(std::string_view uri) {
       return Status::InvalidArgument(scheme + " URI must name <container>@<account>.<host>");
     }
     loc.container = std::string(authority.substr(0, at));
-    std::string host = lower(authority.substr(at + 1));
+    std::string host = to_lower_ascii(authority.substr(at + 1));
     size_t dot = host.find('.');
     loc.account = host.substr(0, dot);
     std::string domain = dot == std::string::npos ? "" : host.substr(dot + 1);
@@ -148,7 +136,7 @@ Result<AzureLocation> parse_azure_uri(std::string_view uri) {
     loc.blob_endpoint = "https://" + loc.account + "." + domain;
     loc.display_prefix = scheme + "://" + loc.container + "@" + host;
   } else {
-    std::string host = lower(authority);
+    std::string host = to_lower_ascii(authority);
     size_t dot = host.find('.');
     std::string first = host.substr(0, dot);
     bool virtual_host = dot != std::string::npos && host.substr(dot + 1).starts_with("blob.");

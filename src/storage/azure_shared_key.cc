@@ -7,15 +7,10 @@
 #include <array>
 #include <cctype>
 
+#include "lakestream/common/strings.h"
+
 namespace lakestream {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 /// Trim and fold runs of whitespace to one space (the canonical header value).
 std::string fold_spaces(std::string_view v) {
@@ -53,13 +48,6 @@ std::string percent_encode(std::string_view s, std::string_view keep) {
   return out;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string shared_key_string_to_sign(const SharedKeyRequest& request) {
@@ -78,7 +66,7 @@ std::string shared_key_string_to_sign(const SharedKeyRequest& request) {
   std::array<std::string, kStandard.size()> values;
   std::vector<std::pair<std::string, std::string>> ms;
   for (const auto& [name, value] : request.headers) {
-    std::string n = lower(name);
+    std::string n = to_lower_ascii(name);
     if (n.starts_with("x-ms-")) {
       ms.emplace_back(std::move(n), fold_spaces(value));
       continue;
@@ -107,7 +95,7 @@ std::string shared_key_string_to_sign(const SharedKeyRequest& request) {
   out.append(request.account);
   out.append(request.url_path);
   std::vector<std::pair<std::string, std::string>> query;
-  for (const auto& [n, v] : request.query) query.emplace_back(lower(n), v);
+  for (const auto& [n, v] : request.query) query.emplace_back(to_lower_ascii(n), v);
   std::sort(query.begin(), query.end());
   for (size_t i = 0; i < query.size();) {
     out.push_back('\n');
@@ -205,22 +193,11 @@ std::string url_encode_path(std::string_view s) { return percent_encode(s, "/=")
 std::string url_encode_query(std::string_view s) { return percent_encode(s, ""); }
 
 Result<std::string> url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
-    int lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument("bad percent escape at character " + std::to_string(i));
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
+  size_t bad_at = 0;
+  std::optional<std::string> out = percent_decode(s, &bad_at);
+  if (!out)
+    return Status::InvalidArgument("bad percent escape at character " + std::to_string(bad_at));
+  return std::move(*out);
 }
 
 }  // namespace lakestream

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <thread>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/storage/azure_file_system.h"
 
 namespace lakestream {
@@ -213,33 +214,6 @@ Result<std::pair<int, std::string>> create_temp(const std::string& dir, const st
     if (errno != EEXIST) return io_error("creating a temporary file for", shown, errno);
   }
   return Status::IOError("creating a temporary file for " + shown + ": no free name");
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-Result<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-    int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument("bad percent escape in file URI at character " +
-                                     std::to_string(i));
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
 }
 
 }  // namespace
@@ -451,7 +425,13 @@ Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std
     }
     size_t cut = rest.find_first_of("?#");
     if (cut != std::string_view::npos) rest = rest.substr(0, cut);
-    LS_ASSIGN_OR_RAISE(path, percent_decode(rest));
+    size_t bad_at = 0;
+    std::optional<std::string> decoded = percent_decode(rest, &bad_at);
+    if (!decoded) {
+      return Status::InvalidArgument("bad percent escape in file URI at character " +
+                                     std::to_string(bad_at));
+    }
+    path = std::move(*decoded);
   } else {
     path = std::string(uri);
   }

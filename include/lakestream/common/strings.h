@@ -2,6 +2,7 @@
 // common/strings: small text helpers more than one module needs. Before adding a helper to a
 // module, look here; before adding one here, make sure two modules need it.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,12 @@ std::string_view trim(std::string_view s);
 
 /// `s` with ASCII letters lowered (option values, units, keys: never user data).
 std::string to_lower_ascii(std::string_view s);
+
+/// The value of a hexadecimal digit, or -1.
+int hex_digit_value(char c);
+
+/// `s` with its %XX escapes decoded; nullopt when a '%' is not followed by two hex digits
+/// (its position goes to `*bad_at` when given). Callers word the error for their context.
+std::optional<std::string> percent_decode(std::string_view s, size_t* bad_at = nullptr);
 
 }  // namespace lakestream

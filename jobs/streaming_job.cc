@@ -51,6 +51,12 @@ int main(int argc, char** argv) {
       .default_value("checkpoints/streaming")
       .help("checkpoint location in the container (or under --output-root)");
   parser.add("--consumer-group").default_value("$Default").help("Event Hubs consumer group");
+  parser.add("--partition-assignment")
+      .default_value("auto")
+      .help(
+          "group: instances in the consumer group share the partitions (joining takes the "
+          "broker's ~3 s rebalance delay); all: read every partition without joining; auto: all "
+          "with available-now, group otherwise");
   parser.add("--await-seconds")
       .default_value(0)
       .help("stop after this many seconds (0: run until terminated or drained)");
@@ -71,6 +77,12 @@ int main(int argc, char** argv) {
               << max_events << "\n";
     return 2;
   }
+  const std::string assignment = cfg.get_string("partition-assignment");
+  if (assignment != "auto" && assignment != "group" && assignment != "all") {
+    std::cerr << "streaming_job: error: --partition-assignment: '" << assignment
+              << "' is not auto, group or all\n";
+    return 2;
+  }
   if (cfg.get_int("await-seconds") < 0 || cfg.get_int("preview-seconds") < 0) {
     std::cerr << "streaming_job: error: --await-seconds and --preview-seconds must be >= 0\n";
     return 2;
@@ -88,6 +100,7 @@ int main(int argc, char** argv) {
                        .format("eventhubs")
                        .option("connection-string", cfg.get_string("input-eh-connection-string"))
                        .option("consumer-group", cfg.get_string("consumer-group"))
+                       .option("partition-assignment", assignment)
                        .option("starting-position", "earliest")
                        .option("max-events-per-trigger", max_events)
                        .load();

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 #include "lakestream/common/redact.h"
 #include "lakestream/common/strings.h"
@@ -84,6 +87,75 @@ struct PartitionState {
   int64_t route_floor = -1;                  // messages below this are stale (before a seek)
 };
 
+// librdkafka 2.0.2 stops fetching every partition of a consumer once its queue holds
+// queued.min.messages (or queued.max.messages.kbytes), and its broker thread looks again only
+// when something wakes it or after a fixed 1 s (later versions added fetch.queue.backoff.ms
+// for this). Draining a backlog therefore stalled ~1 s each time the queue filled: 7-8 s of a
+// 10 s run. Any request queued for a broker wakes its thread, which then decides again and
+// fetches. So after the consumer takes messages out of the queue, this thread asks the
+// leaders for the latest offsets of the assigned partitions (one small ListOffsets request
+// per broker; at most one in flight, further nudges coalesce), and keeps the answers.
+class FetchWaker {
+ public:
+  using Ask = std::function<void(const std::vector<int32_t>&, std::map<int32_t, int64_t>*)>;
+  explicit FetchWaker(Ask ask) : ask_(std::move(ask)), thread_([this] { run(); }) {}
+  ~FetchWaker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  FetchWaker(const FetchWaker&) = delete;
+  FetchWaker& operator=(const FetchWaker&) = delete;
+
+  void nudge(std::vector<int32_t> partitions) {
+    {
+      std::lock_guard lock(mu_);
+      partitions_ = std::move(partitions);
+      wanted_ = true;
+    }
+    cv_.notify_all();
+  }
+  /// The latest offsets the nudges learnt (partition → next offset to be written).
+  std::map<int32_t, int64_t> latest() const {
+    std::lock_guard lock(mu_);
+    return latest_;
+  }
+  int64_t nudges() const {
+    std::lock_guard lock(mu_);
+    return nudges_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stop_ || wanted_; });
+      if (stop_) return;
+      wanted_ = false;
+      std::vector<int32_t> partitions = partitions_;
+      ++nudges_;
+      lock.unlock();
+      std::map<int32_t, int64_t> answers;
+      if (!partitions.empty()) ask_(partitions, &answers);
+      lock.lock();
+      for (const auto& [p, o] : answers) latest_[p] = std::max(latest_[p], o);
+    }
+  }
+
+  Ask ask_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool wanted_ = false;
+  int64_t nudges_ = 0;
+  std::vector<int32_t> partitions_;
+  std::map<int32_t, int64_t> latest_;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +175,18 @@ Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
 
   if (std::string group = std::string(trim(get("consumer-group"))); !group.empty()) {
     out.consumer_group = group;
+  }
+  if (std::string how = to_lower_ascii(trim(get("partition-assignment"))); !how.empty()) {
+    if (how == "auto") {
+      out.assignment = PartitionAssignment::kAuto;
+    } else if (how == "group") {
+      out.assignment = PartitionAssignment::kGroup;
+    } else if (how == "all") {
+      out.assignment = PartitionAssignment::kAll;
+    } else {
+      return Status::InvalidArgument("read_stream option partition-assignment: '" + how +
+                                     "' is not auto, group or all");
+    }
   }
   if (std::string pos = to_lower_ascii(trim(get("starting-position"))); !pos.empty()) {
     if (pos == "earliest" || pos == "-1" || pos == "beginning") {
@@ -201,6 +285,9 @@ struct KafkaSource::Impl {
   mutable std::mutex error_mu;
   std::string last_error;
   std::vector<rd_kafka_message_t*> scratch;
+  std::unique_ptr<FetchWaker> waker;  // while started (see FetchWaker)
+  bool read_all = false;              // every partition, assigned at the first poll
+  bool assigned_all = false;          // ... which has happened
   bool closed = false;
 
   rd_kafka_t* rk() const { return client ? client->rk : nullptr; }
@@ -458,9 +545,63 @@ struct KafkaSource::Impl {
       if (scratch.size() < n) scratch.resize(n);
       ssize_t got = rd_kafka_consume_batch_queue(client->queue, 0, scratch.data(), n);
       if (got <= 0) return;
+      if (waker) waker->nudge(assigned());
       for (ssize_t i = 0; i < got; ++i) route(scratch[static_cast<size_t>(i)]);
       if (static_cast<size_t>(got) < n) return;
     }
+  }
+
+  // Read every partition of the topic from the metadata and assign them all (read_all). A
+  // broker that cannot be reached yet is not an error: the next poll tries again.
+  Status assign_all(int timeout_ms) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk(), options.endpoint.topic.c_str(), nullptr);
+    if (rkt == nullptr) {
+      return Status::IOError("looking up topic '" + options.endpoint.topic + "' on " + description +
+                             ": " + errstr(rd_kafka_last_error()));
+    }
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk(), 0, rkt, &md, timeout_ms);
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      note_error("reading the partitions of " + options.endpoint.topic + ": " + errstr(err));
+      return Status::OK();
+    }
+    Status result;
+    rd_kafka_topic_partition_list_t* parts = nullptr;
+    for (int t = 0; t < md->topic_cnt; ++t) {
+      const rd_kafka_metadata_topic_t& mt = md->topics[t];
+      if (options.endpoint.topic != mt.topic) continue;
+      if (mt.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+        result = Status::NotFound("topic '" + options.endpoint.topic + "' does not exist on " +
+                                  description);
+      } else if (mt.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        result = Status::IOError("not authorised to read topic '" + options.endpoint.topic +
+                                 "' on " + description);
+      } else if (mt.err != RD_KAFKA_RESP_ERR_NO_ERROR || mt.partition_cnt == 0) {
+        // Leader elections and the like: ask again at the next poll.
+        note_error("reading the partitions of " + options.endpoint.topic + ": " + errstr(mt.err));
+      } else {
+        parts = rd_kafka_topic_partition_list_new(mt.partition_cnt);
+        for (int i = 0; i < mt.partition_cnt; ++i) {
+          rd_kafka_topic_partition_list_add(parts, mt.topic, mt.partitions[i].id);
+        }
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+    if (parts != nullptr) {
+      rd_kafka_topic_partition_list_sort(parts, nullptr, nullptr);
+      on_assign(parts, false);
+      rd_kafka_topic_partition_list_destroy(parts);
+      assigned_all = true;
+    }
+    return result;
+  }
+
+  std::vector<int32_t> assigned() const {
+    std::vector<int32_t> out;
+    out.reserve(partitions.size());
+    for (const auto& [p, st] : partitions) out.push_back(p);
+    return out;
   }
 };
 
@@ -486,10 +627,14 @@ std::string KafkaSource::describe() const { return impl_->description; }
 const std::string& KafkaSource::topic() const { return impl_->options.endpoint.topic; }
 const KafkaSourceOptions& KafkaSource::options() const { return impl_->options; }
 
-Status KafkaSource::start(KafkaAssignmentListener* listener) {
+bool KafkaSource::reads_all_partitions() const { return impl_->read_all; }
+
+Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now) {
   Impl& im = *impl_;
   if (im.client) return Status::Internal(im.description + " started twice");
   im.listener = listener;
+  im.read_all = im.options.assignment == PartitionAssignment::kAll ||
+                (im.options.assignment == PartitionAssignment::kAuto && available_now);
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   for (const KafkaProperty& p : im.options.librdkafka_properties()) {
@@ -518,6 +663,12 @@ Status KafkaSource::start(KafkaAssignmentListener* listener) {
   rd_kafka_poll_set_consumer(rk);
   im.client->queue = rd_kafka_queue_get_consumer(rk);
 
+  im.waker = std::make_unique<FetchWaker>(
+      [&im](const std::vector<int32_t>& partitions, std::map<int32_t, int64_t>* out) {
+        (void)im.list_offsets(partitions, RD_KAFKA_OFFSET_END, 1000, out);
+      });
+
+  if (im.read_all) return Status::OK();  // assigned at the first poll
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(topics, im.options.endpoint.topic.c_str(),
                                     RD_KAFKA_PARTITION_UA);
@@ -536,6 +687,12 @@ Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
   const int64_t max_events = limits.max_events > 0 ? limits.max_events : kDefaultMaxEvents;
   // Buffer up to twice a batch so every partition with data is seen before sharing out.
   const int64_t target = 2 * max_events;
+  if (im.read_all && !im.assigned_all) {
+    Status s = im.assign_all(static_cast<int>(std::max<int64_t>(timeout.count(), 1000)));
+    if (s.ok()) s = std::move(im.pending);
+    im.pending = Status::OK();
+    if (!s.ok()) return s;
+  }
 
   im.top_up(target);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -821,6 +978,7 @@ void KafkaSource::close() {
     return;
   }
   im.closed = true;
+  im.waker.reset();
   for (auto& [p, st] : im.partitions) im.drop_buffered(st);
   // Leaves the group (serving the final revoke through rebalance_cb on this thread).
   rd_kafka_consumer_close(im.client->rk);

@@ -33,9 +33,9 @@ class KafkaStreamSource final : public StreamSource {
   std::string description() const override { return source_->describe(); }
   const std::string& topic() const override { return source_->topic(); }
 
-  Status start(PartitionAssignmentListener* listener) override {
+  Status start(PartitionAssignmentListener* listener, const SourceStart& how) override {
     bridge_ = std::make_unique<ListenerBridge>(listener);
-    return source_->start(bridge_.get());
+    return source_->start(bridge_.get(), how.available_now);
   }
 
   Result<RawBatch> poll_batch(const PollLimits& limits,

@@ -55,7 +55,7 @@ MemorySource::MemorySource(std::shared_ptr<MemoryTopic> topic, std::string group
 
 std::string MemorySource::description() const { return "MemorySource[" + topic_->name() + "]"; }
 
-Status MemorySource::start(PartitionAssignmentListener* listener) {
+Status MemorySource::start(PartitionAssignmentListener* listener, const SourceStart& /*how*/) {
   positions_.clear();
   for (int32_t p = 0; p < topic_->num_partitions(); ++p) {
     std::optional<int64_t> start;

@@ -155,7 +155,7 @@ void QueryRunner::poll_loop() {
     return Status::OK();
   };
 
-  Status started = source_->start(this);
+  Status started = source_->start(this, SourceStart{.available_now = available_now});
   if (!started.ok()) {
     push_error(started.with_context("starting " + source_description_));
     source_->close();

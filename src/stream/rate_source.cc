@@ -19,7 +19,7 @@ int64_t RateSource::due() const {
   return base_ + (wall_clock_ms() - start_ms_) * rows_per_second_ / 1000;
 }
 
-Status RateSource::start(PartitionAssignmentListener* listener) {
+Status RateSource::start(PartitionAssignmentListener* listener, const SourceStart& /*how*/) {
   std::optional<int64_t> start;
   if (listener != nullptr) {
     LS_ASSIGN_OR_RAISE(start, listener->start_offset(topic_, 0));

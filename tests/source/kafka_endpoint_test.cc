@@ -218,6 +218,7 @@ TEST(KafkaSourceOptionsTest, FromOptionsReadsEveryOption) {
   auto o = KafkaSourceOptions::from_options(opts);
   ASSERT_TRUE(o.ok()) << o.status().to_string();
   EXPECT_EQ(o->consumer_group, "ingest");
+  EXPECT_EQ(o->assignment, PartitionAssignment::kAuto);
   EXPECT_EQ(o->starting_position, StartingPosition::kLatest);
   EXPECT_EQ(o->starting_offsets, (std::map<int32_t, int64_t>{{0, 100}, {3, 250}}));
   EXPECT_FALSE(o->fail_on_data_loss);
@@ -315,6 +316,21 @@ TEST(KafkaSourceOptionsTest, OriginalsMinusOneMeansEarliest) {
       {{"connection-string", "kafka://127.0.0.1:9092/t"}, {"starting-position", "-1"}});
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->starting_position, StartingPosition::kEarliest);
+}
+
+TEST(KafkaSourceOptionsTest, PartitionAssignmentIsAutoGroupOrAll) {
+  auto with = [](const std::string& v) {
+    return KafkaSourceOptions::from_options(
+        {{"connection-string", "kafka://127.0.0.1:9092/t"}, {"partition-assignment", v}});
+  };
+  EXPECT_EQ(with("auto")->assignment, PartitionAssignment::kAuto);
+  EXPECT_EQ(with("group")->assignment, PartitionAssignment::kGroup);
+  EXPECT_EQ(with(" ALL ")->assignment, PartitionAssignment::kAll);
+  auto bad = with("some");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("partition-assignment: 'some' is not auto, group or all"),
+            std::string::npos)
+      << bad.status().to_string();
 }
 
 TEST(KafkaSourceOptionsTest, BadOptionsNameTheOption) {

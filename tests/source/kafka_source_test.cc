@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lakestream/source/mock_hub.h"
@@ -21,15 +22,21 @@ using std::chrono::milliseconds;
 std::string body_of(int i) { return "{\"MeterId\":" + std::to_string(i) + "}"; }
 
 // Produce `counts[p]` events into each partition p; event i of the whole run has body
-// body_of(i) and key "k<i>". Returns the bodies per partition in offset order.
+// body_of(i) and key "k<i>", in producer batches of `batch_messages` events at most (0: as
+// many as librdkafka groups). Returns the bodies per partition in offset order.
 std::map<int32_t, std::vector<std::string>> produce(const MockHub& hub, const std::string& topic,
-                                                    const std::vector<int>& counts) {
+                                                    const std::vector<int>& counts,
+                                                    int batch_messages = 0) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   EXPECT_EQ(rd_kafka_conf_set(conf, "bootstrap.servers", hub.bootstrap_servers().c_str(), err,
                               sizeof(err)),
             RD_KAFKA_CONF_OK);
   rd_kafka_conf_set(conf, "linger.ms", "5", err, sizeof(err));
+  if (batch_messages > 0) {
+    rd_kafka_conf_set(conf, "batch.num.messages", std::to_string(batch_messages).c_str(), err,
+                      sizeof(err));
+  }
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
   EXPECT_NE(rk, nullptr) << err;
   std::map<int32_t, std::vector<std::string>> bodies;
@@ -318,6 +325,91 @@ TEST_F(KafkaSourceTest, SecondGroupMemberTakesHalfThePartitionsThroughTheListene
   for (int32_t p : b->assignment()) EXPECT_TRUE(asked_b.count(p)) << "partition " << p;
   b->close();
   a->close();
+}
+
+TEST_F(KafkaSourceTest, ReadingAllPartitionsSkipsTheGroupAndStillCommitsToIt) {
+  ASSERT_TRUE(hub_->create_topic({"all", 4}).ok());
+  const std::vector<int> counts = {50, 40, 30, 20};
+  produce(*hub_, "all", counts);
+  // Available-now with partition-assignment auto reads every partition itself.
+  auto a = make_source("all", "all-group");
+  RecordingListener la;
+  la.answers[1] = 35;  // the table says partition 1 continues at 35
+  ASSERT_TRUE(a->start(&la, /*available_now=*/true).ok());
+  EXPECT_TRUE(a->reads_all_partitions());
+  // A second reader in the same group set to `all` also gets every partition: no sharing.
+  KafkaSourceOptions all;
+  all.assignment = PartitionAssignment::kAll;
+  auto b = make_source("all", "all-group", all);
+  RecordingListener lb;
+  ASSERT_TRUE(b->start(&lb).ok());
+  // Group mode stays the default for other queries.
+  auto c = make_source("all", "all-group-c");
+  ASSERT_TRUE(c->start(nullptr).ok());
+  EXPECT_FALSE(c->reads_all_partitions());
+  c->close();
+
+  auto batches_a = drain(*a, 50 + 5 + 30 + 20);
+  auto batches_b = drain(*b, 140);
+  const std::vector<int32_t> every = {0, 1, 2, 3};
+  EXPECT_EQ(a->assignment(), every);
+  EXPECT_EQ(b->assignment(), every);
+  EXPECT_EQ(la.assigned, every);  // asked once per partition, in order
+  EXPECT_EQ(lb.assigned, every);
+  std::map<int32_t, std::pair<int64_t, int64_t>> span_a;  // first offset, count
+  for (const KafkaBatch& batch : batches_a) {
+    for (const auto& [p, r] : batch.ranges()) {
+      if (!span_a.count(p)) span_a[p] = {r.first_offset, 0};
+      span_a[p].second += r.count;
+    }
+  }
+  EXPECT_EQ(span_a[0], (std::pair<int64_t, int64_t>{0, 50}));
+  EXPECT_EQ(span_a[1], (std::pair<int64_t, int64_t>{35, 5}));
+  EXPECT_EQ(span_a[2], (std::pair<int64_t, int64_t>{0, 30}));
+  EXPECT_EQ(span_a[3], (std::pair<int64_t, int64_t>{0, 20}));
+  size_t total_b = 0;
+  for (const KafkaBatch& batch : batches_b) total_b += batch.size();
+  EXPECT_EQ(total_b, 140u);
+
+  // Offsets still reach the group for lag tools, without a group member.
+  const std::map<int32_t, int64_t> ends = {{0, 50}, {1, 40}, {2, 30}, {3, 20}};
+  ASSERT_TRUE(a->commit(ends).ok());
+  auto committed = b->committed();
+  ASSERT_TRUE(committed.ok()) << committed.status().to_string();
+  EXPECT_EQ(*committed, ends);
+  a->close();
+  b->close();
+  EXPECT_TRUE(la.revoked.empty());  // nothing was ever taken away
+}
+
+TEST_F(KafkaSourceTest, DrainsABacklogFarBeyondLibrdkafkasQueueLimit) {
+  // librdkafka 2.0.2 stops fetching once its queue holds queued.min.messages and, unless
+  // something wakes it, looks again only after 1 s. A consumer slower than the fetches (like
+  // the engine, busy writing the previous batch) finds the queue full at every poll: 12,000
+  // events in polls of 300 would take ~40 such pauses (40 s). The source wakes the fetcher as
+  // it takes events, so this drains well within drain()'s 20 s.
+  ASSERT_TRUE(hub_->create_topic({"backlog", 2}).ok());
+  // Small producer batches: a fetch returns whole batches, so these keep fetches small.
+  produce(*hub_, "backlog", {6000, 6000}, 50);
+  KafkaSourceOptions small_queue;
+  small_queue.assignment = PartitionAssignment::kAll;
+  small_queue.overrides = {{"queued.min.messages", "300"},
+                           {"fetch.max.bytes", "1048576"},
+                           {"max.partition.fetch.bytes", "8192"}};
+  auto source = make_source("backlog", "backlog-group", small_queue);
+  ASSERT_TRUE(source->start(nullptr).ok());
+  KafkaPollLimits limits;
+  limits.max_events = 300;
+  size_t total = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (total < 12000 && std::chrono::steady_clock::now() < deadline) {
+    auto b = source->poll_batch(limits, milliseconds(500));
+    ASSERT_TRUE(b.ok()) << b.status().to_string();
+    total += b->size();
+    std::this_thread::sleep_for(milliseconds(20));  // writing the batch
+  }
+  EXPECT_EQ(total, 12000u);
+  source->close();
 }
 
 TEST(MockHubTest, ParsesHubArguments) {

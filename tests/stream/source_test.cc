@@ -69,7 +69,7 @@ TEST(MemorySourceTest, PollIsFairAndBoundedAndStartsWhereTheListenerSays) {
   MemorySource src(topic);
   NoTable listener;
   listener.starts[0] = 10;
-  ASSERT_TRUE(src.start(&listener).ok());
+  ASSERT_TRUE(src.start(&listener, SourceStart{}).ok());
   auto b = src.poll_batch({.max_events = 20, .end_offsets = {}}, std::chrono::milliseconds(0));
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->size(), 20u);
@@ -93,7 +93,7 @@ TEST(RateSourceTest, ProducesCounterRowsAtTheRate) {
   RateSource src(1000);
   NoTable listener;
   listener.starts[0] = 100;
-  ASSERT_TRUE(src.start(&listener).ok());
+  ASSERT_TRUE(src.start(&listener, SourceStart{}).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto b = src.poll_batch({.max_events = 10, .end_offsets = {}}, std::chrono::milliseconds(500));
   ASSERT_TRUE(b.ok());

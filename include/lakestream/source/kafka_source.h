@@ -1,12 +1,12 @@
 #pragma once
-// source/kafka_source: the Event Hubs / Kafka consumer (librdkafka). It joins a consumer group,
-// and on every partition assignment asks its KafkaAssignmentListener where each partition
-// starts — the engine answers from the Delta table's txn versions — falling back to the
-// configured starting position only when told to. poll_batch() shares max_events fairly over
-// the partitions that have data and returns zero-copy batches. Group offsets are committed
-// only when asked (for lag tools); recovery never reads them. This module must not know about
-// Delta, decoding or checkpoints. Used from one thread at a time (the polling thread); the
-// listener is called on that thread from inside start() and poll_batch().
+// source/kafka_source: the Event Hubs / Kafka consumer (librdkafka). It joins a consumer group
+// (or reads every partition itself, see PartitionAssignment), and on every partition assignment
+// asks its KafkaAssignmentListener where each partition starts — the engine answers from the Delta
+// table's txn versions — falling back to the configured starting position only when told to.
+// poll_batch() shares max_events fairly over the partitions that have data and returns zero-copy
+// batches. Group offsets are committed only when asked (for lag tools); recovery never reads them.
+// This module must not know about Delta, decoding or checkpoints. Used from one thread at a time
+// (the polling thread); the listener is called on that thread from inside start() and poll_batch().
 
 #include <chrono>
 #include <cstdint>
@@ -30,11 +30,28 @@ enum class StartingPosition {
   kLatest,    ///< only events produced after the assignment
 };
 
+/// How a KafkaSource gets its partitions.
+enum class PartitionAssignment {
+  /// kAll for an available-now query, kGroup otherwise (the default).
+  kAuto,
+  /// Join the consumer group: the broker spreads the partitions over the instances of the
+  /// group and moves them on rebalances. Joining costs the broker's initial rebalance delay
+  /// (group.initial.rebalance.delay.ms, 3 s by default; the mock hub also waits 3 s).
+  kGroup,
+  /// Read every partition of the topic without joining the group, as Spark's Kafka source and
+  /// kcat do: no join delay, no sharing. Offsets are still committed to the group for lag
+  /// tools (a broker refuses them while other instances are members of the group). Two such
+  /// readers of one table stay exactly-once (each batch's txn check keeps one of them), they
+  /// only duplicate work.
+  kAll,
+};
+
 /// Everything a KafkaSource needs. Build it with from_options() (the stream reader's options
 /// and the engine's `lakestream.kafka.*` settings) or fill it in directly.
 struct KafkaSourceOptions {
   KafkaEndpoint endpoint;  ///< servers, topic, security and recommended settings
   std::string consumer_group = "$Default";
+  PartitionAssignment assignment = PartitionAssignment::kAuto;
   StartingPosition starting_position = StartingPosition::kEarliest;
   /// Explicit start offsets per partition; they win over starting_position (not over the
   /// listener).
@@ -53,7 +70,8 @@ struct KafkaSourceOptions {
 
   /// Read a stream reader's options:
   ///   connection-string (Event Hubs form or kafka://host:port/topic), or bootstrap-servers
-  ///   and topic; consumer-group (default $Default); starting-position: earliest | latest |
+  ///   and topic; consumer-group (default $Default); partition-assignment: auto | group | all
+  ///   (see PartitionAssignment); starting-position: earliest | latest |
   ///   -1 (earliest, as the original writes it); starting-offsets: "0:100,3:250" (partition:
   ///   offset); fail-on-data-loss: true | false; max-events-per-trigger (or
   ///   max-offsets-per-trigger): events per micro-batch, for the prefetch defaults;
@@ -127,10 +145,13 @@ class KafkaSource {
   const std::string& topic() const;
   const KafkaSourceOptions& options() const;
 
-  /// Create the consumer and subscribe. Assignments (now or later, on rebalances) start each
-  /// partition where `listener` says; it must outlive the source. nullptr: always the
-  /// configured starting position.
-  Status start(KafkaAssignmentListener* listener);
+  /// Create the consumer and subscribe (or, reading every partition, assign them all at the
+  /// first poll). Assignments (now or later, on rebalances) start each partition where
+  /// `listener` says; it must outlive the source. nullptr: always the configured starting
+  /// position. `available_now` resolves PartitionAssignment::kAuto.
+  Status start(KafkaAssignmentListener* listener, bool available_now = false);
+  /// Whether this source reads every partition itself (kAll, or kAuto resolved to it).
+  bool reads_all_partitions() const;
 
   /// The next events of the assigned partitions within `limits`, waiting up to `timeout` for
   /// the first one (an empty batch when none came). Serves rebalances. Fails on a fatal or

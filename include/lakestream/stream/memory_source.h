@@ -58,7 +58,7 @@ class MemorySource final : public StreamSource {
 
   std::string description() const override;
   const std::string& topic() const override { return topic_->name(); }
-  Status start(PartitionAssignmentListener* listener) override;
+  Status start(PartitionAssignmentListener* listener, const SourceStart& how) override;
   Result<RawBatch> poll_batch(const PollLimits& limits, std::chrono::milliseconds timeout) override;
   Status seek(int32_t partition, int64_t offset) override;
   Status commit(const std::map<int32_t, int64_t>& next_offsets) override;

@@ -115,6 +115,14 @@ class PartitionAssignmentListener {
   virtual void on_revoked(const std::string& topic, const std::vector<int32_t>& partitions) = 0;
 };
 
+/// What the engine tells a source when it starts it.
+struct SourceStart {
+  /// The query drains what is there now and stops (available-now). A source may then read
+  /// every partition itself instead of sharing them with other readers (the Kafka source's
+  /// partition-assignment=auto does).
+  bool available_now = false;
+};
+
 /// A partitioned, offset-addressed event source. Used from one thread at a time (the engine's
 /// polling thread).
 class StreamSource {
@@ -128,7 +136,7 @@ class StreamSource {
 
   /// Connect and subscribe. Partitions assigned now or later are started where `listener`
   /// says; the listener outlives the source.
-  virtual Status start(PartitionAssignmentListener* listener) = 0;
+  virtual Status start(PartitionAssignmentListener* listener, const SourceStart& how) = 0;
   /// The next events of the assigned partitions within `limits`, waiting up to `timeout` for
   /// the first one. An empty batch when nothing arrived in time.
   virtual Result<RawBatch> poll_batch(const PollLimits& limits,

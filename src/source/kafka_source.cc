@@ -24,6 +24,8 @@ constexpr std::string_view kOptionKafkaPrefix = "kafka.";
 // Without max_events, how many events one poll returns at most, so a backlog never becomes
 // one giant batch.
 constexpr int64_t kDefaultMaxEvents = 100000;
+// fetch.wait.max.ms when reading every partition (available-now): see start().
+constexpr int kDrainFetchWaitMs = 50;
 // Upper bound of one wait slice, so errors raised from callbacks end a wait promptly.
 constexpr int kWaitSliceMs = 100;
 
@@ -637,7 +639,15 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
                 (im.options.assignment == PartitionAssignment::kAuto && available_now);
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
-  for (const KafkaProperty& p : im.options.librdkafka_properties()) {
+  std::vector<KafkaProperty> properties = im.options.librdkafka_properties();
+  if (im.read_all &&
+      std::none_of(im.options.overrides.begin(), im.options.overrides.end(),
+                   [](const KafkaProperty& p) { return p.first == "fetch.wait.max.ms"; })) {
+    // A drain ends with every partition caught up, where a fetch waits fetch.wait.max.ms
+    // (500 ms) for data that will not come, and closing the consumer waits for that fetch.
+    properties.emplace_back("fetch.wait.max.ms", std::to_string(kDrainFetchWaitMs));
+  }
+  for (const KafkaProperty& p : properties) {
     if (rd_kafka_conf_set(conf, p.first.c_str(), p.second.c_str(), err, sizeof(err)) !=
         RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);

@@ -249,7 +249,9 @@ class DeltaTableWriter::Impl {
         data_file_name(options_.task_id, uuid_v4(), options_.parquet.compression);
     slot.relative_path = slot.folder.empty() ? name : slot.folder + "/" + name;
     const std::string path = join_path(table_path_, slot.relative_path);
-    LS_ASSIGN_OR_RAISE(std::unique_ptr<OutputStream> out, fs_->open_output_stream(path));
+    // Data files are invisible until the commit references them: no temporary name needed.
+    LS_ASSIGN_OR_RAISE(std::unique_ptr<OutputStream> out,
+                       fs_->open_output_stream(path, Publish::kDirect));
     LS_ASSIGN_OR_RAISE(slot.writer,
                        ParquetWriter::open(std::move(out), file_schema_, options_.parquet));
     return Status::OK();

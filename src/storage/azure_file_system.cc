@@ -511,7 +511,9 @@ std::string AzureFileSystem::describe(const std::string& path) const {
 
 Status AzureFileSystem::create_container() { return client_->create_container(); }
 
-Result<std::unique_ptr<OutputStream>> AzureFileSystem::open_output_stream(const std::string& path) {
+Result<std::unique_ptr<OutputStream>> AzureFileSystem::open_output_stream(const std::string& path,
+                                                                          Publish /*publish*/) {
+  // A block blob appears when its block list is committed, whichever way was asked for.
   std::string name = normalize(path);
   if (name.empty())
     return Status::InvalidArgument("writing " + describe(path) + ": empty blob name");

@@ -97,6 +97,30 @@ TEST_F(LocalFileSystemTest, AbortLeavesNothingAndKeepsTheOldFile) {
   EXPECT_EQ(raw_entries(dir_).size(), 1u);
 }
 
+TEST_F(LocalFileSystemTest, DirectStreamWritesInPlaceAndAbortRemovesIt) {
+  // Missing folders are created; the bytes go to the final name, no temporary file.
+  auto out = lfs_->open_output_stream("p/SupplierId=3/part-1.parquet", Publish::kDirect);
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  std::string big(1 << 20, 'y');  // past the stream buffer: written through
+  ASSERT_TRUE((*out)->write(big).ok());
+  EXPECT_EQ(raw_entries(dir_ / "p" / "SupplierId=3"), (std::vector<std::string>{"part-1.parquet"}));
+  ASSERT_TRUE((*out)->write("tail").ok());
+  ASSERT_TRUE((*out)->close().ok());
+  EXPECT_EQ(fs::file_size(dir_ / "p" / "SupplierId=3" / "part-1.parquet"), (1u << 20) + 4u);
+  // A second file in the same folder, then aborted: removed, the first one kept.
+  auto second = lfs_->open_output_stream("p/SupplierId=3/part-2.parquet", Publish::kDirect);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE((*second)->write(big).ok());
+  (*second)->abort();
+  EXPECT_EQ(raw_entries(dir_ / "p" / "SupplierId=3"), (std::vector<std::string>{"part-1.parquet"}));
+  // Replacing an existing file truncates it.
+  auto again = lfs_->open_output_stream("p/SupplierId=3/part-1.parquet", Publish::kDirect);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->write("short").ok());
+  ASSERT_TRUE((*again)->close().ok());
+  EXPECT_EQ(*lfs_->read_file("p/SupplierId=3/part-1.parquet"), "short");
+}
+
 TEST_F(LocalFileSystemTest, PutIfAbsentRefusesExisting) {
   ASSERT_TRUE(lfs_->put_if_absent("log/00.json", "first").ok());
   Status again = lfs_->put_if_absent("log/00.json", "second");

@@ -13,8 +13,20 @@
 
 namespace lakestream {
 
-/// A sequential writer. Nothing is visible to readers until close() succeeds (local files are
-/// written to a temporary name and renamed; blobs are committed by their final request).
+/// How a file written through an OutputStream becomes visible.
+enum class Publish {
+  /// Whole at close() or not at all: local files are written under a temporary name and
+  /// renamed; blobs are committed by their final request. For anything read by its name.
+  kAtomic,
+  /// Under its final name from the first byte (abort() removes it; a crash can leave a partial
+  /// file). For files that only a later commit makes visible, such as Delta data files, which
+  /// no reader opens before the log references them (Spark's and delta-rs's writers write them
+  /// in place too). Saves the rename per file on local disk; blobs are atomic either way.
+  kDirect,
+};
+
+/// A sequential writer. With Publish::kAtomic (the default) nothing is visible to readers until
+/// close() succeeds.
 class OutputStream {
  public:
   virtual ~OutputStream() = default;
@@ -49,8 +61,13 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  /// Create or replace `path`, creating parent folders as needed.
-  virtual Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path) = 0;
+  /// Create or replace `path`, creating parent folders as needed, published atomically.
+  Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path) {
+    return open_output_stream(path, Publish::kAtomic);
+  }
+  /// The same, published as `publish` says.
+  virtual Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path,
+                                                                   Publish publish) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> open_input_file(const std::string& path) = 0;
 
   /// Whole-file read; NotFound when absent.

@@ -38,7 +38,9 @@ class LocalFileSystem final : public FileSystem {
 
   const std::string& root() const { return root_; }
 
-  Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path) override;
+  using FileSystem::open_output_stream;
+  Result<std::unique_ptr<OutputStream>> open_output_stream(const std::string& path,
+                                                           Publish publish) override;
   Result<std::unique_ptr<RandomAccessFile>> open_input_file(const std::string& path) override;
   Result<std::string> read_file(const std::string& path) override;
   Status write_file(const std::string& path, std::string_view data) override;

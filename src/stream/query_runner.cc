@@ -183,6 +183,7 @@ void QueryRunner::poll_loop() {
   bool latest_warned = false;
   while (true) {
     std::map<int32_t, int64_t> seeks, commit;
+    std::vector<std::shared_ptr<const void>> released;
     uint64_t generation = 0;
     {
       std::unique_lock lock(mu_);
@@ -192,9 +193,11 @@ void QueryRunner::poll_loop() {
       if (stopping_) break;
       seeks.swap(pending_seeks_);
       commit.swap(pending_commit_);
+      released.swap(released_);
       generation = generation_;
       if (!seeks.empty()) done_generation_.reset();
     }
+    released.clear();  // the written batches' messages, outside the lock
     Status applied = apply_pending(std::move(seeks), std::move(commit));
     if (!applied.ok()) {
       push_error(applied.with_context(source_description_));
@@ -472,7 +475,12 @@ Result<QueryRunner::Written> QueryRunner::write_batch(Item item, int64_t batch_i
     for (auto& d : dead[c]) w.dead_letters.push_back(std::move(d));
   }
   // The rows are in the batch's files and the rejects copied: the commit needs only the
-  // offset ranges, so the broker's messages go back now.
+  // offset ranges, so the broker's messages go back now, freed on the polling thread.
+  {
+    auto owners = raw.take_owners();
+    std::lock_guard lock(mu_);
+    for (auto& o : owners) released_.push_back(std::move(o));
+  }
   raw.release_events();
   return w;
 }

@@ -62,6 +62,9 @@ class RawBatch {
                    std::string_view key, std::string_view body);
   /// Keep `owner` alive as long as the batch (e.g. the broker messages the views point into).
   void keep_alive(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
+  /// Hand over what keeps the viewed bytes alive (e.g. to release it on another thread); the
+  /// views must not be used once it is gone. Call release_events() right after.
+  std::vector<std::shared_ptr<const void>> take_owners() { return std::move(owners_); }
   /// Drop the events and the memory behind them, keeping the topic, ranges() and bytes(): what
   /// committing a batch needs once its rows are written.
   void release_events() {

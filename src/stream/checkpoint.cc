@@ -60,10 +60,13 @@ Result<Checkpoint> Checkpoint::open(std::shared_ptr<FileSystem> fs, std::string 
   return cp;
 }
 
-Status Checkpoint::record(const QueryProgress& progress) {
+Status Checkpoint::record(const QueryProgress& progress, std::string_view progress_json) {
   const std::string dir = join_path(path_, "progress");
-  LS_RETURN_NOT_OK(fs_->write_file(join_path(dir, std::to_string(progress.batch_id) + ".json"),
-                                   progress.to_json() + "\n"));
+  std::string text;
+  text.reserve(progress_json.size() + 1);
+  text.append(progress_json).push_back('\n');
+  LS_RETURN_NOT_OK(
+      fs_->write_file(join_path(dir, std::to_string(progress.batch_id) + ".json"), text));
   next_batch_id_ = progress.batch_id + 1;
   const int64_t old = progress.batch_id - kProgressRecordsKept;
   if (old >= 0) LS_RETURN_NOT_OK(fs_->delete_file(join_path(dir, std::to_string(old) + ".json")));

@@ -24,8 +24,9 @@ class Checkpoint {
   const std::string& query_id() const { return query_id_; }
   /// The batch id after the last one recorded (0 for a new query).
   int64_t next_batch_id() const { return next_batch_id_; }
-  /// Store `progress` and forget records older than the last kProgressRecordsKept.
-  Status record(const QueryProgress& progress);
+  /// Store `progress` (as `progress_json`, its to_json()) and forget records older than the
+  /// last kProgressRecordsKept.
+  Status record(const QueryProgress& progress, std::string_view progress_json);
 
  private:
   std::shared_ptr<FileSystem> fs_;

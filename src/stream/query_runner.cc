@@ -559,11 +559,13 @@ Status QueryRunner::commit_batch(Written& w) {
   src.input_rows_per_second = progress.input_rows_per_second;
   src.processed_rows_per_second = progress.processed_rows_per_second;
   progress.sources.push_back(std::move(src));
+  const std::string progress_json = progress.to_json();
   if (setup_.checkpoint) {
-    LS_RETURN_NOT_OK(setup_.checkpoint->record(progress).with_context("checkpoint progress"));
+    LS_RETURN_NOT_OK(
+        setup_.checkpoint->record(progress, progress_json).with_context("checkpoint progress"));
   }
 
-  if (setup_.log_progress) std::cerr << progress.to_json() << "\n" << std::flush;
+  if (setup_.log_progress) std::cerr << progress_json << "\n" << std::flush;
   if (setup_.spec.on_progress) setup_.spec.on_progress(progress);
   {
     std::lock_guard lock(mu_);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "lakestream/common/memory.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/uuid.h"
 
@@ -559,6 +560,7 @@ Status QueryRunner::commit_batch(Written& w) {
   src.input_rows_per_second = progress.input_rows_per_second;
   src.processed_rows_per_second = progress.processed_rows_per_second;
   progress.sources.push_back(std::move(src));
+  if ((batch_id + 1) % kReleaseEveryBatches == 0) release_free_memory();
   const std::string progress_json = progress.to_json();
   if (setup_.checkpoint) {
     LS_RETURN_NOT_OK(

@@ -246,8 +246,14 @@ std::vector<KafkaProperty> KafkaSourceOptions::librdkafka_properties() const {
   merged.set_property("enable.partition.eof", "false");
   merged.set_property("auto.offset.reset", fail_on_data_loss ? "error" : "earliest");
   merged.set_property("fetch.max.bytes", std::to_string(prefetch_fetch_max_bytes()));
+  merged.set_property("queued.min.messages", std::to_string(prefetch_queue_messages()));
   for (const KafkaProperty& p : overrides) merged.set_property(p.first, p.second);
   return merged.properties;
+}
+
+int64_t KafkaSourceOptions::prefetch_queue_messages() const {
+  const int64_t events = max_events_per_trigger > 0 ? max_events_per_trigger : kDefaultMaxEvents;
+  return std::clamp<int64_t>(kPrefetchTriggers * events, kMinQueuedMessages, kLibrdkafkaQueue);
 }
 
 int64_t KafkaSourceOptions::prefetch_fetch_max_bytes() const {

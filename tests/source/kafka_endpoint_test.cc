@@ -295,6 +295,13 @@ TEST(KafkaSourceOptionsTest, FetchMaxBytesFollowsTheTriggerSize) {
   EXPECT_EQ(props_of({{"max-events-per-trigger", "10000"},
                       {"kafka.fetch.max.bytes", "7777777"}})["fetch.max.bytes"],
             "7777777");
+  // The queue librdkafka fills ahead: three triggers, between 10,000 and 100,000 messages.
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "10000"}})["queued.min.messages"], "30000");
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "100"}})["queued.min.messages"], "10000");
+  EXPECT_EQ(props_of({})["queued.min.messages"], "100000");
+  EXPECT_EQ(props_of({{"max-events-per-trigger", "10000"},
+                      {"kafka.queued.min.messages", "5000"}})["queued.min.messages"],
+            "5000");
   auto bad = KafkaSourceOptions::from_options(
       {{"connection-string", "kafka://h/t"}, {"max-events-per-trigger", "many"}});
   ASSERT_FALSE(bad.ok());

@@ -82,8 +82,9 @@ struct KafkaSourceOptions {
                                                  const Config* config = nullptr);
 
   /// Every librdkafka property the consumer gets, in the order applied (secrets included:
-  /// for building the client, never for showing). Unless an override sets it, `fetch.max.bytes`
-  /// is prefetch_fetch_max_bytes().
+  /// for building the client, never for showing). Unless an override sets them,
+  /// `fetch.max.bytes` is prefetch_fetch_max_bytes() and `queued.min.messages`
+  /// prefetch_queue_messages().
   std::vector<KafkaProperty> librdkafka_properties() const;
   /// The default `fetch.max.bytes`: kPrefetchBytesPerEvent per event of a trigger
   /// (max_events_per_trigger, else the 100,000 events one poll returns at most), at least
@@ -91,6 +92,14 @@ struct KafkaSourceOptions {
   /// (50 MiB). One fetch response stays in memory as long as any of its messages does, and
   /// librdkafka's default lets one response take most of a small backlog at once.
   int64_t prefetch_fetch_max_bytes() const;
+  /// The default `queued.min.messages`: kPrefetchTriggers triggers of events (max_events_per_
+  /// trigger, else 100,000), at least kMinQueuedMessages, at most librdkafka's own default
+  /// (100,000). librdkafka stops fetching above it; the source wakes the fetcher as it takes
+  /// events, so a queue of a few triggers keeps the pipeline fed without holding a backlog.
+  int64_t prefetch_queue_messages() const;
+  static constexpr int64_t kPrefetchTriggers = 3;
+  static constexpr int64_t kMinQueuedMessages = 10000;
+  static constexpr int64_t kLibrdkafkaQueue = 100000;
   /// About one trigger of small telemetry events (~150-250 bytes) per fetch response; larger
   /// events simply take more, smaller fetches (librdkafka keeps fetching up to its queue
   /// limits, so this bounds the burst, not the throughput).

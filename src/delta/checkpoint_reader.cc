@@ -1,6 +1,7 @@
 // Reading Parquet checkpoints of the Delta log: each row holds one action in one of the
 // struct columns txn, add, remove, metaData, protocol (the others are null in that row).
 #include <cstdio>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "lakestream/delta/checkpoint.h"
@@ -79,11 +80,11 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
   const ColumnPtr meta = batch.column_by_name("metaData");
   const ColumnPtr protocol = batch.column_by_name("protocol");
   for (int64_t row = 0; row < batch.num_rows(); ++row) {
-    const std::string at = where + " row " + std::to_string(row);
+    auto at = [&] { return where + " row " + std::to_string(row); };  // errors only
     if (add && add->is_valid(row)) {
       AddFile a;
       auto path = get_string(child(*add, "path"), row);
-      if (!path) return Status::Corrupt(at + ": add action without a path");
+      if (!path) return Status::Corrupt(at() + ": add action without a path");
       a.path = std::move(*path);
       a.partition_values = get_map(child(*add, "partitionValues"), row);
       a.size = get_int(child(*add, "size"), row).value_or(0);
@@ -97,7 +98,7 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
     if (remove && remove->is_valid(row)) {
       RemoveFile r;
       auto path = get_string(child(*remove, "path"), row);
-      if (!path) return Status::Corrupt(at + ": remove action without a path");
+      if (!path) return Status::Corrupt(at() + ": remove action without a path");
       r.path = std::move(*path);
       r.deletion_timestamp = get_int(child(*remove, "deletionTimestamp"), row);
       r.data_change = get_bool(child(*remove, "dataChange"), row).value_or(false);
@@ -107,7 +108,7 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
       TxnAction t;
       auto app = get_string(child(*txn, "appId"), row);
       auto version = get_int(child(*txn, "version"), row);
-      if (!app || !version) return Status::Corrupt(at + ": txn action without appId/version");
+      if (!app || !version) return Status::Corrupt(at() + ": txn action without appId/version");
       t.app_id = std::move(*app);
       t.version = *version;
       t.last_updated = get_int(child(*txn, "lastUpdated"), row);
@@ -117,7 +118,7 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
       MetadataAction m;
       auto id = get_string(child(*meta, "id"), row);
       auto schema = get_string(child(*meta, "schemaString"), row);
-      if (!id || !schema) return Status::Corrupt(at + ": metaData without id/schemaString");
+      if (!id || !schema) return Status::Corrupt(at() + ": metaData without id/schemaString");
       m.id = std::move(*id);
       m.schema_string = std::move(*schema);
       m.name = get_string(child(*meta, "name"), row).value_or("");
@@ -136,7 +137,7 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
       ProtocolAction p;
       auto reader = get_int(child(*protocol, "minReaderVersion"), row);
       auto writer = get_int(child(*protocol, "minWriterVersion"), row);
-      if (!reader || !writer) return Status::Corrupt(at + ": protocol without versions");
+      if (!reader || !writer) return Status::Corrupt(at() + ": protocol without versions");
       p.min_reader_version = static_cast<int32_t>(*reader);
       p.min_writer_version = static_cast<int32_t>(*writer);
       p.reader_features = get_string_list(child(*protocol, "readerFeatures"), row);
@@ -198,9 +199,9 @@ std::optional<CheckpointRef> checkpoint_file_ref(std::string_view name, int* par
   return CheckpointRef{version, static_cast<int>(n)};
 }
 
-Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_path,
-                                      const CheckpointRef& ref) {
-  CommitActions out;
+Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
+                                 const CheckpointRef& ref,
+                                 const std::function<Status(CommitActions&)>& fn) {
   for (int part = 1; part <= ref.num_parts; ++part) {
     const std::string path = join_path(
         table_path, ref.num_parts == 1 ? checkpoint_file_path(ref.version)
@@ -216,9 +217,30 @@ Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_p
     for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
       auto batch = (*reader)->read_row_group(rg, projection);
       if (!batch.ok()) return batch.status().with_context("checkpoint " + where);
-      LS_RETURN_NOT_OK(read_rows(*batch, where, out));
+      CommitActions actions;
+      LS_RETURN_NOT_OK(read_rows(*batch, where + " row group " + std::to_string(rg), actions));
+      LS_RETURN_NOT_OK(fn(actions));
     }
   }
+  return Status::OK();
+}
+
+Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_path,
+                                      const CheckpointRef& ref) {
+  CommitActions out;
+  LS_RETURN_NOT_OK(
+      for_each_checkpoint_batch(fs, table_path, ref, [&](CommitActions& batch) -> Status {
+        if (out.adds.empty()) {
+          out.adds = std::move(batch.adds);
+        } else {
+          std::move(batch.adds.begin(), batch.adds.end(), std::back_inserter(out.adds));
+        }
+        std::move(batch.removes.begin(), batch.removes.end(), std::back_inserter(out.removes));
+        std::move(batch.txns.begin(), batch.txns.end(), std::back_inserter(out.txns));
+        if (batch.metadata) out.metadata = std::move(batch.metadata);
+        if (batch.protocol) out.protocol = std::move(batch.protocol);
+        return Status::OK();
+      }));
   return out;
 }
 
@@ -231,6 +253,10 @@ int64_t checkpoint_interval(const MetadataAction& metadata) {
     v = v * 10 + (c - '0');
   }
   return v > 0 ? v : kDefaultCheckpointInterval;
+}
+
+bool checkpoint_due(int64_t version, const MetadataAction& metadata) {
+  return version > 0 && version % checkpoint_interval(metadata) == 0;
 }
 
 }  // namespace lakestream

@@ -1,10 +1,14 @@
 // Writing Parquet checkpoints. The general Parquet writer takes flat schemas only; a checkpoint
-// needs structs, maps and lists, so this file shreds the actions into leaf columns itself
-// (Dremel repetition/definition levels) and writes one row group of uncompressed PLAIN data
-// pages v1 with RLE levels, and the Thrift footer, through parquet/thrift_compact.
+// needs structs, maps and lists, so this file shreds the actions straight into the leaf
+// columns' level and value buffers (Dremel repetition/definition levels), writes each row group
+// (uncompressed PLAIN data pages v1 with RLE levels) to the output stream as soon as it is
+// full, and ends with the Thrift footer listing every row group, through parquet/thrift_compact.
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/partition.h"
 #include "lakestream/version.h"
 #include "parquet/thrift_compact.h"
 
@@ -25,41 +29,6 @@ struct Node {
   int first_leaf = 0;
   int num_leaves = 0;
 };
-
-/// A value to shred: present or null; scalars in s/i; groups in `items` per field, lists and
-/// maps in `items` per element (a map entry is a two-field group {key, value}).
-struct Value {
-  bool present = false;
-  std::string s;
-  int64_t i = 0;
-  std::vector<Value> items;
-};
-
-Value null_value() { return Value{}; }
-Value str(std::string_view s) { return Value{true, std::string(s), 0, {}}; }
-Value opt_str(std::string_view s) { return s.empty() ? null_value() : str(s); }
-Value num(int64_t v) { return Value{true, {}, v, {}}; }
-Value opt_num(const std::optional<int64_t>& v) { return v ? num(*v) : null_value(); }
-Value group(std::vector<Value> fields) { return Value{true, {}, 0, std::move(fields)}; }
-Value string_list(const std::vector<std::string>& items) {
-  Value v{true, {}, 0, {}};
-  for (const std::string& s : items) v.items.push_back(str(s));
-  return v;
-}
-template <typename Pairs>
-Value string_map(const Pairs& pairs) {
-  Value v{true, {}, 0, {}};
-  for (const auto& [k, value] : pairs) {
-    Value entry = group({str(k), null_value()});
-    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::optional<std::string>>) {
-      if (value) entry.items[1] = str(*value);
-    } else {
-      entry.items[1] = str(value);
-    }
-    v.items.push_back(std::move(entry));
-  }
-  return v;
-}
 
 Node leaf(std::string name, Kind kind) { return Node{std::move(name), kind, false, {}, 0, 0}; }
 Node grp(std::string name, std::vector<Node> children) {
@@ -94,6 +63,7 @@ Node checkpoint_schema() {
                         list_of_strings("readerFeatures"), list_of_strings("writerFeatures")})});
 }
 
+/// A leaf column: its place in the schema, and its levels and values in the current row group.
 struct Leaf {
   const Node* node = nullptr;
   std::vector<std::string> path;
@@ -101,8 +71,7 @@ struct Leaf {
   int max_rep = 0;
   std::vector<uint8_t> defs;
   std::vector<uint8_t> reps;
-  std::string values;  ///< PLAIN
-  std::vector<bool> bools;
+  std::string values;  ///< PLAIN; booleans one byte each, packed into bits when written
 };
 
 void collect_leaves(Node& n, std::vector<std::string>& path, int def, int rep,
@@ -143,93 +112,26 @@ void collect_leaves(Node& n, std::vector<std::string>& path, int def, int rep,
   n.num_leaves = static_cast<int>(leaves.size()) - n.first_leaf;
 }
 
-void emit_null(const Node& n, int rep, int def, std::vector<Leaf>& leaves) {
-  for (int i = n.first_leaf; i < n.first_leaf + n.num_leaves; ++i) {
-    leaves[i].reps.push_back(static_cast<uint8_t>(rep));
-    leaves[i].defs.push_back(static_cast<uint8_t>(def));
-  }
-}
-
-/// Shred `v` of node `n`; `def` is the definition level reached by the parent, `depth` the
-/// repetition level of the innermost enclosing repeated field.
-void shred(const Node& n, const Value& v, int rep, int def, int depth, std::vector<Leaf>& leaves) {
-  if (!v.present && !n.required) {
-    emit_null(n, rep, def, leaves);
-    return;
-  }
-  const int here = n.required ? def : def + 1;
-  switch (n.kind) {
-    case Kind::kGroup:
-      for (size_t i = 0; i < n.children.size(); ++i) {
-        shred(n.children[i], i < v.items.size() ? v.items[i] : Value{}, rep, here, depth, leaves);
-      }
-      return;
-    case Kind::kList:
-    case Kind::kMap:
-      if (v.items.empty()) {
-        emit_null(n, rep, here, leaves);
-        return;
-      }
-      for (size_t k = 0; k < v.items.size(); ++k) {
-        const int r = k == 0 ? rep : depth + 1;
-        if (n.kind == Kind::kList) {
-          shred(n.children[0], v.items[k], r, here + 1, depth + 1, leaves);
-        } else {
-          const Value& entry = v.items[k];
-          shred(n.children[0], entry.items[0], r, here + 1, depth + 1, leaves);
-          shred(n.children[1], entry.items[1], r, here + 1, depth + 1, leaves);
-        }
-      }
-      return;
-    default: {
-      Leaf& l = leaves[n.first_leaf];
-      l.reps.push_back(static_cast<uint8_t>(rep));
-      l.defs.push_back(static_cast<uint8_t>(here));
-      switch (n.kind) {
-        case Kind::kString: {
-          const uint32_t len = static_cast<uint32_t>(v.s.size());
-          l.values.append(reinterpret_cast<const char*>(&len), 4);
-          l.values += v.s;
-          break;
-        }
-        case Kind::kLong:
-          l.values.append(reinterpret_cast<const char*>(&v.i), 8);
-          break;
-        case Kind::kInt: {
-          const int32_t i32 = static_cast<int32_t>(v.i);
-          l.values.append(reinterpret_cast<const char*>(&i32), 4);
-          break;
-        }
-        case Kind::kBool:
-          l.bools.push_back(v.i != 0);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-}
-
 int bit_width(int max_level) {
   int w = 0;
   while ((1 << w) <= max_level) ++w;
   return w;
 }
 
-/// RLE runs of the levels, prefixed with their byte length (data page v1).
+/// RLE runs of `levels`, prefixed with their byte length (data page v1), appended to `out`.
 void append_levels(std::string& out, const std::vector<uint8_t>& levels, int max_level) {
-  std::string runs;
+  const size_t start = out.size();
+  out.append(4, '\0');
   const int bytes = (bit_width(max_level) + 7) / 8;
   for (size_t i = 0; i < levels.size();) {
     size_t j = i;
     while (j < levels.size() && levels[j] == levels[i]) ++j;
-    parquet::append_uvarint(&runs, static_cast<uint64_t>(j - i) << 1);
-    for (int b = 0; b < bytes; ++b) runs.push_back(static_cast<char>(levels[i] >> (8 * b)));
+    parquet::append_uvarint(&out, static_cast<uint64_t>(j - i) << 1);
+    for (int b = 0; b < bytes; ++b) out.push_back(static_cast<char>(levels[i] >> (8 * b)));
     i = j;
   }
-  const uint32_t len = static_cast<uint32_t>(runs.size());
-  out.append(reinterpret_cast<const char*>(&len), 4);
-  out += runs;
+  const uint32_t len = static_cast<uint32_t>(out.size() - start - 4);
+  std::memcpy(out.data() + start, &len, 4);
 }
 
 int32_t physical_type(Kind k) {
@@ -286,155 +188,462 @@ int count_schema_elements(const Node& n) {
   return count;
 }
 
-}  // namespace
-
-Status write_checkpoint(const Snapshot& snapshot) {
-  Node schema = checkpoint_schema();
-  std::vector<Leaf> leaves;
-  std::vector<std::string> path;
-  schema.first_leaf = 0;
-  for (Node& c : schema.children) {
-    path.assign(1, c.name);
-    collect_leaves(c, path, 1, 0, leaves);
-  }
-  schema.num_leaves = static_cast<int>(leaves.size());
-  // One row per action; the other columns of the row are null.
-  enum Column { kTxn, kAdd, kRemove, kMeta, kProtocol };
-  int64_t num_rows = 0;
-  auto add_row = [&](int column, Value v) {
-    for (int c = 0; c < 5; ++c) {
-      shred(schema.children[c], c == column ? v : Value{}, 0, 0, 0, leaves);
+/// The checkpoint's schema and leaves, built once.
+struct CheckpointSchema {
+  Node root;
+  std::vector<Leaf> leaves;  ///< buffers unused: a template the writers copy
+  CheckpointSchema() : root(checkpoint_schema()) {
+    std::vector<std::string> path;
+    for (Node& c : root.children) {
+      path.assign(1, c.name);
+      collect_leaves(c, path, 1, 0, leaves);
     }
-    ++num_rows;
-  };
-  const ProtocolAction& p = snapshot.protocol();
-  add_row(kProtocol,
-          group({num(p.min_reader_version), num(p.min_writer_version),
-                 p.reader_features.empty() ? null_value() : string_list(p.reader_features),
-                 p.writer_features.empty() ? null_value() : string_list(p.writer_features)}));
-  const MetadataAction& m = snapshot.metadata();
-  add_row(kMeta,
-          group({str(m.id), opt_str(m.name), opt_str(m.description),
-                 group({str(m.format_provider), string_map(std::map<std::string, std::string>{})}),
-                 str(m.schema_string), string_list(m.partition_columns),
-                 string_map(m.configuration), opt_num(m.created_time)}));
-  for (const auto& [app, version] : snapshot.txn_versions()) {
-    add_row(kTxn, group({str(app), num(version), null_value()}));
+    root.first_leaf = 0;
+    root.num_leaves = static_cast<int>(leaves.size());
   }
-  for (const LiveFile& f : snapshot.files()) {
-    const AddFile& a = f.add;
-    add_row(kAdd, group({str(a.path), string_map(a.partition_values), num(a.size),
-                         num(a.modification_time), num(a.data_change ? 1 : 0), opt_str(a.stats)}));
-  }
-  for (const RemoveFile& r : snapshot.tombstones()) {
-    add_row(kRemove, group({str(r.path), opt_num(r.deletion_timestamp), num(r.data_change)}));
+};
+
+const CheckpointSchema& schema_of_checkpoints() {
+  static const CheckpointSchema schema;
+  return schema;
+}
+
+/// Writes one checkpoint file to `out`: add actions one at a time, finish() once. Each action
+/// is shredded into the leaves at once; a full row group is written out and its buffers reused.
+class CheckpointFileWriter {
+ public:
+  enum Column { kTxn, kAdd, kRemove, kMeta, kProtocol };
+
+  CheckpointFileWriter(OutputStream& out, const CheckpointWriteOptions& options)
+      : out_(out), options_(options), schema_(schema_of_checkpoints()), leaves_(schema_.leaves) {}
+
+  Status begin() { return out_.write("PAR1"); }
+
+  Status add_protocol(const ProtocolAction& p) {
+    const Node& n = start_row(kProtocol);
+    put_int(n.children[0], 1, p.min_reader_version);
+    put_int(n.children[1], 1, p.min_writer_version);
+    put_list(n.children[2], 1, p.reader_features, /*null_when_empty=*/true);
+    put_list(n.children[3], 1, p.writer_features, /*null_when_empty=*/true);
+    return end_row();
   }
 
-  // ---- the file -----------------------------------------------------------------------
-  std::string file = "PAR1";
-  struct ChunkMeta {
+  Status add_metadata(const MetadataAction& m) {
+    const Node& n = start_row(kMeta);
+    put_string(n.children[0], 1, m.id);
+    put_opt_string(n.children[1], 1, m.name);
+    put_opt_string(n.children[2], 1, m.description);
+    const Node& format = n.children[3];
+    put_string(format.children[0], 2, m.format_provider);
+    put_map(format.children[1], 2, std::vector<std::pair<std::string, std::string>>{});
+    put_string(n.children[4], 1, m.schema_string);
+    put_list(n.children[5], 1, m.partition_columns, /*null_when_empty=*/false);
+    put_map(n.children[6], 1, m.configuration);
+    put_opt_long(n.children[7], 1, m.created_time);
+    return end_row();
+  }
+
+  Status add_txn(const std::string& app_id, int64_t version) {
+    const Node& n = start_row(kTxn);
+    put_string(n.children[0], 1, app_id);
+    put_long(n.children[1], 1, version);
+    put_opt_long(n.children[2], 1, std::nullopt);
+    return end_row();
+  }
+
+  Status add_file(const AddFile& a) {
+    const Node& n = start_row(kAdd);
+    put_string(n.children[0], 1, a.path);
+    put_map(n.children[1], 1, a.partition_values);
+    put_long(n.children[2], 1, a.size);
+    put_long(n.children[3], 1, a.modification_time);
+    put_bool(n.children[4], 1, a.data_change);
+    put_opt_string(n.children[5], 1, a.stats);
+    ++num_adds_;
+    return end_row();
+  }
+
+  Status add_remove(const RemoveFile& r) {
+    const Node& n = start_row(kRemove);
+    put_string(n.children[0], 1, r.path);
+    put_opt_long(n.children[1], 1, r.deletion_timestamp);
+    put_bool(n.children[2], 1, r.data_change);
+    return end_row();
+  }
+
+  /// Write the last row group and the footer (the stream is left open).
+  Status finish() {
+    LS_RETURN_NOT_OK(flush_row_group());
+    std::string footer;
+    ThriftCompactWriter w(&footer);
+    w.struct_begin();
+    w.field_i32(1, 1);
+    w.field_list_begin(2, CompactType::kStruct, count_schema_elements(schema_.root));
+    write_schema(w, schema_.root, true);
+    w.field_i64(3, num_rows_);
+    w.field_list_begin(4, CompactType::kStruct, static_cast<int32_t>(row_groups_.size()));
+    for (const RowGroup& rg : row_groups_) {
+      w.struct_begin();
+      w.field_list_begin(1, CompactType::kStruct, static_cast<int32_t>(leaves_.size()));
+      int64_t total = 0;
+      for (size_t i = 0; i < leaves_.size(); ++i) {
+        const Leaf& l = leaves_[i];
+        const Chunk& c = rg.chunks[i];
+        total += c.size;
+        w.struct_begin();
+        w.field_i64(2, c.offset);
+        w.field_struct_begin(3);
+        w.field_i32(1, physical_type(l.node->kind));
+        w.field_list_begin(2, CompactType::kI32, 2);
+        w.write_i32(0);
+        w.write_i32(3);
+        w.field_list_begin(3, CompactType::kBinary, static_cast<int32_t>(l.path.size()));
+        for (const std::string& part : l.path) w.write_binary(part);
+        w.field_i32(4, 0);  // UNCOMPRESSED
+        w.field_i64(5, c.num_values);
+        w.field_i64(6, c.size);
+        w.field_i64(7, c.size);
+        w.field_i64(9, c.offset);
+        w.struct_end();
+        w.struct_end();
+      }
+      w.field_i64(2, total);
+      w.field_i64(3, rg.num_rows);
+      w.struct_end();
+    }
+    w.field_binary(6, std::string("lakestream version ") + kVersion);
+    w.struct_end();
+    const uint32_t footer_len = static_cast<uint32_t>(footer.size());
+    footer.append(reinterpret_cast<const char*>(&footer_len), 4);
+    footer += "PAR1";
+    return out_.write(footer);
+  }
+
+  int64_t num_rows() const { return num_rows_; }
+  int64_t num_adds() const { return num_adds_; }
+  int64_t num_row_groups() const { return static_cast<int64_t>(row_groups_.size()); }
+
+ private:
+  struct Chunk {
     int64_t offset, size, num_values;
   };
-  std::vector<ChunkMeta> chunks;
-  for (Leaf& l : leaves) {
-    std::string page;
-    if (l.max_rep > 0) append_levels(page, l.reps, l.max_rep);
-    if (l.max_def > 0) append_levels(page, l.defs, l.max_def);
-    if (l.node->kind == Kind::kBool) {
-      std::string bits((l.bools.size() + 7) / 8, '\0');
-      for (size_t i = 0; i < l.bools.size(); ++i) {
-        if (l.bools[i]) bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
-      }
-      page += bits;
-    } else {
-      page += l.values;
-    }
-    std::string header;
-    ThriftCompactWriter w(&header);
-    w.struct_begin();
-    w.field_i32(1, 0);  // DATA_PAGE
-    w.field_i32(2, static_cast<int32_t>(page.size()));
-    w.field_i32(3, static_cast<int32_t>(page.size()));
-    w.field_struct_begin(5);
-    w.field_i32(1, static_cast<int32_t>(l.defs.size()));
-    w.field_i32(2, 0);  // PLAIN
-    w.field_i32(3, 3);  // RLE
-    w.field_i32(4, 3);  // RLE
-    w.struct_end();
-    w.struct_end();
-    chunks.push_back({static_cast<int64_t>(file.size()),
-                      static_cast<int64_t>(header.size() + page.size()),
-                      static_cast<int64_t>(l.defs.size())});
-    file += header;
-    file += page;
-  }
-  std::string footer;
-  ThriftCompactWriter w(&footer);
-  w.struct_begin();
-  w.field_i32(1, 1);
-  w.field_list_begin(2, CompactType::kStruct, count_schema_elements(schema));
-  write_schema(w, schema, true);
-  w.field_i64(3, num_rows);
-  w.field_list_begin(4, CompactType::kStruct, 1);
-  w.struct_begin();
-  w.field_list_begin(1, CompactType::kStruct, static_cast<int32_t>(leaves.size()));
-  int64_t total = 0;
-  for (size_t i = 0; i < leaves.size(); ++i) {
-    const Leaf& l = leaves[i];
-    total += chunks[i].size;
-    w.struct_begin();
-    w.field_i64(2, chunks[i].offset);
-    w.field_struct_begin(3);
-    w.field_i32(1, physical_type(l.node->kind));
-    w.field_list_begin(2, CompactType::kI32, 2);
-    w.write_i32(0);
-    w.write_i32(3);
-    w.field_list_begin(3, CompactType::kBinary, static_cast<int32_t>(l.path.size()));
-    for (const std::string& part : l.path) w.write_binary(part);
-    w.field_i32(4, 0);  // UNCOMPRESSED
-    w.field_i64(5, chunks[i].num_values);
-    w.field_i64(6, chunks[i].size);
-    w.field_i64(7, chunks[i].size);
-    w.field_i64(9, chunks[i].offset);
-    w.struct_end();
-    w.struct_end();
-  }
-  w.field_i64(2, total);
-  w.field_i64(3, num_rows);
-  w.struct_end();
-  w.field_binary(6, std::string("lakestream version ") + kVersion);
-  w.struct_end();
-  file += footer;
-  const uint32_t footer_len = static_cast<uint32_t>(footer.size());
-  file.append(reinterpret_cast<const char*>(&footer_len), 4);
-  file += "PAR1";
+  struct RowGroup {
+    int64_t num_rows = 0;
+    std::vector<Chunk> chunks;
+  };
 
-  FileSystem& fs = snapshot.file_system();
-  const std::string path_out =
-      join_path(snapshot.table_path(), checkpoint_file_path(snapshot.version()));
+  /// Begin a row holding an action in top-level column `column` (the others are null in it);
+  /// returns that column's node. The column's fields are then put with definition level 1.
+  const Node& start_row(int column) {
+    for (size_t c = 0; c < schema_.root.children.size(); ++c) {
+      if (static_cast<int>(c) != column) put_null(schema_.root.children[c], 0, 0);
+    }
+    return schema_.root.children[column];
+  }
+
+  Status end_row() {
+    ++num_rows_;
+    ++rows_in_group_;
+    buffered_ += static_cast<int64_t>(leaves_.size()) * 2;  // the levels
+    if (rows_in_group_ >= options_.max_rows_per_row_group ||
+        buffered_ >= options_.max_bytes_per_row_group) {
+      return flush_row_group();
+    }
+    return Status::OK();
+  }
+
+  // The put_ functions write a field of node `n` whose parent is present at definition level
+  // `def`, in a row (or map/list entry) starting at repetition level `rep`.
+  void level(Leaf& l, int rep, int def) {
+    l.reps.push_back(static_cast<uint8_t>(rep));
+    l.defs.push_back(static_cast<uint8_t>(def));
+  }
+  void put_null(const Node& n, int rep, int def) {
+    for (int i = n.first_leaf; i < n.first_leaf + n.num_leaves; ++i) level(leaves_[i], rep, def);
+  }
+  void put_string(const Node& n, int def, std::string_view s, int rep = 0) {
+    Leaf& l = leaves_[n.first_leaf];
+    level(l, rep, n.required ? def : def + 1);
+    const uint32_t len = static_cast<uint32_t>(s.size());
+    l.values.append(reinterpret_cast<const char*>(&len), 4);
+    l.values.append(s);
+    buffered_ += static_cast<int64_t>(s.size()) + 4;
+  }
+  /// An optional string field: "" is null.
+  void put_opt_string(const Node& n, int def, const std::string& s) {
+    if (s.empty()) {
+      put_null(n, 0, def);
+    } else {
+      put_string(n, def, s);
+    }
+  }
+  template <typename T>
+  void put_fixed(const Node& n, int def, T v) {
+    Leaf& l = leaves_[n.first_leaf];
+    level(l, 0, def + 1);
+    l.values.append(reinterpret_cast<const char*>(&v), sizeof v);
+    buffered_ += sizeof v;
+  }
+  void put_long(const Node& n, int def, int64_t v) { put_fixed<int64_t>(n, def, v); }
+  void put_int(const Node& n, int def, int32_t v) { put_fixed<int32_t>(n, def, v); }
+  void put_bool(const Node& n, int def, bool v) {
+    put_fixed<uint8_t>(n, def, static_cast<uint8_t>(v ? 1 : 0));
+  }
+  void put_opt_long(const Node& n, int def, const std::optional<int64_t>& v) {
+    if (v) {
+      put_long(n, def, *v);
+    } else {
+      put_null(n, 0, def);
+    }
+  }
+  /// A list<string> at the top of the row's repetition (its elements repeat at level 1):
+  /// present and empty, or null when empty and `null_when_empty`.
+  void put_list(const Node& n, int def, const std::vector<std::string>& items,
+                bool null_when_empty) {
+    if (items.empty()) {
+      put_null(n, 0, null_when_empty ? def : def + 1);
+      return;
+    }
+    // list (def + 1) > repeated "list" (def + 2) > optional element (def + 3)
+    for (size_t k = 0; k < items.size(); ++k)
+      put_string(n.children[0], def + 2, items[k], k ? 1 : 0);
+  }
+  /// A map<string, string> (never null: empty when it has no entry). Values are strings or
+  /// optional strings (nullopt is a null value).
+  template <typename Pairs>
+  void put_map(const Node& n, int def, const Pairs& pairs) {
+    if (pairs.empty()) {
+      put_null(n, 0, def + 1);
+      return;
+    }
+    // map (def + 1) > repeated key_value (def + 2) > required key (def + 2), optional value
+    int rep = 0;
+    for (const auto& [key, value] : pairs) {
+      put_string(n.children[0], def + 2, key, rep);
+      const Node& v = n.children[1];
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::optional<std::string>>) {
+        if (value) {
+          put_string(v, def + 2, *value, rep);
+        } else {
+          put_null(v, rep, def + 2);
+        }
+      } else {
+        put_string(v, def + 2, value, rep);
+      }
+      rep = 1;
+    }
+  }
+
+  Status flush_row_group() {
+    if (rows_in_group_ == 0) return Status::OK();
+    RowGroup rg;
+    rg.num_rows = rows_in_group_;
+    rg.chunks.reserve(leaves_.size());
+    for (Leaf& l : leaves_) {
+      levels_.clear();
+      if (l.max_rep > 0) append_levels(levels_, l.reps, l.max_rep);
+      if (l.max_def > 0) append_levels(levels_, l.defs, l.max_def);
+      std::string_view values = l.values;
+      if (l.node->kind == Kind::kBool) {
+        bits_.assign((l.values.size() + 7) / 8, '\0');
+        for (size_t i = 0; i < l.values.size(); ++i) {
+          if (l.values[i]) bits_[i / 8] = static_cast<char>(bits_[i / 8] | (1 << (i % 8)));
+        }
+        values = bits_;
+      }
+      const int64_t page_size = static_cast<int64_t>(levels_.size() + values.size());
+      if (page_size > INT32_MAX) {
+        return Status::InvalidArgument("a checkpoint page would exceed 2 GiB");
+      }
+      header_.clear();
+      ThriftCompactWriter w(&header_);
+      w.struct_begin();
+      w.field_i32(1, 0);  // DATA_PAGE
+      w.field_i32(2, static_cast<int32_t>(page_size));
+      w.field_i32(3, static_cast<int32_t>(page_size));
+      w.field_struct_begin(5);
+      w.field_i32(1, static_cast<int32_t>(l.defs.size()));
+      w.field_i32(2, 0);  // PLAIN
+      w.field_i32(3, 3);  // RLE
+      w.field_i32(4, 3);  // RLE
+      w.struct_end();
+      w.struct_end();
+      const int64_t offset = out_.tell();
+      LS_RETURN_NOT_OK(out_.write(header_));
+      LS_RETURN_NOT_OK(out_.write(levels_));
+      LS_RETURN_NOT_OK(out_.write(values));
+      rg.chunks.push_back({offset, static_cast<int64_t>(header_.size()) + page_size,
+                           static_cast<int64_t>(l.defs.size())});
+      l.defs.clear();
+      l.reps.clear();
+      l.values.clear();
+    }
+    row_groups_.push_back(std::move(rg));
+    rows_in_group_ = 0;
+    buffered_ = 0;
+    return Status::OK();
+  }
+
+  OutputStream& out_;
+  CheckpointWriteOptions options_;
+  const CheckpointSchema& schema_;
+  std::vector<Leaf> leaves_;
+  std::vector<RowGroup> row_groups_;
+  int64_t num_rows_ = 0;
+  int64_t num_adds_ = 0;
+  int64_t rows_in_group_ = 0;
+  int64_t buffered_ = 0;
+  std::string levels_, bits_, header_;  // scratch, reused for every page
+};
+
+/// Stream the actions `emit` gives a CheckpointFileWriter into the checkpoint file of `version`,
+/// then write _last_checkpoint. `emit` returning an error aborts the file: nothing is visible.
+Status write_checkpoint_file(FileSystem& fs, const std::string& table_path, int64_t version,
+                             const CheckpointWriteOptions& options,
+                             const std::function<Status(CheckpointFileWriter&)>& emit) {
+  const std::string path_out = join_path(table_path, checkpoint_file_path(version));
   LS_ASSIGN_OR_RAISE(auto out, fs.open_output_stream(path_out));
-  Status written = out->write(file);
+  CheckpointFileWriter writer(*out, options);
+  Status written = writer.begin();
+  if (written.ok()) written = emit(writer);
+  if (written.ok()) written = writer.finish();
+  const int64_t size_in_bytes = out->tell();
   if (written.ok()) written = out->close();
   if (!written.ok()) {
     out->abort();
     return written.with_context("writing checkpoint " + fs.describe(path_out));
   }
-  nlohmann::ordered_json last{{"version", snapshot.version()},
-                              {"size", num_rows},
-                              {"sizeInBytes", static_cast<int64_t>(file.size())},
-                              {"numOfAddFiles", static_cast<int64_t>(snapshot.files().size())}};
-  const std::string last_path = join_path(snapshot.table_path(), "_delta_log/_last_checkpoint");
+  // Only now that the checkpoint is complete and visible does _last_checkpoint name it.
+  nlohmann::ordered_json last{{"version", version},
+                              {"size", writer.num_rows()},
+                              {"sizeInBytes", size_in_bytes},
+                              {"numOfAddFiles", writer.num_adds()}};
+  const std::string last_path = join_path(table_path, "_delta_log/_last_checkpoint");
   Status st = fs.write_file(last_path, last.dump());
   if (!st.ok()) return st.with_context("writing " + fs.describe(last_path));
   return Status::OK();
 }
 
+/// The final action on a path among the commits replayed on top of a checkpoint.
+struct Touched {
+  bool live = false;  ///< an add (else a remove: a tombstone)
+  AddFile add;
+  RemoveFile remove;
+};
+
+Status refuse_deletion_vector(const AddFile& a, const std::string& where) {
+  return Status::NotImplemented("the Delta table at " + where +
+                                " uses the reader feature deletionVectors (file " + a.path +
+                                "), which lakestream's checkpoints do not carry");
+}
+
+}  // namespace
+
+Status write_checkpoint(const Snapshot& snapshot, const CheckpointWriteOptions& options) {
+  return write_checkpoint_file(snapshot.file_system(), snapshot.table_path(), snapshot.version(),
+                               options, [&](CheckpointFileWriter& w) -> Status {
+                                 LS_RETURN_NOT_OK(w.add_protocol(snapshot.protocol()));
+                                 LS_RETURN_NOT_OK(w.add_metadata(snapshot.metadata()));
+                                 for (const auto& [app, version] : snapshot.txn_versions()) {
+                                   LS_RETURN_NOT_OK(w.add_txn(app, version));
+                                 }
+                                 for (const LiveFile& f : snapshot.files())
+                                   LS_RETURN_NOT_OK(w.add_file(f.add));
+                                 for (const RemoveFile& r : snapshot.tombstones())
+                                   LS_RETURN_NOT_OK(w.add_remove(r));
+                                 return Status::OK();
+                               });
+}
+
+Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::string& table_path,
+                           int64_t version, const CheckpointWriteOptions& options) {
+  FileSystem& fsr = *fs;
+  const std::string where = fsr.describe(table_path);
+  LS_ASSIGN_OR_RAISE(LogSegment seg, find_log_segment(fsr, table_path, version));
+  if (seg.version != version) {
+    return Status::Internal("no log segment for version " + std::to_string(version));
+  }
+  // 1. The commits after the base checkpoint, as Snapshot::load applies them (removes, then
+  //    adds, of each commit in turn), keyed by decoded path: the final action per path.
+  std::optional<ProtocolAction> protocol;
+  std::optional<MetadataAction> metadata;
+  std::map<std::string, int64_t> commit_txns;
+  std::unordered_map<std::string, Touched> touched;
+  for (int64_t v : seg.commits) {
+    const std::string path = join_path(table_path, commit_file_path(v));
+    LS_ASSIGN_OR_RAISE(std::string text, fsr.read_file(path));
+    LS_ASSIGN_OR_RAISE(CommitActions actions, parse_commit(text, fsr.describe(path)));
+    if (actions.protocol) protocol = std::move(actions.protocol);
+    if (actions.metadata) metadata = std::move(actions.metadata);
+    for (const TxnAction& t : actions.txns) commit_txns[t.app_id] = t.version;
+    for (RemoveFile& r : actions.removes) {
+      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(r.path));
+      Touched& t = touched[key];
+      t.live = false;
+      t.add = AddFile{};
+      t.remove = std::move(r);
+    }
+    for (AddFile& a : actions.adds) {
+      if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
+      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(a.path));
+      Touched& t = touched[key];
+      t.live = true;
+      t.add = std::move(a);
+      t.remove = RemoveFile{};
+    }
+  }
+  return write_checkpoint_file(
+      fsr, table_path, version, options, [&](CheckpointFileWriter& w) -> Status {
+        // 2. The base checkpoint, one row group at a time: what the commits did not touch.
+        std::map<std::string, int64_t> txns;
+        // Whether the commits decide `path` (compared decoded: escapes may differ).
+        auto is_touched = [&](const std::string& path) -> Result<bool> {
+          if (touched.empty()) return false;
+          if (path.find('%') == std::string::npos) return touched.count(path) > 0;
+          LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(path));
+          return touched.count(key) > 0;
+        };
+        if (seg.checkpoint) {
+          LS_RETURN_NOT_OK(for_each_checkpoint_batch(
+              fsr, table_path, *seg.checkpoint, [&](CommitActions& batch) -> Status {
+                if (batch.protocol && !protocol) protocol = std::move(batch.protocol);
+                if (batch.metadata && !metadata) metadata = std::move(batch.metadata);
+                for (const TxnAction& t : batch.txns) txns[t.app_id] = t.version;
+                for (const RemoveFile& r : batch.removes) {
+                  LS_ASSIGN_OR_RAISE(bool skip, is_touched(r.path));
+                  if (!skip) LS_RETURN_NOT_OK(w.add_remove(r));
+                }
+                for (const AddFile& a : batch.adds) {
+                  LS_ASSIGN_OR_RAISE(bool skip, is_touched(a.path));
+                  if (skip) continue;
+                  if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
+                  LS_RETURN_NOT_OK(w.add_file(a));
+                }
+                return Status::OK();
+              }));
+        }
+        // 3. The touched paths, the txn versions, metaData and protocol.
+        for (const auto& [key, t] : touched) {
+          LS_RETURN_NOT_OK(t.live ? w.add_file(t.add) : w.add_remove(t.remove));
+        }
+        for (const auto& [app, v] : commit_txns) txns[app] = v;
+        for (const auto& [app, v] : txns) LS_RETURN_NOT_OK(w.add_txn(app, v));
+        if (!protocol)
+          return Status::Corrupt("the Delta table at " + where + " has no protocol action");
+        if (!metadata)
+          return Status::Corrupt("the Delta table at " + where + " has no metaData action");
+        // A table this reader refuses gets no checkpoint from us either: it could not carry
+        // what such tables need.
+        LS_RETURN_NOT_OK(check_reader_protocol(*protocol, &*metadata, where));
+        LS_RETURN_NOT_OK(w.add_metadata(*metadata));
+        return w.add_protocol(*protocol);
+      });
+}
+
 Status checkpoint_if_due(const std::shared_ptr<FileSystem>& fs, const std::string& table_path,
                          int64_t version, const MetadataAction& metadata) {
-  const int64_t interval = checkpoint_interval(metadata);
-  if (version <= 0 || version % interval != 0) return Status::OK();
-  LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path, version));
-  return write_checkpoint(snapshot);
+  if (!checkpoint_due(version, metadata)) return Status::OK();
+  return write_checkpoint_at(fs, table_path, version);
 }
 
 }  // namespace lakestream

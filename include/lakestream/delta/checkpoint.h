@@ -4,13 +4,15 @@
 // and protocol, so readers start from it instead of replaying every JSON commit.
 // _delta_log/_last_checkpoint ({"version":v,"size":rows[,"parts":n]}) points at the newest one.
 //
-// Writing: Transaction::commit writes a checkpoint after every commit whose version is a
-// multiple of `delta.checkpointInterval` (table configuration, default 10). Our Parquet writer
-// only writes flat columns, so checkpoints have their own small writer here: nested columns
-// with repetition/definition levels, PLAIN values, uncompressed data page v1, one row group —
-// a file Spark, DuckDB and our own reader all read.
+// Writing: after every commit whose version is a multiple of `delta.checkpointInterval` (table
+// configuration, default 10), the DeltaTable writes that version's checkpoint on its background
+// worker (delta_table.h). Our Parquet writer only writes flat columns, so checkpoints have their
+// own small writer here: nested columns with repetition/definition levels, PLAIN values,
+// uncompressed data pages v1, streamed to the output in row groups of a bounded size, so the
+// memory it takes does not grow with the table — a file Spark, DuckDB and our own reader read.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,16 +40,44 @@ std::optional<CheckpointRef> checkpoint_file_ref(std::string_view file_name, int
 Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_path,
                                       const CheckpointRef& ref);
 
+/// Read a checkpoint one row group at a time: `fn` gets each row group's actions (txn, add,
+/// remove, metaData, protocol) and may move from them. Memory is one row group's worth.
+Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
+                                 const CheckpointRef& ref,
+                                 const std::function<Status(CommitActions&)>& fn);
+
 /// delta.checkpointInterval of the table (default 10; an invalid value counts as the default).
 int64_t checkpoint_interval(const MetadataAction& metadata);
+/// Whether a commit of `version` is due a checkpoint: a positive multiple of the interval.
+bool checkpoint_due(int64_t version, const MetadataAction& metadata);
+
+/// How a checkpoint file is cut into row groups: a row group ends after `max_rows_per_row_group`
+/// actions or once about `max_bytes_per_row_group` of values are buffered, whichever comes
+/// first. What the writer holds at any time is one row group. 1024 actions (~0.5 MB with
+/// typical stats) keep a checkpoint of 5,000 files at ~3 MB of heap where 4096 took ~9 MB, for
+/// the same time (bench/checkpoint_bench.cc); readers take any number of row groups.
+struct CheckpointWriteOptions {
+  int64_t max_rows_per_row_group = 1024;
+  int64_t max_bytes_per_row_group = 2 << 20;
+};
 
 /// Write the checkpoint of `snapshot` (single file) and then _last_checkpoint. Writing an
 /// existing checkpoint again replaces it with the same content.
-Status write_checkpoint(const Snapshot& snapshot);
+Status write_checkpoint(const Snapshot& snapshot, const CheckpointWriteOptions& options = {});
 
-/// Called after a commit of `version`: when the version is a positive multiple of the table's
-/// checkpoint interval, load the snapshot at that version (from the previous checkpoint) and
-/// write its checkpoint.
+/// Write the checkpoint of `version` (single file), then _last_checkpoint, without loading a
+/// Snapshot: the JSON commits after the newest complete checkpoint below `version` are replayed
+/// into the final action of each path they touch (what they hold is all that is kept in
+/// memory), then that checkpoint is streamed through row group by row group, every action of a
+/// path the commits did not touch copied as is, and the touched paths' live adds and
+/// tombstones, the txn versions, metaData and protocol written after it. The result is the
+/// state Snapshot::load(version) gives (tests/delta/checkpoint_test.cc checks both agree).
+/// Nothing is visible until the file is complete; _last_checkpoint is written only after it.
+Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::string& table_path,
+                           int64_t version, const CheckpointWriteOptions& options = {});
+
+/// Synchronously write the checkpoint of `version` when checkpoint_due(version, metadata)
+/// (OK and nothing written otherwise). DeltaTable calls write_checkpoint_at on its worker.
 Status checkpoint_if_due(const std::shared_ptr<FileSystem>& fs, const std::string& table_path,
                          int64_t version, const MetadataAction& metadata);
 

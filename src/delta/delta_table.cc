@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
@@ -59,6 +62,89 @@ Status validate_create_options(const TableCreateOptions& options) {
 }
 
 }  // namespace
+
+/// Writes a DeltaTable's checkpoints on one thread, one at a time: schedule() records the newest
+/// due version (an older one not started yet is replaced by it), the thread writes it.
+class CheckpointWorker {
+ public:
+  CheckpointWorker(std::shared_ptr<FileSystem> fs, std::string path)
+      : fs_(std::move(fs)), path_(std::move(path)) {}
+
+  /// Finishes what is running and what is pending first.
+  ~CheckpointWorker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void schedule(int64_t version) {
+    {
+      std::lock_guard lock(mu_);
+      if (pending_ && *pending_ >= version) return;
+      pending_ = version;
+      if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    }
+    wake_.notify_all();
+  }
+
+  Status wait() {
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [&] { return !pending_ && !running_; });
+    return last_;
+  }
+
+  Status last() const {
+    std::lock_guard lock(mu_);
+    return last_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [&] { return pending_ || stop_; });
+      if (!pending_) return;  // stopping, nothing left
+      const int64_t version = *pending_;
+      pending_.reset();
+      running_ = true;
+      lock.unlock();
+      Status st = write_checkpoint_at(fs_, path_, version);
+      if (!st.ok()) st = st.with_context("checkpoint of version " + std::to_string(version));
+      lock.lock();
+      running_ = false;
+      last_ = std::move(st);
+      idle_.notify_all();
+    }
+  }
+
+  const std::shared_ptr<FileSystem> fs_;
+  const std::string path_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  ///< pending_ or stop_ set
+  std::condition_variable idle_;  ///< a checkpoint ended
+  std::optional<int64_t> pending_;
+  bool running_ = false;
+  bool stop_ = false;
+  Status last_;
+  std::thread thread_;  ///< last: started once the members above exist
+};
+
+DeltaTable::DeltaTable(std::shared_ptr<FileSystem> fs, std::string path)
+    : fs_(std::move(fs)), path_(std::move(path)) {}
+DeltaTable::DeltaTable(DeltaTable&&) noexcept = default;
+DeltaTable& DeltaTable::operator=(DeltaTable&&) noexcept = default;
+DeltaTable::~DeltaTable() = default;  // ~CheckpointWorker waits
+
+Status DeltaTable::last_checkpoint_status() const {
+  return checkpoints_ ? checkpoints_->last() : Status::OK();
+}
+
+Status DeltaTable::wait_for_checkpoint() {
+  return checkpoints_ ? checkpoints_->wait() : Status::OK();
+}
 
 Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
   if (commit_version != version + 1) {
@@ -272,11 +358,14 @@ Result<int64_t> Transaction::commit(std::string operation,
     if (put.ok()) {
       LS_RETURN_NOT_OK(table.state_.apply(version, actions));
       table.create_.reset();
-      // Every delta.checkpointInterval commits (H13). The commit stands whatever happens here:
-      // a missing checkpoint only costs the next reader a longer replay.
-      if (table.state_.metadata) {
-        table.last_checkpoint_status_ =
-            checkpoint_if_due(table.fs_, table.path_, version, *table.state_.metadata);
+      // Every delta.checkpointInterval commits (H13), written by the table's worker: the
+      // commit stands whatever happens there, and a missing checkpoint only costs the next
+      // reader a longer replay.
+      if (table.state_.metadata && checkpoint_due(version, *table.state_.metadata)) {
+        if (!table.checkpoints_) {
+          table.checkpoints_ = std::make_unique<CheckpointWorker>(table.fs_, table.path_);
+        }
+        table.checkpoints_->schedule(version);
       }
       return version;
     }

@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_reader.h"
@@ -56,7 +59,38 @@ class CheckpointTest : public ::testing::Test {
       EXPECT_TRUE(table->last_checkpoint_status().ok())
           << table->last_checkpoint_status().to_string();
     }
+    // Checkpoints are written in the background: wait for the last due one.
+    Status st = table->wait_for_checkpoint();
+    EXPECT_TRUE(st.ok()) << st.to_string();
   }
+
+  /// One commit of `n` files (p alternating null / "a b"), txns app-0..app-(txns-1) at `txn`.
+  void commit_many(DeltaTable& table, int n, int txns, int64_t txn) {
+    Transaction t = table.begin();
+    for (int i = 0; i < n; ++i, ++next_) {
+      AddFile add;
+      const bool null_p = next_ % 5 == 0;
+      add.path = "p=" + std::string(null_p ? "__HIVE_DEFAULT_PARTITION__" : "a%20b") + "/part-" +
+                 std::to_string(next_) + ".parquet";
+      add.partition_values = {{"p", null_p ? std::nullopt : std::optional<std::string>("a b")}};
+      add.size = 100 + next_;
+      add.modification_time = 1000 + next_;
+      add.stats = "{\"numRecords\":" + std::to_string(next_) + ",\"pad\":\"" +
+                  std::string(static_cast<size_t>(next_ % 50), 'x') + "\"}";
+      t.add_file(std::move(add));
+    }
+    for (int a = 0; a < txns; ++a) t.set_txn("app-" + std::to_string(a), txn);
+    auto v = t.commit("WRITE");
+    ASSERT_TRUE(v.ok()) << v.status().to_string();
+  }
+
+  Result<DeltaTable> open_table(std::map<std::string, std::string> conf = {}) {
+    TableCreateOptions create{
+        Schema().add("id", DataType::long_()).add("p", DataType::string()), {"p"}, std::move(conf)};
+    return DeltaTable::open_or_create(fs_, "t", create);
+  }
+
+  std::string local(const std::string& rel) const { return (dir_ / "t" / rel).string(); }
 
   fs::path dir_;
   std::shared_ptr<LocalFileSystem> fs_;
@@ -191,6 +225,245 @@ TEST_F(CheckpointTest, CleanedUpCommitsAreNotNeeded) {
   auto at_checkpoint = Snapshot::load(fs_, "t", 10);
   ASSERT_TRUE(at_checkpoint.ok()) << at_checkpoint.status().to_string();
   EXPECT_EQ(at_checkpoint->commits_replayed(), 0);
+}
+
+/// The snapshot at the newest version replayed from the JSON commits only (checkpoints hidden).
+Snapshot json_replay(const fs::path& table_dir, const std::shared_ptr<LocalFileSystem>& fs) {
+  const fs::path hidden = table_dir.parent_path() / "hidden_checkpoints";
+  fs::create_directories(hidden);
+  for (const auto& e : fs::directory_iterator(table_dir / "_delta_log")) {
+    if (checkpoint_file_ref(e.path().filename().string())) {
+      fs::rename(e.path(), hidden / e.path().filename());
+    }
+  }
+  auto snap = Snapshot::load(fs, "t");
+  EXPECT_TRUE(snap.ok()) << snap.status().to_string();
+  EXPECT_FALSE(snap->checkpoint());
+  for (const auto& e : fs::directory_iterator(hidden)) {
+    fs::rename(e.path(), table_dir / "_delta_log" / e.path().filename());
+  }
+  return std::move(*snap);
+}
+
+int row_groups_of(FileSystem& fs, const std::string& path) {
+  auto input = fs.open_input_file(path);
+  EXPECT_TRUE(input.ok());
+  auto reader = ParquetReader::open(std::move(*input));
+  EXPECT_TRUE(reader.ok()) << reader.status().to_string();
+  return reader.ok() ? (*reader)->num_row_groups() : -1;
+}
+
+/// What DuckDB reads in a checkpoint file (tests/delta/checkpoint_duckdb.mjs), or nullopt when
+/// the npm test tools are not installed (scripts/bootstrap.sh installs them).
+std::optional<nlohmann::json> duckdb_read_checkpoint(const std::string& file) {
+  const std::string tools = std::string(LAKESTREAM_SOURCE_DIR) + "/tests/tools";
+  if (!fs::exists(tools + "/node_modules/@duckdb/node-api")) return std::nullopt;
+  const std::string cmd = "cd '" + tools + "' && CHECKPOINT_FILE='" + file +
+                          "' node --input-type=module < '" + LAKESTREAM_SOURCE_DIR +
+                          "/tests/delta/checkpoint_duckdb.mjs'";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  EXPECT_NE(pipe, nullptr);
+  if (!pipe) return nlohmann::json();
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int rc = ::pclose(pipe);
+  EXPECT_EQ(rc, 0) << out;
+  auto parsed = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(parsed.is_discarded()) << out;
+  return parsed;
+}
+
+TEST_F(CheckpointTest, ManyRowGroupsReadBackCompletely) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  commit_many(*table, 300, 7, 1);  // version 0
+  commit_many(*table, 200, 3, 2);  // version 1
+  {
+    Transaction t = table->begin();  // version 2: a tombstone
+    t.remove_file(RemoveFile{"p=a%20b/part-1.parquet", 777, true});
+    ASSERT_TRUE(t.commit("DELETE").ok());
+  }
+  // 1 protocol + 1 metaData + 7 txns + 499 adds + 1 remove = 509 rows: 8 row groups of 64.
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 2, {64, 64 << 20}).ok());
+  const std::string file = "t/" + checkpoint_file_path(2);
+  EXPECT_EQ(row_groups_of(*fs_, file), 8);
+  auto last = nlohmann::json::parse(*fs_->read_file("t/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last["version"], 2);
+  EXPECT_EQ(last["size"], 509);
+  EXPECT_EQ(last["numOfAddFiles"], 499);
+  EXPECT_EQ(last["sizeInBytes"].get<int64_t>(),
+            static_cast<int64_t>(fs::file_size(local(checkpoint_file_path(2)))));
+
+  auto from_checkpoint = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(from_checkpoint.ok()) << from_checkpoint.status().to_string();
+  ASSERT_TRUE(from_checkpoint->checkpoint());
+  EXPECT_EQ(from_checkpoint->commits_replayed(), 0);
+  EXPECT_EQ(from_checkpoint->files().size(), 499u);
+  expect_same_state(*from_checkpoint, json_replay(dir_ / "t", fs_));
+
+  // A byte bound cuts row groups too (the stats are ~20-70 bytes a row here).
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 2, {1 << 20, 4096}).ok());
+  EXPECT_GT(row_groups_of(*fs_, file), 5);
+  auto again = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(again.ok()) << again.status().to_string();
+  expect_same_state(*from_checkpoint, *again);
+
+  auto duck = duckdb_read_checkpoint(local(checkpoint_file_path(2)));
+  if (!duck) GTEST_SKIP() << "npm test tools missing in tests/tools: DuckDB not checked";
+  EXPECT_GT((*duck)["row_groups"].get<int>(), 5);
+  EXPECT_EQ((*duck)["total"], 509);
+  EXPECT_EQ((*duck)["adds_count"], 499);
+  EXPECT_EQ((*duck)["removes_count"], 1);
+  EXPECT_EQ((*duck)["txns_count"], 7);
+  EXPECT_EQ((*duck)["meta_count"], 1);
+  EXPECT_EQ((*duck)["protocol_count"], 1);
+  std::set<std::string> ours;
+  for (const LiveFile& f : from_checkpoint->files()) ours.insert(f.add.path);
+  const std::vector<std::string> theirs = (*duck)["adds"];
+  EXPECT_EQ(std::set<std::string>(theirs.begin(), theirs.end()), ours);
+  EXPECT_EQ(theirs.size(), ours.size());
+  EXPECT_EQ((*duck)["removes"], nlohmann::json::array({"p=a%20b/part-1.parquet"}));
+  for (int a = 0; a < 7; ++a) EXPECT_EQ((*duck)["txns"]["app-" + std::to_string(a)], a < 3 ? 2 : 1);
+  EXPECT_EQ((*duck)["protocol"]["r"], 1);
+  EXPECT_EQ((*duck)["protocol"]["w"], 2);
+  EXPECT_EQ((*duck)["meta_id"], from_checkpoint->metadata().id);
+  EXPECT_EQ((*duck)["partition_columns"], nlohmann::json::array({"p"}));
+  EXPECT_EQ((*duck)["null_partition_adds"], 100);  // next_ % 5 == 0 of 0..499, minus none removed
+}
+
+TEST_F(CheckpointTest, StreamedFromThePreviousCheckpointEqualsTheSnapshot) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  commit_many(*table, 40, 2, 1);  // version 0: part-0..39
+  {
+    Transaction t = table->begin();  // version 1: a tombstone in the base checkpoint
+    t.remove_file(RemoveFile{"p=a%20b/part-3.parquet", 10, true});
+    ASSERT_TRUE(t.commit("DELETE").ok());
+  }
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 1, {16, 64 << 20}).ok());
+  {
+    Transaction t = table->begin();  // version 2: remove files of the base, spelled differently
+    t.remove_file(RemoveFile{"p=a b/part-1.parquet", 20, true});
+    t.remove_file(RemoveFile{"p=a%20b/part-2.parquet", 20, false});
+    ASSERT_TRUE(t.commit("DELETE").ok());
+  }
+  commit_many(*table, 5, 3, 3);  // version 3: part-40..44, txns advance
+  {
+    Transaction t = table->begin();  // version 4: re-add a tombstoned file, remove a new one
+    AddFile again;
+    again.path = "p=a%20b/part-3.parquet";
+    again.partition_values = {{"p", "a b"}};
+    again.size = 3333;
+    t.add_file(again);
+    t.remove_file(RemoveFile{"p=a%20b/part-41.parquet", 30, true});
+    ASSERT_TRUE(t.commit("WRITE").ok());
+  }
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 4, {16, 64 << 20}).ok());
+  EXPECT_EQ(row_groups_of(*fs_, "t/" + checkpoint_file_path(4)), 4);  // 50 rows
+  auto streamed = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(streamed.ok()) << streamed.status().to_string();
+  ASSERT_EQ(streamed->checkpoint()->version, 4);
+  const Snapshot replayed = json_replay(dir_ / "t", fs_);
+  expect_same_state(*streamed, replayed);
+  EXPECT_EQ(streamed->files().size(), 40u + 5 - 2 - 1);  // part-3 is back
+  EXPECT_EQ(streamed->tombstones().size(), 3u);          // part-1, part-2, part-41
+  EXPECT_EQ(streamed->txn_versions().at("app-0"), 3);
+  EXPECT_EQ(streamed->txn_versions().at("app-2"), 3);
+  for (const LiveFile& f : streamed->files()) {
+    if (f.add.path == "p=a%20b/part-3.parquet") {
+      EXPECT_EQ(f.add.size, 3333);
+    }
+  }
+  // The Snapshot-based writer gives the same state.
+  ASSERT_TRUE(write_checkpoint(replayed).ok());
+  auto from_snapshot = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(from_snapshot.ok()) << from_snapshot.status().to_string();
+  expect_same_state(*streamed, *from_snapshot);
+}
+
+TEST_F(CheckpointTest, WrittenInTheBackgroundAndVisibleAfterWait) {
+  auto table = open_table({{"delta.checkpointInterval", "4"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  EXPECT_TRUE(table->wait_for_checkpoint().ok());  // none due: returns at once
+  for (int v = 0; v <= 4; ++v) commit_many(*table, 3, 1, v);
+  Status st = table->wait_for_checkpoint();
+  ASSERT_TRUE(st.ok()) << st.to_string();
+  EXPECT_TRUE(table->last_checkpoint_status().ok());
+  EXPECT_TRUE(fs::exists(local(checkpoint_file_path(4))));
+  auto last = nlohmann::json::parse(*fs_->read_file("t/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last["version"], 4);
+  auto snap = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(snap.ok()) << snap.status().to_string();
+  EXPECT_EQ(snap->checkpoint()->version, 4);
+  EXPECT_EQ(snap->files().size(), 15u);
+}
+
+TEST_F(CheckpointTest, TheTablesDestructorWritesThePendingCheckpoint) {
+  {
+    auto table = open_table({{"delta.checkpointInterval", "3"}});
+    ASSERT_TRUE(table.ok()) << table.status().to_string();
+    for (int v = 0; v <= 3; ++v) commit_many(*table, 2, 1, v);
+    // No wait: the table goes out of scope right after the due commit.
+  }
+  EXPECT_TRUE(fs::exists(local(checkpoint_file_path(3))));
+  auto last = nlohmann::json::parse(*fs_->read_file("t/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last["version"], 3);
+  // A moved-from table owns no worker; the one it moved to finishes the next checkpoint.
+  auto table = open_table({{"delta.checkpointInterval", "3"}});
+  ASSERT_TRUE(table.ok());
+  for (int v = 4; v <= 6; ++v) commit_many(*table, 2, 1, v);
+  { DeltaTable moved = std::move(*table); }
+  EXPECT_TRUE(fs::exists(local(checkpoint_file_path(6))));
+}
+
+TEST_F(CheckpointTest, AFailedCheckpointIsReportedAndNeverNamedByLastCheckpoint) {
+  auto table = open_table({{"delta.checkpointInterval", "3"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  for (int v = 0; v <= 3; ++v) commit_many(*table, 2, 1, v);
+  ASSERT_TRUE(table->wait_for_checkpoint().ok());
+  // Something (not a file) in the way of checkpoint 6: the file cannot be created there.
+  fs::create_directories(local(checkpoint_file_path(6)) + "/in_the_way");
+  for (int v = 4; v <= 6; ++v) commit_many(*table, 2, 1, v);
+  EXPECT_EQ(table->version(), 6);  // the commit stands
+  Status st = table->wait_for_checkpoint();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.to_string().find("checkpoint of version 6"), std::string::npos) << st.to_string();
+  EXPECT_FALSE(table->last_checkpoint_status().ok());
+  auto last = nlohmann::json::parse(*fs_->read_file("t/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last["version"], 3);  // still the complete one
+  for (const auto& e : fs::directory_iterator(dir_ / "t" / "_delta_log")) {
+    const std::string name = e.path().filename().string();
+    EXPECT_FALSE(name.starts_with(std::string(kLocalTempPrefix))) << "left behind: " << name;
+  }
+  auto snap = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(snap.ok()) << snap.status().to_string();
+  EXPECT_EQ(snap->checkpoint()->version, 3);
+  EXPECT_EQ(snap->commits_replayed(), 3);
+  // The next due version checkpoints again, and the status says so.
+  fs::remove_all(local(checkpoint_file_path(6)));
+  for (int v = 7; v <= 9; ++v) commit_many(*table, 2, 1, v);
+  st = table->wait_for_checkpoint();
+  EXPECT_TRUE(st.ok()) << st.to_string();
+  EXPECT_TRUE(table->last_checkpoint_status().ok());
+  last = nlohmann::json::parse(*fs_->read_file("t/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last["version"], 9);
+}
+
+TEST_F(CheckpointTest, ARefusedTableGetsNoCheckpoint) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok());
+  commit_many(*table, 2, 1, 0);
+  // A later commit adds a file with a deletion vector, which our checkpoints cannot carry.
+  const std::string text =
+      "{\"add\":{\"path\":\"dv.parquet\",\"partitionValues\":{\"p\":\"x\"},\"size\":1,"
+      "\"modificationTime\":1,\"dataChange\":true,\"deletionVector\":{\"storageType\":\"u\","
+      "\"pathOrInlineDv\":\"ab\",\"offset\":1,\"sizeInBytes\":36,\"cardinality\":2}}}\n";
+  ASSERT_TRUE(fs_->put_if_absent("t/" + commit_file_path(1), text).ok());
+  Status st = write_checkpoint_at(fs_, "t", 1);
+  EXPECT_EQ(st.code(), StatusCode::kNotImplemented) << st.to_string();
+  EXPECT_FALSE(fs::exists(local(checkpoint_file_path(1))));
+  EXPECT_FALSE(fs::exists(local("_delta_log/_last_checkpoint")));
 }
 
 }  // namespace

@@ -16,6 +16,14 @@
 // fail with Conflict. Otherwise (blind appends) we retry at the next version. The first commit
 // (version 0) also carries protocol and metaData; a writer that loses the creation race checks
 // the winner's schema and partitioning equal its own and appends after it, or fails clearly.
+//
+// Checkpoints (delta/checkpoint.h): a commit whose version is due one (delta.checkpointInterval)
+// returns as soon as its JSON commit is written: that commit is the truth. The DeltaTable's one
+// background worker then writes the checkpoint of that version and, once it is complete,
+// _last_checkpoint. At most one checkpoint is written at a time; versions that fall due while
+// one is being written coalesce into the newest of them (the older ones are skipped: a newer
+// checkpoint serves every reader the older would have). wait_for_checkpoint() waits for the
+// worker to be idle; the destructor does too, so a program that ends still writes it.
 
 #include <cstdint>
 #include <map>
@@ -57,11 +65,18 @@ Result<LogState> read_log(FileSystem& fs, const std::string& table_path);
 Status update_log(FileSystem& fs, const std::string& table_path, LogState& state);
 
 class Transaction;
+class CheckpointWorker;
 
 /// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
-/// processes use their own DeltaTable; the log arbitrates).
+/// processes use their own DeltaTable; the log arbitrates). Move-only (it owns the checkpoint
+/// worker's thread); its FileSystem is used from that thread as well as the caller's.
 class DeltaTable {
  public:
+  DeltaTable(DeltaTable&&) noexcept;
+  DeltaTable& operator=(DeltaTable&&) noexcept;
+  /// Waits for the checkpoint being written (and one that is due), like wait_for_checkpoint().
+  ~DeltaTable();
+
   /// Open an existing table: NotFound when `path` has no commit yet.
   static Result<DeltaTable> open(std::shared_ptr<FileSystem> fs, std::string path);
   /// Open the table, or prepare to create it with `options` on the first commit. An existing
@@ -86,17 +101,20 @@ class DeltaTable {
   /// Start a transaction reading the current version.
   Transaction begin();
 
-  /// How writing the last due checkpoint went (OK when none was due). A failed checkpoint does
-  /// not fail its commit.
-  const Status& last_checkpoint_status() const { return last_checkpoint_status_; }
+  /// How the last checkpoint the worker finished went (OK when none has finished yet); one
+  /// still being written is not reported until it ends. A failed checkpoint does not fail its
+  /// commit, leaves _last_checkpoint as it was, and is retried at the next due version.
+  Status last_checkpoint_status() const;
+  /// Wait until no checkpoint is being written or waiting to be; returns
+  /// last_checkpoint_status(). Safe to call with none due.
+  Status wait_for_checkpoint();
 
   /// How many times commit() tries the next version before giving up with Conflict.
   static constexpr int kMaxCommitAttempts = 1000;
 
  private:
   friend class Transaction;
-  DeltaTable(std::shared_ptr<FileSystem> fs, std::string path)
-      : fs_(std::move(fs)), path_(std::move(path)) {}
+  DeltaTable(std::shared_ptr<FileSystem> fs, std::string path);
   static Status check_compatible(const MetadataAction& existing, const TableCreateOptions& opts,
                                  const std::string& where);
 
@@ -105,7 +123,8 @@ class DeltaTable {
   LogState state_;
   Schema schema_;
   std::optional<TableCreateOptions> create_;  ///< set while the table does not exist
-  Status last_checkpoint_status_;
+  /// Started at the first due checkpoint.
+  std::unique_ptr<CheckpointWorker> checkpoints_;
 };
 
 /// A set of actions committed atomically as the next version. Move-only; holds a pointer to its

@@ -45,7 +45,7 @@ class DeltaSinkBatch final : public SinkBatch {
       : t_(t),
         writers_(std::move(writers)),
         adds_(writers_.size()),
-        finished_(writers_.size(), false),
+        finished_(writers_.size(), 0),
         rows_(writers_.size(), 0) {}
   ~DeltaSinkBatch() override {
     if (!done_) abort();
@@ -60,7 +60,7 @@ class DeltaSinkBatch final : public SinkBatch {
     const auto c = static_cast<size_t>(chunk);
     if (finished_[c]) return Status::OK();
     LS_ASSIGN_OR_RAISE(adds_[c], writers_[c]->finish());
-    finished_[c] = true;
+    finished_[c] = 1;
     return Status::OK();
   }
 
@@ -199,7 +199,9 @@ class DeltaSinkBatch final : public SinkBatch {
   std::vector<std::unique_ptr<DeltaTableWriter>> writers_;
   std::unique_ptr<DeltaTableWriter> dl_writer_;
   std::vector<std::vector<AddFile>> adds_;  // per chunk, once finished
-  std::vector<bool> finished_;
+  // One byte per chunk, not std::vector<bool>: two chunk threads set their flags at once,
+  // and vector<bool>'s bits would share a word.
+  std::vector<char> finished_;
   std::vector<int64_t> rows_;  // per chunk
   bool done_ = false;
 };

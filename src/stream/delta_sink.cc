@@ -1,5 +1,6 @@
 // The Delta sink and the exactly-once protocol (docs/streaming.md, DESIGN.md "Exactly-once").
 
+#include <iostream>
 #include <mutex>
 
 #include "lakestream/delta/delta_table.h"
@@ -209,6 +210,15 @@ class DeltaSinkBatch final : public SinkBatch {
 class DeltaSink final : public QuerySink {
  public:
   explicit DeltaSink(Tables t) : t_(std::move(t)) {}
+  ~DeltaSink() override {
+    // A due checkpoint is written in the background: finish it before the query ends, and say
+    // so if it failed (the commits stand; readers replay the JSON log instead).
+    for (std::optional<DeltaTable>* table : {&t_.table, &t_.dead_letters}) {
+      if (!*table) continue;
+      Status s = (*table)->wait_for_checkpoint();
+      if (!s.ok()) std::cerr << "lakestream: writing a Delta checkpoint: " << s.to_string() << "\n";
+    }
+  }
 
   Status open() {
     TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};

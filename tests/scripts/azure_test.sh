@@ -11,6 +11,7 @@
 #         AZURE_STORAGE_CONNECTION_STRING=UseDevelopmentStorage=true (Azurite on its default port
 #         10000 when free): table, dead letters and checkpoint on Azurite, exact and no duplicates.
 # streaming_account_key: the same with --storage-account-name, the key in STREAMING_STORAGE_KEY
+#         (also with --output-root abfss://<other container>@.../<folder>/)
 #         and --storage-blob-endpoint; load_and_filter_job reads the table back from Azurite; a
 #         bad option stops the job before it touches storage; then both jobs with an account
 #         SAS (azure_sas.mjs) instead of the key.
@@ -128,13 +129,14 @@ job() {
   ! grep -q -e "$dev_key" -e 'AccountKey=E' "$work/$name.out" "$work/$name.err" ||
     fail "streaming_job ($name) printed the account key"
 }
-# check_stream <container> <checkpoint dir> <expected rows>: download the table, its dead letters
-# and the checkpoint from Azurite (directly, no proxy), check them with DuckDB.
+# check_stream <container> <checkpoint dir> <expected rows> [<prefix>]: download the table
+# (<prefix>delta/meter-data), its dead letters and the checkpoint from Azurite (directly, no
+# proxy), check them with DuckDB.
 check_stream() {
-  local container=$1 checkpoint=$2 want=$3 dir=$work/check_$RANDOM
-  download "$endpoint" "$container" delta/meter-data/ "$dir/table" > /dev/null
-  download "$endpoint" "$container" delta/meter-data_dead_letter/ "$dir/dead" > /dev/null
-  download "$endpoint" "$container" "$checkpoint/" "$dir/checkpoint" > /dev/null
+  local container=$1 checkpoint=$2 want=$3 prefix=${4:-} dir=$work/check_$RANDOM
+  download "$endpoint" "$container" "${prefix}delta/meter-data/" "$dir/table" > /dev/null
+  download "$endpoint" "$container" "${prefix}delta/meter-data_dead_letter/" "$dir/dead" > /dev/null
+  download "$endpoint" "$container" "$prefix$checkpoint/" "$dir/checkpoint" > /dev/null
   node "$tools/check_delta.mjs" --table "$dir/table" --partition-by SupplierId "$work/events.ndjson" \
     > "$dir/check_delta.out" || fail "check_delta: $(cat "$dir/check_delta.out")"
   res=$(node "$src/tests/scripts/azure_check_stream.mjs" --tools "$tools" --table "$dir/table" \
@@ -311,6 +313,12 @@ streaming_account_key)
   grep -q '^storage-account-key=\*\*\*\*\*\*\*\*\*(redacted)  # environment variable STREAMING_STORAGE_KEY' \
     "$work/run1.out" || fail "storage-account-key line: $(grep storage-account-key "$work/run1.out")"
   check_stream meters checkpoints/meters 2500
+  echo "--- --output-root abfss://: table and checkpoint under a folder of another container"
+  job run_root "${storage[@]}" --consumer-group rooted \
+    --output-root "abfss://rooted@devstoreaccount1.dfs.core.windows.net/under/here/"
+  grep -q 'Writing to abfss://rooted@devstoreaccount1.dfs.core.windows.net/under/here/delta/meter-data' \
+    "$work/run_root.out" || fail "run_root wrote elsewhere: $(grep Writing "$work/run_root.out")"
+  check_stream rooted checkpoints/streaming 2500 under/here/
   echo "--- load_and_filter_job reads the table back from Azurite"
   (cd "$work" && "$bin/load_and_filter_job" --config /dev/null "${storage[@]}" \
     --output-path delta/meter-data --counts) > "$work/counts.out" 2> "$work/counts.err" ||

@@ -11,8 +11,8 @@
 #         AZURE_STORAGE_CONNECTION_STRING=UseDevelopmentStorage=true (Azurite on its default port
 #         10000 when free): table, dead letters and checkpoint on Azurite, exact and no duplicates.
 # streaming_account_key: the same with --storage-account-name, the key in STREAMING_STORAGE_KEY
-#         (also with --output-root abfss://<other container>@.../<folder>/)
-#         and --storage-blob-endpoint; load_and_filter_job reads the table back from Azurite; a
+#         and --storage-blob-endpoint (then again with --output-root abfss://<another
+#         container>@.../<folder>/); load_and_filter_job reads the table back from Azurite; a
 #         bad option stops the job before it touches storage; then both jobs with an account
 #         SAS (azure_sas.mjs) instead of the key.
 # streaming_faults: streaming_job through fault_proxy.mjs, killed (-9) mid-way, restarted, then

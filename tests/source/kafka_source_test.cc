@@ -327,6 +327,58 @@ TEST_F(KafkaSourceTest, SecondGroupMemberTakesHalfThePartitionsThroughTheListene
   a->close();
 }
 
+TEST_F(KafkaSourceTest, CooperativeRebalanceMovesOnlyThePartitionsThatChangeOwner) {
+  // cooperative-sticky: the first member gives up two partitions and keeps two, without a
+  // moment where it owns none (the eager protocol revokes everything first).
+  ASSERT_TRUE(hub_->create_topic({"coop", 4}).ok());
+  produce(*hub_, "coop", {20, 20, 20, 20});
+  KafkaSourceOptions coop;
+  coop.assignment = PartitionAssignment::kGroup;
+  coop.overrides = {{"session.timeout.ms", "4000"},
+                    {"heartbeat.interval.ms", "500"},
+                    {"partition.assignment.strategy", "cooperative-sticky"}};
+  auto a = make_source("coop", "coop-group", coop);
+  auto b = make_source("coop", "coop-group", coop);
+  RecordingListener la;
+  RecordingListener lb;
+  ASSERT_TRUE(a->start(&la).ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  size_t seen_a = 0;
+  while ((a->assignment().size() < 4 || seen_a < 80) &&
+         std::chrono::steady_clock::now() < deadline) {
+    auto batch = a->poll_batch({}, milliseconds(100));
+    ASSERT_TRUE(batch.ok()) << batch.status().to_string();
+    seen_a += batch->size();
+  }
+  ASSERT_EQ(a->assignment().size(), 4u);
+  EXPECT_EQ(seen_a, 80u);
+  ASSERT_TRUE(b->start(&lb).ok());
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((a->assignment().size() != 2 || b->assignment().size() != 2) &&
+         std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(a->poll_batch({}, milliseconds(50)).ok());
+    ASSERT_TRUE(b->poll_batch({}, milliseconds(50)).ok());
+  }
+  ASSERT_EQ(a->assignment().size(), 2u);
+  ASSERT_EQ(b->assignment().size(), 2u);
+  std::set<int32_t> all;
+  for (int32_t p : a->assignment()) all.insert(p);
+  for (int32_t p : b->assignment()) all.insert(p);
+  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3}));
+  // Only what moved was revoked, and a was asked where to start each partition once.
+  std::set<int32_t> revoked(la.revoked.begin(), la.revoked.end());
+  const std::vector<int32_t> b_parts = b->assignment();  // a copy: one vector for both ends
+  std::set<int32_t> to_b(b_parts.begin(), b_parts.end());
+  EXPECT_EQ(revoked, to_b);
+  EXPECT_EQ(la.revoked.size(), 2u);
+  EXPECT_EQ(la.assigned.size(), 4u);
+  // b was asked where to start each partition it took over (the engine answers from the table).
+  std::set<int32_t> asked_b(lb.assigned.begin(), lb.assigned.end());
+  EXPECT_EQ(asked_b, to_b);
+  b->close();
+  a->close();
+}
+
 TEST_F(KafkaSourceTest, ReadingAllPartitionsSkipsTheGroupAndStillCommitsToIt) {
   ASSERT_TRUE(hub_->create_topic({"all", 4}).ok());
   const std::vector<int> counts = {50, 40, 30, 20};

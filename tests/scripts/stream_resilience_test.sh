@@ -11,6 +11,8 @@
 #   offsets_match_txn       after an available-now run, the group's committed offsets
 #                           (`lakestream offsets`) equal the table's txn versions + 1
 #   hub_outage_signals      the hub's SIGUSR1 (broker down) / SIGUSR2 (up) switch, with kcat
+#   two_drains_one_table    two available-now jobs at once on one table and checkpoint: each
+#                           reads every partition (no group), the txn check keeps one copy
 # usage: stream_resilience_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
@@ -216,6 +218,29 @@ case $scenario in
         fail "partition $p: committed $committed but high watermark $high (lag $lag)"
     done <"$work/offsets.out"
     ((parts == 8)) || fail "lakestream offsets listed $parts partitions, expected 8"
+    ;;
+
+  two_drains_one_table)
+    n=30000
+    start_hub input:8
+    produce 0 "$n"
+    # Small batches, so that the two runs overlap over many commits.
+    start_job a drains available-now 500
+    a_pid=$job_pid
+    start_job b drains available-now 500
+    b_pid=$job_pid
+    for p in a b; do
+      pid_var=${p}_pid
+      rc=0
+      wait "${!pid_var}" || rc=$?
+      [[ $rc -eq 0 ]] || fail "drain $p exited $rc: $(tail -n 5 "$work/$p.err")"
+      grep -q '^Job complete\.' "$work/$p.out" || fail "drain $p did not print 'Job complete.'"
+    done
+    # Both read all 8 partitions; whichever lost a commit race dropped its batch and went on
+    # from the table's offsets.
+    dropped=$(cat "$work/a.err" "$work/b.err" | grep -c 'dropped (' || true)
+    note "batches dropped on a lost commit race: $dropped"
+    check_table "$n"
     ;;
 
   hub_outage_signals)

@@ -1,9 +1,9 @@
 // Delta checkpoint writing at the size the streaming benchmark reaches (issue: checkpoints on the
 // committer's critical path). The table (made once, in CHECKPOINT_BENCH_DIR or
-// ./checkpoint_bench_table, reused when present) has a checkpoint at version 1 holding 4,770
-// adds and 128 txns (row groups of CHECKPOINT_BENCH_ROWS actions, default 1024), then 10 commits of
-// 23 adds each (SupplierId-partitioned, meter-like stats): 5,000 live files at version 11.
-// Benchmarks:
+// $TMPDIR/lakestream_checkpoint_bench_table, reused when present) has a checkpoint at version 1
+// holding 4,770 adds and 128 txns (row groups of CHECKPOINT_BENCH_ROWS actions, default 1024), then
+// 10 commits of 23 adds each (SupplierId-partitioned, meter-like stats): 5,000 live files at
+// version 11. Benchmarks:
 //   WriteCheckpointFromSnapshot  write_checkpoint(snapshot at 11): the Parquet writer alone
 //   CheckpointIfDue              checkpoint_if_due(…, 11, …): what a due checkpoint costs (reading
 //                                checkpoint 1 and commits 2..11, then writing checkpoint 11)
@@ -38,7 +38,9 @@ constexpr int64_t kVersion = 11;
 
 std::string table_root() {
   const char* env = std::getenv("CHECKPOINT_BENCH_DIR");
-  return env != nullptr && *env ? env : "checkpoint_bench_table";
+  if (env != nullptr && *env) return env;
+  // Not the current folder: `make bench` runs from the source tree.
+  return (std::filesystem::temp_directory_path() / "lakestream_checkpoint_bench_table").string();
 }
 
 AddFile make_add(int n) {

@@ -96,10 +96,10 @@ struct PartitionState {
 // 10 s run. Any request queued for a broker wakes its thread, which then decides again and
 // fetches. So after the consumer takes messages out of the queue, this thread asks the
 // leaders for the latest offsets of the assigned partitions (one small ListOffsets request
-// per broker; at most one in flight, further nudges coalesce), and keeps the answers.
+// per broker; at most one in flight, further nudges coalesce). The answers are not needed.
 class FetchWaker {
  public:
-  using Ask = std::function<void(const std::vector<int32_t>&, std::map<int32_t, int64_t>*)>;
+  using Ask = std::function<void(const std::vector<int32_t>&)>;
   explicit FetchWaker(Ask ask) : ask_(std::move(ask)), thread_([this] { run(); }) {}
   ~FetchWaker() {
     {
@@ -120,15 +120,6 @@ class FetchWaker {
     }
     cv_.notify_all();
   }
-  /// The latest offsets the nudges learnt (partition → next offset to be written).
-  std::map<int32_t, int64_t> latest() const {
-    std::lock_guard lock(mu_);
-    return latest_;
-  }
-  int64_t nudges() const {
-    std::lock_guard lock(mu_);
-    return nudges_;
-  }
 
  private:
   void run() {
@@ -138,23 +129,18 @@ class FetchWaker {
       if (stop_) return;
       wanted_ = false;
       std::vector<int32_t> partitions = partitions_;
-      ++nudges_;
       lock.unlock();
-      std::map<int32_t, int64_t> answers;
-      if (!partitions.empty()) ask_(partitions, &answers);
+      if (!partitions.empty()) ask_(partitions);
       lock.lock();
-      for (const auto& [p, o] : answers) latest_[p] = std::max(latest_[p], o);
     }
   }
 
   Ask ask_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   bool wanted_ = false;
-  int64_t nudges_ = 0;
   std::vector<int32_t> partitions_;
-  std::map<int32_t, int64_t> latest_;
   std::thread thread_;  // last: starts once the members above exist
 };
 
@@ -679,10 +665,10 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
   rd_kafka_poll_set_consumer(rk);
   im.client->queue = rd_kafka_queue_get_consumer(rk);
 
-  im.waker = std::make_unique<FetchWaker>(
-      [&im](const std::vector<int32_t>& partitions, std::map<int32_t, int64_t>* out) {
-        (void)im.list_offsets(partitions, RD_KAFKA_OFFSET_END, 1000, out);
-      });
+  im.waker = std::make_unique<FetchWaker>([&im](const std::vector<int32_t>& partitions) {
+    std::map<int32_t, int64_t> ignored;
+    (void)im.list_offsets(partitions, RD_KAFKA_OFFSET_END, 1000, &ignored);
+  });
 
   if (im.read_all) return Status::OK();  // assigned at the first poll
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);

@@ -3,9 +3,13 @@
 # partitioned by SupplierId) read in full and for one SupplierId by
 # `lakestream show --format json > /dev/null`, against DuckDB reading the same live files and
 # writing JSON to /dev/null (bench/scan_bench_duckdb.mjs). Medians of RUNS runs and ratios.
-#   scan_bench.sh <lakestream cli> [work dir]      env: ROWS (2000000), RUNS (5), SUPPLIER (19)
+#   scan_bench.sh <lakestream cli | build dir> [work dir]   env: ROWS (2000000), RUNS (5),
+#                                                           SUPPLIER (19), LAKESTREAM_CLI
+# (`make bench` passes the build dir, through scripts/run_bench.sh, and sets $LAKESTREAM_CLI.)
 set -euo pipefail
-cli=$1
+cli=${LAKESTREAM_CLI:-$1}
+[[ -d $cli ]] && cli=$cli/bin/lakestream
+[[ -x $cli ]] || { echo "scan_bench: no lakestream CLI at '$cli'" >&2; exit 2; }
 work=${2:-/tmp/lakestream-scan-bench}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")

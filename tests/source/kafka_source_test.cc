@@ -122,6 +122,23 @@ class KafkaSourceTest : public ::testing::Test {
     return batches;
   }
 
+  // Poll both members until each owns 2 of the topic's 4 partitions, together all of them.
+  // The rebalance gets its own 30 s: on a loaded machine it can take most of 15 s by itself.
+  static void wait_for_split(KafkaSource& a, KafkaSource& b) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while ((a.assignment().size() != 2 || b.assignment().size() != 2) &&
+           std::chrono::steady_clock::now() < deadline) {
+      ASSERT_TRUE(a.poll_batch({}, milliseconds(50)).ok());
+      ASSERT_TRUE(b.poll_batch({}, milliseconds(50)).ok());
+    }
+    ASSERT_EQ(a.assignment().size(), 2u);
+    ASSERT_EQ(b.assignment().size(), 2u);
+    std::set<int32_t> all;
+    for (int32_t p : a.assignment()) all.insert(p);
+    for (int32_t p : b.assignment()) all.insert(p);
+    EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3}));
+  }
+
   static MockHub* hub_;
 };
 
@@ -306,19 +323,7 @@ TEST_F(KafkaSourceTest, SecondGroupMemberTakesHalfThePartitionsThroughTheListene
   }
   ASSERT_EQ(a->assignment().size(), 4u);
   ASSERT_TRUE(b->start(&lb).ok());
-  // The rebalance gets its own bound: on a loaded machine it can take most of 15 s by itself.
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((a->assignment().size() != 2 || b->assignment().size() != 2) &&
-         std::chrono::steady_clock::now() < deadline) {
-    ASSERT_TRUE(a->poll_batch({}, milliseconds(50)).ok());
-    ASSERT_TRUE(b->poll_batch({}, milliseconds(50)).ok());
-  }
-  ASSERT_EQ(a->assignment().size(), 2u);
-  ASSERT_EQ(b->assignment().size(), 2u);
-  std::set<int32_t> all;
-  for (int32_t p : a->assignment()) all.insert(p);
-  for (int32_t p : b->assignment()) all.insert(p);
-  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3}));
+  ASSERT_NO_FATAL_FAILURE(wait_for_split(*a, *b));
   // The engine heard about every change: a gave partitions back, b was asked where to start.
   EXPECT_FALSE(la.revoked.empty());
   std::set<int32_t> asked_b(lb.assigned.begin(), lb.assigned.end());
@@ -353,18 +358,7 @@ TEST_F(KafkaSourceTest, CooperativeRebalanceMovesOnlyThePartitionsThatChangeOwne
   ASSERT_EQ(a->assignment().size(), 4u);
   EXPECT_EQ(seen_a, 80u);
   ASSERT_TRUE(b->start(&lb).ok());
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((a->assignment().size() != 2 || b->assignment().size() != 2) &&
-         std::chrono::steady_clock::now() < deadline) {
-    ASSERT_TRUE(a->poll_batch({}, milliseconds(50)).ok());
-    ASSERT_TRUE(b->poll_batch({}, milliseconds(50)).ok());
-  }
-  ASSERT_EQ(a->assignment().size(), 2u);
-  ASSERT_EQ(b->assignment().size(), 2u);
-  std::set<int32_t> all;
-  for (int32_t p : a->assignment()) all.insert(p);
-  for (int32_t p : b->assignment()) all.insert(p);
-  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3}));
+  ASSERT_NO_FATAL_FAILURE(wait_for_split(*a, *b));
   // Only what moved was revoked, and a was asked where to start each partition once.
   std::set<int32_t> revoked(la.revoked.begin(), la.revoked.end());
   const std::vector<int32_t> b_parts = b->assignment();  // a copy: one vector for both ends

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "lakestream/config/config.h"
+#include "lakestream/source/kafka_source.h"
 #include "lakestream/stream/session.h"
 #include "meter_utils/meter_utils.h"
 #include "meter_utils/storage_options.h"
@@ -78,9 +79,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string assignment = cfg.get_string("partition-assignment");
-  if (assignment != "auto" && assignment != "group" && assignment != "all") {
-    std::cerr << "streaming_job: error: --partition-assignment: '" << assignment
-              << "' is not auto, group or all\n";
+  if (auto parsed = parse_partition_assignment(assignment); !parsed.ok()) {
+    std::cerr << "streaming_job: error: --partition-assignment: " << parsed.status().message()
+              << "\n";
     return 2;
   }
   if (cfg.get_int("await-seconds") < 0 || cfg.get_int("preview-seconds") < 0) {

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <set>
-#include <thread>
 
+#include "lakestream/common/coalescing_worker.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/snapshot.h"
@@ -63,73 +61,18 @@ Status validate_create_options(const TableCreateOptions& options) {
 
 }  // namespace
 
-/// Writes a DeltaTable's checkpoints on one thread, one at a time: schedule() records the newest
-/// due version (an older one not started yet is replaced by it), the thread writes it.
-class CheckpointWorker {
+/// Writes a DeltaTable's checkpoints on one thread, one at a time: a due version replaces an
+/// older one not started yet; destruction writes what is pending.
+class CheckpointWorker : public CoalescingWorker<int64_t> {
  public:
   CheckpointWorker(std::shared_ptr<FileSystem> fs, std::string path)
-      : fs_(std::move(fs)), path_(std::move(path)) {}
-
-  /// Finishes what is running and what is pending first.
-  ~CheckpointWorker() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  void schedule(int64_t version) {
-    {
-      std::lock_guard lock(mu_);
-      if (pending_ && *pending_ >= version) return;
-      pending_ = version;
-      if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    }
-    wake_.notify_all();
-  }
-
-  Status wait() {
-    std::unique_lock lock(mu_);
-    idle_.wait(lock, [&] { return !pending_ && !running_; });
-    return last_;
-  }
-
-  Status last() const {
-    std::lock_guard lock(mu_);
-    return last_;
-  }
-
- private:
-  void run() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      wake_.wait(lock, [&] { return pending_ || stop_; });
-      if (!pending_) return;  // stopping, nothing left
-      const int64_t version = *pending_;
-      pending_.reset();
-      running_ = true;
-      lock.unlock();
-      Status st = write_checkpoint_at(fs_, path_, version);
-      if (!st.ok()) st = st.with_context("checkpoint of version " + std::to_string(version));
-      lock.lock();
-      running_ = false;
-      last_ = std::move(st);
-      idle_.notify_all();
-    }
-  }
-
-  const std::shared_ptr<FileSystem> fs_;
-  const std::string path_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;  ///< pending_ or stop_ set
-  std::condition_variable idle_;  ///< a checkpoint ended
-  std::optional<int64_t> pending_;
-  bool running_ = false;
-  bool stop_ = false;
-  Status last_;
-  std::thread thread_;  ///< last: started once the members above exist
+      : CoalescingWorker<int64_t>(
+            [fs = std::move(fs), path = std::move(path)](int64_t version) {
+              Status st = write_checkpoint_at(fs, path, version);
+              return st.ok() ? st
+                             : st.with_context("checkpoint of version " + std::to_string(version));
+            },
+            OnStop::kFinishPending) {}
 };
 
 DeltaTable::DeltaTable(std::shared_ptr<FileSystem> fs, std::string path)
@@ -365,7 +308,7 @@ Result<int64_t> Transaction::commit(std::string operation,
         if (!table.checkpoints_) {
           table.checkpoints_ = std::make_unique<CheckpointWorker>(table.fs_, table.path_);
         }
-        table.checkpoints_->schedule(version);
+        table.checkpoints_->submit(version);
       }
       return version;
     }

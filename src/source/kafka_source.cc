@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <functional>
 #include <mutex>
-#include <thread>
 
+#include "lakestream/common/coalescing_worker.h"
 #include "lakestream/common/redact.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
@@ -94,60 +92,23 @@ struct PartitionState {
 // when something wakes it or after a fixed 1 s (later versions added fetch.queue.backoff.ms
 // for this). Draining a backlog therefore stalled ~1 s each time the queue filled: 7-8 s of a
 // 10 s run. Any request queued for a broker wakes its thread, which then decides again and
-// fetches. So after the consumer takes messages out of the queue, this thread asks the
+// fetches. So after the consumer takes messages out of the queue, a worker thread asks the
 // leaders for the latest offsets of the assigned partitions (one small ListOffsets request
 // per broker; at most one in flight, further nudges coalesce). The answers are not needed.
-class FetchWaker {
- public:
-  using Ask = std::function<void(const std::vector<int32_t>&)>;
-  explicit FetchWaker(Ask ask) : ask_(std::move(ask)), thread_([this] { run(); }) {}
-  ~FetchWaker() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  FetchWaker(const FetchWaker&) = delete;
-  FetchWaker& operator=(const FetchWaker&) = delete;
-
-  void nudge(std::vector<int32_t> partitions) {
-    {
-      std::lock_guard lock(mu_);
-      partitions_ = std::move(partitions);
-      wanted_ = true;
-    }
-    cv_.notify_all();
-  }
-
- private:
-  void run() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      cv_.wait(lock, [&] { return stop_ || wanted_; });
-      if (stop_) return;
-      wanted_ = false;
-      std::vector<int32_t> partitions = partitions_;
-      lock.unlock();
-      if (!partitions.empty()) ask_(partitions);
-      lock.lock();
-    }
-  }
-
-  Ask ask_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool wanted_ = false;
-  std::vector<int32_t> partitions_;
-  std::thread thread_;  // last: starts once the members above exist
-};
+using FetchWaker = CoalescingWorker<std::vector<int32_t>>;
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Options
+
+Result<PartitionAssignment> parse_partition_assignment(std::string_view text) {
+  const std::string how = to_lower_ascii(trim(text));
+  if (how == "auto") return PartitionAssignment::kAuto;
+  if (how == "group") return PartitionAssignment::kGroup;
+  if (how == "all") return PartitionAssignment::kAll;
+  return Status::InvalidArgument("'" + how + "' is not auto, group or all");
+}
 
 Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
     const std::map<std::string, std::string>& options, const Config* config) {
@@ -164,17 +125,11 @@ Result<KafkaSourceOptions> KafkaSourceOptions::from_options(
   if (std::string group = std::string(trim(get("consumer-group"))); !group.empty()) {
     out.consumer_group = group;
   }
-  if (std::string how = to_lower_ascii(trim(get("partition-assignment"))); !how.empty()) {
-    if (how == "auto") {
-      out.assignment = PartitionAssignment::kAuto;
-    } else if (how == "group") {
-      out.assignment = PartitionAssignment::kGroup;
-    } else if (how == "all") {
-      out.assignment = PartitionAssignment::kAll;
-    } else {
-      return Status::InvalidArgument("read_stream option partition-assignment: '" + how +
-                                     "' is not auto, group or all");
-    }
+  if (std::string how = get("partition-assignment"); !trim(how).empty()) {
+    auto parsed = parse_partition_assignment(how);
+    if (!parsed.ok())
+      return parsed.status().with_context("read_stream option partition-assignment");
+    out.assignment = *parsed;
   }
   if (std::string pos = to_lower_ascii(trim(get("starting-position"))); !pos.empty()) {
     if (pos == "earliest" || pos == "-1" || pos == "beginning") {
@@ -539,7 +494,7 @@ struct KafkaSource::Impl {
       if (scratch.size() < n) scratch.resize(n);
       ssize_t got = rd_kafka_consume_batch_queue(client->queue, 0, scratch.data(), n);
       if (got <= 0) return;
-      if (waker) waker->nudge(assigned());
+      if (waker) waker->submit(assignment());
       for (ssize_t i = 0; i < got; ++i) route(scratch[static_cast<size_t>(i)]);
       if (static_cast<size_t>(got) < n) return;
     }
@@ -591,7 +546,7 @@ struct KafkaSource::Impl {
     return result;
   }
 
-  std::vector<int32_t> assigned() const {
+  std::vector<int32_t> assignment() const {
     std::vector<int32_t> out;
     out.reserve(partitions.size());
     for (const auto& [p, st] : partitions) out.push_back(p);
@@ -665,10 +620,15 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
   rd_kafka_poll_set_consumer(rk);
   im.client->queue = rd_kafka_queue_get_consumer(rk);
 
-  im.waker = std::make_unique<FetchWaker>([&im](const std::vector<int32_t>& partitions) {
-    std::map<int32_t, int64_t> ignored;
-    (void)im.list_offsets(partitions, RD_KAFKA_OFFSET_END, 1000, &ignored);
-  });
+  im.waker = std::make_unique<FetchWaker>(
+      [&im](std::vector<int32_t> partitions) {
+        std::map<int32_t, int64_t> ignored;  // the request is the point, not the answer
+        if (!partitions.empty()) {
+          (void)im.list_offsets(partitions, RD_KAFKA_OFFSET_END, 1000, &ignored);
+        }
+        return Status::OK();
+      },
+      FetchWaker::OnStop::kDropPending);
 
   if (im.read_all) return Status::OK();  // assigned at the first poll
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
@@ -962,11 +922,7 @@ std::map<int32_t, int64_t> KafkaSource::buffered_events() const {
   return out;
 }
 
-std::vector<int32_t> KafkaSource::assignment() const {
-  std::vector<int32_t> out;
-  for (const auto& [p, st] : impl_->partitions) out.push_back(p);
-  return out;
-}
+std::vector<int32_t> KafkaSource::assignment() const { return impl_->assignment(); }
 
 std::string KafkaSource::last_error() const {
   std::lock_guard<std::mutex> lock(impl_->error_mu);

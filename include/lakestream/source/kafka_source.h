@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lakestream/common/status.h"
@@ -45,6 +46,10 @@ enum class PartitionAssignment {
   /// only duplicate work.
   kAll,
 };
+
+/// "auto", "group" or "all" (any case, spaces trimmed); InvalidArgument naming the text
+/// otherwise.
+Result<PartitionAssignment> parse_partition_assignment(std::string_view text);
 
 /// Everything a KafkaSource needs. Build it with from_options() (the stream reader's options
 /// and the engine's `lakestream.kafka.*` settings) or fill it in directly.

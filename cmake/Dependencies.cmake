@@ -11,3 +11,6 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 # The Azure Blob backend (storage/azure_*): libcurl for HTTP, OpenSSL for SharedKey HMACs.
 find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
+# The live UI's HTTP server (src/ui) and the library's logging facility (common/log).
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_package(spdlog REQUIRED)

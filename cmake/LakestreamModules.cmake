@@ -10,10 +10,12 @@ set(LS_DEPS_storage common)
 set(LS_DEPS_delta common schema batch storage parquet)
 set(LS_DEPS_source common config schema batch)
 set(LS_DEPS_stream common config schema batch json storage parquet delta source)
-set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream)
+set(LS_DEPS_ui common config schema batch json storage parquet delta source stream)
+set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream ui)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
-    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto)
+    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto PkgConfig::HTTPLIB
+    spdlog::spdlog)
 
 # lakestream_module_closure(<out-var> <module>...) : the modules plus everything they use.
 function(lakestream_module_closure out)

@@ -12,6 +12,10 @@ APT_PACKAGES=(
   librdkafka-dev kcat
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
+  # The live UI (src/ui) and the library's logging.
+  libcpp-httplib-dev libspdlog-dev
+  # promtool checks /metrics; headless Chromium loads the UI pages (tests only).
+  prometheus chromium
   # time: bench/ingest_bench.sh reads peak RSS from /usr/bin/time -v.
   time
 )
@@ -40,5 +44,14 @@ if [ -f tests/tools/package-lock.json ]; then
     # --no-save` then installs the same pinned versions from the lock without rewriting it.
     (cd tests/tools && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null ||
       npm install --no-save --no-audit --no-fund --loglevel=error; })
+  fi
+fi
+
+# uPlot, embedded into the UI at build time, pinned by src/ui/assets/package-lock.json.
+if [ -f src/ui/assets/package-lock.json ]; then
+  if [ ! -f src/ui/assets/node_modules/uplot/dist/uPlot.iife.min.js ] ||
+    [ src/ui/assets/package-lock.json -nt src/ui/assets/node_modules/.package-lock.json ]; then
+    echo "bootstrap: installing the UI's uPlot (npm ci)"
+    (cd src/ui/assets && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -58,6 +58,83 @@ struct Pending {
   std::string value;
 };
 
+// Built-in flags that set an engine setting (Spark's --conf and its UI flags), above the
+// engine defaults file like every command-line value. `value` null: the flag takes one.
+struct EngineFlag {
+  std::string_view flag;
+  std::string_view key;
+  const char* value;
+};
+constexpr EngineFlag kEngineFlags[] = {
+    {"ui-port", "lakestream.ui.port", nullptr},
+    {"ui-host", "lakestream.ui.host", nullptr},
+    {"no-ui", "lakestream.ui.enabled", "false"},
+};
+// Environment variables that set an engine setting (between the file and the command line).
+struct EngineEnv {
+  std::string_view env;
+  std::string_view key;
+};
+constexpr EngineEnv kEngineEnv[] = {
+    {"LAKESTREAM_UI_PORT", "lakestream.ui.port"},
+    {"LAKESTREAM_UI_HOST", "lakestream.ui.host"},
+    {"LAKESTREAM_UI_ENABLED", "lakestream.ui.enabled"},
+};
+
+const EngineFlag* engine_flag(std::string_view name) {
+  for (const EngineFlag& f : kEngineFlags) {
+    if (f.flag == name) return &f;
+  }
+  return nullptr;
+}
+
+/// `--conf KEY=VALUE` or one of kEngineFlags at args[i] (advancing i past a separate value).
+Status take_engine_flag(const std::string& name, const std::optional<std::string>& inline_value,
+                        const std::vector<std::string>& args, size_t& i,
+                        std::vector<std::pair<std::string, std::string>>& out) {
+  const EngineFlag* f = engine_flag(name);
+  if (f != nullptr && f->value != nullptr) {
+    if (inline_value) return Status::InvalidArgument("option --" + name + " takes no value");
+    out.emplace_back(std::string(f->key), f->value);
+    return Status::OK();
+  }
+  std::string value;
+  if (inline_value) {
+    value = *inline_value;
+  } else if (i + 1 < args.size() && !args[i + 1].empty() && args[i + 1].front() != '-') {
+    value = args[++i];
+  } else {
+    return Status::InvalidArgument("option --" + name + " expects a value (command line)");
+  }
+  if (f != nullptr) {
+    out.emplace_back(std::string(f->key), std::move(value));
+    return Status::OK();
+  }
+  const size_t eq = value.find('=');
+  if (eq == std::string::npos || eq == 0 || value.compare(0, kEnginePrefix.size(), kEnginePrefix) != 0) {
+    return Status::InvalidArgument("option --conf expects lakestream.KEY=VALUE, got '" +
+                                   (is_secret_key_name(value.substr(0, eq))
+                                        ? value.substr(0, eq) + "=" + std::string(kRedacted)
+                                        : value) +
+                                   "' (command line)");
+  }
+  out.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+  return Status::OK();
+}
+
+/// Set engine key `key` (a higher layer replaces a lower one's value, keeping its position).
+void set_engine(Config::State& state, const std::string& key, std::string value,
+                ValueSource source) {
+  for (EngineSetting& s : state.engine) {
+    if (s.key == key) {
+      s.value = std::move(value);
+      s.source = std::move(source);
+      return;
+    }
+  }
+  state.engine.push_back({key, std::move(value), std::move(source), is_secret_key_name(key)});
+}
+
 }  // namespace
 
 struct ArgParser::Impl {
@@ -257,6 +334,20 @@ std::string ArgParser::help() const {
   config_help += "; may be repeated";
   out += "  --config FILE\n" + wrap(config_help, 6, kHelpWidth);
   out += "  --print-config\n      print the resolved configuration (secrets redacted) and exit\n";
+  out += "  --conf lakestream.KEY=VALUE\n" +
+         wrap("an engine setting, above the engine defaults file; may be repeated", 6,
+              kHelpWidth);
+  out += "  --ui-port INT\n" +
+         wrap("port of the live UI (lakestream.ui.port, env LAKESTREAM_UI_PORT; default 4040, "
+              "else the next free one up to 16 further)",
+              6, kHelpWidth);
+  out += "  --ui-host STRING\n" +
+         wrap("address the live UI listens on (lakestream.ui.host, env LAKESTREAM_UI_HOST; "
+              "default 127.0.0.1, 0.0.0.0 in a container)",
+              6, kHelpWidth);
+  out += "  --no-ui\n" +
+         wrap("start no UI server (lakestream.ui.enabled=false, env LAKESTREAM_UI_ENABLED)", 6,
+              kHelpWidth);
   for (const OptionSpec& o : im.options) {
     out += "  ";
     if (o.short_ != 0) out += std::string("-") + o.short_ + ", ";
@@ -322,7 +413,8 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
       return Status::InvalidArgument("option name '" + o.name() + "' declared by " + im.prog +
                                      " is not a valid long name");
     }
-    if (o.name() == "help" || o.name() == "config" || o.name() == "print-config") {
+    if (o.name() == "help" || o.name() == "config" || o.name() == "print-config" ||
+        o.name() == "conf" || engine_flag(o.name()) != nullptr) {
       return Status::InvalidArgument("option --" + o.name() + " declared by " + im.prog +
                                      " is built in and cannot be redeclared");
     }
@@ -342,6 +434,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
 
   auto state = std::make_shared<Config::State>();
   state->help_text = help();
+  state->prog = im.prog;
   Resolver resolver{state.get(), std::vector<std::optional<ListLayer>>(im.options.size())};
   for (const OptionSpec& o : im.options) {
     ResolvedOption r;
@@ -363,6 +456,7 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
   // -- Command line, scanned first: --config decides which files are read, --help skips them.
   std::vector<Pending> cli;
   std::vector<std::string> explicit_files;
+  std::vector<std::pair<std::string, std::string>> engine_cli;  // --conf and the UI flags
   const size_t n = args.size();
   for (size_t i = 0; i < n; ++i) {
     const std::string& arg = args[i];
@@ -384,6 +478,10 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
       }
       if (name == "print-config" && !inline_value) {
         state->print_config_requested = true;
+        continue;
+      }
+      if (name == "conf" || engine_flag(name) != nullptr) {
+        LS_RETURN_NOT_OK(take_engine_flag(name, inline_value, args, i, engine_cli));
         continue;
       }
       if (name == "config") {
@@ -516,6 +614,17 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
   for (const Pending& p : cli) {
     LS_RETURN_NOT_OK(resolver.apply(im.index_of(p.spec), *p.spec, p.value,
                                     ValueSource{ValueSource::Kind::kCommandLine, "", 0}, false));
+  }
+
+  // -- Engine settings from the environment, then the command line, above the defaults file.
+  for (const EngineEnv& e : kEngineEnv) {
+    std::optional<std::string> v = getenv(e.env);
+    if (!v || v->empty()) continue;
+    set_engine(*state, std::string(e.key), std::move(*v),
+               ValueSource{ValueSource::Kind::kEnvironment, std::string(e.env), 0});
+  }
+  for (auto& [key, value] : engine_cli) {
+    set_engine(*state, key, std::move(value), ValueSource{ValueSource::Kind::kCommandLine, "", 0});
   }
 
   // -- Required options.

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <cstdlib>
 
+#include "common/log_fmt.h"
 #include "config/config_state.h"
 #include "lakestream/common/redact.h"
 
@@ -92,9 +92,9 @@ std::string OptionSpec::format_double(double v) { return fmt::format("{}", v); }
 namespace {
 
 [[noreturn]] void config_bug(std::string_view what, std::string_view name) {
-  std::fprintf(stderr, "lakestream config: %.*s(\"%.*s\"): %s\n", static_cast<int>(what.size()),
-               what.data(), static_cast<int>(name.size()), name.data(),
-               "no such option, or the option has another type (a bug in the job)");
+  log_error("config",
+            "{}(\"{}\"): no such option, or the option has another type (a bug in the job)", what,
+            name);
   std::abort();
 }
 
@@ -201,32 +201,37 @@ std::string Config::unknown_args_line() const {
   return out;
 }
 
-std::string Config::dump() const {
-  std::string out;
+std::vector<ShownSetting> Config::shown_settings() const {
+  std::vector<ShownSetting> out;
   for (const ResolvedOption& o : state_->options) {
+    ShownSetting s;
+    s.key = o.name;
+    s.secret = o.secret;
     if (!o.set) {
-      out += o.name + "=  # unset";
-      if (o.required) out += " (required)";
-      out += '\n';
-      continue;
-    }
-    out += o.name;
-    out += '=';
-    if (o.secret) {
-      out += kRedacted;
+      s.source = o.required ? "unset (required)" : "unset";
     } else {
-      out += o.text;
+      s.value = o.secret ? std::string(kRedacted) : o.text;
+      s.source = o.source.to_string();
     }
-    out += "  # " + o.source.to_string() + '\n';
+    out.push_back(std::move(s));
   }
   for (const EngineSetting& e : state_->engine) {
-    out += e.key + '=' + (e.secret ? std::string(kRedacted) : e.value) + "  # " +
-           e.source.to_string() + '\n';
+    out.push_back(
+        {e.key, e.secret ? std::string(kRedacted) : e.value, e.source.to_string(), e.secret, true});
+  }
+  return out;
+}
+
+std::string Config::dump() const {
+  std::string out;
+  for (const ShownSetting& s : shown_settings()) {
+    out += s.key + '=' + s.value + "  # " + s.source + '\n';
   }
   return out;
 }
 
 bool Config::help_requested() const { return state_->help_requested; }
+const std::string& Config::program() const { return state_->prog; }
 bool Config::print_config_requested() const { return state_->print_config_requested; }
 const std::string& Config::help_text() const { return state_->help_text; }
 const std::vector<std::string>& Config::missing_required() const {

@@ -32,6 +32,7 @@ struct Config::State {
   bool help_requested = false;
   bool print_config_requested = false;
   std::string help_text;
+  std::string prog;  ///< the parser's program name
 };
 
 }  // namespace lakestream

@@ -2,6 +2,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <nlohmann/json.hpp>
+
+#include "lakestream/common/log.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -233,6 +237,7 @@ struct KafkaSource::Impl {
   Status pending;                                // an error to report from the next poll
   mutable std::mutex error_mu;
   std::string last_error;
+  std::string broker_problem;  // from the statistics: "" while a broker is up
   std::vector<rd_kafka_message_t*> scratch;
   std::unique_ptr<FetchWaker> waker;  // while started (see FetchWaker)
   bool read_all = false;              // every partition, assigned at the first poll
@@ -377,6 +382,42 @@ struct KafkaSource::Impl {
       self->note_error("rebalance failed: " + errstr(err));
       self->on_revoke(parts, cooperative);
     }
+  }
+
+  // librdkafka's statistics JSON: only the brokers' states are read. No broker (bootstrap
+  // entries included) in state UP means nothing can be fetched.
+  static int stats_cb(rd_kafka_t*, char* json, size_t len, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    try {
+      auto doc = nlohmann::json::parse(std::string_view(json, len));
+      int up = 0, known = 0;
+      std::string states;
+      if (auto b = doc.find("brokers"); b != doc.end() && b->is_object()) {
+        for (const auto& [name, broker] : b->items()) {
+          ++known;
+          const std::string state = broker.value("state", "");
+          if (state == "UP") ++up;
+          if (!states.empty()) states += ", ";
+          states += broker.value("nodename", name) + " " + state;
+        }
+      }
+      std::lock_guard<std::mutex> lock(self->error_mu);
+      self->broker_problem =
+          known > 0 && up == 0 ? "no broker reachable (" + states + ")" : std::string();
+    } catch (const std::exception&) {
+      // A statistics document we cannot read tells nothing: keep the last verdict.
+    }
+    return 0;  // librdkafka frees the JSON
+  }
+
+  // librdkafka's own log lines go through the library's logging (levels, format, redaction).
+  static void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+    const LogLevel l = level <= 3 ? LogLevel::kError
+                       : level <= 4 ? LogLevel::kWarn
+                       : level <= 6 ? LogLevel::kInfo
+                                    : LogLevel::kDebug;
+    if (!log_enabled(l)) return;
+    log(l, "kafka", std::string(fac != nullptr ? fac : "") + ": " + (buf != nullptr ? buf : ""));
   }
 
   static void error_cb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
@@ -594,6 +635,13 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
     // (500 ms) for data that will not come, and closing the consumer waits for that fetch.
     properties.emplace_back("fetch.wait.max.ms", std::to_string(kDrainFetchWaitMs));
   }
+  if (std::none_of(properties.begin(), properties.end(), [](const KafkaProperty& p) {
+        return p.first == "statistics.interval.ms";
+      })) {
+    // Broker states once a second: how problem() tells an outage from a quiet hub (librdkafka
+    // reports brokers going down as errors, but never that they came back).
+    properties.insert(properties.begin(), {"statistics.interval.ms", "1000"});
+  }
   for (const KafkaProperty& p : properties) {
     if (rd_kafka_conf_set(conf, p.first.c_str(), p.second.c_str(), err, sizeof(err)) !=
         RD_KAFKA_CONF_OK) {
@@ -608,6 +656,8 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
   rd_kafka_conf_set_opaque(conf, &im);
   rd_kafka_conf_set_rebalance_cb(conf, &Impl::rebalance_cb);
   rd_kafka_conf_set_error_cb(conf, &Impl::error_cb);
+  rd_kafka_conf_set_stats_cb(conf, &Impl::stats_cb);
+  rd_kafka_conf_set_log_cb(conf, &Impl::log_cb);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (rk == nullptr) {  // conf is still ours on failure
     rd_kafka_conf_destroy(conf);
@@ -923,6 +973,13 @@ std::map<int32_t, int64_t> KafkaSource::buffered_events() const {
 }
 
 std::vector<int32_t> KafkaSource::assignment() const { return impl_->assignment(); }
+
+std::string KafkaSource::problem() const {
+  std::lock_guard<std::mutex> lock(impl_->error_mu);
+  if (impl_->broker_problem.empty()) return {};
+  return redact_connection_string(impl_->broker_problem +
+                                  (impl_->last_error.empty() ? "" : ": " + impl_->last_error));
+}
 
 std::string KafkaSource::last_error() const {
   std::lock_guard<std::mutex> lock(impl_->error_mu);

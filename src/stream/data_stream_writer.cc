@@ -1,6 +1,9 @@
 #include "lakestream/stream/data_stream_writer.h"
 
 #include <cctype>
+#include <charconv>
+
+#include "lakestream/stream/query_manager.h"
 
 #include "checkpoint.h"
 #include "lakestream/delta/uuid.h"
@@ -36,6 +39,32 @@ Result<std::pair<std::shared_ptr<FileSystem>, std::string>> locate(const WriteSp
                                                                    const std::string& uri) {
   if (spec.file_system) return std::make_pair(spec.file_system, uri);
   return open_file_system(uri);
+}
+
+/// What the UI's plan shows; the runner adds the source's and the sink's descriptions.
+QueryPlanInfo describe_plan(const DataStream& stream, const WriteSpec& spec) {
+  const StreamPlan& plan = stream.plan();
+  QueryPlanInfo info;
+  info.source_format = plan.format;
+  info.schema_ddl = plan.schema.to_ddl();
+  info.schema_tree = plan.schema.tree_string();
+  if (plan.parse) {
+    info.decode = "schema-driven JSON (" + std::string(decode_mode_name(plan.parse->options.mode)) +
+                  (plan.raw_layout == RawLayout::kEvents ? ", events)" : ")");
+  } else {
+    info.decode = "raw events";
+  }
+  for (const BatchTransform& t : plan.transforms) {
+    info.transforms.push_back(t.name);
+    if (t.name == "flatten") info.flatten = true;
+  }
+  info.sink_format = spec.format;
+  info.partition_by = spec.partition_columns;
+  info.trigger = spec.trigger.to_string();
+  info.trigger_interval_ms =
+      spec.trigger.kind() == Trigger::Kind::kProcessingTime ? spec.trigger.interval_ms() : 0;
+  info.max_events_per_trigger = plan.max_events_per_trigger;
+  return info;
 }
 
 }  // namespace
@@ -136,8 +165,21 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
                                    "' (expected delta or foreach-batch)");
   }
   setup.spec = spec_;
+  setup.plan_info = describe_plan(stream_, spec_);
+  const Config& config = stream_.plan().config;
+  if (auto kept = config.engine_value("lakestream.ui.retainedProgressUpdates")) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(kept->data(), kept->data() + kept->size(), v);
+    if (ec != std::errc() || end != kept->data() + kept->size() || v <= 0) {
+      return Status::InvalidArgument("lakestream.ui.retainedProgressUpdates: '" + *kept +
+                                     "' is not a positive integer");
+    }
+    setup.retained_progress = v;
+  }
   LS_ASSIGN_OR_RAISE(auto runner, stream_internal::QueryRunner::start(std::move(setup)));
-  return StreamingQuery(std::move(runner));
+  StreamingQuery query(std::move(runner));
+  if (stream_.plan().streams) stream_.plan().streams->add(query);
+  return query;
 }
 
 }  // namespace lakestream

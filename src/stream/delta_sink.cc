@@ -1,8 +1,8 @@
 // The Delta sink and the exactly-once protocol (docs/streaming.md, DESIGN.md "Exactly-once").
 
-#include <iostream>
 #include <mutex>
 
+#include "common/log_fmt.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
 #include "query_sink.h"
@@ -131,9 +131,13 @@ class DeltaSinkBatch final : public SinkBatch {
       }
       dl_writer_.reset();  // committed: its files belong to the table now
       out.num_dead_letter_rows = static_cast<int64_t>(kept.size());
+      out.num_files_written += static_cast<int64_t>(dl_adds.size());
+      for (const AddFile& a : dl_adds) out.num_bytes_written += a.size;
       if (hook) LS_RETURN_NOT_OK(hook("dead-letter-committed", batch_id));
     }
 
+    out.num_files_written += static_cast<int64_t>(adds.size());
+    for (const AddFile& a : adds) out.num_bytes_written += a.size;
     Transaction tx = table.begin();
     for (auto& a : adds) tx.add_file(std::move(a));
     for (const auto& [p, range] : raw.ranges()) {
@@ -156,6 +160,7 @@ class DeltaSinkBatch final : public SinkBatch {
     }
     done_ = true;
     out.committed = true;
+    out.table_version = *v;
     if (hook) LS_RETURN_NOT_OK(hook("committed", batch_id));
     return out;
   }
@@ -216,7 +221,11 @@ class DeltaSink final : public QuerySink {
     for (std::optional<DeltaTable>* table : {&t_.table, &t_.dead_letters}) {
       if (!*table) continue;
       Status s = (*table)->wait_for_checkpoint();
-      if (!s.ok()) std::cerr << "lakestream: writing a Delta checkpoint: " << s.to_string() << "\n";
+      if (!s.ok()) {
+        log_warn("stream",
+                 "writing a Delta checkpoint: {} (the commits stand; readers replay the log)",
+                 s.to_string());
+      }
     }
   }
 
@@ -235,6 +244,12 @@ class DeltaSink final : public QuerySink {
 
   std::string description() const override { return t_.description; }
   int max_chunks() const override { return 2; }
+  std::optional<int64_t> table_version() const override {
+    const int64_t v = t_.table ? t_.table->version() : -1;
+    return v >= 0 ? std::optional<int64_t>(v) : std::nullopt;
+  }
+  std::string path() const override { return t_.fs->describe(t_.path); }
+  std::string dead_letter_path() const override { return t_.dl_fs->describe(t_.dl_path); }
 
   Result<std::optional<int64_t>> start_offset(const std::string& topic,
                                               int32_t partition) override {

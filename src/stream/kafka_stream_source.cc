@@ -67,6 +67,7 @@ class KafkaStreamSource final : public StreamSource {
     return source_->cached_latest_offsets();
   }
   std::map<int32_t, int64_t> positions() const override { return source_->positions(); }
+  std::string problem() const override { return source_->problem(); }
   void close() override { source_->close(); }
 
  private:

@@ -50,13 +50,21 @@ std::string QueryProgress::to_json() const {
     o["numInputRows"] = s.num_input_rows;
     o["inputRowsPerSecond"] = rate(s.input_rows_per_second);
     o["processedRowsPerSecond"] = rate(s.processed_rows_per_second);
+    if (!s.metrics.empty()) {
+      nlohmann::ordered_json m = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : s.metrics) m[k] = v;
+      o["metrics"] = std::move(m);
+    }
     srcs.push_back(std::move(o));
   }
   j["sources"] = std::move(srcs);
   nlohmann::ordered_json k;
   k["description"] = sink.description;
   k["numOutputRows"] = sink.num_output_rows;
-  k["metrics"] = {{"numDeadLetterRows", std::to_string(sink.num_dead_letter_rows)}};
+  nlohmann::ordered_json m = nlohmann::ordered_json::object();
+  m["numDeadLetterRows"] = std::to_string(sink.num_dead_letter_rows);
+  for (const auto& [key, v] : sink.metrics) m[key] = v;
+  k["metrics"] = std::move(m);
   j["sink"] = std::move(k);
   return j.dump();
 }

@@ -1,10 +1,11 @@
 #include "query_runner.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <iostream>
+#include <limits>
 
+#include "common/log_fmt.h"
 #include "lakestream/common/memory.h"
+#include "lakestream/common/redact.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/uuid.h"
 
@@ -44,6 +45,16 @@ Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
   if (!plan.make_source) return Status::InvalidArgument("the stream has no source");
   LS_ASSIGN_OR_RAISE(r->source_, plan.make_source());
   r->source_description_ = r->source_->description();
+  r->topic_ = r->source_->topic();
+  QueryPlanInfo& info = r->setup_.plan_info;
+  info.source_description = r->source_description_;
+  info.topic = r->topic_;
+  info.sink_description = r->setup_.sink->description();
+  info.sink_path = r->setup_.sink->path();
+  info.dead_letter_path = r->setup_.sink->dead_letter_path();
+  r->start_ms_ = wall_clock_ms();
+  r->table_version_ = r->setup_.sink->table_version();
+  r->register_metrics();
   const int chunks = std::max(1, r->setup_.sink->max_chunks());
   if (plan.parse) {
     for (int c = 0; c < chunks; ++c) {
@@ -102,6 +113,134 @@ std::vector<QueryProgress> QueryRunner::recent_progress() const {
   return {progress_.begin(), progress_.end()};
 }
 
+std::vector<std::string> QueryRunner::recent_progress_json() const {
+  std::lock_guard lock(mu_);
+  return {progress_json_.begin(), progress_json_.end()};
+}
+
+QuerySnapshot QueryRunner::snapshot() const {
+  QuerySnapshot s;
+  s.id = setup_.query_id;
+  s.run_id = run_id_;
+  s.name = setup_.name;
+  std::lock_guard lock(mu_);
+  s.status = !terminated_ ? QueryStatus::kActive
+                          : (error_.ok() ? QueryStatus::kTerminated : QueryStatus::kFailed);
+  if (!error_.ok()) s.exception = redact_connection_string(error_.to_string());
+  s.start_ms = start_ms_;
+  s.end_ms = end_ms_;
+  s.completed_batches = completed_batches_;
+  s.input_rows = input_rows_total_;
+  s.output_rows = output_rows_total_;
+  s.dead_letter_rows = dead_letter_rows_total_;
+  s.latest_batch_id = latest_batch_id_;
+  s.last_trigger_ms = last_trigger_ms_;
+  s.source_problem = source_problem_;
+  s.lag = lag_;
+  s.table_version = table_version_;
+  return s;
+}
+
+void QueryRunner::register_metrics() {
+  metric_query_ = setup_.name.empty() ? setup_.query_id : setup_.name;
+  MetricsRegistry& m = MetricsRegistry::global();
+  const MetricLabels q{{"query", metric_query_}};
+  metrics_.input_rows =
+      &m.counter("lakestream_input_rows_total", "Events read from the source and decoded", q);
+  metrics_.output_rows =
+      &m.counter("lakestream_output_rows_total", "Rows committed to the sink table", q);
+  metrics_.dead_letter_rows = &m.counter("lakestream_dead_letter_rows_total",
+                                         "Records committed to the dead-letter table", q);
+  metrics_.batches = &m.counter("lakestream_batches_total", "Micro-batches committed", q);
+  metrics_.batch_duration =
+      &m.histogram("lakestream_batch_duration_seconds",
+                   "Trigger to commit of each micro-batch (triggerExecution)",
+                   duration_buckets_seconds(), q);
+  metrics_.event_latency = &m.histogram(
+      "lakestream_event_latency_seconds",
+      "Per event, from its enqueued time at the source to the commit that made it visible",
+      duration_buckets_seconds(), q);
+  const std::string& table = setup_.plan_info.sink_path;
+  if (!table.empty()) {
+    const MetricLabels qt{{"query", metric_query_}, {"table", table}};
+    metrics_.files_written =
+        &m.counter("lakestream_delta_files_written_total",
+                   "Parquet data files committed to Delta tables (dead letters included)", qt);
+    metrics_.bytes_written = &m.counter("lakestream_delta_bytes_written_total",
+                                        "Bytes of the data files committed to Delta tables", qt);
+    metrics_.table_version = &m.gauge("lakestream_delta_table_version",
+                                      "Latest version of the Delta table", {{"table", table}});
+    if (table_version_) metrics_.table_version->set(static_cast<double>(*table_version_));
+  }
+}
+
+void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, int64_t>& latest,
+                                    const std::map<int32_t, int64_t>& positions) {
+  std::string problem = source_->problem();
+  std::map<int32_t, int64_t> lag;
+  {
+    std::lock_guard lock(mu_);
+    last_trigger_ms_ = trigger_ms;
+    source_problem_ = problem;
+    // A partition nothing was committed for yet in this run is as far as the table says: the
+    // source starts it there.
+    for (const auto& [p, o] : positions) committed_next_.try_emplace(p, o);
+    for (auto it = committed_next_.begin(); it != committed_next_.end();) {
+      if (!positions.count(it->first)) {
+        it = committed_next_.erase(it);  // revoked
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [p, next] : committed_next_) {
+      auto l = latest.find(p);
+      if (l != latest.end()) lag[p] = std::max<int64_t>(0, l->second - next);
+    }
+    lag_ = lag;
+  }
+  MetricsRegistry& m = MetricsRegistry::global();
+  for (auto it = metrics_.lag.begin(); it != metrics_.lag.end();) {
+    if (!lag.count(it->first)) {
+      m.remove("lakestream_source_lag_events", {{"query", metric_query_},
+                                                {"topic", topic_},
+                                                {"partition", std::to_string(it->first)}});
+      it = metrics_.lag.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [p, v] : lag) {
+    Gauge*& g = metrics_.lag[p];
+    if (g == nullptr) {
+      g = &m.gauge("lakestream_source_lag_events",
+                   "Events in the source partition not yet committed to the sink",
+                   {{"query", metric_query_}, {"topic", topic_}, {"partition", std::to_string(p)}});
+    }
+    g->set(static_cast<double>(v));
+  }
+}
+
+void QueryRunner::record_latency(const std::vector<int64_t>& enqueued_ms, SinkProgress* sink) {
+  if (enqueued_ms.empty()) return;
+  const int64_t now = wall_clock_ms();
+  Histogram& h = *metrics_.event_latency;
+  std::vector<int64_t> buckets(h.upper_bounds().size() + 1, 0);
+  int64_t lo = std::numeric_limits<int64_t>::max(), hi = 0;
+  double sum_ms = 0;
+  for (int64_t e : enqueued_ms) {
+    const int64_t ms = std::max<int64_t>(0, now - e);
+    lo = std::min(lo, ms);
+    hi = std::max(hi, ms);
+    sum_ms += static_cast<double>(ms);
+    ++buckets[h.bucket_of(static_cast<double>(ms) / 1000.0)];
+  }
+  h.merge(buckets, sum_ms / 1000.0);
+  sink->metrics["minEventLatencyMs"] = std::to_string(lo);
+  sink->metrics["avgEventLatencyMs"] =
+      std::to_string(static_cast<int64_t>(sum_ms / static_cast<double>(enqueued_ms.size())));
+  sink->metrics["maxEventLatencyMs"] = std::to_string(hi);
+}
+
 Result<std::optional<int64_t>> QueryRunner::start_offset(const std::string& topic,
                                                          int32_t partition) {
   return setup_.sink->start_offset(topic, partition);
@@ -146,8 +285,7 @@ void QueryRunner::poll_loop() {
       // last batch's offsets are committed synchronously before leaving the group.
       Status s = source_->commit_async(commit);
       // Group offsets serve lag tools only; a failed commit (e.g. during a rebalance) is logged.
-      if (!s.ok())
-        std::cerr << "lakestream: committing offsets to the source: " << s.to_string() << "\n";
+      if (!s.ok()) log_warn("stream", "committing offsets to the source: {}", s.to_string());
     }
     for (const auto& [p, o] : seeks) {
       Status s = source_->seek(p, o);
@@ -237,9 +375,8 @@ void QueryRunner::poll_loop() {
     if (latest.ok()) {
       for (const auto& [p, v] : *latest) last_latest[p] = v;
     } else if (!latest_warned) {
-      std::fprintf(stderr,
-                   "lakestream: %s: latest offsets unavailable, keeping the last known: %s\n",
-                   source_description_.c_str(), latest.status().to_string().c_str());
+      log_warn("stream", "{}: latest offsets unavailable, keeping the last known: {}",
+               source_description_, latest.status().to_string());
       latest_warned = true;
     }
     if (latest.ok()) latest_warned = false;
@@ -253,6 +390,7 @@ void QueryRunner::poll_loop() {
       break;
     }
     item.get_batch_ms = ms_since(poll_start);
+    note_source_state(item.trigger_ms, last_latest, source_->positions());
     next_trigger =
         interval > 0 ? item.trigger_start + std::chrono::milliseconds(interval) : Clock::now();
     if (raw->empty()) {
@@ -325,6 +463,7 @@ void QueryRunner::run_loop() {
   {
     std::lock_guard lock(mu_);
     terminated_ = true;
+    end_ms_ = wall_clock_ms();
   }
   cv_.notify_all();
 }
@@ -471,6 +610,10 @@ Result<QueryRunner::Written> QueryRunner::write_batch(Item item, int64_t batch_i
     }
   }
   w.add_ms = ms_since(add_start);
+  w.enqueued_ms.reserve(n);
+  for (const RawEvent& e : raw.events()) {
+    if (e.enqueued_time_ms > 0) w.enqueued_ms.push_back(e.enqueued_time_ms);
+  }
   w.dead_letters = std::move(dead[0]);
   for (size_t c = 1; c < dead.size(); ++c) {
     for (auto& d : dead[c]) w.dead_letters.push_back(std::move(d));
@@ -497,8 +640,8 @@ Status QueryRunner::commit_batch(Written& w) {
   if (!outcome.ok()) return outcome.status().with_context("batch " + std::to_string(batch_id));
   const int64_t wal_ms = ms_since(wal_start);
   if (!outcome->committed) {
-    std::cerr << "lakestream: batch " << batch_id << " dropped (" << outcome->why
-              << "); continuing where the table says\n";
+    log_warn("stream", "batch {} dropped ({}); continuing where the table says", batch_id,
+             outcome->why);
     std::deque<Written> stale;
     {
       std::lock_guard lock(mu_);
@@ -527,7 +670,12 @@ Status QueryRunner::commit_batch(Written& w) {
   for (const auto& [p, range] : raw.ranges()) src.end_offset[p] = range.last_offset + 1;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [p, range] : raw.ranges()) pending_commit_[p] = range.last_offset + 1;
+    for (const auto& [p, range] : raw.ranges()) {
+      pending_commit_[p] = range.last_offset + 1;
+      committed_next_[p] = range.last_offset + 1;
+      auto l = item.latest.find(p);
+      if (l != item.latest.end()) lag_[p] = std::max<int64_t>(0, l->second - range.last_offset - 1);
+    }
   }
   cv_.notify_all();
 
@@ -556,6 +704,30 @@ Status QueryRunner::commit_batch(Written& w) {
     progress.input_rows_per_second = since > 0 ? n_rows / since : 0;
   }
   previous_trigger_ = item.trigger_start;
+  if (!src.latest_offset.empty() && !src.end_offset.empty()) {
+    int64_t lo = std::numeric_limits<int64_t>::max(), hi = 0, sum = 0, count = 0;
+    for (const auto& [p, end] : src.end_offset) {
+      auto l = src.latest_offset.find(p);
+      if (l == src.latest_offset.end()) continue;
+      const int64_t behind = std::max<int64_t>(0, l->second - end);
+      lo = std::min(lo, behind);
+      hi = std::max(hi, behind);
+      sum += behind;
+      ++count;
+    }
+    if (count > 0) {
+      src.metrics["avgOffsetsBehindLatest"] =
+          std::to_string(static_cast<double>(sum) / static_cast<double>(count));
+      src.metrics["maxOffsetsBehindLatest"] = std::to_string(hi);
+      src.metrics["minOffsetsBehindLatest"] = std::to_string(lo);
+    }
+  }
+  if (outcome->table_version) {
+    progress.sink.metrics["numFilesWritten"] = std::to_string(outcome->num_files_written);
+    progress.sink.metrics["numBytesWritten"] = std::to_string(outcome->num_bytes_written);
+    progress.sink.metrics["tableVersion"] = std::to_string(*outcome->table_version);
+  }
+  record_latency(w.enqueued_ms, &progress.sink);
   src.num_input_rows = progress.num_input_rows;
   src.input_rows_per_second = progress.input_rows_per_second;
   src.processed_rows_per_second = progress.processed_rows_per_second;
@@ -567,12 +739,33 @@ Status QueryRunner::commit_batch(Written& w) {
         setup_.checkpoint->record(progress, progress_json).with_context("checkpoint progress"));
   }
 
-  if (setup_.log_progress) std::cerr << progress_json << "\n" << std::flush;
+  if (setup_.log_progress) log_raw_line(progress_json);
   if (setup_.spec.on_progress) setup_.spec.on_progress(progress);
+  metrics_.input_rows->inc(n);
+  metrics_.output_rows->inc(outcome->num_output_rows);
+  metrics_.dead_letter_rows->inc(outcome->num_dead_letter_rows);
+  metrics_.batches->inc();
+  metrics_.batch_duration->observe(static_cast<double>(total_ms) / 1000.0);
+  if (metrics_.files_written != nullptr) {
+    metrics_.files_written->inc(outcome->num_files_written);
+    metrics_.bytes_written->inc(outcome->num_bytes_written);
+    if (outcome->table_version) {
+      metrics_.table_version->set(static_cast<double>(*outcome->table_version));
+    }
+  }
   {
     std::lock_guard lock(mu_);
     progress_.push_back(progress);
-    while (static_cast<int64_t>(progress_.size()) > kProgressRecordsKept) progress_.pop_front();
+    progress_json_.push_back(progress_json);
+    const int64_t keep = std::max<int64_t>(1, setup_.retained_progress);
+    while (static_cast<int64_t>(progress_.size()) > keep) progress_.pop_front();
+    while (static_cast<int64_t>(progress_json_.size()) > keep) progress_json_.pop_front();
+    ++completed_batches_;
+    input_rows_total_ += n;
+    output_rows_total_ += outcome->num_output_rows;
+    dead_letter_rows_total_ += outcome->num_dead_letter_rows;
+    latest_batch_id_ = batch_id;
+    if (outcome->table_version) table_version_ = outcome->table_version;
   }
   return Status::OK();
 }

@@ -28,7 +28,9 @@
 #include <vector>
 
 #include "checkpoint.h"
+#include "lakestream/common/metrics.h"
 #include "lakestream/json/json_decoder.h"
+#include "lakestream/stream/query_manager.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
 #include "query_sink.h"
@@ -53,6 +55,9 @@ struct RunnerSetup {
   std::string name;
   bool log_progress = true;
   bool commit_source_offsets = true;
+  /// Progress records kept in memory (lakestream.ui.retainedProgressUpdates).
+  int64_t retained_progress = kProgressRecordsKept;
+  QueryPlanInfo plan_info;  ///< the source's parts are filled in by start()
 };
 
 class QueryRunner final : public PartitionAssignmentListener {
@@ -71,6 +76,9 @@ class QueryRunner final : public PartitionAssignmentListener {
   Status exception() const;
   std::optional<QueryProgress> last_progress() const;
   std::vector<QueryProgress> recent_progress() const;
+  std::vector<std::string> recent_progress_json() const;
+  const QueryPlanInfo& plan_info() const { return setup_.plan_info; }
+  QuerySnapshot snapshot() const;
 
   // PartitionAssignmentListener (called on the poller thread)
   Result<std::optional<int64_t>> start_offset(const std::string& topic, int32_t partition) override;
@@ -98,6 +106,21 @@ class QueryRunner final : public PartitionAssignmentListener {
     std::vector<DeadLetter> dead_letters;
     int64_t num_input_rows = 0;
     int64_t add_ms = 0;
+    std::vector<int64_t> enqueued_ms;  // the events' enqueued times, for the latency metrics
+  };
+
+  /// The query's series in MetricsRegistry::global() (label query = its name, else its id).
+  struct Metrics {
+    Counter* input_rows = nullptr;
+    Counter* output_rows = nullptr;
+    Counter* dead_letter_rows = nullptr;
+    Counter* batches = nullptr;
+    Counter* files_written = nullptr;
+    Counter* bytes_written = nullptr;
+    Histogram* batch_duration = nullptr;
+    Histogram* event_latency = nullptr;
+    Gauge* table_version = nullptr;
+    std::map<int32_t, Gauge*> lag;  // per partition, poller's
   };
 
   explicit QueryRunner(RunnerSetup setup);
@@ -115,6 +138,14 @@ class QueryRunner final : public PartitionAssignmentListener {
   Status process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
                        SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters);
   void fail(Status status);
+  void register_metrics();
+  /// The poller's view after a trigger: the source's latest offsets, what is committed, the
+  /// source's health; updates the snapshot and the lag gauges.
+  void note_source_state(int64_t trigger_ms, const std::map<int32_t, int64_t>& latest,
+                         const std::map<int32_t, int64_t>& positions);
+  /// Event latency (enqueued to now) of a committed batch: min/avg/max into the progress
+  /// record's sink metrics, every event into the histogram.
+  void record_latency(const std::vector<int64_t>& enqueued_ms, SinkProgress* sink);
 
   RunnerSetup setup_;
   std::string run_id_;
@@ -141,6 +172,23 @@ class QueryRunner final : public PartitionAssignmentListener {
   bool terminated_ = false;
   Status error_;
   std::deque<QueryProgress> progress_;
+  std::deque<std::string> progress_json_;  // progress_'s records as logged
+  // What snapshot() reports (under mu_).
+  int64_t start_ms_ = 0;
+  int64_t end_ms_ = 0;
+  int64_t completed_batches_ = 0;
+  int64_t input_rows_total_ = 0;
+  int64_t output_rows_total_ = 0;
+  int64_t dead_letter_rows_total_ = 0;
+  std::optional<int64_t> latest_batch_id_;
+  int64_t last_trigger_ms_ = 0;
+  std::string source_problem_;
+  std::map<int32_t, int64_t> committed_next_;  // per partition, next offset not yet committed
+  std::map<int32_t, int64_t> lag_;
+  std::optional<int64_t> table_version_;
+  Metrics metrics_;
+  std::string metric_query_;  // the query label
+  std::string topic_;
 
   std::thread poller_;
   std::thread committer_;

@@ -33,6 +33,9 @@ struct CommitOutcome {
   std::string why;  ///< why the batch was dropped, for the log
   int64_t num_output_rows = 0;
   int64_t num_dead_letter_rows = 0;
+  int64_t num_files_written = 0;  ///< data files the commit added (dead letters' included)
+  int64_t num_bytes_written = 0;
+  std::optional<int64_t> table_version;  ///< the table version committed (Delta)
 };
 
 /// The data of one micro-batch on its way into the sink.
@@ -64,6 +67,11 @@ class QuerySink {
   virtual Result<std::optional<int64_t>> start_offset(const std::string& topic,
                                                       int32_t partition) = 0;
   virtual Result<std::unique_ptr<SinkBatch>> begin_batch(int64_t batch_id, int chunks) = 0;
+  /// The table's latest version as the sink last saw it (Delta), for the UI before any commit.
+  virtual std::optional<int64_t> table_version() const { return std::nullopt; }
+  /// What the UI's plan shows of the sink.
+  virtual std::string path() const { return {}; }
+  virtual std::string dead_letter_path() const { return {}; }
 };
 
 /// The Delta sink: `table_path` on `fs`, exactly-once per source partition.

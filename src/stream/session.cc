@@ -2,6 +2,11 @@
 
 #include <cctype>
 #include <charconv>
+#include <mutex>
+
+#include "common/log_fmt.h"
+#include "lakestream/common/log.h"
+#include "lakestream/common/time.h"
 
 #include "lakestream/stream/rate_source.h"
 
@@ -40,6 +45,70 @@ Result<int64_t> int_option(const std::map<std::string, std::string>& options,
 
 }  // namespace
 
+namespace {
+
+std::mutex& service_mu() {
+  static std::mutex mu;
+  return mu;
+}
+SessionServiceFactory& service_factory() {
+  static SessionServiceFactory factory;
+  return factory;
+}
+
+/// lakestream.log.level / lakestream.log.format (the environment's LAKESTREAM_LOG_* were read
+/// when logging started; an engine setting wins, being the job's own configuration).
+void apply_log_settings(const Config& config) {
+  LogSettings settings = logging_settings();
+  bool changed = false;
+  if (auto level = config.engine_value("lakestream.log.level")) {
+    auto parsed = parse_log_level(*level);
+    if (parsed.ok()) {
+      settings.level = *parsed;
+      changed = true;
+    } else {
+      log_warn("session", "lakestream.log.level: {}; keeping the current level",
+               parsed.status().message());
+    }
+  }
+  if (auto format = config.engine_value("lakestream.log.format")) {
+    auto parsed = parse_log_format(*format);
+    if (parsed.ok()) {
+      settings.format = *parsed;
+      changed = true;
+    } else {
+      log_warn("session", "lakestream.log.format: {}; keeping the current format",
+               parsed.status().message());
+    }
+  }
+  if (changed) configure_logging(settings);
+}
+
+}  // namespace
+
+void set_session_service_factory(SessionServiceFactory factory) {
+  std::lock_guard lock(service_mu());
+  service_factory() = std::move(factory);
+}
+
+Session::Session() : Session(Config()) {}
+
+Session::Session(Config config) : state_(std::make_shared<State>()) {
+  apply_log_settings(config);
+  auto info = std::make_shared<SessionInfo>();
+  info->app_name = config.program().empty() ? std::string("lakestream") : config.program();
+  info->config = std::move(config);
+  info->start_ms = wall_clock_ms();
+  info->streams = std::make_shared<StreamingQueryManager>();
+  state_->info = info;
+  SessionServiceFactory factory;
+  {
+    std::lock_guard lock(service_mu());
+    factory = service_factory();
+  }
+  if (factory) state_->service = factory(state_->info);
+}
+
 DataStreamReader Session::read_stream() const { return DataStreamReader(this); }
 
 DataStreamReader& DataStreamReader::format(std::string name) {
@@ -69,6 +138,10 @@ DataStreamReader& DataStreamReader::source(StreamSourceFactory factory, RawLayou
 
 DataStream DataStreamReader::load() const {
   auto plan = std::make_shared<StreamPlan>();
+  if (session_ != nullptr) {
+    plan->streams = session_->info()->streams;
+    plan->config = session_->config();
+  }
   plan->format = format_;
   plan->options = options_;
   plan->raw_layout = layout_;

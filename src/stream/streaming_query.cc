@@ -1,5 +1,6 @@
 #include "lakestream/stream/streaming_query.h"
 
+#include "lakestream/stream/query_manager.h"
 #include "query_runner.h"
 
 namespace lakestream {
@@ -19,5 +20,10 @@ std::optional<QueryProgress> StreamingQuery::last_progress() const {
 std::vector<QueryProgress> StreamingQuery::recent_progress() const {
   return runner_->recent_progress();
 }
+std::vector<std::string> StreamingQuery::recent_progress_json() const {
+  return runner_->recent_progress_json();
+}
+const QueryPlanInfo& StreamingQuery::plan_info() const { return runner_->plan_info(); }
+QuerySnapshot StreamingQuery::snapshot() const { return runner_->snapshot(); }
 
 }  // namespace lakestream

@@ -140,6 +140,15 @@ struct EngineSetting {
   bool secret = false;  ///< is_secret_key_name(key), or it supplies a secret option
 };
 
+/// One line of a configuration dump: what may be shown of a setting, never a secret.
+struct ShownSetting {
+  std::string key;     ///< option name, or full engine key (lakestream.*)
+  std::string value;   ///< kRedacted for a secret; "" when unset
+  std::string source;  ///< ValueSource::to_string(), or "unset" / "unset (required)"
+  bool secret = false;
+  bool engine = false;  ///< an engine setting, not a declared option
+};
+
 /// The resolved configuration: an immutable value, cheap to copy. Getters take the long name
 /// without dashes. Asking for an undeclared option, or with the wrong type (get_int on a
 /// string option), is a bug in the job and aborts with a message naming the option.
@@ -174,6 +183,11 @@ class Config {
   /// order (unset ones as `key=  # unset`), then the engine keys; secrets as kRedacted.
   /// What --print-config prints and what jobs print at start.
   std::string dump() const;
+  /// The same lines as data (the UI's configuration table).
+  std::vector<ShownSetting> shown_settings() const;
+
+  /// The program the configuration was parsed for (the ArgParser's prog; "" for Config()).
+  const std::string& program() const;
 
   /// --help / -h was given: parse() skipped the required check; show help_text().
   bool help_requested() const;

@@ -207,6 +207,9 @@ class KafkaSource {
   std::vector<int32_t> assignment() const;
   /// The last non-fatal client error (a broker down, ...), for diagnostics; "" when none.
   std::string last_error() const;
+  /// Why no events can come now ("no broker reachable (...)"), "" while a broker is up or
+  /// before librdkafka's first statistics (statistics.interval.ms, 1 s unless overridden).
+  std::string problem() const;
 
   /// Leave the group and release the connection; batches still alive keep the client's
   /// memory until they are destroyed. Safe to call twice.

@@ -28,6 +28,7 @@
 
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
+#include "lakestream/config/config.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
 #include "lakestream/stream/stream_source.h"
@@ -64,8 +65,15 @@ enum class RawLayout {
   kRate,
 };
 
+class StreamingQueryManager;
+
 /// The plan behind a DataStream.
 struct StreamPlan {
+  /// Where started queries are listed (the session's streams()); null for a plan made without
+  /// a session.
+  std::shared_ptr<StreamingQueryManager> streams;
+  /// The session's configuration (engine settings such as lakestream.ui.retainedProgressUpdates).
+  Config config;
   std::string format;                          ///< "eventhubs", "kafka", "rate", "memory"
   std::map<std::string, std::string> options;  ///< reader options (may hold secrets)
   StreamSourceFactory make_source;

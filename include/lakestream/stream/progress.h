@@ -21,12 +21,18 @@ struct SourceProgress {
   int64_t num_input_rows = 0;
   double input_rows_per_second = 0;
   double processed_rows_per_second = 0;
+  /// Spark's string map; the Kafka source's avgOffsetsBehindLatest, maxOffsetsBehindLatest,
+  /// minOffsetsBehindLatest (latestOffset - endOffset over the batch's partitions).
+  std::map<std::string, std::string> metrics;
 };
 
 struct SinkProgress {
   std::string description;
   int64_t num_output_rows = 0;
   int64_t num_dead_letter_rows = 0;  ///< reported in Spark's string "metrics" map
+  /// Further entries of that map: numFilesWritten, numBytesWritten, tableVersion, and
+  /// min/avg/maxEventLatencyMs (enqueued time to commit) when the events carry one.
+  std::map<std::string, std::string> metrics;
 };
 
 /// One micro-batch's progress (Spark's StreamingQueryProgress).

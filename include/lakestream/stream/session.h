@@ -23,6 +23,7 @@
 // Every format: max-events-per-trigger (also maxEventsPerTrigger / maxOffsetsPerTrigger).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,7 @@
 #include "lakestream/config/config.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
+#include "lakestream/stream/query_manager.h"
 #include "lakestream/stream/stop_signals.h"
 #include "lakestream/stream/streaming_query.h"
 #include "lakestream/stream/trigger.h"
@@ -39,18 +41,43 @@ namespace lakestream {
 
 class DataStreamReader;
 
+/// What a session's background services (the live UI) may keep of it: shared, so they never
+/// hold the Session itself.
+struct SessionInfo {
+  Config config;
+  std::string app_name;  ///< the job's name (the config's program, else "lakestream")
+  int64_t start_ms = 0;  ///< wall clock, ms since the epoch
+  std::shared_ptr<StreamingQueryManager> streams;
+};
+
+/// Starts a service for every new Session (the ui module registers the live UI's server); the
+/// returned handle lives as long as the session and its copies. nullptr: no service.
+using SessionServiceFactory =
+    std::function<std::shared_ptr<void>(std::shared_ptr<const SessionInfo>)>;
+/// Register the factory (one; a later call replaces it, nullptr removes it).
+void set_session_service_factory(SessionServiceFactory factory);
+
 class Session {
  public:
-  Session() = default;
+  Session();
   /// A session whose engine settings (`lakestream.*` in the defaults file) come from `config`.
-  explicit Session(Config config) : config_(std::move(config)) {}
+  /// Applies the logging settings (lakestream.log.level, lakestream.log.format) and starts the
+  /// live UI when the ui module is linked (lakestream.ui.enabled, default true; docs/ui.md).
+  explicit Session(Config config);
 
   /// Start describing a stream to read.
   DataStreamReader read_stream() const;
-  const Config& config() const { return config_; }
+  const Config& config() const { return state_->info->config; }
+  /// The queries started from this session (Spark's spark.streams).
+  StreamingQueryManager& streams() const { return *state_->info->streams; }
+  const std::shared_ptr<const SessionInfo>& info() const { return state_->info; }
 
  private:
-  Config config_;
+  struct State {
+    std::shared_ptr<const SessionInfo> info;
+    std::shared_ptr<void> service;  // destroyed with the last copy of the session
+  };
+  std::shared_ptr<State> state_;
 };
 
 /// Builder of a DataStream (Spark's DataStreamReader).

@@ -165,6 +165,9 @@ class StreamSource {
   virtual Result<std::map<int32_t, int64_t>> cached_latest_offsets() { return latest_offsets(); }
   /// Per assigned partition whose position is known, the next offset poll_batch will return.
   virtual std::map<int32_t, int64_t> positions() const = 0;
+  /// Why the source cannot deliver events right now ("no broker reachable: ..."), "" while it
+  /// is healthy or cannot tell. Read by the polling thread after each poll (the UI's /readyz).
+  virtual std::string problem() const { return {}; }
   /// Leave the group and release the connection. Safe to call twice.
   virtual void close() = 0;
 };

@@ -12,6 +12,9 @@
 
 namespace lakestream {
 
+struct QueryPlanInfo;
+struct QuerySnapshot;
+
 namespace stream_internal {
 class QueryRunner;
 }
@@ -42,8 +45,16 @@ class StreamingQuery {
 
   /// The latest batch's progress, if a batch has completed.
   std::optional<QueryProgress> last_progress() const;
-  /// The progress of the latest batches (at most 100), oldest first.
+  /// The progress of the latest batches (lakestream.ui.retainedProgressUpdates, default 100),
+  /// oldest first.
   std::vector<QueryProgress> recent_progress() const;
+  /// The progress records' JSON, as logged, oldest first (what recent_progress() holds).
+  std::vector<std::string> recent_progress_json() const;
+
+  /// What the query runs (fixed at start; no secrets).
+  const QueryPlanInfo& plan_info() const;
+  /// Its status and totals now (stream/query_manager.h).
+  QuerySnapshot snapshot() const;
 
  private:
   std::shared_ptr<stream_internal::QueryRunner> runner_;

@@ -8,12 +8,12 @@
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -63,7 +63,9 @@ struct TakenPort {
 };
 
 int ui_port_from_log() {
-  for (const std::string& line : recent_log_lines()) {
+  const std::vector<std::string> lines = recent_log_lines();
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {  // the newest session's line
+    const std::string& line = *it;
     auto at = line.rfind("UI: http://127.0.0.1:");
     if (at != std::string::npos) return std::stoi(line.substr(at + 21));
   }
@@ -102,15 +104,14 @@ class UiServerTest : public ::testing::Test {
  protected:
   /// A session with its UI on the port after a taken one, and a rate query of 200 rows/s.
   void SetUp() override {
-    session_ = std::make_unique<Session>(
-        parse({"--ui-port", std::to_string(taken_.port),
-               "--conf", "lakestream.ui.retainedProgressUpdates=5"}));
+    session_ = std::make_unique<Session>(parse({"--ui-port", std::to_string(taken_.port), "--conf",
+                                                "lakestream.ui.retainedProgressUpdates=5"}));
     port_ = ui_port_from_log();
     DataStream rate = session_->read_stream().format("rate").option("rows-per-second", 200).load();
     auto q = rate.write_stream()
                  .foreach_batch([](const RecordBatch&, int64_t) { return Status::OK(); })
                  .trigger(Trigger::processing_time("100 ms"))
-                 .query_name("rate_to_nowhere")
+                 .query_name(query_name_)
                  .option("progress-log", "none")
                  .start();
     ASSERT_TRUE(q.ok()) << q.status().to_string();
@@ -128,6 +129,9 @@ class UiServerTest : public ::testing::Test {
   }
 
   TakenPort taken_;
+  // The registry is the process's: each test's query counts under its own name.
+  std::string query_name_ =
+      std::string("rate_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::unique_ptr<Session> session_;
   std::optional<StreamingQuery> query_;
   int port_ = 0;
@@ -143,7 +147,7 @@ TEST_F(UiServerTest, TakesTheNextPortWhenItsOwnIsTaken) {
 }
 
 TEST_F(UiServerTest, ApiMatchesTheQuery) {
-  ASSERT_TRUE(eventually([&] { return query_->recent_progress().size() >= 6; }));
+  ASSERT_TRUE(eventually([&] { return query_->snapshot().completed_batches >= 6; }));
   auto r = get("/api/v1/queries");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
@@ -151,7 +155,7 @@ TEST_F(UiServerTest, ApiMatchesTheQuery) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["id"], query_->id());
   EXPECT_EQ(list[0]["runId"], query_->run_id());
-  EXPECT_EQ(list[0]["name"], "rate_to_nowhere");
+  EXPECT_EQ(list[0]["name"], query_name_);
   EXPECT_EQ(list[0]["status"], "ACTIVE");
   EXPECT_GE(list[0]["numCompletedBatches"].get<int64_t>(), 6);
 
@@ -189,12 +193,12 @@ TEST_F(UiServerTest, MetricsCountWhatTheQueryDid) {
   auto r = get("/metrics");
   ASSERT_TRUE(r);
   EXPECT_THAT(r->get_header_value("Content-Type"), HasSubstr("text/plain; version=0.0.4"));
-  EXPECT_THAT(r->body, HasSubstr("lakestream_batches_total{query=\"rate_to_nowhere\"} " +
+  const std::string q = "{query=\"" + query_name_ + "\"} ";
+  EXPECT_THAT(r->body, HasSubstr("lakestream_batches_total" + q +
                                  std::to_string(s.completed_batches) + "\n"));
-  EXPECT_THAT(r->body, HasSubstr("lakestream_input_rows_total{query=\"rate_to_nowhere\"} " +
-                                 std::to_string(s.input_rows) + "\n"));
-  EXPECT_THAT(r->body, HasSubstr("lakestream_batch_duration_seconds_count{query=\"rate_to_"
-                                 "nowhere\"} " +
+  EXPECT_THAT(r->body,
+              HasSubstr("lakestream_input_rows_total" + q + std::to_string(s.input_rows) + "\n"));
+  EXPECT_THAT(r->body, HasSubstr("lakestream_batch_duration_seconds_count" + q +
                                  std::to_string(s.completed_batches) + "\n"));
   EXPECT_THAT(r->body, HasSubstr("# TYPE process_resident_memory_bytes gauge"));
   EXPECT_THAT(r->body, HasSubstr("process_cpu_seconds_total "));
@@ -219,8 +223,9 @@ TEST_F(UiServerTest, ReadyWhileActiveNotAfter) {
 }
 
 TEST_F(UiServerTest, PagesAndAssetsAreServedAndNothingChanges) {
-  for (const char* path : {"/", "/static/ui.js", "/static/app.js", "/static/query.js",
-                           "/static/ui.css", "/static/uPlot.iife.min.js", "/static/uPlot.min.css"}) {
+  for (const char* path :
+       {"/", "/static/ui.js", "/static/app.js", "/static/query.js", "/static/ui.css",
+        "/static/uPlot.iife.min.js", "/static/uPlot.min.css"}) {
     auto r = get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;

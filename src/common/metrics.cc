@@ -106,8 +106,7 @@ void Histogram::merge(const std::vector<int64_t>& per_bucket, double sum) {
 }
 
 size_t Histogram::bucket_of(double v) const {
-  return static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) -
-                             bounds_.begin());
+  return static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
 }
 
 Histogram::Histogram(std::vector<double> upper_bounds)
@@ -120,8 +119,8 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 void Histogram::observe_n(double v, int64_t count) {
   if (count <= 0) return;
   // Prometheus buckets are "less than or equal": the first bound >= v.
-  const size_t b = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) -
-                                       bounds_.begin());
+  const size_t b =
+      static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
   buckets_[b].fetch_add(count, std::memory_order_relaxed);
   count_.fetch_add(count, std::memory_order_relaxed);
   atomic_add(sum_, v * static_cast<double>(count));
@@ -134,8 +133,7 @@ std::vector<int64_t> Histogram::bucket_counts() const {
 }
 
 std::vector<double> duration_buckets_seconds() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-          1,     2.5,    5,     10,   30,    60,   120};
+  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
 }
 
 MetricsRegistry& MetricsRegistry::global() {

@@ -111,7 +111,8 @@ Status take_engine_flag(const std::string& name, const std::optional<std::string
     return Status::OK();
   }
   const size_t eq = value.find('=');
-  if (eq == std::string::npos || eq == 0 || value.compare(0, kEnginePrefix.size(), kEnginePrefix) != 0) {
+  if (eq == std::string::npos || eq == 0 ||
+      value.compare(0, kEnginePrefix.size(), kEnginePrefix) != 0) {
     return Status::InvalidArgument("option --conf expects lakestream.KEY=VALUE, got '" +
                                    (is_secret_key_name(value.substr(0, eq))
                                         ? value.substr(0, eq) + "=" + std::string(kRedacted)
@@ -335,16 +336,17 @@ std::string ArgParser::help() const {
   out += "  --config FILE\n" + wrap(config_help, 6, kHelpWidth);
   out += "  --print-config\n      print the resolved configuration (secrets redacted) and exit\n";
   out += "  --conf lakestream.KEY=VALUE\n" +
-         wrap("an engine setting, above the engine defaults file; may be repeated", 6,
-              kHelpWidth);
+         wrap("an engine setting, above the engine defaults file; may be repeated", 6, kHelpWidth);
   out += "  --ui-port INT\n" +
-         wrap("port of the live UI (lakestream.ui.port, env LAKESTREAM_UI_PORT; default 4040, "
-              "else the next free one up to 16 further)",
-              6, kHelpWidth);
+         wrap(
+             "port of the live UI (lakestream.ui.port, env LAKESTREAM_UI_PORT; default 4040, "
+             "else the next free one up to 16 further)",
+             6, kHelpWidth);
   out += "  --ui-host STRING\n" +
-         wrap("address the live UI listens on (lakestream.ui.host, env LAKESTREAM_UI_HOST; "
-              "default 127.0.0.1, 0.0.0.0 in a container)",
-              6, kHelpWidth);
+         wrap(
+             "address the live UI listens on (lakestream.ui.host, env LAKESTREAM_UI_HOST; "
+             "default 127.0.0.1, 0.0.0.0 in a container)",
+             6, kHelpWidth);
   out += "  --no-ui\n" +
          wrap("start no UI server (lakestream.ui.enabled=false, env LAKESTREAM_UI_ENABLED)", 6,
               kHelpWidth);

@@ -2,18 +2,16 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <nlohmann/json.hpp>
-
-#include "lakestream/common/log.h"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "lakestream/common/coalescing_worker.h"
+#include "lakestream/common/log.h"
 #include "lakestream/common/redact.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
@@ -412,7 +410,7 @@ struct KafkaSource::Impl {
 
   // librdkafka's own log lines go through the library's logging (levels, format, redaction).
   static void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
-    const LogLevel l = level <= 3 ? LogLevel::kError
+    const LogLevel l = level <= 3   ? LogLevel::kError
                        : level <= 4 ? LogLevel::kWarn
                        : level <= 6 ? LogLevel::kInfo
                                     : LogLevel::kDebug;
@@ -635,9 +633,8 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
     // (500 ms) for data that will not come, and closing the consumer waits for that fetch.
     properties.emplace_back("fetch.wait.max.ms", std::to_string(kDrainFetchWaitMs));
   }
-  if (std::none_of(properties.begin(), properties.end(), [](const KafkaProperty& p) {
-        return p.first == "statistics.interval.ms";
-      })) {
+  if (std::none_of(properties.begin(), properties.end(),
+                   [](const KafkaProperty& p) { return p.first == "statistics.interval.ms"; })) {
     // Broker states once a second: how problem() tells an outage from a quiet hub (librdkafka
     // reports brokers going down as errors, but never that they came back).
     properties.insert(properties.begin(), {"statistics.interval.ms", "1000"});

@@ -3,11 +3,10 @@
 #include <cctype>
 #include <charconv>
 
-#include "lakestream/stream/query_manager.h"
-
 #include "checkpoint.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/stream/query_manager.h"
 #include "query_runner.h"
 
 namespace lakestream {

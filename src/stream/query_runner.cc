@@ -152,10 +152,9 @@ void QueryRunner::register_metrics() {
   metrics_.dead_letter_rows = &m.counter("lakestream_dead_letter_rows_total",
                                          "Records committed to the dead-letter table", q);
   metrics_.batches = &m.counter("lakestream_batches_total", "Micro-batches committed", q);
-  metrics_.batch_duration =
-      &m.histogram("lakestream_batch_duration_seconds",
-                   "Trigger to commit of each micro-batch (triggerExecution)",
-                   duration_buckets_seconds(), q);
+  metrics_.batch_duration = &m.histogram("lakestream_batch_duration_seconds",
+                                         "Trigger to commit of each micro-batch (triggerExecution)",
+                                         duration_buckets_seconds(), q);
   metrics_.event_latency = &m.histogram(
       "lakestream_event_latency_seconds",
       "Per event, from its enqueued time at the source to the commit that made it visible",
@@ -201,9 +200,9 @@ void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, 
   MetricsRegistry& m = MetricsRegistry::global();
   for (auto it = metrics_.lag.begin(); it != metrics_.lag.end();) {
     if (!lag.count(it->first)) {
-      m.remove("lakestream_source_lag_events", {{"query", metric_query_},
-                                                {"topic", topic_},
-                                                {"partition", std::to_string(it->first)}});
+      m.remove(
+          "lakestream_source_lag_events",
+          {{"query", metric_query_}, {"topic", topic_}, {"partition", std::to_string(it->first)}});
       it = metrics_.lag.erase(it);
     } else {
       ++it;

@@ -30,9 +30,9 @@
 #include "checkpoint.h"
 #include "lakestream/common/metrics.h"
 #include "lakestream/json/json_decoder.h"
-#include "lakestream/stream/query_manager.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
+#include "lakestream/stream/query_manager.h"
 #include "query_sink.h"
 
 namespace lakestream::stream_internal {

@@ -7,7 +7,6 @@
 #include "common/log_fmt.h"
 #include "lakestream/common/log.h"
 #include "lakestream/common/time.h"
-
 #include "lakestream/stream/rate_source.h"
 
 namespace lakestream {

@@ -1,11 +1,11 @@
 #include "lakestream/ui/ui_server.h"
 
+#include <httplib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <fstream>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>

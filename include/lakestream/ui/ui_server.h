@@ -22,7 +22,8 @@ struct UiSettings {
   bool enabled = true;
   std::string host = "127.0.0.1";  ///< loopback unless told otherwise (0.0.0.0 in a container)
   int port = 4040;                 ///< 0: any free port
-  /// When `port` is taken, try the next ones up to this many further (Spark's spark.port.maxRetries).
+  /// When `port` is taken, try the next ones up to this many further (Spark's
+  /// spark.port.maxRetries).
   int max_port_retries = 16;
 
   /// From the engine settings lakestream.ui.enabled / .host / .port (set in

@@ -117,4 +117,11 @@ std::optional<std::string> percent_decode(std::string_view s, size_t* bad_at) {
   return out;
 }
 
+std::optional<bool> parse_bool_text(std::string_view text) {
+  const std::string v = to_lower_ascii(trim(text));
+  if (v == "true" || v == "yes" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "0") return false;
+  return std::nullopt;
+}
+
 }  // namespace lakestream

@@ -38,13 +38,6 @@ bool looks_like_number(std::string_view s) {
   return digit;
 }
 
-std::optional<bool> parse_bool(std::string_view text) {
-  std::string v = to_lower_ascii(text);
-  if (v == "true" || v == "yes" || v == "1") return true;
-  if (v == "false" || v == "no" || v == "0") return false;
-  return std::nullopt;
-}
-
 // Which layer instance last wrote a list, so a higher layer replaces the list while repeats
 // within one layer (the command line, one file) append.
 struct ListLayer {
@@ -207,7 +200,7 @@ struct Resolver {
         break;
       }
       case OptionType::kBool: {
-        std::optional<bool> b = parse_bool(value);
+        std::optional<bool> b = parse_bool_text(value);
         if (!b) return bad("true/false, yes/no or 1/0");
         o.bool_value = *b;
         o.text = *b ? "true" : "false";

@@ -52,8 +52,8 @@ Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
   info.sink_description = r->setup_.sink->description();
   info.sink_path = r->setup_.sink->path();
   info.dead_letter_path = r->setup_.sink->dead_letter_path();
-  r->start_ms_ = wall_clock_ms();
-  r->table_version_ = r->setup_.sink->table_version();
+  r->status_.start_ms = wall_clock_ms();
+  r->status_.table_version = r->setup_.sink->table_version();
   r->register_metrics();
   const int chunks = std::max(1, r->setup_.sink->max_chunks());
   if (plan.parse) {
@@ -119,25 +119,15 @@ std::vector<std::string> QueryRunner::recent_progress_json() const {
 }
 
 QuerySnapshot QueryRunner::snapshot() const {
-  QuerySnapshot s;
-  s.id = setup_.query_id;
-  s.run_id = run_id_;
-  s.name = setup_.name;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  QuerySnapshot s = status_;
   s.status = !terminated_ ? QueryStatus::kActive
                           : (error_.ok() ? QueryStatus::kTerminated : QueryStatus::kFailed);
   if (!error_.ok()) s.exception = redact_connection_string(error_.to_string());
-  s.start_ms = start_ms_;
-  s.end_ms = end_ms_;
-  s.completed_batches = completed_batches_;
-  s.input_rows = input_rows_total_;
-  s.output_rows = output_rows_total_;
-  s.dead_letter_rows = dead_letter_rows_total_;
-  s.latest_batch_id = latest_batch_id_;
-  s.last_trigger_ms = last_trigger_ms_;
-  s.source_problem = source_problem_;
-  s.lag = lag_;
-  s.table_version = table_version_;
+  lock.unlock();
+  s.id = setup_.query_id;
+  s.run_id = run_id_;
+  s.name = setup_.name;
   return s;
 }
 
@@ -169,7 +159,9 @@ void QueryRunner::register_metrics() {
                                         "Bytes of the data files committed to Delta tables", qt);
     metrics_.table_version = &m.gauge("lakestream_delta_table_version",
                                       "Latest version of the Delta table", {{"table", table}});
-    if (table_version_) metrics_.table_version->set(static_cast<double>(*table_version_));
+    if (status_.table_version) {
+      metrics_.table_version->set(static_cast<double>(*status_.table_version));
+    }
   }
 }
 
@@ -179,8 +171,8 @@ void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, 
   std::map<int32_t, int64_t> lag;
   {
     std::lock_guard lock(mu_);
-    last_trigger_ms_ = trigger_ms;
-    source_problem_ = problem;
+    status_.last_trigger_ms = trigger_ms;
+    status_.source_problem = problem;
     // A partition nothing was committed for yet in this run is as far as the table says: the
     // source starts it there.
     for (const auto& [p, o] : positions) committed_next_.try_emplace(p, o);
@@ -195,7 +187,7 @@ void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, 
       auto l = latest.find(p);
       if (l != latest.end()) lag[p] = std::max<int64_t>(0, l->second - next);
     }
-    lag_ = lag;
+    status_.lag = lag;
   }
   MetricsRegistry& m = MetricsRegistry::global();
   for (auto it = metrics_.lag.begin(); it != metrics_.lag.end();) {
@@ -462,7 +454,7 @@ void QueryRunner::run_loop() {
   {
     std::lock_guard lock(mu_);
     terminated_ = true;
-    end_ms_ = wall_clock_ms();
+    status_.end_ms = wall_clock_ms();
   }
   cv_.notify_all();
 }
@@ -673,7 +665,8 @@ Status QueryRunner::commit_batch(Written& w) {
       pending_commit_[p] = range.last_offset + 1;
       committed_next_[p] = range.last_offset + 1;
       auto l = item.latest.find(p);
-      if (l != item.latest.end()) lag_[p] = std::max<int64_t>(0, l->second - range.last_offset - 1);
+      if (l != item.latest.end())
+        status_.lag[p] = std::max<int64_t>(0, l->second - range.last_offset - 1);
     }
   }
   cv_.notify_all();
@@ -759,12 +752,12 @@ Status QueryRunner::commit_batch(Written& w) {
     const int64_t keep = std::max<int64_t>(1, setup_.retained_progress);
     while (static_cast<int64_t>(progress_.size()) > keep) progress_.pop_front();
     while (static_cast<int64_t>(progress_json_.size()) > keep) progress_json_.pop_front();
-    ++completed_batches_;
-    input_rows_total_ += n;
-    output_rows_total_ += outcome->num_output_rows;
-    dead_letter_rows_total_ += outcome->num_dead_letter_rows;
-    latest_batch_id_ = batch_id;
-    if (outcome->table_version) table_version_ = outcome->table_version;
+    ++status_.completed_batches;
+    status_.input_rows += n;
+    status_.output_rows += outcome->num_output_rows;
+    status_.dead_letter_rows += outcome->num_dead_letter_rows;
+    status_.latest_batch_id = batch_id;
+    if (outcome->table_version) status_.table_version = outcome->table_version;
   }
   return Status::OK();
 }

@@ -173,19 +173,9 @@ class QueryRunner final : public PartitionAssignmentListener {
   Status error_;
   std::deque<QueryProgress> progress_;
   std::deque<std::string> progress_json_;  // progress_'s records as logged
-  // What snapshot() reports (under mu_).
-  int64_t start_ms_ = 0;
-  int64_t end_ms_ = 0;
-  int64_t completed_batches_ = 0;
-  int64_t input_rows_total_ = 0;
-  int64_t output_rows_total_ = 0;
-  int64_t dead_letter_rows_total_ = 0;
-  std::optional<int64_t> latest_batch_id_;
-  int64_t last_trigger_ms_ = 0;
-  std::string source_problem_;
+  // What snapshot() reports (under mu_); its identity and status are filled in there.
+  QuerySnapshot status_;
   std::map<int32_t, int64_t> committed_next_;  // per partition, next offset not yet committed
-  std::map<int32_t, int64_t> lag_;
-  std::optional<int64_t> table_version_;
   Metrics metrics_;
   std::string metric_query_;  // the query label
   std::string topic_;

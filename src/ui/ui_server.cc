@@ -33,13 +33,6 @@ constexpr int64_t kMinStaleTriggerMs = 10'000;
 /// pipeline's threads must keep the cores.
 constexpr size_t kServerThreads = 2;
 
-std::optional<bool> parse_bool_text(std::string_view text) {
-  std::string v = to_lower_ascii(trim(text));
-  if (v == "true" || v == "yes" || v == "1") return true;
-  if (v == "false" || v == "no" || v == "0") return false;
-  return std::nullopt;
-}
-
 json or_null(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 std::string iso(int64_t ms) { return format_timestamp_iso(ms * 1000); }
@@ -111,61 +104,60 @@ json plan_json(const QueryPlanInfo& p, const QuerySnapshot& s) {
   return j;
 }
 
-/// The standard process metrics, from /proc/self (Prometheus client libraries' names).
-std::vector<MetricFamily> process_metrics(int64_t start_ms) {
-  std::vector<MetricFamily> out;
-  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+/// The fields of /proc/self/stat from field 3 (state) on: fields[i] is field i + 3. The
+/// command name before them may hold spaces, so the split starts after its ')'.
+std::vector<std::string> proc_self_stat() {
   std::ifstream stat("/proc/self/stat");
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // Fields after the command name (which may hold spaces) start at state, field 3.
+  std::vector<std::string> fields;
   const size_t close = text.rfind(')');
-  if (close != std::string::npos) {
-    std::istringstream rest(text.substr(close + 2));
-    std::vector<std::string> f;
-    std::string w;
-    while (rest >> w) f.push_back(w);
-    if (f.size() > 22) {
-      const double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;  // utime + stime
-      out.push_back({"process_cpu_seconds_total",
-                     "Total user and system CPU time spent in seconds.",
-                     MetricType::kCounter,
-                     {MetricSample{{}, cpu, {}, {}, 0, 0}}});
-      out.push_back({"process_virtual_memory_bytes",
-                     "Virtual memory size in bytes.",
-                     MetricType::kGauge,
-                     {MetricSample{{}, std::stod(f[20]), {}, {}, 0, 0}}});
-      out.push_back({"process_resident_memory_bytes",
-                     "Resident memory size in bytes.",
-                     MetricType::kGauge,
-                     {MetricSample{{}, std::stod(f[21]) * page, {}, {}, 0, 0}}});
-    }
+  if (close == std::string::npos || close + 2 > text.size()) return fields;
+  std::istringstream rest(text.substr(close + 2));
+  std::string w;
+  while (rest >> w) fields.push_back(w);
+  return fields;
+}
+
+MetricFamily single(std::string name, std::string help, MetricType type, double value) {
+  MetricSample sample;
+  sample.value = value;
+  return {std::move(name), std::move(help), type, {std::move(sample)}};
+}
+
+/// The standard process metrics (Prometheus client libraries' names).
+std::vector<MetricFamily> process_metrics(int64_t start_ms) {
+  std::vector<MetricFamily> out;
+  const std::vector<std::string> f = proc_self_stat();
+  if (f.size() > 21) {
+    const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+    out.push_back(single("process_cpu_seconds_total",
+                         "Total user and system CPU time spent in seconds.", MetricType::kCounter,
+                         (std::stod(f[11]) + std::stod(f[12])) / ticks));  // utime + stime
+    out.push_back(single("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                         MetricType::kGauge, std::stod(f[20])));
+    out.push_back(single("process_resident_memory_bytes", "Resident memory size in bytes.",
+                         MetricType::kGauge, std::stod(f[21]) * page));
   }
-  out.push_back({"process_start_time_seconds",
-                 "Start time of the process since unix epoch in seconds.",
-                 MetricType::kGauge,
-                 {MetricSample{{}, static_cast<double>(start_ms) / 1000.0, {}, {}, 0, 0}}});
+  out.push_back(single("process_start_time_seconds",
+                       "Start time of the process since unix epoch in seconds.", MetricType::kGauge,
+                       static_cast<double>(start_ms) / 1000.0));
   return out;
 }
 
-/// The process's start, wall clock ms (from /proc: the session may start later than main).
+/// The process's start, wall clock ms (the session may start later than main): boot time
+/// from /proc/stat plus the start field (22) of /proc/self/stat.
 int64_t process_start_ms() {
-  std::ifstream stat("/proc/self/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   std::ifstream proc_stat("/proc/stat");
   std::string line;
   int64_t boot_s = 0;
   while (std::getline(proc_stat, line)) {
     if (line.rfind("btime ", 0) == 0) boot_s = std::stoll(line.substr(6));
   }
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos || boot_s == 0) return wall_clock_ms();
-  std::istringstream rest(text.substr(close + 2));
-  std::string w;
-  for (int i = 0; i < 20 && (rest >> w); ++i) {
-  }
+  const std::vector<std::string> f = proc_self_stat();
+  if (f.size() <= 19 || boot_s == 0) return wall_clock_ms();
   const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  return boot_s * 1000 + static_cast<int64_t>(std::stod(w) / ticks * 1000.0);
+  return boot_s * 1000 + static_cast<int64_t>(std::stod(f[19]) / ticks * 1000.0);
 }
 
 }  // namespace
@@ -225,13 +217,13 @@ struct UiServer::Impl {
         res.set_content(bytes.data(), bytes.size(), type.c_str());
       });
     }
+    std::string_view query_page;
+    for (const auto& a : ui_internal::embedded_assets()) {
+      if (a.path == "/query.html") query_page = a.bytes;
+    }
     server.Get(R"(/queries/([0-9A-Za-z-]+)/?)",
-               [](const httplib::Request&, httplib::Response& res) {
-                 for (const auto& a : ui_internal::embedded_assets()) {
-                   if (a.path == "/query.html") {
-                     res.set_content(a.bytes.data(), a.bytes.size(), "text/html; charset=utf-8");
-                   }
-                 }
+               [query_page](const httplib::Request&, httplib::Response& res) {
+                 res.set_content(query_page.data(), query_page.size(), "text/html; charset=utf-8");
                });
     server.Get("/api/v1/application", [this](const httplib::Request&, httplib::Response& res) {
       const int64_t now = wall_clock_ms();

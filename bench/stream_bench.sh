@@ -19,6 +19,10 @@
 #        a file (the inode allocator skips recently deleted inodes one by one).
 #   raw  kcat -C -e -o beginning, counting messages only (librdkafka, no group)
 #   e2e  the same on the SMALL_EVENTS topic (peak RSS must not grow with the backlog)
+#   The EVENTS runs have the live UI on (a free port) with bench/ui_poller.mjs (at nice 19)
+#   loading the pages, the API and /metrics every 100 ms; with UI_COMPARE=1 (the default)
+#   each round also runs them with --no-ui, in turns (ABBA), for the UI's cost: throughput
+#   within 2%, peak RSS within 5 MB, and the job's CPU time.
 # Prints medians of wall time and events/s, the e2e/raw ratio (goal >= 0.70), the e2e rate
 # without the group join (from the first to the last progress record), and peak RSS
 # (/usr/bin/time -v) for SMALL_EVENTS vs EVENTS (goal: within 20%).
@@ -108,24 +112,47 @@ fi
 rm -f "$tmp/big.txt" "$tmp/small.txt"
 
 peak_rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+cpu_s() { awk -F': ' '/User time|System time/ {s += $2} END {print s + 0}' "$1"; }
 wall_s() {
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
     for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
 }
-# e2e NAME CONNECTION COUNT ROUND: streaming_job available-now; prints "wall rss steady_s".
+# e2e NAME CONNECTION COUNT ROUND [UI]: streaming_job available-now; prints
+# "wall rss steady_s cpu_s".
+# UI: "polled" (a free port, ui_poller.mjs watching it), "on" (a free port) or "off" (--no-ui).
 e2e() {
-  local name=$1 conn=$2 count=$3 round=$4
+  local name=$1 conn=$2 count=$3 round=$4 ui=${5:-on}
   local out=$tmp/out-$name-$round
-  local extra=()
-  [[ -n $max_events ]] && extra=(--max-events-per-trigger "$max_events")
+  local extra=(--ui-port 0) poller=
+  [[ $ui == off ]] && extra=(--no-ui)
+  [[ -n $max_events ]] && extra+=(--max-events-per-trigger "$max_events")
+  rm -f "$tmp/$name.err"
+  if [[ $ui == polled ]]; then
+    # At nice 19: a browser or Prometheus runs on another machine, so what is measured is the
+    # server's work in the job, not the client's CPU on this shared 2-core one (printed apart).
+    nice -n 19 node "$here/ui_poller.mjs" "$tmp/$name.err" 100 >"$tmp/$name.poller" 2>&1 &
+    poller=$!
+  fi
   (cd "$tmp" && /usr/bin/time -v -o "$tmp/$name.time" "$job" --output-root "$out" \
     --input-eh-connection-string "$conn" --consumer-group "bench-$name-$round" \
     --trigger-interval available-now --preview-seconds 0 "${extra[@]}") \
     >"$tmp/$name.out" 2>"$tmp/$name.err" || {
     echo "stream_bench: streaming_job failed:" >&2
     tail -n 20 "$tmp/$name.err" >&2
+    [[ -n $poller ]] && kill "$poller" 2>/dev/null
     exit 1
   }
+  if [[ -n $poller ]]; then
+    kill -TERM "$poller" 2>/dev/null || true
+    wait "$poller" 2>/dev/null || true
+    local polled
+    polled=$(cat "$tmp/$name.poller")
+    if [[ ! $polled =~ ^requests\ ([0-9]+)\ failed\ 0\ cpu ]] || ((BASH_REMATCH[1] == 0)); then
+      echo "stream_bench: the UI poller of $name: '$polled'" >&2
+      exit 1
+    fi
+    echo "$polled" >>"$tmp/poller.log"
+  fi
   # Rows landed, from the add actions' stats; and the span of the progress records.
   local rows
   rows=$(cat "$out"/delta/streaming-data/_delta_log/*.json | grep -o 'numRecords\\":[0-9]*' |
@@ -137,7 +164,7 @@ e2e() {
   local steady
   steady=$(node "$here/stream_bench_progress.mjs" "$tmp/$name.out" "$tmp/$name.err" 2>/dev/null ||
     echo 0)
-  echo "$(wall_s "$tmp/$name.time") $(peak_rss_kb "$tmp/$name.time") $steady"
+  echo "$(wall_s "$tmp/$name.time") $(peak_rss_kb "$tmp/$name.time") $steady $(cpu_s "$tmp/$name.time")"
 }
 raw() {
   local start end n
@@ -151,18 +178,30 @@ raw() {
   echo "$end - $start" | bc
 }
 
+ui_compare=${UI_COMPARE:-1}
 e2e_wall=() e2e_rss=() e2e_steady=() raw_wall=() small_wall=() small_rss=()
+off_wall=() off_rss=() off_steady=() off_cpu=() on_cpu=()
 for ((i = 1; i <= runs; i++)); do
-  # Through a file, not < <(...), so that a failed run stops the benchmark (set -e).
-  e2e big "$conn_big" "$events" "$i" >"$tmp/e2e.res"
-  read -r w r s <"$tmp/e2e.res"
-  e2e_wall+=("$w") e2e_rss+=("$r") e2e_steady+=("$s")
+  # Through a file, not < <(...), so that a failed run stops the benchmark (set -e). UI on and
+  # off take turns going first (ABBA), so neither gains from its place in the round.
+  for turn in 1 2; do
+    if [[ $((i % 2 == 1 ? turn : 3 - turn)) == 1 ]]; then
+      e2e big "$conn_big" "$events" "$i" polled >"$tmp/e2e.res"
+      read -r w r s c <"$tmp/e2e.res"
+      e2e_wall+=("$w") e2e_rss+=("$r") e2e_steady+=("$s") on_cpu+=("$c")
+    elif [[ $ui_compare == 1 ]]; then
+      e2e big-noui "$conn_big" "$events" "$i" off >"$tmp/e2e.res"
+      read -r ow or os oc <"$tmp/e2e.res"
+      off_wall+=("$ow") off_rss+=("$or") off_steady+=("$os") off_cpu+=("$oc")
+      printf 'round %d: UI off %s s (%s s of batches, %s MB peak)\n' "$i" "$ow" "$os" "$((or / 1024))"
+    fi
+  done
   rw=$(raw)
   raw_wall+=("$rw")
   e2e small "$conn_small" "$small" "$i" >"$tmp/e2e.res"
   read -r sw sr _ <"$tmp/e2e.res"
   small_wall+=("$sw") small_rss+=("$sr")
-  printf 'round %d: e2e %s s (%s s of batches, %s MB peak) | raw %s s | e2e %d events %s s (%s MB)\n' \
+  printf 'round %d: e2e (UI polled) %s s (%s s of batches, %s MB peak) | raw %s s | e2e %d events %s s (%s MB)\n' \
     "$i" "$w" "$s" "$((r / 1024))" "$rw" "$small" "$sw" "$((sr / 1024))"
 done
 
@@ -185,3 +224,23 @@ awk -v n="$events" -v small="$small" -v ew="$ew" -v es="$es" -v rw="$rw" -v er="
   if (es > 0) printf "ratio e2e/raw (batches only):  %.2f\n", rw / es
   printf "peak RSS %d vs %d events: %.2f (goal within 20%%)\n", n, small, er / sr
 }'
+if [[ $ui_compare == 1 ]]; then
+  ow=$(median "${off_wall[@]}")
+  os=$(median "${off_steady[@]}")
+  orss=$(median "${off_rss[@]}")
+  oc=$(median "${off_cpu[@]}")
+  ec=$(median "${on_cpu[@]}")
+  awk -v n="$events" -v ew="$ew" -v es="$es" -v er="$er" -v ow="$ow" -v os="$os" -v orss="$orss" \
+    -v oc="$oc" -v ec="$ec" \
+    -v polled="$(awk '{r += $2; c += $6} END {print r + 0, c + 0}' "$tmp/poller.log")" \
+    -v onwall="$(printf '%s\n' "${e2e_wall[@]}" | awk '{s += $1} END {print s}')" 'BEGIN {
+    split(polled, pc, " ")
+    printf "\nthe live UI'"'"'s cost, %d events, medians (UI on: a client at nice 19 loading the page, API and /metrics every 100 ms: %d requests, %.0f a second, %.2f s of its own CPU)\n", n, pc[1], pc[1] / onwall, pc[2]
+    printf "  %-44s %8.2f s  %10.0f events/s  peak RSS %d MB  CPU %.2f s\n", "UI off (--no-ui), whole process", ow, n / ow, orss / 1024, oc
+    printf "  %-44s %8.2f s  %10.0f events/s  peak RSS %d MB  CPU %.2f s\n", "UI on, polled, whole process", ew, n / ew, er / 1024, ec
+    printf "throughput UI on/off (whole process): %.3f (goal >= 0.98)\n", ow / ew
+    if (es > 0 && os > 0) printf "throughput UI on/off (batches only):  %.3f\n", os / es
+    printf "job CPU time UI on/off: %.3f (the server'"'"'s own work)\n", ec / oc
+    printf "peak RSS UI on - off: %+.1f MB (goal within 5 MB)\n", (er - orss) / 1024
+  }'
+fi

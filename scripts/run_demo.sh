@@ -7,6 +7,8 @@
 #      streaming_job writing them to the Delta table ./data/delta/meter-data for 30 seconds;
 #   3. rows per SupplierId and in the dead-letter table, then supplier 19's rows, through
 #      load_and_filter_job.
+# While the job runs, its live UI is on http://127.0.0.1:4040/ (the next free port when 4040 is
+# taken; the address is printed).
 # Every process it started is stopped on exit (by pid). The hub keeps its events in memory, so
 # each run starts a fresh table and checkpoint (a kept checkpoint would point past the offsets
 # of the new, empty hub).
@@ -59,8 +61,9 @@ export GENERATOR_OUTPUT_EH_CONNECTION_STRING=$conn
 export STREAMING_INPUT_EH_CONNECTION_STRING=$conn
 
 echo "== data_generator: $rate events/s for ${seconds} s (log: $root/data_generator.log)"
+# --no-ui: the generator is a Session too; the UI port (4040) is left to the streaming job.
 "$bin/data_generator" --rows-per-second "$rate" --total-events $((rate * seconds)) \
-  --preview-seconds 0 >"$root/data_generator.log" 2>&1 &
+  --preview-seconds 0 --no-ui >"$root/data_generator.log" 2>&1 &
 gen_pid=$!
 pids+=("$gen_pid")
 
@@ -69,6 +72,17 @@ echo "== streaming_job for ${seconds} s into $root/$table_path (progress log: $r
   --await-seconds "$seconds" --preview-seconds 3 --config /dev/null 2>"$root/streaming_job.log" &
 job_pid=$!
 pids+=("$job_pid")
+# The job's live UI (port 4040, or the next free one), open while it runs.
+for _ in $(seq 1 100); do
+  ui=$(grep -o 'UI: http://[^ ]*' "$root/streaming_job.log" 2>/dev/null | head -n 1 || true)
+  [ -n "$ui" ] && break
+  kill -0 "$job_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -n "$ui" ]; then
+  echo "== live UI: ${ui#UI: } (the query's page, /metrics, /logs; up while the job runs;"
+  echo "   RUN_DEMO_SECONDS=300 make run keeps it longer)"
+fi
 job_rc=0
 wait "$job_pid" || job_rc=$?
 if [ "$job_rc" -ne 0 ]; then

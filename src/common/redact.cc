@@ -49,30 +49,37 @@ bool ends_value(char c, bool allow_ampersand) {
 }  // namespace
 
 std::string redact_connection_string(std::string_view text) {
+  // Every secret key ends in '=', so only the text before an '=' needs a look: the rest is
+  // copied in bulk (UI answers and log lines are mostly JSON, with no '=' at all).
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
+  size_t copied = 0;  // text[0, copied) is in `out`
+  size_t eq = text.find('=');
+  while (eq != std::string_view::npos) {
+    // The key ending at this '=' that starts earliest, as a left-to-right scan would find it.
     const SecretKey* hit = nullptr;
-    if (at_segment_start(text, i)) {
-      for (const SecretKey& key : kSecretKeys) {
-        if (iequals_at(text, i, key.name)) {
-          hit = &key;
-          break;
-        }
+    size_t hit_start = 0;
+    for (const SecretKey& key : kSecretKeys) {
+      if (key.name.size() > eq + 1) continue;
+      const size_t start = eq + 1 - key.name.size();
+      if (start < copied || (hit != nullptr && start >= hit_start)) continue;
+      if (at_segment_start(text, start) && iequals_at(text, start, key.name)) {
+        hit = &key;
+        hit_start = start;
       }
     }
     if (hit == nullptr) {
-      out.push_back(text[i++]);
+      eq = text.find('=', eq + 1);
       continue;
     }
-    out.append(text.substr(i, hit->name.size()));
-    i += hit->name.size();
-    size_t end = i;
+    size_t end = eq + 1;
     while (end < text.size() && !ends_value(text[end], hit->value_may_hold_ampersand)) ++end;
-    if (end > i) out.append(kRedacted);
-    i = end;
+    out.append(text.substr(copied, eq + 1 - copied));
+    if (end > eq + 1) out.append(kRedacted);
+    copied = end;
+    eq = text.find('=', end);
   }
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "lakestream/common/coalescing_worker.h"
+#include "lakestream/common/metrics.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/snapshot.h"
@@ -57,6 +58,16 @@ Status validate_create_options(const TableCreateOptions& options) {
         "all columns are partition columns: at least one column must hold data");
   }
   return Status::OK();
+}
+
+/// The commit conflicts of the table `where` (fs.describe of its path) for /metrics: created at
+/// zero by a writer's open, so a scrape sees the series before the first conflict.
+Counter& commit_conflicts(const std::string& where) {
+  return MetricsRegistry::global().counter(
+      "lakestream_delta_commit_conflicts_total",
+      "Delta commits that found their version taken by another writer (each is checked, then "
+      "retried at the next version or refused)",
+      {{"table", where}});
 }
 
 }  // namespace
@@ -157,6 +168,7 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
 Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
                                               TableCreateOptions options) {
   LS_RETURN_NOT_OK(validate_create_options(options));
+  commit_conflicts(fs->describe(path));
   auto opened = open(fs, path);
   if (opened.ok()) {
     LS_RETURN_NOT_OK(
@@ -316,6 +328,7 @@ Result<int64_t> Transaction::commit(std::string operation,
       return put.with_context("committing version " + std::to_string(version));
     }
     // Another writer took this version: see what it did before trying the next one.
+    commit_conflicts(where).inc();
     LS_ASSIGN_OR_RAISE(CommitActions winner, read_commit(fs, table.path_, version));
     if (version == 0) {
       if (!winner.metadata) {

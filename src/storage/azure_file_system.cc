@@ -7,11 +7,13 @@
 #include <ctime>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "lakestream/common/metrics.h"
 #include "lakestream/storage/azure_blob_list.h"
 #include "lakestream/storage/azure_shared_key.h"
 #include "storage/http_client.h"
@@ -44,6 +46,49 @@ std::string http_date_now() {
   char buf[64];
   std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
+}
+
+/// The Blob REST operation a call is (its name in Azure's REST reference, snake_case): the
+/// `operation` label of the storage request metrics.
+std::string_view blob_operation(std::string_view method, const Pairs& query) {
+  std::string_view comp, restype;
+  for (const auto& [k, v] : query) {
+    if (k == "comp") comp = v;
+    if (k == "restype") restype = v;
+  }
+  if (restype == "container") return method == "PUT" ? "create_container" : "container";
+  if (method == "PUT") {
+    if (comp == "block") return "put_block";
+    if (comp == "blocklist") return "put_block_list";
+    return "put_blob";
+  }
+  if (method == "GET") return comp == "list" ? "list_blobs" : "get_blob";
+  if (method == "HEAD") return "get_blob_properties";
+  if (method == "DELETE") return "delete_blob";
+  return "other";
+}
+
+/// The process-wide request and retry counters of one operation, registered on first use.
+struct OperationMetrics {
+  Counter* requests;
+  Counter* retries;
+};
+OperationMetrics operation_metrics(std::string_view operation) {
+  static std::mutex mu;
+  static std::map<std::string, OperationMetrics, std::less<>> known;
+  std::lock_guard lock(mu);
+  auto it = known.find(operation);
+  if (it != known.end()) return it->second;
+  MetricsRegistry& m = MetricsRegistry::global();
+  const MetricLabels labels{{"operation", std::string(operation)}};
+  OperationMetrics om{
+      &m.counter("lakestream_storage_requests_total",
+                 "HTTP requests sent to Azure Blob Storage / ADLS Gen2 (every attempt)", labels),
+      &m.counter("lakestream_storage_retries_total",
+                 "Azure storage requests sent again after a throttle, a 5xx or a lost connection",
+                 labels)};
+  known.emplace(std::string(operation), om);
+  return om;
 }
 
 std::string lower(std::string_view s) {
@@ -127,6 +172,9 @@ class AzureBlobClient {
     request.method = call.method;
     request.url = std::move(url);
     request.body = call.body;
+    const OperationMetrics metrics = operation_metrics(blob_operation(call.method, call.query));
+    request.requests_metric = metrics.requests;
+    request.retries_metric = metrics.retries;
     auto prepare = [&](HttpRequest& r) -> Status {
       r.headers = call.headers;
       r.headers.emplace_back("x-ms-date", http_date_now());

@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "lakestream/common/metrics.h"
+
 namespace lakestream::internal {
 namespace {
 
@@ -178,6 +180,7 @@ Result<HttpResponse> HttpClient::send(HttpRequest& request,
     int64_t after_ms = 0;
     if (attempt > 0) {
       retries_.fetch_add(1);
+      if (request.retries_metric != nullptr) request.retries_metric->inc();
     }
     LS_RETURN_NOT_OK(prepare(request));
     HttpResponse response;
@@ -185,6 +188,7 @@ Result<HttpResponse> HttpClient::send(HttpRequest& request,
     void* handle = acquire();
     if (handle == nullptr) return Status::IOError(what + ": cannot create an HTTP handle");
     requests_.fetch_add(1);
+    if (request.requests_metric != nullptr) request.requests_metric->inc();
     Status st = perform(handle, request, response, retryable);
     if (st.ok()) {
       release(handle);

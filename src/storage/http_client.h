@@ -16,6 +16,10 @@
 
 #include "lakestream/common/status.h"
 
+namespace lakestream {
+class Counter;
+}
+
 namespace lakestream::internal {
 
 struct HttpRequest {
@@ -23,6 +27,9 @@ struct HttpRequest {
   std::string url;     ///< full URL with query (may hold a SAS: never put it in a message)
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;  ///< PUT body; must outlive send()
+  /// Counted once per attempt / per retry when set (the /metrics storage series).
+  Counter* requests_metric = nullptr;
+  Counter* retries_metric = nullptr;
 };
 
 struct HttpResponse {

@@ -113,7 +113,7 @@ std::vector<QueryProgress> QueryRunner::recent_progress() const {
   return {progress_.begin(), progress_.end()};
 }
 
-std::vector<std::string> QueryRunner::recent_progress_json() const {
+std::vector<std::shared_ptr<const std::string>> QueryRunner::recent_progress_json() const {
   std::lock_guard lock(mu_);
   return {progress_json_.begin(), progress_json_.end()};
 }
@@ -168,27 +168,25 @@ void QueryRunner::register_metrics() {
 void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, int64_t>& latest,
                                     const std::map<int32_t, int64_t>& positions) {
   std::string problem = source_->problem();
-  std::map<int32_t, int64_t> lag;
-  {
-    std::lock_guard lock(mu_);
-    status_.last_trigger_ms = trigger_ms;
-    status_.source_problem = problem;
-    // A partition nothing was committed for yet in this run is as far as the table says: the
-    // source starts it there.
-    for (const auto& [p, o] : positions) committed_next_.try_emplace(p, o);
-    for (auto it = committed_next_.begin(); it != committed_next_.end();) {
-      if (!positions.count(it->first)) {
-        it = committed_next_.erase(it);  // revoked
-      } else {
-        ++it;
-      }
+  std::lock_guard lock(mu_);
+  status_.last_trigger_ms = trigger_ms;
+  status_.source_problem = problem;
+  // A partition nothing was committed for yet in this run is as far as the table says: the
+  // source starts it there.
+  for (const auto& [p, o] : positions) committed_next_.try_emplace(p, o);
+  for (auto it = committed_next_.begin(); it != committed_next_.end();) {
+    if (!positions.count(it->first)) {
+      it = committed_next_.erase(it);  // revoked
+    } else {
+      ++it;
     }
-    for (const auto& [p, next] : committed_next_) {
-      auto l = latest.find(p);
-      if (l != latest.end()) lag[p] = std::max<int64_t>(0, l->second - next);
-    }
-    status_.lag = lag;
   }
+  std::map<int32_t, int64_t> lag;
+  for (const auto& [p, next] : committed_next_) {
+    auto l = latest.find(p);
+    if (l != latest.end()) lag[p] = std::max<int64_t>(0, l->second - next);
+  }
+  status_.lag = lag;
   MetricsRegistry& m = MetricsRegistry::global();
   for (auto it = metrics_.lag.begin(); it != metrics_.lag.end();) {
     if (!lag.count(it->first)) {
@@ -200,15 +198,19 @@ void QueryRunner::note_source_state(int64_t trigger_ms, const std::map<int32_t, 
       ++it;
     }
   }
-  for (const auto& [p, v] : lag) {
-    Gauge*& g = metrics_.lag[p];
-    if (g == nullptr) {
-      g = &m.gauge("lakestream_source_lag_events",
-                   "Events in the source partition not yet committed to the sink",
-                   {{"query", metric_query_}, {"topic", topic_}, {"partition", std::to_string(p)}});
-    }
-    g->set(static_cast<double>(v));
+  for (const auto& [p, v] : lag) set_lag_locked(p, v);
+}
+
+void QueryRunner::set_lag_locked(int32_t partition, int64_t lag) {
+  status_.lag[partition] = lag;
+  Gauge*& g = metrics_.lag[partition];
+  if (g == nullptr) {
+    g = &MetricsRegistry::global().gauge(
+        "lakestream_source_lag_events",
+        "Events in the source partition not yet committed to the sink",
+        {{"query", metric_query_}, {"topic", topic_}, {"partition", std::to_string(partition)}});
   }
+  g->set(static_cast<double>(lag));
 }
 
 void QueryRunner::record_latency(const std::vector<int64_t>& enqueued_ms, SinkProgress* sink) {
@@ -665,8 +667,9 @@ Status QueryRunner::commit_batch(Written& w) {
       pending_commit_[p] = range.last_offset + 1;
       committed_next_[p] = range.last_offset + 1;
       auto l = item.latest.find(p);
-      if (l != item.latest.end())
-        status_.lag[p] = std::max<int64_t>(0, l->second - range.last_offset - 1);
+      if (l != item.latest.end()) {
+        set_lag_locked(p, std::max<int64_t>(0, l->second - range.last_offset - 1));
+      }
     }
   }
   cv_.notify_all();
@@ -725,7 +728,7 @@ Status QueryRunner::commit_batch(Written& w) {
   src.processed_rows_per_second = progress.processed_rows_per_second;
   progress.sources.push_back(std::move(src));
   if ((batch_id + 1) % kReleaseEveryBatches == 0) release_free_memory();
-  const std::string progress_json = progress.to_json();
+  std::string progress_json = progress.to_json();
   if (setup_.checkpoint) {
     LS_RETURN_NOT_OK(
         setup_.checkpoint->record(progress, progress_json).with_context("checkpoint progress"));
@@ -748,10 +751,20 @@ Status QueryRunner::commit_batch(Written& w) {
   {
     std::lock_guard lock(mu_);
     progress_.push_back(progress);
-    progress_json_.push_back(progress_json);
+    progress_json_.push_back(std::make_shared<const std::string>(std::move(progress_json)));
     const int64_t keep = std::max<int64_t>(1, setup_.retained_progress);
     while (static_cast<int64_t>(progress_.size()) > keep) progress_.pop_front();
     while (static_cast<int64_t>(progress_json_.size()) > keep) progress_json_.pop_front();
+    // Spark's averages over the retained records, kept here so a reader of the snapshot never
+    // copies the records (the UI asks several times a second).
+    double input_rate = 0, processed_rate = 0;
+    for (const QueryProgress& p : progress_) {
+      input_rate += p.input_rows_per_second;
+      processed_rate += p.processed_rows_per_second;
+    }
+    status_.avg_input_rows_per_second = input_rate / static_cast<double>(progress_.size());
+    status_.avg_processed_rows_per_second = processed_rate / static_cast<double>(progress_.size());
+    status_.last_progress_json = progress_json_.back();
     ++status_.completed_batches;
     status_.input_rows += n;
     status_.output_rows += outcome->num_output_rows;

@@ -76,7 +76,7 @@ class QueryRunner final : public PartitionAssignmentListener {
   Status exception() const;
   std::optional<QueryProgress> last_progress() const;
   std::vector<QueryProgress> recent_progress() const;
-  std::vector<std::string> recent_progress_json() const;
+  std::vector<std::shared_ptr<const std::string>> recent_progress_json() const;
   const QueryPlanInfo& plan_info() const { return setup_.plan_info; }
   QuerySnapshot snapshot() const;
 
@@ -120,7 +120,7 @@ class QueryRunner final : public PartitionAssignmentListener {
     Histogram* batch_duration = nullptr;
     Histogram* event_latency = nullptr;
     Gauge* table_version = nullptr;
-    std::map<int32_t, Gauge*> lag;  // per partition, poller's
+    std::map<int32_t, Gauge*> lag;  // per partition, guarded by mu_
   };
 
   explicit QueryRunner(RunnerSetup setup);
@@ -143,6 +143,8 @@ class QueryRunner final : public PartitionAssignmentListener {
   /// source's health; updates the snapshot and the lag gauges.
   void note_source_state(int64_t trigger_ms, const std::map<int32_t, int64_t>& latest,
                          const std::map<int32_t, int64_t>& positions);
+  /// A partition's lag into the snapshot and its gauge (the two never disagree); mu_ held.
+  void set_lag_locked(int32_t partition, int64_t lag);
   /// Event latency (enqueued to now) of a committed batch: min/avg/max into the progress
   /// record's sink metrics, every event into the histogram.
   void record_latency(const std::vector<int64_t>& enqueued_ms, SinkProgress* sink);
@@ -172,7 +174,7 @@ class QueryRunner final : public PartitionAssignmentListener {
   bool terminated_ = false;
   Status error_;
   std::deque<QueryProgress> progress_;
-  std::deque<std::string> progress_json_;  // progress_'s records as logged
+  std::deque<std::shared_ptr<const std::string>> progress_json_;  // progress_'s, as logged
   // What snapshot() reports (under mu_); its identity and status are filled in there.
   QuerySnapshot status_;
   std::map<int32_t, int64_t> committed_next_;  // per partition, next offset not yet committed

@@ -20,7 +20,7 @@ std::optional<QueryProgress> StreamingQuery::last_progress() const {
 std::vector<QueryProgress> StreamingQuery::recent_progress() const {
   return runner_->recent_progress();
 }
-std::vector<std::string> StreamingQuery::recent_progress_json() const {
+std::vector<std::shared_ptr<const std::string>> StreamingQuery::recent_progress_json() const {
   return runner_->recent_progress_json();
 }
 const QueryPlanInfo& StreamingQuery::plan_info() const { return runner_->plan_info(); }

@@ -37,8 +37,9 @@ json or_null(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullp
 
 std::string iso(int64_t ms) { return format_timestamp_iso(ms * 1000); }
 
-json query_json(const StreamingQuery& q, int64_t now_ms) {
-  const QuerySnapshot s = q.snapshot();
+/// A query's entry in /api/v1/queries, and the base of /api/v1/queries/<id>: its snapshot (no
+/// progress record is copied or parsed; `lastProgress` is null here, see with_last_progress).
+json query_json(const QuerySnapshot& s, int64_t now_ms) {
   json j;
   j["id"] = s.id;
   j["runId"] = s.run_id;
@@ -50,16 +51,8 @@ json query_json(const StreamingQuery& q, int64_t now_ms) {
   j["endTimeMs"] = s.end_ms > 0 ? json(s.end_ms) : json(nullptr);
   const int64_t duration = std::max<int64_t>(0, (s.end_ms > 0 ? s.end_ms : now_ms) - s.start_ms);
   j["durationMs"] = duration;
-  // Spark's averages: over the retained progress records.
-  const std::vector<QueryProgress> recent = q.recent_progress();
-  double in = 0, proc = 0;
-  for (const QueryProgress& p : recent) {
-    in += p.input_rows_per_second;
-    proc += p.processed_rows_per_second;
-  }
-  const double n = recent.empty() ? 1.0 : static_cast<double>(recent.size());
-  j["avgInputRowsPerSecond"] = in / n;
-  j["avgProcessedRowsPerSecond"] = proc / n;
+  j["avgInputRowsPerSecond"] = s.avg_input_rows_per_second;
+  j["avgProcessedRowsPerSecond"] = s.avg_processed_rows_per_second;
   j["numCompletedBatches"] = s.completed_batches;
   j["numInputRowsTotal"] = s.input_rows;
   j["numOutputRowsTotal"] = s.output_rows;
@@ -71,9 +64,20 @@ json query_json(const StreamingQuery& q, int64_t now_ms) {
   for (const auto& [p, v] : s.lag) lag[std::to_string(p)] = v;
   j["lag"] = std::move(lag);
   j["tableVersion"] = or_null(s.table_version);
-  const std::vector<std::string> progress = q.recent_progress_json();
-  j["lastProgress"] = progress.empty() ? json(nullptr) : json::parse(progress.back());
+  j["lastProgress"] = nullptr;  // the last key: with_last_progress splices the record in
   return j;
+}
+
+/// `j` (from query_json) as text, its lastProgress the latest record exactly as logged.
+std::string with_last_progress(const json& j, const QuerySnapshot& s) {
+  std::string text = j.dump();
+  constexpr std::string_view kNull = "\"lastProgress\":null}";
+  if (s.last_progress_json && text.ends_with(kNull)) {
+    text.resize(text.size() - 5);  // "null}"
+    text += *s.last_progress_json;
+    text += '}';
+  }
+  return text;
 }
 
 json plan_json(const QueryPlanInfo& p, const QuerySnapshot& s) {
@@ -240,33 +244,46 @@ struct UiServer::Impl {
     });
     server.Get("/api/v1/queries", [this](const httplib::Request&, httplib::Response& res) {
       const int64_t now = wall_clock_ms();
-      json arr = json::array();
-      for (const StreamingQuery& q : ordered_queries()) arr.push_back(query_json(q, now));
-      send_json(res, arr);
+      std::string body = "[";
+      for (const StreamingQuery& q : ordered_queries()) {
+        const QuerySnapshot s = q.snapshot();
+        if (body.size() > 1) body += ',';
+        body += with_last_progress(query_json(s, now), s);
+      }
+      body += ']';
+      res.set_content(redact_connection_string(body), "application/json");
     });
-    server.Get(R"(/api/v1/queries/([0-9A-Za-z-]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 auto q = session->streams->get(req.matches[1].str());
-                 if (!q) return not_found(res, req.matches[1].str());
-                 json j = query_json(*q, wall_clock_ms());
-                 j["plan"] = plan_json(q->plan_info(), q->snapshot());
-                 send_json(res, j);
-               });
-    server.Get(R"(/api/v1/queries/([0-9A-Za-z-]+)/progress)",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 auto q = session->streams->get(req.matches[1].str());
-                 if (!q) return not_found(res, req.matches[1].str());
-                 // The records exactly as logged, joined into an array without re-encoding.
-                 std::string body = "[";
-                 bool first = true;
-                 for (const std::string& p : q->recent_progress_json()) {
-                   if (!first) body += ',';
-                   first = false;
-                   body += p;
-                 }
-                 body += "]";
-                 res.set_content(redact_connection_string(body), "application/json");
-               });
+    server.Get(R"(/api/v1/queries/([0-9A-Za-z-]+))", [this](const httplib::Request& req,
+                                                            httplib::Response& res) {
+      auto q = session->streams->get(req.matches[1].str());
+      if (!q) return not_found(res, req.matches[1].str());
+      const QuerySnapshot s = q->snapshot();
+      json j = query_json(s, wall_clock_ms());
+      j.erase("lastProgress");
+      j["plan"] = plan_json(q->plan_info(), s);
+      j["lastProgress"] = nullptr;
+      res.set_content(redact_connection_string(with_last_progress(j, s)), "application/json");
+    });
+    server.Get(R"(/api/v1/queries/([0-9A-Za-z-]+)/progress)", [this](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+      auto q = session->streams->get(req.matches[1].str());
+      if (!q) return not_found(res, req.matches[1].str());
+      // The records exactly as logged, joined into an array without re-encoding,
+      // written one record at a time (with 100s of partitions a record is ~10 KB:
+      // no megabyte body is assembled).
+      auto records = q->recent_progress_json();
+      res.set_chunked_content_provider(
+          "application/json", [records = std::move(records)](size_t, httplib::DataSink& sink) {
+            bool ok = sink.write("[", 1);
+            for (size_t i = 0; ok && i < records.size(); ++i) {
+              const std::string text = redact_connection_string(*records[i]);
+              if (i > 0) ok = sink.write(",", 1);
+              ok = ok && sink.write(text.data(), text.size());
+            }
+            if (ok && sink.write("]", 1)) sink.done();
+            return ok;
+          });
+    });
     server.Get("/api/v1/config", [this](const httplib::Request&, httplib::Response& res) {
       json options = json::array(), engine = json::array();
       for (const ShownSetting& s : session->config.shown_settings()) {

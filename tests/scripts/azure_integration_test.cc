@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "lakestream/common/metrics.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/storage/azure_file_system.h"
@@ -195,6 +196,12 @@ AddFile make_add(const std::string& name) {
 }
 
 TEST_F(Azurite, TwoDeltaWritersOnOneVersionOneWinsTheOtherRetries) {
+  Counter& conflicts = MetricsRegistry::global().counter(
+      "lakestream_delta_commit_conflicts_total", "", {{"table", fs_->describe("tables/t")}});
+  const int64_t put_lists0 =
+      MetricsRegistry::global()
+          .counter("lakestream_storage_requests_total", "", {{"operation", "put_blob"}})
+          .value();
   TableCreateOptions create{meter_schema(), {}, {}};
   auto first = DeltaTable::open_or_create(fs_, "tables/t", create);
   ASSERT_TRUE(first.ok()) << first.status().to_string();
@@ -219,6 +226,12 @@ TEST_F(Azurite, TwoDeltaWritersOnOneVersionOneWinsTheOtherRetries) {
   ASSERT_TRUE(va.ok()) << va.status().to_string();
   ASSERT_TRUE(vb.ok()) << vb.status().to_string();
   EXPECT_EQ(std::set<int64_t>({*va, *vb}), std::set<int64_t>({1, 2}));  // one retried at 2
+  EXPECT_EQ(conflicts.value(), 1);  // /metrics counts the lost race
+  EXPECT_GE(MetricsRegistry::global()
+                    .counter("lakestream_storage_requests_total", "", {{"operation", "put_blob"}})
+                    .value() -
+                put_lists0,
+            4);  // three commits that landed and the one that found its version taken
 
   auto reader = DeltaTable::open(fs_, "tables/t");
   ASSERT_TRUE(reader.ok());
@@ -235,7 +248,9 @@ TEST_F(Azurite, TwoDeltaWritersOnOneVersionOneWinsTheOtherRetries) {
   ASSERT_TRUE(x.commit("WRITE").ok());
   Transaction y = b->begin();
   y.set_txn("app", 5);
+  const int64_t b_version = b->version();  // 1 or 2: which of ta, tb won
   EXPECT_EQ(y.commit("WRITE").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(conflicts.value(), 1 + (3 - b_version));  // y found each later version taken
 }
 
 TEST_F(Azurite, OpenFileSystemRoutesTheUrisToTheConnectionStringsEndpoint) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "lakestream/common/metrics.h"
 #include "lakestream/storage/local_file_system.h"
 #include "storage/http_client.h"
 
@@ -107,6 +108,41 @@ TEST_F(AzureFs, FailedRequestsNameTheBlobButNeitherKeyNorSas) {
   EXPECT_EQ(r.status().message().find("S3CRETSIG"), std::string::npos);
   EXPECT_EQ(fs.stats().requests, 2);
   EXPECT_EQ(fs.stats().retries, 1);
+}
+
+/// The process's request and retry counters of one Blob REST operation (/metrics).
+int64_t storage_counter(std::string_view name, std::string operation) {
+  return MetricsRegistry::global().counter(name, "", {{"operation", std::move(operation)}}).value();
+}
+
+TEST_F(AzureFs, RequestsAndRetriesAreCountedPerOperation) {
+  AzureStorageOptions o;
+  o.account_name = "acct";
+  o.sas_token = "sv=2021-08-06&sig=S3CRETSIG";
+  o.blob_endpoint = "http://127.0.0.1:1/acct";  // nothing listens on port 1
+  o.client.max_attempts = 3;
+  o.client.base_backoff_ms = 1;
+  auto opened = open_azure_file_system("https://acct.blob.core.windows.net/data/t", o);
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  auto& fs = dynamic_cast<AzureFileSystem&>(*opened->first);
+  const int64_t get0 = storage_counter("lakestream_storage_requests_total", "get_blob");
+  const int64_t get_retries0 = storage_counter("lakestream_storage_retries_total", "get_blob");
+  const int64_t del0 = storage_counter("lakestream_storage_requests_total", "delete_blob");
+  const int64_t put0 = storage_counter("lakestream_storage_requests_total", "put_blob");
+
+  EXPECT_FALSE(fs.read_file("t/x.json").ok());
+  EXPECT_EQ(storage_counter("lakestream_storage_requests_total", "get_blob") - get0, 3);
+  EXPECT_EQ(storage_counter("lakestream_storage_retries_total", "get_blob") - get_retries0, 2);
+  EXPECT_FALSE(fs.delete_file("t/x.json").ok());
+  EXPECT_EQ(storage_counter("lakestream_storage_requests_total", "delete_blob") - del0, 3);
+  EXPECT_EQ(storage_counter("lakestream_storage_requests_total", "put_blob") - put0, 0);
+
+  // The series carry the operation only: neither the account, the blob nor the SAS.
+  const std::string text = render_prometheus(MetricsRegistry::global().collect());
+  EXPECT_NE(text.find("lakestream_storage_retries_total{operation=\"get_blob\"}"),
+            std::string::npos);
+  EXPECT_EQ(text.find("S3CRETSIG"), std::string::npos);
+  EXPECT_EQ(text.find("x.json"), std::string::npos);
 }
 
 TEST(HttpRetry, RetryableStatuses) {

@@ -167,10 +167,9 @@ TEST_F(UiServerTest, ApiMatchesTheQuery) {
   for (size_t i = 1; i < records.size(); ++i) {
     EXPECT_EQ(records[i]["batchId"].get<int64_t>(), records[i - 1]["batchId"].get<int64_t>() + 1);
   }
-  const std::vector<std::string> own = query_->recent_progress_json();
   bool found = false;
-  for (const std::string& line : own) {
-    if (nlohmann::json::parse(line) == records.back()) found = true;
+  for (const auto& line : query_->recent_progress_json()) {
+    if (nlohmann::json::parse(*line) == records.back()) found = true;
   }
   EXPECT_TRUE(found) << "the newest served record is not one of the query's";
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ struct QuerySnapshot {
   std::map<int32_t, int64_t> lag;
   /// The sink table's latest version (Delta), if it has one.
   std::optional<int64_t> table_version;
+  /// Spark's "Avg Input /sec" and "Avg Process /sec": means over the retained progress records.
+  double avg_input_rows_per_second = 0;
+  double avg_processed_rows_per_second = 0;
+  /// The latest progress record as logged (null before the first batch).
+  std::shared_ptr<const std::string> last_progress_json;
 };
 
 /// The queries a Session started, oldest first. Thread-safe.

@@ -49,7 +49,8 @@ class StreamingQuery {
   /// oldest first.
   std::vector<QueryProgress> recent_progress() const;
   /// The progress records' JSON, as logged, oldest first (what recent_progress() holds).
-  std::vector<std::string> recent_progress_json() const;
+  /// Shared and immutable: taking them copies no record.
+  std::vector<std::shared_ptr<const std::string>> recent_progress_json() const;
 
   /// What the query runs (fixed at start; no secrets).
   const QueryPlanInfo& plan_info() const;

@@ -431,7 +431,8 @@
         scales: { x: { time: true, range: xTimeRange }, y: { range: yRangeFor(metric) } },
         axes: [
           {
-            font: AXIS_FONT, stroke: AXIS_STROKE, grid: GRID, ticks: TICKS,
+            // space: room for a clock label with milliseconds, so labels never overlap.
+            font: AXIS_FONT, stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, space: 80,
             values: (u, splits) => {
               const step = splits.length > 1 ? splits[1] - splits[0] : 1;
               return splits.map((v) => LS.fmtClock(v * 1000, step < 1));

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# The live UI of a real streaming_job on `lakestream hub`, everything on 127.0.0.1 (ctest, label
+# ui; registered in ui.cmake). Scenarios:
+#   live_job          kcat produces N good and B bad meter events; streaming_job (UI on a free
+#                     port, a secret SharedAccessKey in its connection string) drains them; then
+#                     ui_check.mjs compares the API, the progress records and /metrics with the
+#                     job's log and with the tables (DuckDB); promtool checks /metrics; headless
+#                     Chromium loads both pages and waits for the charts (ui_browser.mjs,
+#                     screenshots in <out>); /readyz turns 503 while the hub's broker is down and
+#                     200 once it is back; SIGTERM ends the job with exit 0; the secret is in no
+#                     line the job printed.
+#   port_taken_no_ui  --ui-port P with P taken: the job serves on the next free port and prints
+#                     it; --no-ui: no UI line, and nothing listens on the port it was given.
+# usage: ui_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src> <out dir>
+set -u -o pipefail
+
+scenario=$1
+cli=$2
+job=$3
+tools=$4
+src=$5
+out=$6
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ui_test.XXXXXX")
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then
+      kill -KILL "$p" 2>/dev/null
+      wait "$p" 2>/dev/null
+    fi
+  done
+  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL [$scenario]: $*" >&2
+  local f
+  for f in "$work"/*.out "$work"/*.err; do
+    [[ -f $f ]] && { echo "--- $f (last 30 lines):" >&2; tail -n 30 "$f" | cut -c1-400 >&2; }
+  done
+  exit 1
+}
+note() { echo "[$scenario $(date +%T)] $*"; }
+
+# A secret only this run knows: the hub accepts any SharedAccessKey.
+secret="uiTestKey$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')="
+
+# start_hub NAME:PARTITIONS: sets $hub_pid, $conn (with our secret) and $bootstrap.
+start_hub() {
+  "$cli" hub --hub "$1" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
+  hub_pid=$!
+  pids+=("$hub_pid")
+  for _ in $(seq 1 100); do
+    if [[ -s $work/conn ]] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
+      conn=$(head -n 1 "$work/conn" | sed "s|SharedAccessKey=[^;]*|SharedAccessKey=$secret|")
+      bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
+      [[ $bootstrap =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "no 127.0.0.1:port in the hub's connection string"
+      return
+    fi
+    kill -0 "$hub_pid" 2>/dev/null || fail "the hub exited early"
+    sleep 0.1
+  done
+  fail "the hub was not ready within 10 s"
+}
+
+# produce GOOD BAD: GOOD meter events keyed m0.. (spread over the partitions), then BAD lines
+# that are not JSON (dead letters).
+produce() {
+  awk -v count="$1" -v bad="$2" 'BEGIN {
+    for (n = 0; n < count; n++) {
+      v = n * 3019; ms = n % 1000; s = int(n / 1000)
+      printf "m%d:{\"MeterId\":\"%d\",\"SupplierId\":\"%d\",\"Measurement\":{\"Value\":%d,\"Unit\":\"kWH\"},\"ObservationTime\":\"2021-01-19T%02d:%02d:%02d.%03dZ\"}\n",
+        n, v % 127, v % 23, v % 59, 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms
+    }
+    for (n = 0; n < bad; n++) printf "b%d:not json %d {\n", n, n
+  }' >"$work/produce.txt"
+  kcat -b "$bootstrap" -t input -P -K: -X linger.ms=50 <"$work/produce.txt" \
+    2>>"$work/kcat.err" || fail "kcat produce failed"
+}
+
+# start_job NAME [options]: streaming_job in the background from $work, into its own output
+# root $work/out-NAME; sets job_pid.
+start_job() {
+  local name=$1
+  shift
+  (cd "$work" && exec "$job" --output-root "$work/out-$name" --input-eh-connection-string "$conn" \
+    --preview-seconds 0 "$@") >"$work/$name.out" 2>"$work/$name.err" &
+  job_pid=$!
+  pids+=("$job_pid")
+}
+
+# ui_port NAME: the port of the job's "UI: http://127.0.0.1:<port>/" line (waits up to 15 s).
+ui_port() {
+  local deadline=$((SECONDS + 15)) line
+  while ((SECONDS < deadline)); do
+    line=$(grep -o 'UI: http://127\.0\.0\.1:[0-9]*/' "$work/$1.err" | head -n 1)
+    [[ -n $line ]] && { sed 's|.*:\([0-9]*\)/$|\1|' <<<"$line"; return; }
+    kill -0 "$job_pid" 2>/dev/null || fail "$1 exited before printing its UI address"
+    sleep 0.1
+  done
+  fail "$1 printed no 'UI: http://127.0.0.1:<port>/' line within 15 s"
+}
+
+# rows_in DIR: rows in a table's commits (numRecords of the add actions; appends only).
+rows_in() {
+  cat "$1"/_delta_log/*.json 2>/dev/null | grep -o 'numRecords\\":[0-9]*' |
+    awk -F: '{s += $2} END {print s + 0}'
+}
+
+# http_status URL: the HTTP status, 000 when nothing answers.
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
+
+# wait_status URL CODE SECONDS
+wait_status() {
+  local deadline=$((SECONDS + $3)) got
+  while :; do
+    got=$(http_status "$1")
+    [[ $got == "$2" ]] && return
+    ((SECONDS < deadline)) || fail "$1 answered $got, expected $2 within $3 s"
+    sleep 0.25
+  done
+}
+
+# stop_job PID NAME: SIGTERM, exit 0 expected.
+stop_job() {
+  kill -TERM "$1" 2>/dev/null
+  local rc=0
+  wait "$1" || rc=$?
+  [[ $rc -eq 0 ]] || fail "$2 exited $rc on SIGTERM, expected 0"
+}
+
+case $scenario in
+  live_job)
+    good=20000
+    bad=25
+    start_hub input:4
+    produce "$good" "$bad"
+    start_job job --ui-port 0 --trigger-interval "300 ms" --max-events-per-trigger 2000
+    port=$(ui_port job)
+    base="http://127.0.0.1:$port"
+    note "job UI at $base"
+    table=$work/out-job/delta/streaming-data
+    deadline=$((SECONDS + 60))
+    until (($(rows_in "$table") >= good)) && (($(rows_in "${table}_dead_letter") >= bad)); do
+      ((SECONDS < deadline)) || fail "only $(rows_in "$table") rows and $(rows_in "${table}_dead_letter") dead letters after 60 s"
+      kill -0 "$job_pid" 2>/dev/null || fail "the job exited early"
+      sleep 0.2
+    done
+    # Lag is measured at each trigger: wait for the API to report 0 everywhere.
+    deadline=$((SECONDS + 20))
+    until curl -s --max-time 5 "$base/api/v1/queries" | grep -q '"lag":{"0":0,"1":0,"2":0,"3":0}'; do
+      ((SECONDS < deadline)) || fail "lag is not 0 on every partition 20 s after the drain: $(curl -s "$base/api/v1/queries" | grep -o '"lag":{[^}]*}')"
+      sleep 0.25
+    done
+    note "drained: $(rows_in "$table") rows, $(rows_in "${table}_dead_letter") dead letters, lag 0"
+
+    node "$src/tests/scripts/ui_check.mjs" "$tools" "$base" "$work/job.err" "$table" \
+      "${table}_dead_letter" "$good" "$bad" "$secret" >"$work/check.json" 2>"$work/check.err" ||
+      fail "ui_check: $(cat "$work/check.err")"
+    note "ui_check: $(cat "$work/check.json")"
+
+    curl -s --max-time 5 "$base/metrics" >"$work/metrics.txt" || fail "GET /metrics failed"
+    promtool check metrics <"$work/metrics.txt" >"$work/promtool.out" 2>&1 ||
+      fail "promtool check metrics: $(cat "$work/promtool.out")"
+    note "promtool check metrics: clean ($(grep -vc '^#' "$work/metrics.txt") samples)"
+
+    mkdir -p "$out"
+    node "$src/tests/scripts/ui_browser.mjs" "$base" "$out" --timeout-ms 45000 \
+      >"$work/browser.out" 2>"$work/browser.err" || fail "browser: $(cat "$work/browser.err")"
+    note "browser: $(tail -n 1 "$work/browser.out"); screenshots in $out"
+
+    # Readiness follows the source: the hub's broker down (SIGUSR1), then up (SIGUSR2).
+    wait_status "$base/readyz" 200 5
+    kill -USR1 "$hub_pid"
+    wait_status "$base/readyz" 503 20
+    why=$(curl -s --max-time 5 "$base/readyz")
+    note "broker down: /readyz 503 ($(cut -c1-100 <<<"$why"))"
+    [[ $why == *"$secret"* ]] && fail "/readyz shows the secret"
+    wait_status "$base/healthz" 200 2
+    kill -USR2 "$hub_pid"
+    wait_status "$base/readyz" 200 30
+    note "broker up: /readyz 200 again"
+
+    stop_job "$job_pid" job
+    if grep -q -- "$secret" "$work/job.err" "$work/job.out"; then
+      fail "the job printed its connection string's key"
+    fi
+    [[ $(http_status "$base/healthz") == 000 ]] || fail "the UI still answers after the job ended"
+    note "SIGTERM: exit 0, the UI is gone, no secret in the job's output"
+    ;;
+
+  port_taken_no_ui)
+    start_hub input:2
+    produce 100 0
+    # Hold a port with a listener of our own, as another job's UI would.
+    node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
+      console.log(s.address().port) })' >"$work/holder.out" &
+    holder_pid=$!
+    pids+=("$holder_pid")
+    for _ in $(seq 1 50); do [[ -s $work/holder.out ]] && break; sleep 0.1; done
+    taken=$(head -n 1 "$work/holder.out")
+    [[ $taken =~ ^[0-9]+$ ]] || fail "no port held"
+    start_job a --ui-port "$taken" --consumer-group ga --trigger-interval "500 ms"
+    a_pid=$job_pid
+    port=$(ui_port a)
+    ((port > taken && port <= taken + 16)) || fail "port $taken taken: the job chose $port, expected the next free one"
+    wait_status "http://127.0.0.1:$port/healthz" 200 5
+    note "port $taken taken: the job serves on $port and printed it"
+
+    # A free port for the --no-ui job to be given (and not to use).
+    free=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
+      console.log(s.address().port); s.close() })')
+    start_job b --no-ui --ui-port "$free" --consumer-group gb --trigger-interval "500 ms"
+    b_pid=$job_pid
+    deadline=$((SECONDS + 30))
+    until grep -q '"numInputRows":[1-9]' "$work/b.err"; do
+      ((SECONDS < deadline)) || fail "the --no-ui job committed nothing in 30 s"
+      kill -0 "$b_pid" 2>/dev/null || fail "the --no-ui job exited early"
+      sleep 0.2
+    done
+    grep -q 'UI: http' "$work/b.err" && fail "--no-ui: the job printed a UI address"
+    [[ $(http_status "http://127.0.0.1:$free/healthz") == 000 ]] || fail "--no-ui: something answers on $free"
+    note "--no-ui: no UI line, nothing on port $free"
+    stop_job "$b_pid" b
+    stop_job "$a_pid" a
+    ;;
+
+  *)
+    fail "unknown scenario $scenario"
+    ;;
+esac
+note "passed"

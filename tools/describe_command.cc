@@ -1,14 +1,19 @@
 // `lakestream describe TABLE`: what a Delta table is, from its log alone: location, version,
-// the checkpoint it was read from, schema tree, partition columns, file count, size and rows.
+// the checkpoint it was read from, schema tree, partition columns, file count, size and rows,
+// and per partition the files, small files and average size (what tells a user to OPTIMIZE).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "command.h"
 #include "command_args.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
+#include "lakestream/delta/optimize.h"
 #include "lakestream/delta/table_reader.h"
 
 namespace lakestream::cli {
@@ -26,6 +31,56 @@ std::string human_bytes(int64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;
+}
+
+/// Partitions listed by `describe` (those with the most files first).
+constexpr size_t kPartitionsShown = 20;
+
+/// Files, small files and size per partition, and the small-file threshold OPTIMIZE uses.
+void print_file_layout(const Snapshot& snap) {
+  int64_t target = kDefaultTargetFileBytes;
+  const auto& conf = snap.metadata().configuration;
+  if (auto it = conf.find("delta.targetFileSize"); it != conf.end()) {
+    if (auto parsed = parse_byte_size(it->second); parsed.ok() && *parsed > 0) target = *parsed;
+  }
+  const int64_t small_below = target / 4;
+  struct Layout {
+    int64_t files = 0, small = 0, bytes = 0;
+  };
+  std::map<std::string, Layout> partitions;
+  int64_t small = 0;
+  for (const LiveFile& f : snap.files()) {
+    std::string name;
+    for (const auto& [k, v] : f.add.partition_values) {
+      if (!name.empty()) name += '/';
+      name += k + "=" + (v ? *v : "null");
+    }
+    Layout& l = partitions[name];
+    l.files++;
+    l.bytes += f.add.size;
+    const bool is_small = f.add.size < small_below;
+    l.small += is_small ? 1 : 0;
+    small += is_small ? 1 : 0;
+  }
+  std::printf("Small files:       %lld of %zu below %s (a quarter of the %s target)%s\n",
+              static_cast<long long>(small), snap.files().size(), human_bytes(small_below).c_str(),
+              human_bytes(target).c_str(),
+              small > static_cast<int64_t>(partitions.size()) ? ": lakestream optimize" : "");
+  if (snap.partition_columns().empty() || partitions.empty()) return;
+  std::vector<std::pair<std::string, Layout>> rows(partitions.begin(), partitions.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second.files > b.second.files; });
+  std::printf("Partitions:        %zu%s\n", rows.size(),
+              rows.size() > kPartitionsShown ? " (those with the most files first)" : "");
+  for (size_t i = 0; i < rows.size() && i < kPartitionsShown; ++i) {
+    const Layout& l = rows[i].second;
+    std::printf("  %-30s files %lld, small %lld, avg %s\n", rows[i].first.c_str(),
+                static_cast<long long>(l.files), static_cast<long long>(l.small),
+                human_bytes(l.bytes / std::max<int64_t>(1, l.files)).c_str());
+  }
+  if (rows.size() > kPartitionsShown) {
+    std::printf("  ... and %zu more\n", rows.size() - kPartitionsShown);
+  }
 }
 
 int run_describe(int argc, char** argv) {
@@ -80,6 +135,7 @@ int run_describe(int argc, char** argv) {
     std::printf("Properties:\n");
     for (const auto& [k, v] : meta.configuration) std::printf("  %s=%s\n", k.c_str(), v.c_str());
   }
+  print_file_layout(snap);
   std::printf("Schema:\n%s", table->schema().tree_string().c_str());
   if (table->schema().tree_string().back() != '\n') std::printf("\n");
   return kExitOk;

@@ -1,6 +1,6 @@
 // `lakestream history TABLE`: the commits of a Delta table, newest first, like Spark's
 // DESCRIBE HISTORY: version, timestamp, operation, operationParameters, readVersion,
-// isBlindAppend, engineInfo — laid out as show() prints a DataFrame.
+// isBlindAppend, operationMetrics, engineInfo — laid out as show() prints a DataFrame.
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -50,6 +50,7 @@ int run_history(int argc, char** argv) {
           .add("operationParameters", DataType::map(DataType::string(), DataType::string()))
           .add("readVersion", DataType::long_())
           .add("isBlindAppend", DataType::boolean())
+          .add("operationMetrics", DataType::map(DataType::string(), DataType::string()))
           .add("engineInfo", DataType::string());
   RecordBatch batch = RecordBatch::make_empty(schema);
   for (const HistoryEntry& e : *history) {
@@ -68,10 +69,16 @@ int run_history(int argc, char** argv) {
       batch.mutable_column(4).append_null();
     }
     batch.mutable_column(5).append_bool(e.info.is_blind_append);
+    Column& metrics = batch.mutable_column(6);
+    for (const auto& [k, v] : e.info.operation_metrics) {
+      metrics.mutable_child(0).append_string(k);
+      metrics.mutable_child(1).append_string(v);
+    }
+    metrics.append_list_end();
     if (e.info.engine_info.empty()) {
-      batch.mutable_column(6).append_null();
+      batch.mutable_column(7).append_null();
     } else {
-      batch.mutable_column(6).append_string(e.info.engine_info);
+      batch.mutable_column(7).append_string(e.info.engine_info);
     }
   }
   show(batch, static_cast<int>(std::min<int64_t>(batch.num_rows(), INT32_MAX)),

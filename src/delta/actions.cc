@@ -18,6 +18,11 @@ Json to_json(const CommitInfoAction& c) {
   j["operationParameters"] = std::move(params);
   if (c.read_version) j["readVersion"] = *c.read_version;
   j["isBlindAppend"] = c.is_blind_append;
+  if (!c.operation_metrics.empty()) {
+    Json metrics = Json::object();
+    for (const auto& [k, v] : c.operation_metrics) metrics[k] = v;
+    j["operationMetrics"] = std::move(metrics);
+  }
   if (!c.engine_info.empty()) j["engineInfo"] = c.engine_info;
   if (!c.txn_id.empty()) j["txnId"] = c.txn_id;
   return j;
@@ -38,18 +43,23 @@ Json to_json(const MetadataAction& m) {
   return j;
 }
 
-Json to_json(const AddFile& a) {
-  Json j;
-  j["path"] = a.path;
+Json partition_values_json(
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {
   Json pv = Json::object();
-  for (const auto& [k, v] : a.partition_values) {
+  for (const auto& [k, v] : values) {
     if (v) {
       pv[k] = *v;
     } else {
       pv[k] = nullptr;
     }
   }
-  j["partitionValues"] = std::move(pv);
+  return pv;
+}
+
+Json to_json(const AddFile& a) {
+  Json j;
+  j["path"] = a.path;
+  j["partitionValues"] = partition_values_json(a.partition_values);
   j["size"] = a.size;
   j["modificationTime"] = a.modification_time;
   j["dataChange"] = a.data_change;
@@ -87,6 +97,19 @@ std::optional<T> get_optional(const Json& obj, const char* name) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+/// An add's or remove's partitionValues (a JSON null value is nullopt).
+std::vector<std::pair<std::string, std::optional<std::string>>> read_partition_values(
+    const Json& action) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  if (auto pv = action.find("partitionValues"); pv != action.end() && pv->is_object()) {
+    for (const auto& [pk, pval] : pv->items()) {
+      out.emplace_back(pk, pval.is_string() ? std::optional<std::string>(pval.get<std::string>())
+                                            : std::nullopt);
+    }
+  }
+  return out;
 }
 
 Status parse_action(const Json& line, const std::string& where, CommitActions& out) {
@@ -130,13 +153,7 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
     } else if (key == "add") {
       AddFile a;
       LS_ASSIGN_OR_RAISE(a.path, get_field<std::string>(value, "path", at));
-      if (auto pv = value.find("partitionValues"); pv != value.end() && pv->is_object()) {
-        for (const auto& [pk, pval] : pv->items()) {
-          a.partition_values.emplace_back(
-              pk, pval.is_string() ? std::optional<std::string>(pval.get<std::string>())
-                                   : std::nullopt);
-        }
-      }
+      a.partition_values = read_partition_values(value);
       a.size = get_optional<int64_t>(value, "size").value_or(0);
       a.modification_time = get_optional<int64_t>(value, "modificationTime").value_or(0);
       a.data_change = get_optional<bool>(value, "dataChange").value_or(true);
@@ -150,6 +167,9 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       LS_ASSIGN_OR_RAISE(r.path, get_field<std::string>(value, "path", at));
       r.deletion_timestamp = get_optional<int64_t>(value, "deletionTimestamp");
       r.data_change = get_optional<bool>(value, "dataChange").value_or(true);
+      r.extended_file_metadata = get_optional<bool>(value, "extendedFileMetadata").value_or(false);
+      r.partition_values = read_partition_values(value);
+      r.size = get_optional<int64_t>(value, "size");
       out.removes.push_back(std::move(r));
     } else if (key == "commitInfo") {
       CommitInfoAction c;
@@ -159,6 +179,12 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
         for (const auto& [pk, pval] : p->items()) {
           c.operation_parameters.emplace_back(
               pk, pval.is_string() ? pval.get<std::string>() : pval.dump());
+        }
+      }
+      if (auto m = value.find("operationMetrics"); m != value.end() && m->is_object()) {
+        for (const auto& [mk, mval] : m->items()) {
+          c.operation_metrics.emplace_back(
+              mk, mval.is_string() ? mval.get<std::string>() : mval.dump());
         }
       }
       c.read_version = get_optional<int64_t>(value, "readVersion");
@@ -199,6 +225,11 @@ std::string serialize_commit(const CommitActions& actions) {
     Json j{{"path", r.path}};
     if (r.deletion_timestamp) j["deletionTimestamp"] = *r.deletion_timestamp;
     j["dataChange"] = r.data_change;
+    if (r.extended_file_metadata) {
+      j["extendedFileMetadata"] = true;
+      j["partitionValues"] = partition_values_json(r.partition_values);
+      if (r.size) j["size"] = *r.size;
+    }
     append_line(out, "remove", std::move(j));
   }
   return out;

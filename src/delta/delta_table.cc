@@ -277,6 +277,7 @@ Result<int64_t> Transaction::commit(std::string operation,
   info.operation_parameters = std::move(parameters);
   if (read_version_ >= 0) info.read_version = read_version_;
   info.is_blind_append = removes_.empty();
+  info.operation_metrics = operation_metrics_;
   info.engine_info = kEngineInfo;
   info.txn_id = uuid_v4();
   actions.commit_info = std::move(info);

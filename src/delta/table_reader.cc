@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <numeric>
 
 #include "lakestream/batch/take.h"
@@ -310,6 +311,49 @@ Result<ColumnPtr> partition_value_column(const Field& field, const std::optional
   return c;
 }
 
+/// Whether `file`'s partition values satisfy every (partition) filter.
+static Result<bool> partition_matches(const LiveFile& file, const std::vector<BoundFilter>& filters) {
+  for (const BoundFilter& f : filters) {
+    std::optional<std::string> text;
+    for (const auto& [k, v] : file.add.partition_values) {
+      if (k == f.column) text = v;
+    }
+    auto value = parse_scalar(*f.field, text);
+    if (!value.ok()) return value.status().with_context("partition value of " + file.path);
+    if (!scalars_equal(f.field->type->id(), *value, f.value)) return false;
+  }
+  return true;
+}
+
+Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
+                                                     const std::vector<ScanFilter>& filters) {
+  const Schema& schema = snapshot.schema();
+  const auto& partition_cols = snapshot.partition_columns();
+  std::vector<BoundFilter> bound;
+  for (const ScanFilter& f : filters) {
+    if (std::find(partition_cols.begin(), partition_cols.end(), f.column) ==
+        partition_cols.end()) {
+      std::string cols;
+      for (const std::string& c : partition_cols) cols += (cols.empty() ? "" : ", ") + c;
+      return Status::InvalidArgument("'" + f.column + "' is not a partition column (" +
+                                     (cols.empty() ? "the table is not partitioned" : cols) +
+                                     ")");
+    }
+    BoundFilter b;
+    b.column = f.column;
+    b.field = &schema.field(*schema.index_of(f.column));
+    LS_ASSIGN_OR_RAISE(b.value, parse_scalar(*b.field, f.value));
+    b.partition = true;
+    bound.push_back(std::move(b));
+  }
+  std::vector<LiveFile> out;
+  for (const LiveFile& file : snapshot.files()) {
+    LS_ASSIGN_OR_RAISE(bool keep, partition_matches(file, bound));
+    if (keep) out.push_back(file);
+  }
+  return out;
+}
+
 struct TableScan::State {
   std::shared_ptr<FileSystem> fs;
   std::vector<LiveFile> files;  ///< the files left after partition pruning and stats
@@ -527,21 +571,25 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
   }
 
   ScanMetrics& m = state->metrics;
-  m.files_total = static_cast<int64_t>(snapshot_.files().size());
-  for (const LiveFile& file : snapshot_.files()) {
-    bool keep = true;
-    for (const BoundFilter& f : partition_filters) {
-      std::optional<std::string> text;
-      for (const auto& [k, v] : file.add.partition_values) {
-        if (k == f.column) text = v;
+  std::vector<const LiveFile*> candidates;
+  if (options.paths) {
+    std::map<std::string_view, const LiveFile*> live;
+    for (const LiveFile& file : snapshot_.files()) live.emplace(file.add.path, &file);
+    for (const std::string& p : *options.paths) {
+      auto it = live.find(p);
+      if (it == live.end()) {
+        return Status::NotFound("'" + p + "' is not a live file of version " +
+                                std::to_string(snapshot_.version()));
       }
-      auto value = parse_scalar(*f.field, text);
-      if (!value.ok()) return value.status().with_context("partition value of " + file.path);
-      if (!scalars_equal(f.field->type->id(), *value, f.value)) {
-        keep = false;
-        break;
-      }
+      candidates.push_back(it->second);
     }
+  } else {
+    for (const LiveFile& file : snapshot_.files()) candidates.push_back(&file);
+  }
+  m.files_total = static_cast<int64_t>(candidates.size());
+  for (const LiveFile* candidate : candidates) {
+    const LiveFile& file = *candidate;
+    LS_ASSIGN_OR_RAISE(bool keep, partition_matches(file, partition_filters));
     if (!keep) {
       ++m.files_pruned_by_partition;
       continue;

@@ -48,7 +48,7 @@ class CheckpointTest : public ::testing::Test {
       add.modification_time = 1000 + next_;
       add.stats = "{\"numRecords\":" + std::to_string(next_) + "}";
       if (i % 3 == 2) {
-        t.remove_file(RemoveFile{last_path_, 5000 + next_, true});
+        t.remove_file(RemoveFile{last_path_, 5000 + next_, true, false, {}, std::nullopt});
       }
       last_path_ = add.path;
       ++next_;
@@ -281,7 +281,7 @@ TEST_F(CheckpointTest, ManyRowGroupsReadBackCompletely) {
   commit_many(*table, 200, 3, 2);  // version 1
   {
     Transaction t = table->begin();  // version 2: a tombstone
-    t.remove_file(RemoveFile{"p=a%20b/part-1.parquet", 777, true});
+    t.remove_file(RemoveFile{"p=a%20b/part-1.parquet", 777, true, false, {}, std::nullopt});
     ASSERT_TRUE(t.commit("DELETE").ok());
   }
   // 1 protocol + 1 metaData + 7 txns + 499 adds + 1 remove = 509 rows: 8 row groups of 64.
@@ -338,14 +338,14 @@ TEST_F(CheckpointTest, StreamedFromThePreviousCheckpointEqualsTheSnapshot) {
   commit_many(*table, 40, 2, 1);  // version 0: part-0..39
   {
     Transaction t = table->begin();  // version 1: a tombstone in the base checkpoint
-    t.remove_file(RemoveFile{"p=a%20b/part-3.parquet", 10, true});
+    t.remove_file(RemoveFile{"p=a%20b/part-3.parquet", 10, true, false, {}, std::nullopt});
     ASSERT_TRUE(t.commit("DELETE").ok());
   }
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", 1, {16, 64 << 20}).ok());
   {
     Transaction t = table->begin();  // version 2: remove files of the base, spelled differently
-    t.remove_file(RemoveFile{"p=a b/part-1.parquet", 20, true});
-    t.remove_file(RemoveFile{"p=a%20b/part-2.parquet", 20, false});
+    t.remove_file(RemoveFile{"p=a b/part-1.parquet", 20, true, false, {}, std::nullopt});
+    t.remove_file(RemoveFile{"p=a%20b/part-2.parquet", 20, false, false, {}, std::nullopt});
     ASSERT_TRUE(t.commit("DELETE").ok());
   }
   commit_many(*table, 5, 3, 3);  // version 3: part-40..44, txns advance
@@ -356,7 +356,7 @@ TEST_F(CheckpointTest, StreamedFromThePreviousCheckpointEqualsTheSnapshot) {
     again.partition_values = {{"p", "a b"}};
     again.size = 3333;
     t.add_file(again);
-    t.remove_file(RemoveFile{"p=a%20b/part-41.parquet", 30, true});
+    t.remove_file(RemoveFile{"p=a%20b/part-41.parquet", 30, true, false, {}, std::nullopt});
     ASSERT_TRUE(t.commit("WRITE").ok());
   }
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", 4, {16, 64 << 20}).ok());

@@ -100,7 +100,8 @@ TEST(CommitFiles, NamesAndVersions) {
 
 TEST(Actions, SerializeParseRoundTrip) {
   CommitActions c;
-  c.commit_info = CommitInfoAction{5, "WRITE", {{"mode", "Append"}}, 3, true, "e/1", "id"};
+  c.commit_info = CommitInfoAction{
+      5, "WRITE", {{"mode", "Append"}}, 3, true, "e/1", "id", {{"numAddedFiles", "2"}}};
   c.protocol = ProtocolAction{};
   MetadataAction m;
   m.id = "abc";
@@ -111,9 +112,16 @@ TEST(Actions, SerializeParseRoundTrip) {
   c.metadata = m;
   c.txns = {{"q-topic-0", 17, 5}};
   c.adds = {make_add("f1", "A/A"), make_add("f2")};
-  c.removes = {{"old", 4, true}};
+  c.removes = {{"old", 4, true, false, {}, std::nullopt},
+               {"SupplierId=7/old2", 4, false, true, {{"SupplierId", "7"}}, 321}};
   std::string text = serialize_commit(c);
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 7);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 8);
+  EXPECT_NE(text.find("\"operationMetrics\":{\"numAddedFiles\":\"2\"}"), std::string::npos);
+  EXPECT_NE(text.find("{\"remove\":{\"path\":\"SupplierId=7/old2\",\"deletionTimestamp\":4,"
+                      "\"dataChange\":false,\"extendedFileMetadata\":true,"
+                      "\"partitionValues\":{\"SupplierId\":\"7\"},\"size\":321}}"),
+            std::string::npos)
+      << text;
   EXPECT_TRUE(text.starts_with("{\"commitInfo\":{\"timestamp\":5,\"operation\":\"WRITE\""));
   EXPECT_NE(text.find("{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"),
             std::string::npos);
@@ -129,6 +137,10 @@ TEST(Actions, SerializeParseRoundTrip) {
   EXPECT_EQ(back->adds[0].partition_values[0].second, "A/A");
   EXPECT_EQ(back->adds[1].partition_values[0].second, std::nullopt);
   EXPECT_EQ(back->removes[0].path, "old");
+  EXPECT_FALSE(back->removes[0].extended_file_metadata);
+  EXPECT_EQ(back->removes[1].size, 321);
+  EXPECT_EQ(back->removes[1].partition_values[0].second, "7");
+  EXPECT_EQ(back->commit_info->operation_metrics.size(), 1u);
   EXPECT_EQ(back->commit_info->read_version, 3);
   EXPECT_EQ(serialize_commit(*back), text);
 }

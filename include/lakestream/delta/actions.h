@@ -56,6 +56,11 @@ struct RemoveFile {
   std::string path;
   std::optional<int64_t> deletion_timestamp;
   bool data_change = true;
+  /// With extendedFileMetadata true (as Spark writes a remove of a file it knows), the file's
+  /// partitionValues and size are given too: VACUUM and change readers use them.
+  bool extended_file_metadata = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> partition_values;
+  std::optional<int64_t> size;
 };
 
 /// {"txn":{...}}: the last version an application (a stream's source partition) committed.
@@ -75,6 +80,9 @@ struct CommitInfoAction {
   bool is_blind_append = true;
   std::string engine_info;
   std::string txn_id;  ///< "" = absent
+  /// What the operation did (Spark's operationMetrics: "numAddedFiles" → "3", ...); values
+  /// are strings as Spark writes them. Empty: absent.
+  std::vector<std::pair<std::string, std::string>> operation_metrics;
 };
 
 /// The actions of one commit file, in the order they are written.

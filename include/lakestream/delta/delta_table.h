@@ -136,6 +136,10 @@ class Transaction {
   /// Record that `app_id` has committed up to `version` (for exactly-once replays). Committing
   /// fails with Conflict if the table already holds a version >= this for the app id.
   void set_txn(std::string app_id, int64_t version);
+  /// commitInfo.operationMetrics of this commit (Spark's names, string values).
+  void set_operation_metrics(std::vector<std::pair<std::string, std::string>> metrics) {
+    operation_metrics_ = std::move(metrics);
+  }
   /// Commit as the next version; returns it. `operation` is commitInfo.operation ("WRITE",
   /// "STREAMING UPDATE"); parameters are its operationParameters (string values).
   Result<int64_t> commit(std::string operation,
@@ -154,6 +158,7 @@ class Transaction {
   std::vector<AddFile> adds_;
   std::vector<RemoveFile> removes_;
   std::vector<TxnAction> txns_;
+  std::vector<std::pair<std::string, std::string>> operation_metrics_;
 };
 
 }  // namespace lakestream

@@ -39,6 +39,9 @@ struct ScanOptions {
   std::vector<ScanFilter> filters;
   /// Stop after this many rows (< 0: all).
   int64_t limit = -1;
+  /// Read only these live files (their add.path as in the log), e.g. the files OPTIMIZE
+  /// rewrites; all the snapshot's files when absent. A path that is not live is NotFound.
+  std::optional<std::vector<std::string>> paths;
 };
 
 /// What a scan did, for tests, benchmarks and `show --explain`-style messages.
@@ -59,6 +62,12 @@ Result<ColumnPtr> partition_value_column(const Field& field, const std::optional
                                          int64_t rows);
 
 class TableScan;
+
+/// The live files of `snapshot` whose partition values satisfy every filter, in the
+/// snapshot's order. Each filter must name a partition column (InvalidArgument naming it
+/// otherwise, or a value that does not parse as the column's type).
+Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
+                                                     const std::vector<ScanFilter>& filters);
 
 /// A Delta table opened for reading at one version.
 class TableReader {

@@ -1,0 +1,262 @@
+#include "lakestream/delta/optimize.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "lakestream/common/strings.h"
+#include "lakestream/common/time.h"
+#include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/snapshot.h"
+#include "lakestream/delta/table_writer.h"
+
+namespace lakestream {
+
+namespace {
+
+using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+/// A partition's identity: its values sorted by column (the log does not fix their order).
+PartitionValues partition_key(const AddFile& add) {
+  PartitionValues key = add.partition_values;
+  std::sort(key.begin(), key.end());
+  return key;
+}
+
+/// The files of one bin and what rewriting them gave.
+struct Bin {
+  std::vector<const LiveFile*> files;
+  int64_t bytes = 0;
+  std::vector<AddFile> adds;
+  std::unique_ptr<DeltaTableWriter> writer;  // kept to delete its files when the commit fails
+  int64_t rows = 0;
+  Status status;
+};
+
+/// "[\"(SupplierId = '19')\"]": Spark's rendering of OPTIMIZE's predicate list.
+std::string predicate_parameter(const std::vector<ScanFilter>& where) {
+  std::string out = "[";
+  for (size_t i = 0; i < where.size(); ++i) {
+    if (i > 0) out += ',';
+    std::string cond = "(";
+    cond += where[i].column;
+    cond += " = '";
+    cond += where[i].value;
+    cond += "')";
+    append_json_string(out, cond);
+  }
+  return out + "]";
+}
+
+/// Rewrite one bin's files into new files near the target.
+Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& fs,
+                   const std::string& table_path, const DeltaTableWriterOptions& writer_options,
+                   Bin& bin) {
+  ScanOptions scan_options;
+  std::vector<std::string> paths;
+  for (const LiveFile* f : bin.files) paths.push_back(f->add.path);
+  scan_options.paths = std::move(paths);
+  TableReader reader(snapshot);
+  LS_ASSIGN_OR_RAISE(TableScan scan, reader.scan(std::move(scan_options)));
+  LS_ASSIGN_OR_RAISE(bin.writer,
+                     DeltaTableWriter::make(fs, table_path, snapshot.schema(), writer_options));
+  RecordBatch batch;
+  while (true) {
+    LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
+    if (!more) break;
+    bin.rows += batch.num_rows();
+    LS_RETURN_NOT_OK(bin.writer->write(batch));
+  }
+  LS_ASSIGN_OR_RAISE(bin.adds, bin.writer->finish());
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<int64_t> parse_byte_size(std::string_view text) {
+  auto bad = [text] {
+    std::string msg = "'";
+    msg.append(text);
+    msg.append("' is not a size (bytes, or a number with b, kb, mb, gb)");
+    return Status::InvalidArgument(msg);
+  };
+  const std::string_view t = trim(text);
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (ec != std::errc() || value < 0) return bad();
+  const std::string unit = to_lower_ascii(trim(t.substr(static_cast<size_t>(end - t.data()))));
+  int shift = -1;
+  if (unit.empty() || unit == "b") shift = 0;
+  if (unit == "k" || unit == "kb" || unit == "kib") shift = 10;
+  if (unit == "m" || unit == "mb" || unit == "mib") shift = 20;
+  if (unit == "g" || unit == "gb" || unit == "gib") shift = 30;
+  if (shift < 0 || value > (INT64_MAX >> shift)) return bad();
+  return value << shift;
+}
+
+Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std::string& table_path,
+                                      const OptimizeOptions& options) {
+  if (options.target_file_bytes < 0 || options.min_file_bytes < 0) {
+    return Status::InvalidArgument("OPTIMIZE: file sizes must not be negative");
+  }
+  if (options.max_concurrent_tasks < 1) {
+    return Status::InvalidArgument("OPTIMIZE: max concurrent tasks must be at least 1");
+  }
+  LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path));
+  const std::string where_text = fs->describe(table_path);
+  OptimizeResult result;
+  result.read_version = snapshot.version();
+  result.target_file_bytes = options.target_file_bytes;
+  if (result.target_file_bytes == 0) {
+    result.target_file_bytes = kDefaultTargetFileBytes;
+    const auto& conf = snapshot.metadata().configuration;
+    if (auto it = conf.find("delta.targetFileSize"); it != conf.end()) {
+      auto parsed = parse_byte_size(it->second);
+      if (!parsed.ok()) {
+        return parsed.status().with_context("delta.targetFileSize of " + where_text);
+      }
+      if (*parsed > 0) result.target_file_bytes = *parsed;
+    }
+  }
+  result.min_file_bytes =
+      options.min_file_bytes > 0 ? options.min_file_bytes : result.target_file_bytes / 4;
+
+  LS_ASSIGN_OR_RAISE(std::vector<LiveFile> selected,
+                     select_partition_files(snapshot, options.where));
+  result.files_considered = static_cast<int64_t>(selected.size());
+
+  // Per partition, the small files in path order, packed greedily into bins up to the target.
+  std::map<PartitionValues, std::vector<const LiveFile*>> partitions;
+  for (const LiveFile& f : selected) {
+    // A file with a deletion vector would need its deleted rows dropped: not rewritten here.
+    if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector) continue;
+    partitions[partition_key(f.add)].push_back(&f);
+  }
+  std::vector<Bin> bins;
+  for (auto& [key, files] : partitions) {
+    std::sort(files.begin(), files.end(),
+              [](const LiveFile* a, const LiveFile* b) { return a->add.path < b->add.path; });
+    Bin current;
+    auto close_bin = [&] {
+      if (current.files.size() >= 2) bins.push_back(std::move(current));
+      current = Bin();
+    };
+    for (const LiveFile* f : files) {
+      if (!current.files.empty() && current.bytes + f->add.size > result.target_file_bytes) {
+        close_bin();
+      }
+      current.files.push_back(f);
+      current.bytes += f->add.size;
+    }
+    close_bin();
+  }
+  if (bins.empty()) return result;
+
+  DeltaTableWriterOptions writer_options;
+  writer_options.partition_columns = snapshot.partition_columns();
+  writer_options.parquet = options.parquet;
+  writer_options.target_file_bytes = result.target_file_bytes;
+  writer_options.data_change = false;
+
+  // Bins on up to max_concurrent_tasks threads; each writer has its own task id (file names).
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < bins.size(); i = next++) {
+      DeltaTableWriterOptions o = writer_options;
+      o.task_id = static_cast<int>(i);
+      bins[i].status = rewrite_bin(snapshot, fs, table_path, o, bins[i]);
+    }
+  };
+  const size_t threads =
+      std::min(bins.size(), static_cast<size_t>(std::max(1, options.max_concurrent_tasks)));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  auto abort_all = [&] {
+    for (Bin& b : bins) {
+      if (b.writer) b.writer->abort();
+    }
+  };
+  for (const Bin& b : bins) {
+    if (!b.status.ok()) {
+      abort_all();
+      return b.status.with_context("OPTIMIZE of " + where_text);
+    }
+  }
+
+  LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open(fs, table_path));
+  // The commit reads from the snapshot's version: appends since then are retried over, and a
+  // concurrent removal of one of our files is a conflict.
+  Transaction txn = table.begin();
+  const int64_t now = wall_clock_ms();
+  int64_t min_added = INT64_MAX, max_added = 0;
+  std::map<PartitionValues, bool> touched;
+  for (Bin& b : bins) {
+    result.bins++;
+    result.rows += b.rows;
+    touched[partition_key(b.files.front()->add)] = true;
+    for (const LiveFile* f : b.files) {
+      RemoveFile r;
+      r.path = f->add.path;
+      r.deletion_timestamp = now;
+      r.data_change = false;
+      r.extended_file_metadata = true;
+      r.partition_values = f->add.partition_values;
+      r.size = f->add.size;
+      txn.remove_file(std::move(r));
+      result.files_removed++;
+      result.bytes_removed += f->add.size;
+    }
+    for (AddFile& a : b.adds) {
+      result.files_added++;
+      result.bytes_added += a.size;
+      min_added = std::min(min_added, a.size);
+      max_added = std::max(max_added, a.size);
+      txn.add_file(a);
+    }
+  }
+  result.partitions_optimized = static_cast<int64_t>(touched.size());
+  if (table.version() != snapshot.version()) {
+    // Commits landed between the snapshot and now: check none removed a file we rewrite.
+    LS_ASSIGN_OR_RAISE(Snapshot now_snapshot, Snapshot::load(fs, table_path, table.version()));
+    std::map<std::string_view, bool> live;
+    for (const LiveFile& f : now_snapshot.files()) live[f.add.path] = true;
+    for (const Bin& b : bins) {
+      for (const LiveFile* f : b.files) {
+        if (!live.count(f->add.path)) {
+          abort_all();
+          return Status::Conflict("OPTIMIZE of " + where_text + ": " + f->add.path +
+                                  " was removed by a concurrent commit; nothing was changed");
+        }
+      }
+    }
+  }
+  txn.set_operation_metrics({
+      {"numRemovedFiles", std::to_string(result.files_removed)},
+      {"numRemovedBytes", std::to_string(result.bytes_removed)},
+      {"numAddedFiles", std::to_string(result.files_added)},
+      {"numAddedBytes", std::to_string(result.bytes_added)},
+      {"minFileSize", std::to_string(result.files_added ? min_added : 0)},
+      {"maxFileSize", std::to_string(max_added)},
+      {"numBins", std::to_string(result.bins)},
+      {"numPartitionsOptimized", std::to_string(result.partitions_optimized)},
+      {"numFilesConsidered", std::to_string(result.files_considered)},
+      {"numRowsRewritten", std::to_string(result.rows)},
+  });
+  auto version = txn.commit("OPTIMIZE", {{"predicate", predicate_parameter(options.where)},
+                                         {"zOrderBy", "[]"},
+                                         {"auto", options.automatic ? "true" : "false"}});
+  if (!version.ok()) {
+    abort_all();
+    return version.status().with_context("OPTIMIZE of " + where_text);
+  }
+  result.version = *version;
+  return result;
+}
+
+}  // namespace lakestream

@@ -43,4 +43,16 @@ CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
   return out;
 }
 
+std::optional<int> parse_where_options(const Config& options, const char* prog,
+                                       std::vector<ScanFilter>* out) {
+  for (const std::string& where : options.get_list("where")) {
+    const size_t eq = where.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return usage_error(prog, "option '--where' expects COL=VALUE, got '" + where + "'");
+    }
+    out->push_back({where.substr(0, eq), where.substr(eq + 1)});
+  }
+  return std::nullopt;
+}
+
 }  // namespace lakestream::cli

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "lakestream/config/config.h"
+#include "lakestream/delta/table_reader.h"
 
 namespace lakestream::cli {
 
@@ -32,5 +33,10 @@ struct CommandArgs {
 /// missing.
 CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
                                Positional positional = Positional::kNone);
+
+/// The `--where COL=VALUE` options (a list option) as filters appended to `out`; a usage error
+/// (printed, exit code 2) for one without a column or '='.
+std::optional<int> parse_where_options(const Config& options, const char* prog,
+                                       std::vector<ScanFilter>* out);
 
 }  // namespace lakestream::cli

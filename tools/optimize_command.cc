@@ -43,13 +43,7 @@ int run_optimize(int argc, char** argv) {
   const Config& options = args.options;
 
   OptimizeOptions o;
-  for (const std::string& where : options.get_list("where")) {
-    const size_t eq = where.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return usage_error(argv[0], "option '--where' expects COL=VALUE, got '" + where + "'");
-    }
-    o.where.push_back({where.substr(0, eq), where.substr(eq + 1)});
-  }
+  if (auto bad = parse_where_options(options, argv[0], &o.where)) return *bad;
   if (options.has("target-file-mb")) {
     const int64_t mb = options.get_int("target-file-mb");
     if (mb < 1) return usage_error(argv[0], "option '--target-file-mb' must be at least 1");

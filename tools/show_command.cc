@@ -239,13 +239,7 @@ int run_show(int argc, char** argv) {
                        "option '--format': expected table, json or csv, got '" + format + "'");
   }
   ScanOptions scan_options;
-  for (const std::string& where : options.get_list("where")) {
-    const size_t eq = where.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return usage_error(argv[0], "option '--where' expects COL=VALUE, got '" + where + "'");
-    }
-    scan_options.filters.push_back({where.substr(0, eq), where.substr(eq + 1)});
-  }
+  if (auto bad = parse_where_options(options, argv[0], &scan_options.filters)) return *bad;
   if (options.has("columns") && !options.get_string("columns").empty()) {
     std::vector<std::string> columns;
     std::string_view text = options.get_string("columns");

@@ -22,60 +22,7 @@ job=$3
 tools=$4
 src=$5
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/stream_resilience.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do
-    if kill -0 "$p" 2>/dev/null; then
-      kill -KILL "$p" 2>/dev/null
-      wait "$p" 2>/dev/null
-    fi
-  done
-  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL [$scenario]: $*" >&2
-  local f
-  for f in "$work"/*.out "$work"/*.err; do
-    [[ -f $f ]] && { echo "--- $f (last 40 lines):" >&2; tail -n 40 "$f" >&2; }
-  done
-  exit 1
-}
-note() { echo "[$scenario $(date +%T)] $*"; }
-
-# start_hub NAME:PARTITIONS: the hub in the background; sets $hub_pid, $conn and $bootstrap.
-start_hub() {
-  "$cli" hub --hub "$1" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
-  hub_pid=$!
-  pids+=("$hub_pid")
-  for _ in $(seq 1 100); do
-    if [[ -s $work/conn ]] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
-      conn=$(head -n 1 "$work/conn")
-      bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
-      [[ $bootstrap =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "no 127.0.0.1:port in '$conn'"
-      return
-    fi
-    kill -0 "$hub_pid" 2>/dev/null || fail "the hub exited early"
-    sleep 0.1
-  done
-  fail "the hub was not ready within 10 s"
-}
-
-# produce FIRST COUNT: events n = FIRST..FIRST+COUNT-1, keyed by n (spread over partitions).
-produce() {
-  awk -v first="$1" -v count="$2" 'BEGIN {
-    for (n = first; n < first + count; n++) {
-      v = n * 3019; ms = n % 1000; s = int(n / 1000)
-      printf "m%d:{\"MeterId\":\"%d\",\"SupplierId\":\"%d\",\"Measurement\":{\"Value\":%d,\"Unit\":\"kWH\"},\"ObservationTime\":\"2021-01-19T%02d:%02d:%02d.%03dZ\"}\n",
-        n, v % 127, v % 23, v % 59, 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms
-    }
-  }' >"$work/produce.txt"
-  kcat -b "$bootstrap" -t input -P -K: -z lz4 -X linger.ms=50 <"$work/produce.txt" \
-    2>>"$work/kcat.err" || fail "kcat produce failed"
-}
+source "$(dirname "$0")/hub_test_lib.sh"
 
 table=$work/out/delta/streaming-data
 # start_job NAME GROUP TRIGGER MAX_EVENTS [more options]: streaming_job in the background, run

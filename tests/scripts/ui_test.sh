@@ -21,65 +21,9 @@ tools=$4
 src=$5
 out=$6
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ui_test.XXXXXX")
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do
-    if kill -0 "$p" 2>/dev/null; then
-      kill -KILL "$p" 2>/dev/null
-      wait "$p" 2>/dev/null
-    fi
-  done
-  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL [$scenario]: $*" >&2
-  local f
-  for f in "$work"/*.out "$work"/*.err; do
-    [[ -f $f ]] && { echo "--- $f (last 30 lines):" >&2; tail -n 30 "$f" | cut -c1-400 >&2; }
-  done
-  exit 1
-}
-note() { echo "[$scenario $(date +%T)] $*"; }
-
-# A secret only this run knows: the hub accepts any SharedAccessKey.
-secret="uiTestKey$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')="
-
-# start_hub NAME:PARTITIONS: sets $hub_pid, $conn (with our secret) and $bootstrap.
-start_hub() {
-  "$cli" hub --hub "$1" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
-  hub_pid=$!
-  pids+=("$hub_pid")
-  for _ in $(seq 1 100); do
-    if [[ -s $work/conn ]] && grep -q '^lakestream hub: ready' "$work/hub.out"; then
-      conn=$(head -n 1 "$work/conn" | sed "s|SharedAccessKey=[^;]*|SharedAccessKey=$secret|")
-      bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
-      [[ $bootstrap =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "no 127.0.0.1:port in the hub's connection string"
-      return
-    fi
-    kill -0 "$hub_pid" 2>/dev/null || fail "the hub exited early"
-    sleep 0.1
-  done
-  fail "the hub was not ready within 10 s"
-}
-
-# produce GOOD BAD: GOOD meter events keyed m0.. (spread over the partitions), then BAD lines
-# that are not JSON (dead letters).
-produce() {
-  awk -v count="$1" -v bad="$2" 'BEGIN {
-    for (n = 0; n < count; n++) {
-      v = n * 3019; ms = n % 1000; s = int(n / 1000)
-      printf "m%d:{\"MeterId\":\"%d\",\"SupplierId\":\"%d\",\"Measurement\":{\"Value\":%d,\"Unit\":\"kWH\"},\"ObservationTime\":\"2021-01-19T%02d:%02d:%02d.%03dZ\"}\n",
-        n, v % 127, v % 23, v % 59, 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms
-    }
-    for (n = 0; n < bad; n++) printf "b%d:not json %d {\n", n, n
-  }' >"$work/produce.txt"
-  kcat -b "$bootstrap" -t input -P -K: -X linger.ms=50 <"$work/produce.txt" \
-    2>>"$work/kcat.err" || fail "kcat produce failed"
-}
+# A secret only this run knows, in the hub's connection string (hub_test_lib.sh).
+hub_secret="uiTestKey$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')="
+source "$(dirname "$0")/hub_test_lib.sh"
 
 # start_job NAME [options]: streaming_job in the background from $work, into its own output
 # root $work/out-NAME; sets job_pid.
@@ -137,7 +81,7 @@ case $scenario in
     good=20000
     bad=25
     start_hub input:4
-    produce "$good" "$bad"
+    produce 0 "$good" "$bad"
     start_job job --ui-port 0 --trigger-interval "300 ms" --max-events-per-trigger 2000
     port=$(ui_port job)
     base="http://127.0.0.1:$port"
@@ -158,7 +102,7 @@ case $scenario in
     note "drained: $(rows_in "$table") rows, $(rows_in "${table}_dead_letter") dead letters, lag 0"
 
     node "$src/tests/scripts/ui_check.mjs" "$tools" "$base" "$work/job.err" "$table" \
-      "${table}_dead_letter" "$good" "$bad" "$secret" >"$work/check.json" 2>"$work/check.err" ||
+      "${table}_dead_letter" "$good" "$bad" "$hub_secret" >"$work/check.json" 2>"$work/check.err" ||
       fail "ui_check: $(cat "$work/check.err")"
     note "ui_check: $(cat "$work/check.json")"
 
@@ -178,14 +122,14 @@ case $scenario in
     wait_status "$base/readyz" 503 20
     why=$(curl -s --max-time 5 "$base/readyz")
     note "broker down: /readyz 503 ($(cut -c1-100 <<<"$why"))"
-    [[ $why == *"$secret"* ]] && fail "/readyz shows the secret"
+    [[ $why == *"$hub_secret"* ]] && fail "/readyz shows the secret"
     wait_status "$base/healthz" 200 2
     kill -USR2 "$hub_pid"
     wait_status "$base/readyz" 200 30
     note "broker up: /readyz 200 again"
 
     stop_job "$job_pid" job
-    if grep -q -- "$secret" "$work/job.err" "$work/job.out"; then
+    if grep -q -- "$hub_secret" "$work/job.err" "$work/job.out"; then
       fail "the job printed its connection string's key"
     fi
     [[ $(http_status "$base/healthz") == 000 ]] || fail "the UI still answers after the job ended"
@@ -194,7 +138,7 @@ case $scenario in
 
   port_taken_no_ui)
     start_hub input:2
-    produce 100 0
+    produce 0 100
     # Hold a port with a listener of our own, as another job's UI would.
     node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
       console.log(s.address().port) })' >"$work/holder.out" &

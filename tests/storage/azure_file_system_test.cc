@@ -88,16 +88,24 @@ TEST_F(AzureFs, BadKeyIsRefusedWithoutShowingIt) {
   EXPECT_EQ(r.status().message().find("S3CRET"), std::string::npos);
 }
 
-TEST_F(AzureFs, FailedRequestsNameTheBlobButNeitherKeyNorSas) {
+/// An Azure file system with a SAS whose endpoint nothing answers (port 1), trying each request
+/// `attempts` times without waiting.
+std::shared_ptr<AzureFileSystem> unreachable_fs(int attempts) {
   AzureStorageOptions o;
   o.account_name = "acct";
   o.sas_token = "?sv=2021-08-06&sig=S3CRETSIG";
-  o.blob_endpoint = "http://127.0.0.1:1/acct";  // nothing listens on port 1
-  o.client.max_attempts = 2;
+  o.blob_endpoint = "http://127.0.0.1:1/acct";
+  o.client.max_attempts = attempts;
   o.client.base_backoff_ms = 1;
   auto opened = open_azure_file_system("https://acct.blob.core.windows.net/data/t", o);
-  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
-  auto& fs = dynamic_cast<AzureFileSystem&>(*opened->first);
+  EXPECT_TRUE(opened.ok()) << opened.status().to_string();
+  return opened.ok() ? std::dynamic_pointer_cast<AzureFileSystem>(opened->first) : nullptr;
+}
+
+TEST_F(AzureFs, FailedRequestsNameTheBlobButNeitherKeyNorSas) {
+  auto unreachable = unreachable_fs(2);
+  ASSERT_NE(unreachable, nullptr);
+  AzureFileSystem& fs = *unreachable;
   auto r = fs.read_file("t/x.json");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIOError);
@@ -116,15 +124,9 @@ int64_t storage_counter(std::string_view name, std::string operation) {
 }
 
 TEST_F(AzureFs, RequestsAndRetriesAreCountedPerOperation) {
-  AzureStorageOptions o;
-  o.account_name = "acct";
-  o.sas_token = "sv=2021-08-06&sig=S3CRETSIG";
-  o.blob_endpoint = "http://127.0.0.1:1/acct";  // nothing listens on port 1
-  o.client.max_attempts = 3;
-  o.client.base_backoff_ms = 1;
-  auto opened = open_azure_file_system("https://acct.blob.core.windows.net/data/t", o);
-  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
-  auto& fs = dynamic_cast<AzureFileSystem&>(*opened->first);
+  auto unreachable = unreachable_fs(3);
+  ASSERT_NE(unreachable, nullptr);
+  AzureFileSystem& fs = *unreachable;
   const int64_t get0 = storage_counter("lakestream_storage_requests_total", "get_blob");
   const int64_t get_retries0 = storage_counter("lakestream_storage_retries_total", "get_blob");
   const int64_t del0 = storage_counter("lakestream_storage_requests_total", "delete_blob");

@@ -2,8 +2,11 @@
 // scan the text by hand, once, with no allocation, locale or tz database.
 #include "lakestream/common/time.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstddef>
+
+#include "lakestream/common/strings.h"
 
 namespace lakestream {
 
@@ -334,6 +337,50 @@ int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+namespace {
+
+/// Milliseconds per unit, or 0 for an unknown unit.
+int64_t unit_ms(const std::string& unit) {
+  if (unit.empty() || unit == "ms" || unit == "milli" || unit == "millis" ||
+      unit == "millisecond" || unit == "milliseconds")
+    return 1;
+  if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds")
+    return 1000;
+  if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes")
+    return 60'000;
+  if (unit == "h" || unit == "hour" || unit == "hours") return 3'600'000;
+  if (unit == "d" || unit == "day" || unit == "days") return 86'400'000;
+  if (unit == "week" || unit == "weeks") return 7 * 86'400'000LL;
+  return 0;
+}
+
+}  // namespace
+
+Result<int64_t> parse_interval_ms(std::string_view text) {
+  auto bad = [&](std::string_view why) {
+    std::string msg = "'";
+    msg.append(text);
+    msg.append("': ");
+    msg.append(why);
+    msg.append(" (expected e.g. '1 second', '500 milliseconds', '2 minutes', 'interval 7 days')");
+    return Status::InvalidArgument(msg);
+  };
+  std::string t = to_lower_ascii(trim(text));
+  std::string_view s = t;
+  if (s.starts_with("interval")) s = trim(s.substr(8));
+  if (s.empty()) return bad("empty");
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end == s.data()) return bad("no number");
+  if (n < 0) return bad("negative");
+  const std::string unit(
+      trim(std::string_view(end, static_cast<size_t>(s.data() + s.size() - end))));
+  const int64_t per = unit_ms(unit);
+  if (per == 0) return bad("unknown unit '" + unit + "'");
+  if (n > INT64_MAX / per) return bad("too large");
+  return n * per;
 }
 
 }  // namespace lakestream

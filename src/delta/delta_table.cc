@@ -4,12 +4,14 @@
 #include <chrono>
 #include <set>
 
+#include "common/log_fmt.h"
 #include "lakestream/common/coalescing_worker.h"
 #include "lakestream/common/metrics.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/uuid.h"
+#include "lakestream/delta/vacuum.h"
 #include "lakestream/version.h"
 
 namespace lakestream {
@@ -72,16 +74,36 @@ Counter& commit_conflicts(const std::string& where) {
 
 }  // namespace
 
+/// A due checkpoint, and what the log cleanup after it needs to know of the table.
+struct CheckpointJob {
+  int64_t version = 0;
+  bool clean_up_log = true;  ///< delta.enableExpiredLogCleanup
+  int64_t log_retention_ms = kDefaultLogRetentionMs;
+};
+
 /// Writes a DeltaTable's checkpoints on one thread, one at a time: a due version replaces an
-/// older one not started yet; destruction writes what is pending.
-class CheckpointWorker : public CoalescingWorker<int64_t> {
+/// older one not started yet; destruction writes what is pending. After a checkpoint, the log
+/// files older than the retention that it makes unnecessary are deleted (delta/vacuum.h); a
+/// failed cleanup is only logged (the next checkpoint tries again).
+class CheckpointWorker : public CoalescingWorker<CheckpointJob> {
  public:
   CheckpointWorker(std::shared_ptr<FileSystem> fs, std::string path)
-      : CoalescingWorker<int64_t>(
-            [fs = std::move(fs), path = std::move(path)](int64_t version) {
-              Status st = write_checkpoint_at(fs, path, version);
-              return st.ok() ? st
-                             : st.with_context("checkpoint of version " + std::to_string(version));
+      : CoalescingWorker<CheckpointJob>(
+            [fs = std::move(fs), path = std::move(path)](const CheckpointJob& job) {
+              Status st = write_checkpoint_at(fs, path, job.version);
+              if (!st.ok()) {
+                return st.with_context("checkpoint of version " + std::to_string(job.version));
+              }
+              if (job.clean_up_log) {
+                auto cleaned = cleanup_log_files(*fs, path, job.log_retention_ms, wall_clock_ms());
+                if (!cleaned.ok()) {
+                  log_warn("delta", "{}", cleaned.status().to_string());
+                } else if (cleaned->files_deleted > 0) {
+                  log_info("delta", "log cleanup of {}: {} files before version {} deleted",
+                           fs->describe(path), cleaned->files_deleted, cleaned->oldest_version);
+                }
+              }
+              return Status::OK();
             },
             OnStop::kFinishPending) {}
 };
@@ -321,7 +343,15 @@ Result<int64_t> Transaction::commit(std::string operation,
         if (!table.checkpoints_) {
           table.checkpoints_ = std::make_unique<CheckpointWorker>(table.fs_, table.path_);
         }
-        table.checkpoints_->submit(version);
+        CheckpointJob job;
+        job.version = version;
+        job.clean_up_log = expired_log_cleanup_enabled(*table.state_.metadata);
+        if (auto retention = log_retention_ms(*table.state_.metadata); retention.ok()) {
+          job.log_retention_ms = *retention;
+        } else {
+          job.clean_up_log = false;  // an unreadable retention never deletes anything
+        }
+        table.checkpoints_->submit(job);
       }
       return version;
     }

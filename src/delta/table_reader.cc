@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "lakestream/batch/take.h"
@@ -312,7 +312,8 @@ Result<ColumnPtr> partition_value_column(const Field& field, const std::optional
 }
 
 /// Whether `file`'s partition values satisfy every (partition) filter.
-static Result<bool> partition_matches(const LiveFile& file, const std::vector<BoundFilter>& filters) {
+static Result<bool> partition_matches(const LiveFile& file,
+                                      const std::vector<BoundFilter>& filters) {
   for (const BoundFilter& f : filters) {
     std::optional<std::string> text;
     for (const auto& [k, v] : file.add.partition_values) {
@@ -331,13 +332,11 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
   const auto& partition_cols = snapshot.partition_columns();
   std::vector<BoundFilter> bound;
   for (const ScanFilter& f : filters) {
-    if (std::find(partition_cols.begin(), partition_cols.end(), f.column) ==
-        partition_cols.end()) {
+    if (std::find(partition_cols.begin(), partition_cols.end(), f.column) == partition_cols.end()) {
       std::string cols;
       for (const std::string& c : partition_cols) cols += (cols.empty() ? "" : ", ") + c;
       return Status::InvalidArgument("'" + f.column + "' is not a partition column (" +
-                                     (cols.empty() ? "the table is not partitioned" : cols) +
-                                     ")");
+                                     (cols.empty() ? "the table is not partitioned" : cols) + ")");
     }
     BoundFilter b;
     b.column = f.column;

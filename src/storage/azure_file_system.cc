@@ -625,6 +625,12 @@ Result<std::vector<FileInfo>> AzureFileSystem::list(const std::string& dir) {
   return list_all(*client_, prefix, true);
 }
 
+Result<std::vector<FileInfo>> AzureFileSystem::list_tree(const std::string& dir) {
+  std::string prefix = normalize(dir);
+  if (!prefix.empty()) prefix.push_back('/');
+  return list_all(*client_, prefix, false);
+}
+
 Result<std::vector<FileInfo>> AzureFileSystem::list_recursive(const std::string& prefix) {
   // A plain prefix: a trailing '/' is meaningful here ("many/" is not "manyother").
   size_t start = prefix.find_first_not_of('/');

@@ -356,16 +356,19 @@ Status LocalFileSystem::put_if_absent(const std::string& path, std::string_view 
   return st;
 }
 
-Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& dir) {
-  LS_ASSIGN_OR_RAISE(std::string local, local_path(dir));
-  std::string shown = "file://" + local;
-  std::vector<FileInfo> out;
+namespace {
+
+/// The regular files of the local folder `local` (shown as `shown` in errors) into `out`, named
+/// under `dir`; with `recursive`, those of its subfolders too. Our temporary files are skipped.
+Status list_local(const std::string& dir, const std::string& local, const std::string& shown,
+                  bool recursive, std::vector<FileInfo>& out) {
   DIR* d = ::opendir(local.c_str());
   if (d == nullptr) {
-    if (errno == ENOENT) return out;
+    if (errno == ENOENT) return Status::OK();
     return io_error("listing", shown, errno);
   }
   int dfd = ::dirfd(d);
+  std::vector<std::string> subfolders;
   errno = 0;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name(e->d_name);
@@ -377,6 +380,7 @@ Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& dir) {
       ::closedir(d);
       return io_error("examining", shown + "/" + std::string(name), err);
     }
+    if (S_ISDIR(st.st_mode) && recursive) subfolders.emplace_back(name);
     if (!S_ISREG(st.st_mode)) continue;
     FileInfo info;
     info.path = join_path(dir, name);
@@ -389,6 +393,28 @@ Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& dir) {
   int err = errno;
   ::closedir(d);
   if (err != 0) return io_error("listing", shown, err);
+  for (const std::string& sub : subfolders) {
+    LS_RETURN_NOT_OK(
+        list_local(join_path(dir, sub), local + "/" + sub, shown + "/" + sub, true, out));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& dir) {
+  LS_ASSIGN_OR_RAISE(std::string local, local_path(dir));
+  std::vector<FileInfo> out;
+  LS_RETURN_NOT_OK(list_local(dir, local, "file://" + local, false, out));
+  std::sort(out.begin(), out.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  return out;
+}
+
+Result<std::vector<FileInfo>> LocalFileSystem::list_tree(const std::string& dir) {
+  LS_ASSIGN_OR_RAISE(std::string local, local_path(dir));
+  std::vector<FileInfo> out;
+  LS_RETURN_NOT_OK(list_local(dir, local, "file://" + local, true, out));
   std::sort(out.begin(), out.end(),
             [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
   return out;

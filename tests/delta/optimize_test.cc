@@ -245,6 +245,9 @@ class HookedFileSystem : public FileSystem {
     return inner_->put_if_absent(path, data);
   }
   Result<std::vector<FileInfo>> list(const std::string& dir) override { return inner_->list(dir); }
+  Result<std::vector<FileInfo>> list_tree(const std::string& dir) override {
+    return inner_->list_tree(dir);
+  }
   Result<bool> exists(const std::string& path) override { return inner_->exists(path); }
   Status delete_file(const std::string& path) override { return inner_->delete_file(path); }
   std::string describe(const std::string& path) const override { return inner_->describe(path); }

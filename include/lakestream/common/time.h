@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "lakestream/common/status.h"
+
 namespace lakestream {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date; nullopt if the date does not exist
@@ -38,5 +40,12 @@ int64_t wall_clock_ms();
 
 /// "yyyy-MM-dd" (years past 9999 get more digits, years before 1 a '-' sign).
 std::string format_date_days(int32_t days);
+
+/// Parse Spark's interval text into milliseconds: "<n> <unit>" with units ms / milli(s) /
+/// millisecond(s), s / sec(s) / second(s), m / min(s) / minute(s), h / hour(s), d / day(s),
+/// week(s); the space may be omitted ("10ms"), "interval " may prefix it ("interval 7 days", as
+/// Delta's retention properties), units are case-insensitive. A bare number is milliseconds.
+/// InvalidArgument quoting the text otherwise.
+Result<int64_t> parse_interval_ms(std::string_view text);
 
 }  // namespace lakestream

@@ -82,6 +82,9 @@ class FileSystem {
   /// The files directly under the folder `dir` (not recursive), sorted by path. A missing
   /// folder gives an empty list.
   virtual Result<std::vector<FileInfo>> list(const std::string& dir) = 0;
+  /// Every file under the folder `dir` at any depth (no folders), sorted by path. A missing
+  /// folder gives an empty list. What VACUUM walks.
+  virtual Result<std::vector<FileInfo>> list_tree(const std::string& dir) = 0;
   virtual Result<bool> exists(const std::string& path) = 0;
   /// Delete a file; deleting a missing file is not an error.
   virtual Status delete_file(const std::string& path) = 0;

@@ -46,6 +46,7 @@ class LocalFileSystem final : public FileSystem {
   Status write_file(const std::string& path, std::string_view data) override;
   Status put_if_absent(const std::string& path, std::string_view data) override;
   Result<std::vector<FileInfo>> list(const std::string& dir) override;
+  Result<std::vector<FileInfo>> list_tree(const std::string& dir) override;
   Result<bool> exists(const std::string& path) override;
   Status delete_file(const std::string& path) override;
   std::string describe(const std::string& path) const override;

@@ -6,14 +6,9 @@
 #include <string_view>
 
 #include "lakestream/common/status.h"
+#include "lakestream/common/time.h"  // parse_interval_ms
 
 namespace lakestream {
-
-/// Parse Spark's interval text into milliseconds: "<n> <unit>" with units ms / milli(s) /
-/// millisecond(s), s / sec(s) / second(s), m / min(s) / minute(s), h / hour(s); the space may be
-/// omitted ("10ms"), "interval " may prefix it, units are case-insensitive. A bare number is
-/// milliseconds. InvalidArgument quoting the text otherwise.
-Result<int64_t> parse_interval_ms(std::string_view text);
 
 class Trigger {
  public:

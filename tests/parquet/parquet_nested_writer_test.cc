@@ -15,6 +15,7 @@
 #include "lakestream/parquet/parquet_writer.h"
 #include "parquet/nested_values.h"
 #include "parquet/parquet_types.h"
+#include "parquet/rle_decoder.h"
 #include "parquet/thrift_compact.h"
 
 namespace lakestream {
@@ -563,12 +564,45 @@ TEST(ParquetNestedWriterTest, ManyPagesRowGroupsAndDictionaryFallbackReadBack) {
 }
 
 TEST(ParquetNestedWriterTest, PagesEndBetweenRows) {
-  // Every data page must begin at a row (repetition level 0): count pages and check, by
-  // reading back page by page through a writer whose pages are tiny, that nothing splits.
+  // Tiny pages, uncompressed and PLAIN, so the pages can be walked here: every data page of a
+  // repeated leaf must begin a row (its first repetition level is 0), and the level entries of
+  // the pages add up to the chunk's.
   const RecordBatch batch = many_rows(3000);
   ParquetWriterOptions options;
-  options.page_target_bytes = 64;  // a page per row or two
+  options.compression = ParquetCompression::kNone;
   options.enable_dictionary = false;
+  options.page_target_bytes = 64;
+  auto w = write_file(batch, options);
+  ASSERT_TRUE(w.ok()) << w.status().to_string();
+  const auto md = footer(w->bytes);
+  int64_t repeated_pages = 0;
+  for (const auto& rg : md.row_groups) {
+    for (const auto& c : rg.columns) {
+      const auto& cm = c.meta_data;
+      const bool repeated = cm.path_in_schema.size() > 1;
+      int64_t pos = cm.data_page_offset, levels = 0;
+      while (levels < cm.num_values) {
+        parquet::ThriftCompactReader r(std::string_view(w->bytes).substr(static_cast<size_t>(pos)));
+        parquet::PageHeader h;
+        ASSERT_TRUE(parquet::read_thrift(r, &h)) << r.error();
+        ASSERT_TRUE(h.data_page_header.has_value());
+        const auto* body = reinterpret_cast<const uint8_t*>(w->bytes.data()) + pos + r.position();
+        if (repeated) {
+          uint32_t len = 0;
+          std::memcpy(&len, body, 4);
+          parquet::RleDecoder rep(body + 4, len, 1);  // max_rep 1 in this schema
+          uint32_t first = 99;
+          ASSERT_TRUE(rep.get(&first, 1));
+          EXPECT_EQ(first, 0u) << cm.path_in_schema.back() << " page at " << pos;
+          ++repeated_pages;
+        }
+        levels += h.data_page_header->num_values;
+        pos += static_cast<int64_t>(r.position()) + h.compressed_page_size;
+      }
+      EXPECT_EQ(levels, cm.num_values);
+    }
+  }
+  EXPECT_GT(repeated_pages, 100);
   expect_round_trip(batch, options);
 }
 

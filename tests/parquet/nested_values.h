@@ -124,9 +124,10 @@ class NestedRandom {
       }
       case TypeId::kMap: {
         const int n = one_in(4) ? 0 : below(4);
-        const int base = below(1000) - 500;
+        int key = below(1000) - 500;
         for (int i = 0; i < n; ++i) {
-          append_key(col.mutable_child(0), *t.key(), base + i * (1 + below(3)));
+          append_key(col.mutable_child(0), *t.key(), key);
+          key += 1 + below(3);  // increasing: the keys of a map are distinct
           append(col.mutable_child(1), *t.value(), t.contains_null());
         }
         col.append_list_end();

@@ -317,6 +317,12 @@ class TypedColumnWriter final : public LeafColumnWriter {
                     row + std::max<int64_t>(1, ctx_->options->page_row_limit - page_rows_)});
       if (nullable_) levels_.insert(levels_.end(), validity + row, validity + stop);
       page_rows_ += stop - row;
+      // Indices are stored through a raw pointer into room made up front: a push_back per
+      // value is left out of line by GCC once this file holds the nested writer too, which
+      // cost flat string columns ~10% (callgrind, bench/parquet_writer_bench).
+      size_t n_indices = indices_.size();
+      if (dict_mode_) indices_.resize(n_indices + static_cast<size_t>(stop - row));
+      uint32_t* indices = indices_.data();
       for (; row < stop; ++row) {
         if (!validity[row]) {
           ++chunk_nulls_;
@@ -328,19 +334,22 @@ class TypedColumnWriter final : public LeafColumnWriter {
             bool inserted = false;
             const int32_t index = dict_.find_or_insert(k, limit, &inserted);
             if (index >= 0) {
-              indices_.push_back(static_cast<uint32_t>(index));
+              indices[n_indices++] = static_cast<uint32_t>(index);
               if (inserted) chunk_stats_.observe(k);
               continue;
             }
             // The dictionary is full: finish the open page with the rows before this one,
             // dictionary-encoded, and write the rest of the chunk PLAIN (as parquet-mr does).
+            indices_.resize(n_indices);
             LS_RETURN_NOT_OK(flush_page(page_rows_ - (stop - row)));
             dict_mode_ = false;
+            n_indices = 0;  // the page took them all
           }
         }
         append_plain(k, type_length_, &plain_);
         chunk_stats_.observe(k);
       }
+      indices_.resize(n_indices);
       if (page_estimate() >= ctx_->options->page_target_bytes ||
           page_rows_ >= ctx_->options->page_row_limit) {
         LS_RETURN_NOT_OK(flush_page(page_rows_));

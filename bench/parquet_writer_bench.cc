@@ -119,7 +119,8 @@ const RecordBatch& nested_batch() {
 
 void write_batch(benchmark::State& state, const RecordBatch& batch) {
   ParquetWriterOptions options;
-  options.compression = state.range(0) == 0 ? ParquetCompression::kNone : ParquetCompression::kSnappy;
+  options.compression =
+      state.range(0) == 0 ? ParquetCompression::kNone : ParquetCompression::kSnappy;
   int64_t bytes = 0;
   for (auto _ : state) {
     auto writer = ParquetWriter::open(std::make_unique<CountingStream>(), batch.schema(), options);

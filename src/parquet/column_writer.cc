@@ -700,9 +700,9 @@ class TypedColumnWriter final : public LeafColumnWriter {
 
   std::vector<uint8_t> levels_;      // definition levels of the open page (validity bytes)
   std::vector<uint8_t> rep_levels_;  // repetition levels of the open page (nested leaves)
-  std::vector<uint32_t> indices_;  // dictionary indices of the open page
-  std::string plain_;              // PLAIN values of the open page (booleans: one byte each)
-  PageBlocks pages_;               // finished data pages of this chunk (headers + payloads)
+  std::vector<uint32_t> indices_;    // dictionary indices of the open page
+  std::string plain_;                // PLAIN values of the open page (booleans: one byte each)
+  PageBlocks pages_;                 // finished data pages of this chunk (headers + payloads)
   PageBlocks dict_page_;
   int64_t page_rows_ = 0;  // level entries in the open page (= rows for a flat column)
   // Nested leaves: top-level rows begun in the open page, and where the last one began (its
@@ -884,39 +884,40 @@ Result<std::unique_ptr<ColumnChunkWriter>> make_column_writer(const Field& field
 }
 
 std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field, const SchemaElement& element,
-                                                   const LeafSpec& spec,
-                                                   ColumnWriterContext* ctx) {
+                                                   const LeafSpec& spec, ColumnWriterContext* ctx) {
   const DataType& t = *field.type;
   switch (t.id()) {
     case TypeId::kBoolean:
       return std::make_unique<TypedColumnWriter<BoolTraits>>(field, element, spec, ctx);
     case TypeId::kByte:
-      return std::make_unique<TypedColumnWriter<NumberTraits<int8_t, int32_t>>>(field, element, spec,
-                                                                                ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<int8_t, int32_t>>>(field, element,
+                                                                                spec, ctx);
     case TypeId::kShort:
-      return std::make_unique<TypedColumnWriter<NumberTraits<int16_t, int32_t>>>(field, element, spec,
-                                                                                 ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<int16_t, int32_t>>>(field, element,
+                                                                                 spec, ctx);
     case TypeId::kInt:
     case TypeId::kDate:
-      return std::make_unique<TypedColumnWriter<NumberTraits<int32_t, int32_t>>>(field, element, spec,
-                                                                                 ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<int32_t, int32_t>>>(field, element,
+                                                                                 spec, ctx);
     case TypeId::kLong:
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
-      return std::make_unique<TypedColumnWriter<NumberTraits<int64_t, int64_t>>>(field, element, spec,
-                                                                                 ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<int64_t, int64_t>>>(field, element,
+                                                                                 spec, ctx);
     case TypeId::kFloat:
-      return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, spec, ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, spec,
+                                                                             ctx);
     case TypeId::kDouble:
-      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element, spec, ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element, spec,
+                                                                               ctx);
     case TypeId::kDecimal:
       if (t.precision() <= 9) {
-        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int32_t>>>(field, element, spec,
-                                                                                    ctx);
+        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int32_t>>>(field, element,
+                                                                                    spec, ctx);
       }
       if (t.precision() <= 18) {
-        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int64_t>>>(field, element, spec,
-                                                                                    ctx);
+        return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int64_t>>>(field, element,
+                                                                                    spec, ctx);
       }
       return std::make_unique<TypedColumnWriter<DecimalFlbaTraits>>(field, element, spec, ctx);
     case TypeId::kString:

@@ -81,8 +81,7 @@ class LeafColumnWriter : public ColumnChunkWriter {
 
 /// A writer for leaf `field` (a primitive type; its schema element from leaf_schema_element)
 /// at `spec`. For a flat column the spec is {{name}, nullable ? 1 : 0, 0}.
-std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field,
-                                                   const SchemaElement& element,
+std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field, const SchemaElement& element,
                                                    const LeafSpec& spec,
                                                    ColumnWriterContext* context);
 

@@ -74,7 +74,8 @@ class Shredder {
       case Step::Kind::kMap: {
         const int32_t begin = col.offset(i), end = col.offset(i + 1);
         if (begin >= end) {
-          emit(rep, s.def);  // present but empty: the repeated group is not defined: the repeated group is not defined
+          emit(rep, s.def);  // present but empty: the repeated group is not defined: the repeated
+                             // group is not defined
           return true;
         }
         const Column& elements = *col.children()[s.child];
@@ -171,8 +172,9 @@ struct LeafBuilder {
              const std::string& where, int parent_def, int parent_rep) {
     const int def = parent_def + (nullable ? 1 : 0);
     if (def > kMaxLevel || parent_rep + 1 > kMaxLevel) {
-      return Status::NotImplemented("Parquet writer: column '" + where + "' is nested deeper than " +
-                                    std::to_string(kMaxLevel) + " levels");
+      return Status::NotImplemented("Parquet writer: column '" + where +
+                                    "' is nested deeper than " + std::to_string(kMaxLevel) +
+                                    " levels");
     }
     Step step;
     step.nullable = nullable;

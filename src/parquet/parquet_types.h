@@ -85,7 +85,8 @@ enum class PageType : int32_t {
 enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 
 /// The LogicalType union. The writer emits kString, kDecimal, kDate, kTimestamp (MICROS),
-/// kInteger, kList and kMap; the reader recognises every member (kUnknown is the "always null" type).
+/// kInteger, kList and kMap; the reader recognises every member (kUnknown is the "always null"
+/// type).
 struct LogicalType {
   enum class Kind : uint8_t {
     kNone,

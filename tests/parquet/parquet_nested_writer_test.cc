@@ -289,8 +289,8 @@ RecordBatch list_of_struct_of_list() {
 }
 
 RecordBatch map_of_struct() {
-  const auto v = struct_of({{"n", DataType::long_(), true, "{}"},
-                            {"d", DataType::decimal(20, 4), true, "{}"}});
+  const auto v = struct_of(
+      {{"n", DataType::long_(), true, "{}"}, {"d", DataType::decimal(20, 4), true, "{}"}});
   Schema schema;
   schema.add("m", DataType::map(DataType::string(), v, true));
   RecordBatch b = RecordBatch::make_empty(schema);
@@ -390,7 +390,7 @@ RecordBatch struct_with_null_members() {
   s.mutable_child(1).append<int32_t>(1);
   s.mutable_child(2).append_struct_valid();
   s.mutable_child(2).mutable_child(0).append_null();
-  s.append_null();  // null: its members null too, the required one included (column.h)
+  s.append_null();          // null: its members null too, the required one included (column.h)
   s.append_struct_valid();  // {"z", 3, null}
   s.mutable_child(0).append_string("z");
   s.mutable_child(1).append<int32_t>(3);
@@ -545,10 +545,9 @@ TEST(ParquetNestedWriterTest, ManyPagesRowGroupsAndDictionaryFallbackReadBack) {
   for (const auto& rg : md.row_groups) {
     for (const auto& c : rg.columns) {
       const auto& enc = c.meta_data.encodings;
-      const bool dict = std::find(enc.begin(), enc.end(), parquet::Encoding::kRleDictionary) !=
-                        enc.end();
-      const bool plain =
-          std::find(enc.begin(), enc.end(), parquet::Encoding::kPlain) != enc.end();
+      const bool dict =
+          std::find(enc.begin(), enc.end(), parquet::Encoding::kRleDictionary) != enc.end();
+      const bool plain = std::find(enc.begin(), enc.end(), parquet::Encoding::kPlain) != enc.end();
       if (dict && plain && c.meta_data.path_in_schema.back() == "k") fell_back = true;
       ++pages_checked;
     }

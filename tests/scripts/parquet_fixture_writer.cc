@@ -388,8 +388,8 @@ ordered_json type_json(const ls::DataType& t) {
       j["type"] = "struct";
       j["fields"] = ordered_json::array();
       for (const auto& f : t.fields()) {
-        j["fields"].push_back({{"name", f.name}, {"type", type_json(*f.type)},
-                               {"nullable", f.nullable}});
+        j["fields"].push_back(
+            {{"name", f.name}, {"type", type_json(*f.type)}, {"nullable", f.nullable}});
       }
       return j;
     }
@@ -507,9 +507,9 @@ ls::Schema nested_cases_schema() {
   s.add("list_of_struct_of_list",
         DataType::array(struct_of({{"id", DataType::int_(), false, "{}"},
                                    {"xs", DataType::array(DataType::string()), true, "{}"}})));
-  s.add("map_of_struct",
-        DataType::map(DataType::string(), struct_of({{"n", DataType::long_(), true, "{}"},
-                                                     {"d", DataType::decimal(20, 4), true, "{}"}})));
+  s.add("map_of_struct", DataType::map(DataType::string(),
+                                       struct_of({{"n", DataType::long_(), true, "{}"},
+                                                  {"d", DataType::decimal(20, 4), true, "{}"}})));
   s.add("map_null_values", DataType::map(DataType::int_(), DataType::string(), true));
   s.add("lists_of_lists", DataType::array(DataType::array(DataType::int_())));
   s.add("null_elements", DataType::array(DataType::boolean(), true));
@@ -630,8 +630,8 @@ int main(int argc, char** argv) {
     f.rows = rnd.below(300);
     f.batch_rows = 1 + rnd.below(120);
     f.seed = seed;
-    f.options.compression = rnd.one_in(2) ? ls::ParquetCompression::kSnappy
-                                          : ls::ParquetCompression::kNone;
+    f.options.compression =
+        rnd.one_in(2) ? ls::ParquetCompression::kSnappy : ls::ParquetCompression::kNone;
     f.options.enable_dictionary = !rnd.one_in(4);
     if (rnd.one_in(2)) f.options.page_target_bytes = 64 + rnd.below(1024);
     if (rnd.one_in(3)) f.options.row_group_target_bytes = 1 + rnd.below(8192);

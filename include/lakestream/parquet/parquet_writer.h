@@ -95,8 +95,8 @@ struct ParquetFileInfo {
 /// Writes one Parquet file. Not thread-safe; one writer per file.
 class ParquetWriter {
  public:
-  /// Check the schema (every type is writable; an empty struct is not; the error names the column) and
-  /// start a file on `out`. The writer owns the stream: close() closes it, and destroying a
+  /// Check the schema (every type is writable; an empty struct is not; the error names the column)
+  /// and start a file on `out`. The writer owns the stream: close() closes it, and destroying a
   /// writer that was not closed aborts it.
   static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<OutputStream> out,
                                                      const Schema& schema,

@@ -10,6 +10,9 @@ namespace {
 
 // Definition and repetition levels are stored one byte each (the rle encoder's input).
 constexpr int kMaxLevel = 255;
+// Top-level rows shredded at a time: bounds the level buffers (a row of long lists holds many
+// level entries) while keeping the calls into the leaf encoders few.
+constexpr int64_t kShredRows = 4096;
 
 /// One node on the way from the top-level column down to a leaf.
 struct Step {
@@ -105,22 +108,26 @@ class NestedColumnWriter final : public ColumnChunkWriter {
     const uint8_t* validity = column.validity().data();
     chunk_nulls_ += static_cast<int64_t>(std::count(validity + begin, validity + end, 0));
     for (Leaf& leaf : leaves_) {
-      def_.clear();
-      rep_.clear();
-      rows_.clear();
-      Shredder shredder(leaf.steps, &def_, &rep_, &rows_);
-      for (int64_t i = begin; i < end; ++i) LS_RETURN_NOT_OK(shredder.row(column, i));
       // The leaf's values live in the column reached by the same way down.
       const Column* values = &column;
       for (size_t d = 0; d + 1 < leaf.steps.size(); ++d) {
         values = values->children()[leaf.steps[d].child].get();
       }
-      LeafLevels levels;
-      levels.def = leaf.steps.back().def > 0 ? def_.data() : nullptr;
-      levels.rep = leaf.max_rep > 0 ? rep_.data() : nullptr;
-      levels.value_rows = rows_.data();
-      levels.num_levels = static_cast<int64_t>(def_.size());
-      LS_RETURN_NOT_OK(leaf.writer->write_levels(*values, levels));
+      Shredder shredder(leaf.steps, &def_, &rep_, &rows_);
+      for (int64_t from = begin; from < end;) {
+        const int64_t to = std::min(end, from + kShredRows);
+        def_.clear();
+        rep_.clear();
+        rows_.clear();
+        for (int64_t i = from; i < to; ++i) LS_RETURN_NOT_OK(shredder.row(column, i));
+        LeafLevels levels;
+        levels.def = leaf.steps.back().def > 0 ? def_.data() : nullptr;
+        levels.rep = leaf.max_rep > 0 ? rep_.data() : nullptr;
+        levels.value_rows = rows_.data();
+        levels.num_levels = static_cast<int64_t>(def_.size());
+        LS_RETURN_NOT_OK(leaf.writer->write_levels(*values, levels));
+        from = to;
+      }
     }
     return Status::OK();
   }

@@ -565,8 +565,9 @@ TEST(ParquetNestedWriterTest, ManyPagesRowGroupsAndDictionaryFallbackReadBack) {
 TEST(ParquetNestedWriterTest, PagesEndBetweenRows) {
   // Tiny pages, uncompressed and PLAIN, so the pages can be walked here: every data page of a
   // repeated leaf must begin a row (its first repetition level is 0), and the level entries of
-  // the pages add up to the chunk's.
-  const RecordBatch batch = many_rows(3000);
+  // the pages add up to the chunk's. 9,000 rows: the writer shreds 4,096 rows at a time, so
+  // pages go on across those slices too.
+  const RecordBatch batch = many_rows(9000);
   ParquetWriterOptions options;
   options.compression = ParquetCompression::kNone;
   options.enable_dictionary = false;

@@ -19,10 +19,11 @@ struct Step {
   enum class Kind : uint8_t { kLeaf, kStruct, kList, kMap };
   Kind kind = Kind::kLeaf;
   bool nullable = true;
-  uint8_t def = 0;     ///< definition level of a present (non-null) value of this node
-  uint8_t rep = 0;     ///< list/map: repetition level of the second and later elements
-  uint32_t child = 0;  ///< struct/list/map: which child column the way goes on through
-  std::string where;   ///< the node's dotted path, for messages ("readings.element.t")
+  bool map_key = false;  ///< a map's key: never null, whatever the key type says
+  uint8_t def = 0;       ///< definition level of a present (non-null) value of this node
+  uint8_t rep = 0;       ///< list/map: repetition level of the second and later elements
+  uint32_t child = 0;    ///< struct/list/map: which child column the way goes on through
+  std::string where;     ///< the node's dotted path, for messages ("readings.element.t")
 };
 
 /// A leaf: its way down from the top-level column, and its encoder.
@@ -41,8 +42,11 @@ class Shredder {
 
   Status row(const Column& column, int64_t i) {
     if (!visit(0, column, i, 0)) {
-      return Status::InvalidArgument("Parquet writer: column '" + error_where_ +
-                                     "' is declared NOT NULL but the batch holds a null");
+      const Step& s = *error_step_;
+      return Status::InvalidArgument(
+          "Parquet writer: column '" + s.where +
+          (s.map_key ? "' holds a null map key, which Parquet (and Spark) cannot store"
+                     : "' is declared NOT NULL but the batch holds a null"));
     }
     return Status::OK();
   }
@@ -60,7 +64,7 @@ class Shredder {
     const Step& s = steps_[d];
     if (col.is_null(i)) {
       if (!s.nullable) {
-        error_where_ = s.where;
+        error_step_ = &s;
         return false;
       }
       emit(rep, static_cast<uint8_t>(s.def - 1));
@@ -77,8 +81,7 @@ class Shredder {
       case Step::Kind::kMap: {
         const int32_t begin = col.offset(i), end = col.offset(i + 1);
         if (begin >= end) {
-          emit(rep, s.def);  // present but empty: the repeated group is not defined: the repeated
-                             // group is not defined
+          emit(rep, s.def);  // present but empty: the repeated group is not defined
           return true;
         }
         const Column& elements = *col.children()[s.child];
@@ -96,7 +99,7 @@ class Shredder {
   std::vector<uint8_t>* def_;
   std::vector<uint8_t>* rep_;
   std::vector<int64_t>* rows_;
-  std::string error_where_;
+  const Step* error_step_ = nullptr;
 };
 
 class NestedColumnWriter final : public ColumnChunkWriter {
@@ -176,7 +179,7 @@ struct LeafBuilder {
   std::vector<std::string> parquet_path;
 
   Status add(const std::string& name, const DataTypePtr& type, bool nullable,
-             const std::string& where, int parent_def, int parent_rep) {
+             const std::string& where, int parent_def, int parent_rep, bool map_key = false) {
     const int def = parent_def + (nullable ? 1 : 0);
     if (def > kMaxLevel || parent_rep + 1 > kMaxLevel) {
       return Status::NotImplemented("Parquet writer: column '" + where +
@@ -185,6 +188,7 @@ struct LeafBuilder {
     }
     Step step;
     step.nullable = nullable;
+    step.map_key = map_key;
     step.def = static_cast<uint8_t>(def);
     step.where = where;
     parquet_path.push_back(name);
@@ -219,7 +223,7 @@ struct LeafBuilder {
         parquet_path.emplace_back("key_value");
         step.child = 0;
         steps.push_back(step);
-        st = add("key", type->key(), false, where + ".key", def + 1, step.rep);
+        st = add("key", type->key(), false, where + ".key", def + 1, step.rep, true);
         steps.pop_back();
         if (st.ok()) {
           step.child = 1;

@@ -4,8 +4,8 @@
 // repetition/definition levels, data page v1, snappy/zstd/gzip, column-chunk statistics.
 // Structs, arrays and maps at any depth are written as parquet-mr writes them: structs as
 // groups, arrays as 3-level LISTs (`list` / `element`), maps as MAPs (`key_value` / `key`,
-// `value`), their leaves shredded into Dremel levels. It writes
-// through an OutputStream only, so where the bytes go (local disk, Azure) is not its concern.
+// `value`), their leaves shredded into Dremel levels. It writes through an OutputStream only,
+// so where the bytes go (local disk, Azure) is not its concern.
 // It must not know about Delta: close() hands back typed facts the Delta writer formats.
 //
 //   LS_ASSIGN_OR_RAISE(auto writer, ParquetWriter::open(std::move(stream), schema, options));
@@ -95,9 +95,9 @@ struct ParquetFileInfo {
 /// Writes one Parquet file. Not thread-safe; one writer per file.
 class ParquetWriter {
  public:
-  /// Check the schema (every type is writable; an empty struct is not; the error names the column)
-  /// and start a file on `out`. The writer owns the stream: close() closes it, and destroying a
-  /// writer that was not closed aborts it.
+  /// Check the schema (every type is writable but a struct without fields; the error names
+  /// the column) and start a file on `out`. The writer owns the stream: close() closes it, and
+  /// destroying a writer that was not closed aborts it.
   static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<OutputStream> out,
                                                      const Schema& schema,
                                                      ParquetWriterOptions options = {});

@@ -4,7 +4,10 @@
 //  - random Spark types (structs, arrays, maps, every primitive) and random values for them,
 //    nulls and empty lists/maps included, seeded so a failure can be replayed;
 //  - a value's canonical JSON text, which is exact (floats with 17 digits, decimals and longs
-//    as text), so comparing the text of two values compares them value for value.
+//    as text), so comparing the text of two values compares them value for value;
+//  - random_case(seed): the random schema, batches and writer options of one seed, the same in
+//    the unit test (seeds 1..400, our reader) and in the fixture writer (a sample of those
+//    seeds, DuckDB and hyparquet).
 
 #include <cstdint>
 #include <cstdio>
@@ -13,7 +16,9 @@
 #include <vector>
 
 #include "lakestream/batch/column.h"
+#include "lakestream/batch/record_batch.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/schema/data_type.h"
 
 namespace lakestream::testing {
@@ -227,6 +232,45 @@ class NestedRandom {
 
   std::mt19937_64 rng_;
 };
+
+/// One random test case: a schema of 1..3 columns nested up to 4 deep (some NOT NULL), its
+/// rows (0..160) in 1..3 batches, and writer options with random codec, dictionary use and page,
+/// row-group and dictionary limits (small ones often, so pages, row groups and dictionary
+/// fallback happen in a few rows).
+struct RandomCase {
+  Schema schema;
+  std::vector<RecordBatch> batches;
+  ParquetWriterOptions options;
+};
+
+inline RandomCase random_case(uint64_t seed) {
+  NestedRandom rnd(seed);
+  RandomCase out;
+  const int columns = 1 + rnd.below(3);
+  for (int c = 0; c < columns; ++c) {
+    out.schema.add(tagged("c", c), rnd.type(4), !rnd.one_in(4));
+  }
+  const int batches = 1 + rnd.below(3);
+  for (int b = 0; b < batches; ++b) {
+    RecordBatch batch = RecordBatch::make_empty(out.schema);
+    const int rows = rnd.one_in(10) ? 0 : rnd.below(60);
+    for (int r = 0; r < rows; ++r) {
+      for (size_t c = 0; c < out.schema.size(); ++c) {
+        const Field& f = out.schema.field(c);
+        rnd.append(batch.mutable_column(c), *f.type, f.nullable);
+      }
+    }
+    out.batches.push_back(std::move(batch));
+  }
+  ParquetWriterOptions& o = out.options;
+  o.compression = rnd.one_in(2) ? ParquetCompression::kSnappy : ParquetCompression::kNone;
+  o.enable_dictionary = !rnd.one_in(4);
+  if (rnd.one_in(2)) o.page_target_bytes = 16 + rnd.below(512);
+  if (rnd.one_in(2)) o.page_row_limit = 1 + rnd.below(20);
+  if (rnd.one_in(3)) o.dictionary_page_limit_bytes = rnd.below(200);
+  if (rnd.one_in(2)) o.row_group_target_bytes = 1 + rnd.below(4096);
+  return out;
+}
 
 inline void append_json_string(std::string_view s, std::string* out) {
   out->push_back('"');

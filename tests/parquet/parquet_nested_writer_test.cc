@@ -639,43 +639,41 @@ TEST(ParquetNestedWriterTest, NullMapKeyIsRefused) {
 
 // ---- random schemas ---------------------------------------------------------------------------
 
-/// A random batch: 1..3 columns of types nested up to depth 4, 0..80 rows.
-RecordBatch random_batch(NestedRandom& rnd) {
-  Schema schema;
-  const int columns = 1 + rnd.below(3);
-  for (int c = 0; c < columns; ++c) {
-    schema.add(testing::tagged("c", c), rnd.type(4), !rnd.one_in(4));
-  }
-  RecordBatch batch = RecordBatch::make_empty(schema);
-  const int rows = rnd.one_in(10) ? 0 : rnd.below(80);
-  for (int r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < schema.size(); ++c) {
-      const Field& f = schema.field(c);
-      rnd.append(batch.mutable_column(c), *f.type, f.nullable);
-    }
-  }
-  return batch;
-}
-
 TEST(ParquetNestedWriterTest, RandomSchemasReadBackValueForValue) {
   constexpr int kSchemas = 400;
-  int nested = 0;
+  int nested = 0, multi_group = 0;
   for (int seed = 1; seed <= kSchemas; ++seed) {
-    NestedRandom rnd(static_cast<uint64_t>(seed));
-    const RecordBatch batch = random_batch(rnd);
-    for (size_t c = 0; c < batch.num_columns(); ++c) nested += batch.column(c)->type()->is_nested();
-    ParquetWriterOptions options;
-    options.compression = rnd.one_in(2) ? ParquetCompression::kSnappy : ParquetCompression::kNone;
-    options.enable_dictionary = !rnd.one_in(4);
-    if (rnd.one_in(2)) options.page_target_bytes = 16 + rnd.below(512);
-    if (rnd.one_in(2)) options.page_row_limit = 1 + rnd.below(20);
-    if (rnd.one_in(3)) options.dictionary_page_limit_bytes = rnd.below(200);
-    if (rnd.one_in(3)) options.row_group_target_bytes = 1 + rnd.below(4096);
-    expect_round_trip(batch, options,
-                      testing::tagged("seed ", seed) + " " + batch.schema().to_ddl() + ": ");
-    if (HasFailure()) break;  // the first failing seed is the one to look at
+    const testing::RandomCase c = testing::random_case(static_cast<uint64_t>(seed));
+    for (const Field& f : c.schema.fields()) nested += f.type->is_nested();
+    const std::string what = testing::tagged("seed ", seed) + " " + c.schema.to_ddl() + ": ";
+    std::string bytes;
+    auto writer = ParquetWriter::open(std::make_unique<MemoryOutput>(&bytes), c.schema, c.options);
+    ASSERT_TRUE(writer.ok()) << what << writer.status().to_string();
+    Rows want;
+    want.columns.resize(c.schema.size());
+    for (const RecordBatch& b : c.batches) {
+      const Status st = (*writer)->write(b);
+      ASSERT_TRUE(st.ok()) << what << st.to_string();
+      rows_of(b, &want);
+    }
+    auto info = (*writer)->close();
+    ASSERT_TRUE(info.ok()) << what << info.status().to_string();
+    multi_group += info->num_row_groups > 1;
+    auto back = read_back(bytes);
+    ASSERT_TRUE(back.ok()) << what << back.status().to_string();
+    EXPECT_TRUE(back->schema == c.schema) << what << "read back " << back->schema.to_ddl();
+    ASSERT_EQ(back->columns.size(), want.columns.size()) << what;
+    for (size_t col = 0; col < want.columns.size(); ++col) {
+      ASSERT_EQ(back->columns[col].size(), want.columns[col].size()) << what << "column " << col;
+      for (size_t i = 0; i < want.columns[col].size(); ++i) {
+        ASSERT_EQ(back->columns[col][i], want.columns[col][i])
+            << what << "column " << col << " row " << i;
+      }
+    }
   }
-  EXPECT_GT(nested, kSchemas / 2);  // the generator does make nested columns
+  // The generator does make nested columns, and files of several row groups.
+  EXPECT_GT(nested, kSchemas / 2);
+  EXPECT_GT(multi_group, kSchemas / 10);
 }
 
 }  // namespace

@@ -416,6 +416,8 @@ struct NestedFixture {
   int64_t batch_rows = 500;
   uint64_t seed = 1;
   ls::ParquetWriterOptions options;
+  /// Prepared batches (a random case); empty: `rows` rows generated from `seed`.
+  std::vector<ls::RecordBatch> batches;
 };
 
 int write_nested_fixture(const std::filesystem::path& dir, const NestedFixture& f) {
@@ -433,7 +435,8 @@ int write_nested_fixture(const std::filesystem::path& dir, const NestedFixture& 
   ls::testing::NestedRandom rnd(f.seed);
   ordered_json values = ordered_json::object();
   for (const auto& field : f.schema.fields()) values[field.name] = ordered_json::array();
-  for (int64_t start = 0; start < f.rows; start += f.batch_rows) {
+  std::vector<ls::RecordBatch> batches = f.batches;
+  for (int64_t start = 0; f.batches.empty() && start < f.rows; start += f.batch_rows) {
     auto batch = ls::RecordBatch::make_empty(f.schema);
     const int64_t end = std::min(f.rows, start + f.batch_rows);
     for (int64_t i = start; i < end; ++i) {
@@ -442,6 +445,9 @@ int write_nested_fixture(const std::filesystem::path& dir, const NestedFixture& 
         rnd.append(batch.mutable_column(c), *field.type, field.nullable);
       }
     }
+    batches.push_back(std::move(batch));
+  }
+  for (const ls::RecordBatch& batch : batches) {
     for (size_t c = 0; c < f.schema.size(); ++c) {
       for (int64_t i = 0; i < batch.num_rows(); ++i) {
         values[f.schema.field(c).name].push_back(
@@ -618,23 +624,15 @@ int main(int argc, char** argv) {
     f.options.dictionary_page_limit_bytes = 1500;
     nested.push_back(std::move(f));
   }
-  // A sample of the random schemas of tests/parquet/parquet_nested_writer_test.cc's kind.
-  for (uint64_t seed = 1; seed <= 40; ++seed) {
-    ls::testing::NestedRandom rnd(seed * 7919);
+  // A sample of the random cases of tests/parquet/parquet_nested_writer_test.cc (seeds
+  // 1..400 there, checked by our reader): every tenth seed, checked here by DuckDB and hyparquet.
+  for (uint64_t seed = 5; seed <= 400; seed += 10) {
+    ls::testing::RandomCase c = ls::testing::random_case(seed);
     NestedFixture f;
-    f.name = "nested_random_" + std::to_string(seed);
-    const int columns = 1 + rnd.below(3);
-    for (int c = 0; c < columns; ++c) {
-      f.schema.add(ls::testing::tagged("c", c), rnd.type(4), !rnd.one_in(4));
-    }
-    f.rows = rnd.below(300);
-    f.batch_rows = 1 + rnd.below(120);
-    f.seed = seed;
-    f.options.compression =
-        rnd.one_in(2) ? ls::ParquetCompression::kSnappy : ls::ParquetCompression::kNone;
-    f.options.enable_dictionary = !rnd.one_in(4);
-    if (rnd.one_in(2)) f.options.page_target_bytes = 64 + rnd.below(1024);
-    if (rnd.one_in(3)) f.options.row_group_target_bytes = 1 + rnd.below(8192);
+    f.name = "nested_random_seed_" + std::to_string(seed);
+    f.schema = c.schema;
+    f.options = c.options;
+    f.batches = std::move(c.batches);
     nested.push_back(std::move(f));
   }
   for (const auto& f : nested) {

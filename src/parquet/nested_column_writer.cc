@@ -1,7 +1,6 @@
 #include "parquet/nested_column_writer.h"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 

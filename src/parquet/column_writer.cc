@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "parquet/dictionary.h"
+#include "parquet/nested_column_writer.h"
 #include "parquet/rle_encoder.h"
 #include "parquet/thrift_compact.h"
 
@@ -268,18 +269,32 @@ ParquetStatValue to_stat_value(const Key& k, TypeId type) {
   }
 }
 
+std::string join_path(const std::vector<std::string>& path) {
+  std::string out;
+  for (const std::string& p : path) {
+    if (!out.empty()) out.push_back('.');
+    out += p;
+  }
+  return out;
+}
+
 template <typename Traits>
-class TypedColumnWriter final : public ColumnChunkWriter {
+class TypedColumnWriter final : public LeafColumnWriter {
   using Key = typename Traits::Key;
   using Dict = std::conditional_t<std::is_same_v<Key, std::string_view>, BinaryDictionary,
                                   FixedDictionary<Key>>;
 
  public:
-  TypedColumnWriter(const Field& field, const SchemaElement& element, ColumnWriterContext* ctx)
+  TypedColumnWriter(const Field& field, const SchemaElement& element, const LeafSpec& spec,
+                    ColumnWriterContext* ctx)
       : field_(field),
         element_(element),
+        path_(spec.path),
+        name_(join_path(spec.path)),
         ctx_(ctx),
         nullable_(field.nullable),
+        max_def_(spec.max_def),
+        max_rep_(spec.max_rep),
         type_length_(element.type_length.value_or(static_cast<int32_t>(sizeof(Key)))),
         dict_(make_dict()) {
     reset_chunk();
@@ -302,6 +317,12 @@ class TypedColumnWriter final : public ColumnChunkWriter {
                     row + std::max<int64_t>(1, ctx_->options->page_row_limit - page_rows_)});
       if (nullable_) levels_.insert(levels_.end(), validity + row, validity + stop);
       page_rows_ += stop - row;
+      // Indices are stored through a raw pointer into room made up front: a push_back per
+      // value is left out of line by GCC once this file holds the nested writer too, which
+      // cost flat string columns ~10% (callgrind, bench/parquet_writer_bench).
+      size_t n_indices = indices_.size();
+      if (dict_mode_) indices_.resize(n_indices + static_cast<size_t>(stop - row));
+      uint32_t* indices = indices_.data();
       for (; row < stop; ++row) {
         if (!validity[row]) {
           ++chunk_nulls_;
@@ -313,24 +334,74 @@ class TypedColumnWriter final : public ColumnChunkWriter {
             bool inserted = false;
             const int32_t index = dict_.find_or_insert(k, limit, &inserted);
             if (index >= 0) {
-              indices_.push_back(static_cast<uint32_t>(index));
+              indices[n_indices++] = static_cast<uint32_t>(index);
               if (inserted) chunk_stats_.observe(k);
               continue;
             }
             // The dictionary is full: finish the open page with the rows before this one,
             // dictionary-encoded, and write the rest of the chunk PLAIN (as parquet-mr does).
+            indices_.resize(n_indices);
             LS_RETURN_NOT_OK(flush_page(page_rows_ - (stop - row)));
             dict_mode_ = false;
+            n_indices = 0;  // the page took them all
           }
         }
         append_plain(k, type_length_, &plain_);
         chunk_stats_.observe(k);
       }
+      indices_.resize(n_indices);
       if (page_estimate() >= ctx_->options->page_target_bytes ||
           page_rows_ >= ctx_->options->page_row_limit) {
         LS_RETURN_NOT_OK(flush_page(page_rows_));
       }
     }
+    chunk_stats_.persist();
+    return Status::OK();
+  }
+
+  Status write_levels(const Column& column, const LeafLevels& lv) override {
+    const ColumnView view{column.values().data(), column.offsets().data(), column.data().data()};
+    const int64_t limit = ctx_->options->dictionary_page_limit_bytes;
+    const int64_t page_target = ctx_->options->page_target_bytes;
+    const int64_t row_limit = ctx_->options->page_row_limit;
+    const auto max_def = static_cast<uint8_t>(max_def_);
+    int64_t v = 0;
+    for (int64_t k = 0; k < lv.num_levels; ++k) {
+      if (lv.rep == nullptr || lv.rep[k] == 0) {
+        // A new top-level row: the only place a page may end.
+        if (page_rows_ > 0 && (page_records_ >= row_limit || page_estimate() >= page_target)) {
+          LS_RETURN_NOT_OK(flush_page(page_rows_));
+          page_records_ = 0;
+        }
+        ++page_records_;
+        record_entry_ = page_rows_;
+        record_values_ = static_cast<int64_t>(indices_.size());
+      }
+      const uint8_t d = lv.def == nullptr ? 0 : lv.def[k];
+      if (max_def_ > 0) levels_.push_back(d);
+      if (max_rep_ > 0) rep_levels_.push_back(lv.rep[k]);
+      ++page_rows_;
+      if (d != max_def) {
+        ++chunk_nulls_;
+        continue;
+      }
+      const Key key = Traits::load(view, lv.value_rows[v++]);
+      if constexpr (!Traits::kBoolean) {
+        if (dict_mode_) {
+          bool inserted = false;
+          const int32_t index = dict_.find_or_insert(key, limit, &inserted);
+          if (index >= 0) {
+            indices_.push_back(static_cast<uint32_t>(index));
+            if (inserted) chunk_stats_.observe(key);
+            continue;
+          }
+          LS_RETURN_NOT_OK(leave_dictionary_mid_row());
+        }
+      }
+      append_plain(key, type_length_, &plain_);
+      chunk_stats_.observe(key);
+    }
+    chunk_rows_ += lv.num_levels;
     chunk_stats_.persist();
     return Status::OK();
   }
@@ -341,12 +412,14 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return pages_.size() + page_estimate() + dict_bytes;
   }
 
-  Status flush_chunk(OutputStream* out, ColumnChunk* chunk) override {
+  Status flush_chunks(OutputStream* out, std::vector<ColumnChunk>* chunks) override {
     LS_RETURN_NOT_OK(flush_page(page_rows_));
+    page_records_ = 0;
+    ColumnChunk* chunk = &chunks->emplace_back();
     ColumnMetaData& md = chunk->meta_data;
     md = ColumnMetaData{};
     md.type = *element_.type;
-    md.path_in_schema = {field_.name};
+    md.path_in_schema = path_;
     md.codec = to_thrift_codec(ctx_->options->compression);
     md.num_values = chunk_rows_;
 
@@ -375,7 +448,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     md.total_compressed_size = compressed_total_;
 
     if (has_dictionary_page || used_plain_pages_) md.encodings.push_back(Encoding::kPlain);
-    if (nullable_) md.encodings.push_back(Encoding::kRle);
+    if (max_def_ > 0 || max_rep_ > 0) md.encodings.push_back(Encoding::kRle);
     if (used_dictionary_pages_) md.encodings.push_back(Encoding::kRleDictionary);
 
     Statistics stats;
@@ -405,9 +478,13 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return Status::OK();
   }
 
+  void leaf_stats(std::vector<ParquetColumnStats>* out) const override {
+    out->push_back(file_stats());
+  }
+
   ParquetColumnStats file_stats() const override {
     ParquetColumnStats s;
-    s.name = field_.name;
+    s.name = name_;
     s.type = field_.type;
     s.null_count = file_nulls_;
     if (file_stats_.has) {
@@ -429,6 +506,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   void reset_chunk() {
     pages_.clear();
     levels_.clear();
+    rep_levels_.clear();
     indices_.clear();
     plain_.clear();
     if constexpr (!Traits::kBoolean) dict_.clear();
@@ -444,7 +522,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   }
 
   int64_t page_estimate() const {
-    const auto levels = static_cast<int64_t>(levels_.size()) / 8;
+    const auto levels = static_cast<int64_t>(levels_.size() + rep_levels_.size()) / 8;
     if (dict_mode_) {
       if constexpr (!Traits::kBoolean) {
         const int bw = std::max(1, bit_width_for(dict_.size()));
@@ -457,17 +535,17 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   /// Whether the dictionary-encoded open page (`encoded_bytes` of indices) plus the
   /// dictionary are smaller than the same values PLAIN.
-  bool dictionary_pays_off(size_t encoded_bytes) const {
+  bool dictionary_pays_off(size_t encoded_bytes, size_t count) const {
     if constexpr (Traits::kBoolean) {
       return false;
     } else {
       int64_t plain = 0;
       if constexpr (std::is_same_v<Key, std::string_view>) {
-        for (const uint32_t i : indices_) {
-          plain += 4 + static_cast<int64_t>(dict_.entry(static_cast<int32_t>(i)).size());
+        for (size_t k = 0; k < count; ++k) {
+          plain += 4 + static_cast<int64_t>(dict_.entry(static_cast<int32_t>(indices_[k])).size());
         }
       } else {
-        plain = static_cast<int64_t>(indices_.size()) * type_length_;
+        plain = static_cast<int64_t>(count) * type_length_;
       }
       return static_cast<int64_t>(encoded_bytes) + dict_.plain_bytes() < plain;
     }
@@ -483,41 +561,77 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     }
   }
 
-  /// Encode the first `rows` rows of the open page as a data page (v1).
-  Status flush_page(int64_t rows) {
+  /// The dictionary filled up in the middle of a top-level row of a nested column: end the
+  /// open page (dictionary-encoded) before that row, as pages must end between rows, and
+  /// write the rest of the chunk, the row's values so far included, PLAIN.
+  Status leave_dictionary_mid_row() {
+    if constexpr (!Traits::kBoolean) {
+      LS_RETURN_NOT_OK(flush_page(record_entry_, static_cast<size_t>(record_values_)));
+      page_records_ = 1;
+      record_entry_ = 0;
+      // What is left are the indices of the open row's values: re-encode them PLAIN.
+      for (const uint32_t i : indices_) {
+        if constexpr (std::is_same_v<Key, std::string_view>) {
+          append_plain(dict_.entry(static_cast<int32_t>(i)), type_length_, &plain_);
+        } else {
+          append_plain(dict_.entries()[i], type_length_, &plain_);
+        }
+      }
+      indices_.clear();
+      record_values_ = 0;
+      dict_mode_ = false;
+    }
+    return Status::OK();
+  }
+
+  /// Append `levels` (the first `n` of them) RLE-encoded with their 4-byte length, as data
+  /// page v1 stores repetition and definition levels.
+  static void append_levels(const std::vector<uint8_t>& levels, int64_t n, int max_level,
+                            std::string* body) {
+    const size_t at = body->size();
+    body->resize(at + 4);
+    rle_hybrid_encode(levels.data(), static_cast<size_t>(n), bit_width_for(max_level), body);
+    const auto len = static_cast<uint32_t>(body->size() - at - 4);
+    std::memcpy(body->data() + at, &len, 4);
+  }
+
+  /// Encode the first `rows` level entries of the open page as a data page (v1), with the
+  /// first `values` buffered dictionary indices (all of them by default).
+  Status flush_page(int64_t rows, size_t values = SIZE_MAX) {
     if (rows <= 0) return Status::OK();
     std::string& body = ctx_->page_body;
     body.clear();
-    if (nullable_) {
-      body.resize(4);
-      rle_hybrid_encode(levels_.data(), static_cast<size_t>(rows), 1, &body);
-      const auto len = static_cast<uint32_t>(body.size() - 4);
-      std::memcpy(body.data(), &len, 4);
-    }
+    if (max_rep_ > 0) append_levels(rep_levels_, rows, max_rep_, &body);
+    if (max_def_ > 0) append_levels(levels_, rows, max_def_, &body);
     Encoding encoding = Encoding::kPlain;
     bool dictionary_page = false;
     if constexpr (!Traits::kBoolean) dictionary_page = dict_mode_ && dict_.size() > 0;
     if (dictionary_page) {
       if constexpr (!Traits::kBoolean) {
         const int bw = std::max(1, bit_width_for(dict_.size() - 1));
+        const size_t count = std::min(values, indices_.size());
         const size_t before = body.size();
         body.push_back(static_cast<char>(bw));
-        rle_hybrid_encode(indices_.data(), indices_.size(), bw, &body);
-        if (!used_dictionary_pages_ && !dictionary_pays_off(body.size() - before)) {
+        rle_hybrid_encode(indices_.data(), count, bw, &body);
+        if (!used_dictionary_pages_ && !dictionary_pays_off(body.size() - before, count)) {
           // As parquet-mr does after a chunk's first page: when the indices plus the
           // dictionary are no smaller than the values written PLAIN (a column of nearly
           // distinct values, such as timestamps), the rest of the chunk is written PLAIN
           // instead of hashing every value into a dictionary that will not pay off.
           dict_mode_ = false;
         }
-        indices_.clear();
+        if (count == indices_.size()) {
+          indices_.clear();
+        } else {
+          indices_.erase(indices_.begin(), indices_.begin() + static_cast<std::ptrdiff_t>(count));
+        }
         encoding = Encoding::kRleDictionary;
         used_dictionary_pages_ = true;
       }
     } else {
       used_plain_pages_ = true;
       if constexpr (!Traits::kBoolean) {
-        if (!nullable_) {
+        if (max_def_ == 0 && max_rep_ == 0) {
           // Without levels the page body is the PLAIN values as they are: no copy.
           PageHeader h;
           h.type = PageType::kDataPage;
@@ -541,7 +655,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     h.data_page_header =
         DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle, Encoding::kRle};
     LS_RETURN_NOT_OK(emit_page(&h, body, &pages_));
-    if (nullable_) levels_.erase(levels_.begin(), levels_.begin() + rows);
+    if (max_def_ > 0) levels_.erase(levels_.begin(), levels_.begin() + rows);
+    if (max_rep_ > 0) rep_levels_.erase(rep_levels_.begin(), rep_levels_.begin() + rows);
     page_rows_ -= rows;
     return Status::OK();
   }
@@ -570,8 +685,12 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   const Field field_;
   const SchemaElement element_;
+  const std::vector<std::string> path_;  // path_in_schema
+  const std::string name_;               // the path dotted, for statistics
   ColumnWriterContext* ctx_;
-  const bool nullable_;
+  const bool nullable_;  // flat write(): the validity bytes are the definition levels
+  const int max_def_;
+  const int max_rep_;
   const int type_length_;
 
   Dict dict_;
@@ -579,12 +698,18 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   bool used_dictionary_pages_ = false;
   bool used_plain_pages_ = false;
 
-  std::vector<uint8_t> levels_;    // definition levels of the open page (validity bytes)
-  std::vector<uint32_t> indices_;  // dictionary indices of the open page
-  std::string plain_;              // PLAIN values of the open page (booleans: one byte each)
-  PageBlocks pages_;               // finished data pages of this chunk (headers + payloads)
+  std::vector<uint8_t> levels_;      // definition levels of the open page (validity bytes)
+  std::vector<uint8_t> rep_levels_;  // repetition levels of the open page (nested leaves)
+  std::vector<uint32_t> indices_;    // dictionary indices of the open page
+  std::string plain_;                // PLAIN values of the open page (booleans: one byte each)
+  PageBlocks pages_;                 // finished data pages of this chunk (headers + payloads)
   PageBlocks dict_page_;
-  int64_t page_rows_ = 0;
+  int64_t page_rows_ = 0;  // level entries in the open page (= rows for a flat column)
+  // Nested leaves: top-level rows begun in the open page, and where the last one began (its
+  // level entry and the dictionary indices before it).
+  int64_t page_records_ = 0;
+  int64_t record_entry_ = 0;
+  int64_t record_values_ = 0;
   int64_t chunk_rows_ = 0;
   int64_t chunk_nulls_ = 0;
   int64_t uncompressed_total_ = 0;
@@ -684,56 +809,120 @@ Result<SchemaElement> leaf_schema_element(const Field& field) {
       e.logical_type.adjusted_to_utc = false;
       break;
     case TypeId::kStruct:
-      return Status::InvalidArgument("Parquet writer: column '" + field.name + "' is a struct (" +
-                                     t.simple_string() + "); flatten the schema before writing");
     case TypeId::kArray:
     case TypeId::kMap:
-      return Status::NotImplemented("Parquet writer: column '" + field.name + "' has type " +
-                                    t.simple_string() +
-                                    "; array and map columns are not supported yet");
+      // Groups, not leaves: append_schema_elements() writes them.
+      return Status::InvalidArgument("Parquet writer: column '" + field.name + "' has type " +
+                                     t.simple_string() + ", which is not a leaf type");
   }
   return e;
 }
 
-std::unique_ptr<ColumnChunkWriter> make_column_writer(const Field& field,
-                                                      const SchemaElement& element,
-                                                      ColumnWriterContext* ctx) {
+Status append_schema_elements(const Field& field, std::vector<SchemaElement>* out) {
+  const DataType& t = *field.type;
+  if (!t.is_nested()) {
+    LS_ASSIGN_OR_RAISE(SchemaElement e, leaf_schema_element(field));
+    out->push_back(std::move(e));
+    return Status::OK();
+  }
+  SchemaElement group;
+  group.name = field.name;
+  group.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
+  switch (t.id()) {
+    case TypeId::kStruct:
+      if (t.fields().empty()) {
+        return Status::InvalidArgument("Parquet writer: column '" + field.name +
+                                       "' is a struct without fields, which Parquet cannot store");
+      }
+      group.num_children = static_cast<int32_t>(t.fields().size());
+      out->push_back(std::move(group));
+      for (const Field& f : t.fields()) {
+        LS_RETURN_NOT_OK(append_schema_elements(f, out).with_context("in '" + field.name + "'"));
+      }
+      return Status::OK();
+    case TypeId::kArray: {
+      // Both annotations: readers older than LogicalType know only the converted type.
+      group.converted_type = ConvertedType::kList;
+      group.logical_type.kind = LogicalType::Kind::kList;
+      group.num_children = 1;
+      out->push_back(std::move(group));
+      SchemaElement list;
+      list.name = "list";
+      list.repetition = Repetition::kRepeated;
+      list.num_children = 1;
+      out->push_back(std::move(list));
+      return append_schema_elements(Field{"element", t.element(), t.contains_null(), "{}"}, out)
+          .with_context("in '" + field.name + "'");
+    }
+    case TypeId::kMap: {
+      group.converted_type = ConvertedType::kMap;
+      group.logical_type.kind = LogicalType::Kind::kMap;
+      group.num_children = 1;
+      out->push_back(std::move(group));
+      SchemaElement key_value;
+      key_value.name = "key_value";
+      key_value.repetition = Repetition::kRepeated;
+      key_value.num_children = 2;
+      out->push_back(std::move(key_value));
+      LS_RETURN_NOT_OK(append_schema_elements(Field{"key", t.key(), false, "{}"}, out)
+                           .with_context("in '" + field.name + "'"));
+      return append_schema_elements(Field{"value", t.value(), t.contains_null(), "{}"}, out)
+          .with_context("in '" + field.name + "'");
+    }
+    default:
+      break;
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<ColumnChunkWriter>> make_column_writer(const Field& field,
+                                                              ColumnWriterContext* context) {
+  if (field.type->is_nested()) return make_nested_column_writer(field, context);
+  LS_ASSIGN_OR_RAISE(SchemaElement element, leaf_schema_element(field));
+  const LeafSpec spec{{field.name}, field.nullable ? 1 : 0, 0};
+  return std::unique_ptr<ColumnChunkWriter>(make_leaf_writer(field, element, spec, context));
+}
+
+std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field, const SchemaElement& element,
+                                                   const LeafSpec& spec, ColumnWriterContext* ctx) {
   const DataType& t = *field.type;
   switch (t.id()) {
     case TypeId::kBoolean:
-      return std::make_unique<TypedColumnWriter<BoolTraits>>(field, element, ctx);
+      return std::make_unique<TypedColumnWriter<BoolTraits>>(field, element, spec, ctx);
     case TypeId::kByte:
       return std::make_unique<TypedColumnWriter<NumberTraits<int8_t, int32_t>>>(field, element,
-                                                                                ctx);
+                                                                                spec, ctx);
     case TypeId::kShort:
       return std::make_unique<TypedColumnWriter<NumberTraits<int16_t, int32_t>>>(field, element,
-                                                                                 ctx);
+                                                                                 spec, ctx);
     case TypeId::kInt:
     case TypeId::kDate:
       return std::make_unique<TypedColumnWriter<NumberTraits<int32_t, int32_t>>>(field, element,
-                                                                                 ctx);
+                                                                                 spec, ctx);
     case TypeId::kLong:
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
       return std::make_unique<TypedColumnWriter<NumberTraits<int64_t, int64_t>>>(field, element,
-                                                                                 ctx);
+                                                                                 spec, ctx);
     case TypeId::kFloat:
-      return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<float, float>>>(field, element, spec,
+                                                                             ctx);
     case TypeId::kDouble:
-      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element, ctx);
+      return std::make_unique<TypedColumnWriter<NumberTraits<double, double>>>(field, element, spec,
+                                                                               ctx);
     case TypeId::kDecimal:
       if (t.precision() <= 9) {
         return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int32_t>>>(field, element,
-                                                                                    ctx);
+                                                                                    spec, ctx);
       }
       if (t.precision() <= 18) {
         return std::make_unique<TypedColumnWriter<NumberTraits<int128_t, int64_t>>>(field, element,
-                                                                                    ctx);
+                                                                                    spec, ctx);
       }
-      return std::make_unique<TypedColumnWriter<DecimalFlbaTraits>>(field, element, ctx);
+      return std::make_unique<TypedColumnWriter<DecimalFlbaTraits>>(field, element, spec, ctx);
     case TypeId::kString:
     case TypeId::kBinary:
-      return std::make_unique<TypedColumnWriter<BinaryTraits>>(field, element, ctx);
+      return std::make_unique<TypedColumnWriter<BinaryTraits>>(field, element, spec, ctx);
     case TypeId::kStruct:
     case TypeId::kArray:
     case TypeId::kMap:

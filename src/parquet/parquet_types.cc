@@ -17,6 +17,12 @@ void write_thrift(ThriftCompactWriter& w, const LogicalType& v) {
     case LogicalType::Kind::kString:
       w.field_empty_struct(1);  // STRING
       break;
+    case LogicalType::Kind::kMap:
+      w.field_empty_struct(2);  // MAP
+      break;
+    case LogicalType::Kind::kList:
+      w.field_empty_struct(3);  // LIST
+      break;
     case LogicalType::Kind::kDecimal:
       w.field_struct_begin(5);  // DECIMAL
       w.field_i32(1, v.scale);

@@ -84,8 +84,9 @@ enum class PageType : int32_t {
 /// The unit of TIME and TIMESTAMP logical types (union TimeUnit).
 enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 
-/// The LogicalType union. The writer emits kString, kDecimal, kDate, kTimestamp (MICROS) and
-/// kInteger; the reader recognises every member (kUnknown is the "always null" type).
+/// The LogicalType union. The writer emits kString, kDecimal, kDate, kTimestamp (MICROS),
+/// kInteger, kList and kMap; the reader recognises every member (kUnknown is the "always null"
+/// type).
 struct LogicalType {
   enum class Kind : uint8_t {
     kNone,

@@ -84,9 +84,9 @@ class ParquetWriter::Impl {
     root.num_children = static_cast<int32_t>(schema_.size());
     metadata_.schema.push_back(root);
     for (const Field& f : schema_.fields()) {
-      LS_ASSIGN_OR_RAISE(parquet::SchemaElement e, parquet::leaf_schema_element(f));
-      columns_.push_back(parquet::make_column_writer(f, e, &context_));
-      metadata_.schema.push_back(std::move(e));
+      LS_RETURN_NOT_OK(parquet::append_schema_elements(f, &metadata_.schema));
+      LS_ASSIGN_OR_RAISE(auto writer, parquet::make_column_writer(f, &context_));
+      columns_.push_back(std::move(writer));
     }
     if (options_.row_group_target_bytes <= 0 || options_.page_target_bytes <= 0 ||
         options_.page_row_limit <= 0) {
@@ -141,12 +141,10 @@ class ParquetWriter::Impl {
     rg.file_offset = out_->tell();
     rg.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
     int64_t compressed = 0;
-    for (auto& c : columns_) {
-      parquet::ColumnChunk chunk;
-      LS_RETURN_NOT_OK(c->flush_chunk(out_.get(), &chunk));
+    for (auto& c : columns_) LS_RETURN_NOT_OK(c->flush_chunks(out_.get(), &rg.columns));
+    for (const parquet::ColumnChunk& chunk : rg.columns) {
       rg.total_byte_size += chunk.meta_data.total_uncompressed_size;
       compressed += chunk.meta_data.total_compressed_size;
-      rg.columns.push_back(std::move(chunk));
     }
     rg.total_compressed_size = compressed;
     metadata_.row_groups.push_back(std::move(rg));
@@ -177,7 +175,10 @@ class ParquetWriter::Impl {
     info.num_rows = total_rows_;
     info.file_size = out_->tell();
     info.num_row_groups = static_cast<int64_t>(metadata_.row_groups.size());
-    for (const auto& c : columns_) info.columns.push_back(c->file_stats());
+    for (const auto& c : columns_) {
+      info.columns.push_back(c->file_stats());
+      c->leaf_stats(&info.leaves);
+    }
     LS_RETURN_NOT_OK(out_->close());
     closed_ = true;
     return info;

@@ -333,10 +333,11 @@ TEST_P(RefusedColumnTest, OpenFailsNamingTheColumn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    NestedTypes, RefusedColumnTest,
-    ::testing::Values(RefusedCase{"array", DataType::array(DataType::int_())},
-                      RefusedCase{"map", DataType::map(DataType::string(), DataType::int_())},
-                      RefusedCase{"struct", Schema().add("x", DataType::int_()).as_struct()}),
+    Unwritable, RefusedColumnTest,
+    ::testing::Values(RefusedCase{"empty_struct", DataType::struct_({})},
+                      RefusedCase{"empty_struct_in_array", DataType::array(DataType::struct_({}))},
+                      RefusedCase{"empty_struct_as_map_value",
+                                  DataType::map(DataType::string(), DataType::struct_({}))}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ParquetWriterTest, CompressionNamesParse) {

@@ -8,6 +8,11 @@
 // Value forms in the JSON: string as is; binary as lowercase hex; boolean; byte/short/int and
 // date (days) as numbers; long and timestamps (microseconds) as decimal strings; float/double
 // as numbers or "NaN"/"Infinity"/"-Infinity"; decimal as its exact plain text ("-1.50").
+//
+// Files named nested_*.parquet hold struct, array and map columns ("nested": true in their
+// JSON): values in the canonical JSON of tests/parquet/nested_values.h (structs as objects,
+// arrays as arrays, maps as [key, value] pairs), each column's type as a JSON tree (with the
+// nullability of every member), and the writer's statistics per leaf.
 
 #include <cmath>
 #include <cstdio>
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "lakestream/parquet/parquet_writer.h"
+#include "parquet/nested_values.h"
 
 namespace ls = lakestream;
 using nlohmann::ordered_json;
@@ -373,6 +379,165 @@ int write_fixture(const std::filesystem::path& dir, const Fixture& f) {
   return 0;
 }
 
+// ---- nested fixtures ------------------------------------------------------------------------
+
+ordered_json type_json(const ls::DataType& t) {
+  ordered_json j;
+  switch (t.id()) {
+    case ls::TypeId::kStruct: {
+      j["type"] = "struct";
+      j["fields"] = ordered_json::array();
+      for (const auto& f : t.fields()) {
+        j["fields"].push_back(
+            {{"name", f.name}, {"type", type_json(*f.type)}, {"nullable", f.nullable}});
+      }
+      return j;
+    }
+    case ls::TypeId::kArray:
+      j["type"] = "array";
+      j["element"] = type_json(*t.element());
+      j["contains_null"] = t.contains_null();
+      return j;
+    case ls::TypeId::kMap:
+      j["type"] = "map";
+      j["key"] = type_json(*t.key());
+      j["value"] = type_json(*t.value());
+      j["value_contains_null"] = t.contains_null();
+      return j;
+    default:
+      return t.simple_string();
+  }
+}
+
+struct NestedFixture {
+  std::string name;
+  ls::Schema schema;
+  int64_t rows = 0;
+  int64_t batch_rows = 500;
+  uint64_t seed = 1;
+  ls::ParquetWriterOptions options;
+  /// Prepared batches (a random case); empty: `rows` rows generated from `seed`.
+  std::vector<ls::RecordBatch> batches;
+};
+
+int write_nested_fixture(const std::filesystem::path& dir, const NestedFixture& f) {
+  const std::string path = (dir / (f.name + ".parquet")).string();
+  auto stream = std::make_unique<FileOutputStream>(path);
+  if (!stream->ok()) {
+    std::cerr << "cannot create " << path << "\n";
+    return 1;
+  }
+  auto writer = ls::ParquetWriter::open(std::move(stream), f.schema, f.options);
+  if (!writer.ok()) {
+    std::cerr << path << ": " << writer.status().to_string() << "\n";
+    return 1;
+  }
+  ls::testing::NestedRandom rnd(f.seed);
+  ordered_json values = ordered_json::object();
+  for (const auto& field : f.schema.fields()) values[field.name] = ordered_json::array();
+  std::vector<ls::RecordBatch> batches = f.batches;
+  for (int64_t start = 0; f.batches.empty() && start < f.rows; start += f.batch_rows) {
+    auto batch = ls::RecordBatch::make_empty(f.schema);
+    const int64_t end = std::min(f.rows, start + f.batch_rows);
+    for (int64_t i = start; i < end; ++i) {
+      for (size_t c = 0; c < f.schema.size(); ++c) {
+        const auto& field = f.schema.field(c);
+        rnd.append(batch.mutable_column(c), *field.type, field.nullable);
+      }
+    }
+    batches.push_back(std::move(batch));
+  }
+  for (const ls::RecordBatch& batch : batches) {
+    for (size_t c = 0; c < f.schema.size(); ++c) {
+      for (int64_t i = 0; i < batch.num_rows(); ++i) {
+        values[f.schema.field(c).name].push_back(
+            ordered_json::parse(ls::testing::value_json(*batch.column(c), i)));
+      }
+    }
+    if (auto st = (*writer)->write(batch); !st.ok()) {
+      std::cerr << path << ": " << st.to_string() << "\n";
+      return 1;
+    }
+  }
+  auto info = (*writer)->close();
+  if (!info.ok()) {
+    std::cerr << path << ": " << info.status().to_string() << "\n";
+    return 1;
+  }
+  ordered_json doc;
+  doc["file"] = f.name + ".parquet";
+  doc["nested"] = true;
+  doc["compression"] = std::string(ls::parquet_compression_name(f.options.compression));
+  doc["num_rows"] = info->num_rows;
+  doc["file_size"] = info->file_size;
+  doc["num_row_groups"] = info->num_row_groups;
+  ordered_json columns = ordered_json::array();
+  for (size_t c = 0; c < f.schema.size(); ++c) {
+    const auto& field = f.schema.field(c);
+    columns.push_back({{"name", field.name},
+                       {"type", type_json(*field.type)},
+                       {"nullable", field.nullable},
+                       {"null_count", info->columns[c].null_count}});
+  }
+  ordered_json leaves = ordered_json::array();
+  for (const auto& st : info->leaves) {
+    leaves.push_back({{"path", st.name},
+                      {"null_count", st.null_count},
+                      {"min", st.min ? stat_json(*st.min, *st.type) : ordered_json(nullptr)},
+                      {"max", st.max ? stat_json(*st.max, *st.type) : ordered_json(nullptr)}});
+  }
+  doc["columns"] = std::move(columns);
+  doc["leaves"] = std::move(leaves);
+  doc["values"] = std::move(values);
+  std::ofstream out(dir / (f.name + ".expected.json"));
+  out << doc.dump() << "\n";
+  if (!out) {
+    std::cerr << "cannot write the expected JSON of " << f.name << "\n";
+    return 1;
+  }
+  std::cout << f.name << ".parquet: " << info->num_rows << " rows, " << info->num_row_groups
+            << " row groups, " << info->file_size << " bytes\n";
+  return 0;
+}
+
+ls::DataTypePtr struct_of(std::vector<ls::Field> fields) {
+  return ls::DataType::struct_(std::move(fields));
+}
+
+/// One column per case of issue 12's list: list of struct of list, map of struct, map with
+/// null values, empty and null lists, null elements, structs with null members, nested
+/// decimals / timestamps / dates / binary, and required nested columns.
+ls::Schema nested_cases_schema() {
+  using ls::DataType;
+  ls::Schema s;
+  s.add("list_of_struct_of_list",
+        DataType::array(struct_of({{"id", DataType::int_(), false, "{}"},
+                                   {"xs", DataType::array(DataType::string()), true, "{}"}})));
+  s.add("map_of_struct", DataType::map(DataType::string(),
+                                       struct_of({{"n", DataType::long_(), true, "{}"},
+                                                  {"d", DataType::decimal(20, 4), true, "{}"}})));
+  s.add("map_null_values", DataType::map(DataType::int_(), DataType::string(), true));
+  s.add("lists_of_lists", DataType::array(DataType::array(DataType::int_())));
+  s.add("null_elements", DataType::array(DataType::boolean(), true));
+  s.add("struct_null_members",
+        struct_of({{"a", DataType::string(), true, "{}"},
+                   {"req", DataType::int_(), false, "{}"},
+                   {"in", struct_of({{"x", DataType::double_(), true, "{}"}}), true, "{}"}}));
+  s.add("typed", DataType::array(struct_of({{"d9", DataType::decimal(9, 2), true, "{}"},
+                                            {"d18", DataType::decimal(18, 0), true, "{}"},
+                                            {"d38", DataType::decimal(38, 10), true, "{}"},
+                                            {"ts", DataType::timestamp(), true, "{}"},
+                                            {"ntz", DataType::timestamp_ntz(), true, "{}"},
+                                            {"day", DataType::date(), true, "{}"},
+                                            {"bin", DataType::binary(), true, "{}"},
+                                            {"i8", DataType::byte(), true, "{}"},
+                                            {"i16", DataType::short_(), true, "{}"},
+                                            {"f", DataType::float_(), true, "{}"}})));
+  s.add("required_list", DataType::array(DataType::long_(), false), false);
+  s.add("required_map", DataType::map(DataType::date(), DataType::double_(), false), false);
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -443,6 +608,35 @@ int main(int argc, char** argv) {
   }
   for (const auto& f : fixtures) {
     if (write_fixture(dir, f) != 0) return 1;
+  }
+
+  std::vector<NestedFixture> nested;
+  for (auto codec : {ls::ParquetCompression::kNone, ls::ParquetCompression::kSnappy,
+                     ls::ParquetCompression::kZstd}) {
+    NestedFixture f;  // small pages and row groups: levels across many pages and chunks
+    f.name = "nested_cases_" + std::string(ls::parquet_compression_name(codec));
+    f.schema = nested_cases_schema();
+    f.rows = 4000;
+    f.seed = 12 + static_cast<uint64_t>(codec);
+    f.options.compression = codec;
+    f.options.page_target_bytes = 2048;
+    f.options.row_group_target_bytes = 96 << 10;
+    f.options.dictionary_page_limit_bytes = 1500;
+    nested.push_back(std::move(f));
+  }
+  // A sample of the random cases of tests/parquet/parquet_nested_writer_test.cc (seeds
+  // 1..400 there, checked by our reader): every tenth seed, checked here by DuckDB and hyparquet.
+  for (uint64_t seed = 5; seed <= 400; seed += 10) {
+    ls::testing::RandomCase c = ls::testing::random_case(seed);
+    NestedFixture f;
+    f.name = "nested_random_seed_" + std::to_string(seed);
+    f.schema = c.schema;
+    f.options = c.options;
+    f.batches = std::move(c.batches);
+    nested.push_back(std::move(f));
+  }
+  for (const auto& f : nested) {
+    if (write_nested_fixture(dir, f) != 0) return 1;
   }
   return 0;
 }

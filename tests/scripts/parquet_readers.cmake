@@ -3,6 +3,8 @@
 add_executable(parquet_fixture_writer ${CMAKE_CURRENT_SOURCE_DIR}/scripts/parquet_fixture_writer.cc)
 lakestream_link_modules(parquet_fixture_writer parquet)
 target_link_libraries(parquet_fixture_writer PRIVATE lakestream_warnings)
+# The random nested values and their canonical JSON are shared with the GoogleTest tests.
+target_include_directories(parquet_fixture_writer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 
 add_test(NAME parquet_readers
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scripts/parquet_readers.sh

@@ -3,6 +3,10 @@
 // with <name>.expected.json (written by tests/scripts/parquet_fixture_writer.cc).
 // Exits non-zero, listing every mismatch, when anything differs.
 //
+// Files whose JSON says "nested": true hold struct, array and map columns: checkNested() then
+// compares the Parquet schema tree (LIST / MAP layouts), every value as DuckDB and hyparquet
+// assemble it, and the statistics of every leaf.
+//
 //   node check_parquet.mjs <folder>
 
 import { readFileSync, readdirSync } from 'node:fs'
@@ -362,6 +366,200 @@ async function checkDuckdb(conn, file, fullPath, doc) {
   }
 }
 
+// ---- nested files -------------------------------------------------------------------------
+
+const isNested = (t) => typeof t === 'object'
+
+/** The schema elements Spark writes for a column of JSON type tree `t`, depth first. */
+function expectedElements(name, t, nullable, out = []) {
+  const repetition_type = nullable ? 'OPTIONAL' : 'REQUIRED'
+  if (!isNested(t)) {
+    out.push({ name, ...expectedElement(t, nullable) })
+  } else if (t.type === 'struct') {
+    out.push({ name, repetition_type, num_children: t.fields.length })
+    for (const f of t.fields) expectedElements(f.name, f.type, f.nullable, out)
+  } else if (t.type === 'array') {
+    out.push({ name, repetition_type, num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } })
+    out.push({ name: 'list', repetition_type: 'REPEATED', num_children: 1 })
+    expectedElements('element', t.element, t.contains_null, out)
+  } else {
+    out.push({ name, repetition_type, num_children: 1, converted_type: 'MAP', logical_type: { type: 'MAP' } })
+    out.push({ name: 'key_value', repetition_type: 'REPEATED', num_children: 2 })
+    expectedElements('key', t.key, false, out)
+    expectedElements('value', t.value, t.value_contains_null, out)
+  }
+  return out
+}
+
+/** The leaves of a column: dotted Parquet path, leaf type, and the way down to them. */
+function leavesOf(name, t, path = [name], steps = [], out = []) {
+  if (!isNested(t)) {
+    out.push({ path: path.join('.'), type: t, steps })
+  } else if (t.type === 'struct') {
+    for (const f of t.fields) leavesOf(f.name, f.type, [...path, f.name], [...steps, { field: f.name }], out)
+  } else if (t.type === 'array') {
+    leavesOf('element', t.element, [...path, 'list', 'element'], [...steps, { list: true }], out)
+  } else {
+    leavesOf('key', t.key, [...path, 'key_value', 'key'], [...steps, { map: 0 }], out)
+    leavesOf('value', t.value, [...path, 'key_value', 'value'], [...steps, { map: 1 }], out)
+  }
+  return out
+}
+
+/** A leaf's level entries in a value: the values present, and the entries without one
+ * (a null or an empty list/map on the way down), as Parquet's null_count counts them. */
+function walkLeaf(steps, v, acc, i = 0) {
+  if (v === null) { acc.nulls++; return }
+  if (i === steps.length) { acc.values.push(v); return }
+  const s = steps[i]
+  if ('field' in s) return walkLeaf(steps, v[s.field], acc, i + 1)
+  if (v.length === 0) { acc.nulls++; return }
+  for (const e of v) walkLeaf(steps, 'map' in s ? e[s.map] : e, acc, i + 1)
+}
+
+/** A hyparquet value (decimals read raw) in the expected JSON form. */
+function nestedFromHyparquet(t, v) {
+  if (v === null || v === undefined) return null
+  if (!isNested(t)) return fromHyparquet(t, v)
+  if (t.type === 'struct') return Object.fromEntries(t.fields.map((f) => [f.name, nestedFromHyparquet(f.type, v[f.name])]))
+  if (t.type === 'array') return v.map((e) => nestedFromHyparquet(t.element, e))
+  // hyparquet assembles a map as an object keyed by the key's text: compare as sorted pairs.
+  return Object.entries(v).map(([k, x]) => [k, nestedFromHyparquet(t.value, x)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+}
+/** An expected value in the form nestedFromHyparquet gives (maps as sorted text-keyed pairs). */
+function asHyparquetForm(t, v) {
+  if (v === null || !isNested(t)) return v
+  if (t.type === 'struct') return Object.fromEntries(t.fields.map((f) => [f.name, asHyparquetForm(f.type, v[f.name])]))
+  if (t.type === 'array') return v.map((e) => asHyparquetForm(t.element, e))
+  return v.map(([k, x]) => [String(k), asHyparquetForm(t.value, x)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+}
+
+/** A DuckDB value (DuckDBValue classes of getRows()) in the expected JSON form. */
+function fromDuckValue(v) {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'bigint') return v.toString()
+  if (typeof v === 'number') return normFloat(v)
+  if (typeof v !== 'object') return v
+  switch (v.constructor?.name) {
+    case 'DuckDBListValue': return v.items.map(fromDuckValue)
+    case 'DuckDBMapValue': return v.entries.map((e) => [fromDuckValue(e.key), fromDuckValue(e.value)])
+    case 'DuckDBStructValue': return Object.fromEntries(Object.entries(v.entries).map(([k, x]) => [k, fromDuckValue(x)]))
+    case 'DuckDBDecimalValue': return unscaledToText(v.value, v.scale)
+    case 'DuckDBBlobValue': return hex(v.bytes)
+    case 'DuckDBTimestampValue': case 'DuckDBTimestampTZValue': return v.micros.toString()
+    case 'DuckDBDateValue': return v.days
+    default: return `unexpected DuckDB value ${v.constructor?.name}: ${String(v)}`
+  }
+}
+
+function compareNested(file, reader, col, actual, expected) {
+  if (!check(actual.length === expected.length, file, `${reader} ${col.name}: ${actual.length} values, expected ${expected.length}`)) return
+  let reported = 0
+  for (let i = 0; i < expected.length; i++) {
+    const a = canon(actual[i]), e = canon(expected[i])
+    if (a !== e && reported++ < 5) check(false, file, `${reader} ${col.name} row ${i}: ${a}, expected ${e}`)
+  }
+  if (reported > 5) check(false, file, `${reader} ${col.name}: ${reported} values differ in all`)
+  checks++
+}
+
+// Leaf types whose footer bounds hyparquet hands back as comparable JS values.
+const STAT_TYPES = new Set(['string', 'boolean', 'tinyint', 'smallint', 'int', 'bigint', 'double', 'float', 'date'])
+
+async function checkNested(conn, file, fullPath, buffer, doc) {
+  // The writer's own report: top-level null counts, per-leaf null counts and bounds.
+  const leaves = doc.columns.flatMap((c) => leavesOf(c.name, c.type))
+  check(leaves.length === doc.leaves.length, file, `${doc.leaves.length} leaves reported, the schema has ${leaves.length}`)
+  const leafData = leaves.map((leaf) => {
+    const acc = { nulls: 0, values: [] }
+    const col = doc.columns.find((c) => leaf.path === c.name || leaf.path.startsWith(`${c.name}.`))
+    for (const v of doc.values[col.name]) walkLeaf(leaf.steps, v, acc)
+    return acc
+  })
+  for (const col of doc.columns) {
+    const nulls = doc.values[col.name].filter((v) => v === null).length
+    check(col.null_count === nulls, file, `writer reported null_count ${col.null_count} for ${col.name}, the data has ${nulls}`)
+  }
+  leaves.forEach((leaf, i) => {
+    const rep = doc.leaves[i] ?? {}
+    const { nulls, values } = leafData[i]
+    check(rep.path === leaf.path, file, `leaf ${i} reported as ${rep.path}, expected ${leaf.path}`)
+    check(rep.null_count === nulls, file, `writer reported null_count ${rep.null_count} for leaf ${leaf.path}, the data has ${nulls}`)
+    let min = null, max = null
+    for (const v of values) {
+      if (v === 'NaN') continue
+      if (min === null || compare(leaf.type, v, min) < 0) min = v
+      if (max === null || compare(leaf.type, v, max) > 0) max = v
+    }
+    check(show(rep.min) === show(min) && show(rep.max) === show(max), file, `writer reported bounds ${show([rep.min, rep.max])} for leaf ${leaf.path}, the data has ${show([min, max])}`)
+  })
+
+  // hyparquet: the schema tree, the footer's per-leaf statistics, the values.
+  const metadata = parquetMetadata(buffer)
+  check(Number(metadata.num_rows) === doc.num_rows, file, `hyparquet num_rows ${metadata.num_rows}, expected ${doc.num_rows}`)
+  check(metadata.row_groups.length === doc.num_row_groups, file, `hyparquet sees ${metadata.row_groups.length} row groups, the writer reported ${doc.num_row_groups}`)
+  const want = [{ name: 'spark_schema', num_children: doc.columns.length }]
+  for (const c of doc.columns) expectedElements(c.name, c.type, c.nullable, want)
+  check(metadata.schema.length === want.length, file, `hyparquet sees ${metadata.schema.length} schema elements, expected ${want.length}`)
+  want.forEach((w, i) => {
+    const el = metadata.schema[i] ?? {}
+    const got = {}
+    for (const k of Object.keys(w)) got[k] = el[k]
+    for (const k of ['converted_type', 'logical_type', 'type_length', 'scale', 'precision', 'num_children']) {
+      if (!(k in w) && el[k] !== undefined && i > 0) got[k] = el[k]
+    }
+    check(canon(got) === canon(w), file, `schema element ${i}: ${show(got)}, expected ${show(w)}`)
+  })
+  let first = 0
+  for (const [g, rg] of metadata.row_groups.entries()) {
+    const n = Number(rg.num_rows)
+    leaves.forEach((leaf, i) => {
+      const chunk = rg.columns[i]?.meta_data
+      if (!check(chunk && chunk.path_in_schema.join('.') === leaf.path, file, `row group ${g} column ${i}: path ${show(chunk?.path_in_schema)}, expected ${leaf.path}`)) return
+      const col = doc.columns.find((c) => leaf.path === c.name || leaf.path.startsWith(`${c.name}.`))
+      const acc = { nulls: 0, values: [] }
+      for (const v of doc.values[col.name].slice(first, first + n)) walkLeaf(leaf.steps, v, acc)
+      check(Number(chunk.num_values) === acc.nulls + acc.values.length, file, `row group ${g} leaf ${leaf.path}: num_values ${chunk.num_values}, the rows hold ${acc.nulls + acc.values.length} level entries`)
+      const st = chunk.statistics ?? {}
+      check(Number(st.null_count) === acc.nulls, file, `row group ${g} leaf ${leaf.path}: stats null_count ${st.null_count}, the rows hold ${acc.nulls}`)
+      if (!STAT_TYPES.has(leaf.type)) return
+      let min = null, max = null
+      for (const v of acc.values) {
+        if (min === null || compare(leaf.type, v, min) < 0) min = v
+        if (max === null || compare(leaf.type, v, max) > 0) max = v
+      }
+      const norm = (x) => (x === undefined || x === null ? null : leaf.type === 'date' && x instanceof Date ? Math.round(x.getTime() / 86400000) : fromHyparquet(leaf.type, x))
+      const eq = (a, b) => (typeof b === 'number' ? Number(a) === b : a === b)
+      check(eq(norm(st.min_value), min) && eq(norm(st.max_value), max), file, `row group ${g} leaf ${leaf.path}: stats ${show([st.min_value, st.max_value])}, the rows hold ${show([min, max])}`)
+    })
+    first += n
+  }
+  const raw = structuredClone(metadata)
+  for (const el of raw.schema) {
+    if (el.converted_type === 'DECIMAL') {
+      delete el.converted_type
+      delete el.logical_type
+    }
+  }
+  const parsers = { timestampFromMicroseconds: (v) => v, dateFromDays: (d) => d }
+  const rows = await parquetReadObjects({ file: buffer, metadata: raw, compressors, parsers, utf8: false })
+  for (const col of doc.columns) {
+    compareNested(file, 'hyparquet', col, rows.map((r) => nestedFromHyparquet(col.type, r[col.name])),
+      doc.values[col.name].map((v) => asHyparquetForm(col.type, v)))
+  }
+
+  // DuckDB: the values, exactly (decimals, timestamps, blobs as DuckDB holds them).
+  const src = `read_parquet('${fullPath}', file_row_number = true)`
+  const count = await all(conn, `SELECT count(*) AS n FROM ${src}`)
+  check(Number(count[0].n) === doc.num_rows, file, `DuckDB counts ${count[0].n} rows, expected ${doc.num_rows}`)
+  const names = doc.columns.map((c) => `"${c.name}"`).join(', ')
+  const result = await conn.runAndReadAll(`SELECT ${names} FROM ${src} ORDER BY file_row_number`)
+  const duckRows = result.getRows()
+  doc.columns.forEach((col, i) => {
+    compareNested(file, 'DuckDB', col, duckRows.map((r) => fromDuckValue(r[i])), doc.values[col.name])
+  })
+}
+
 // ---- main -------------------------------------------------------------------------------
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.parquet')).sort()
@@ -380,13 +578,17 @@ for (const file of files) {
   check(bytes.length === doc.file_size, file, `file is ${bytes.length} bytes, the writer reported ${doc.file_size}`)
   const before = failures.length
   try {
-    checkReportedStats(file, doc)
-    await checkHyparquet(file, buffer, doc)
-    await checkDuckdb(conn, file, fullPath, doc)
+    if (doc.nested) {
+      await checkNested(conn, file, fullPath, buffer, doc)
+    } else {
+      checkReportedStats(file, doc)
+      await checkHyparquet(file, buffer, doc)
+      await checkDuckdb(conn, file, fullPath, doc)
+    }
   } catch (e) {
     check(false, file, `reader failed: ${e.stack ?? e}`)
   }
-  console.log(`${failures.length === before ? 'ok  ' : 'FAIL'} ${file} (${doc.num_rows} rows, ${doc.num_row_groups} row groups, ${doc.compression})`)
+  console.log(`${failures.length === before ? 'ok  ' : 'FAIL'} ${file} (${doc.num_rows} rows, ${doc.num_row_groups} row groups, ${doc.compression}${doc.nested ? ', nested' : ''})`)
 }
 conn.closeSync()
 instance.closeSync()

@@ -1,8 +1,11 @@
 #pragma once
-// parquet/parquet_writer: writes RecordBatches with a flat schema as one Parquet file, the way
-// Spark 3 does (outputTimestampType=TIMESTAMP_MICROS): dictionary encoding with PLAIN fallback,
-// RLE definition levels, data page v1, snappy/zstd/gzip, column-chunk statistics. It writes
-// through an OutputStream only, so where the bytes go (local disk, Azure) is not its concern.
+// parquet/parquet_writer: writes RecordBatches as one Parquet file, the way Spark 3 does
+// (outputTimestampType=TIMESTAMP_MICROS): dictionary encoding with PLAIN fallback, RLE
+// repetition/definition levels, data page v1, snappy/zstd/gzip, column-chunk statistics.
+// Structs, arrays and maps at any depth are written as parquet-mr writes them: structs as
+// groups, arrays as 3-level LISTs (`list` / `element`), maps as MAPs (`key_value` / `key`,
+// `value`), their leaves shredded into Dremel levels. It writes through an OutputStream only,
+// so where the bytes go (local disk, Azure) is not its concern.
 // It must not know about Delta: close() hands back typed facts the Delta writer formats.
 //
 //   LS_ASSIGN_OR_RAISE(auto writer, ParquetWriter::open(std::move(stream), schema, options));
@@ -65,6 +68,8 @@ using ParquetStatValue = std::variant<bool, int32_t, int64_t, float, double, int
 
 /// Statistics of one column over the whole file.
 struct ParquetColumnStats {
+  /// The column's name; for a leaf of a nested column its dotted Parquet path
+  /// ("tags.key_value.key", "readings.list.element.t").
   std::string name;
   DataTypePtr type;
   int64_t null_count = 0;
@@ -78,15 +83,21 @@ struct ParquetFileInfo {
   int64_t num_rows = 0;
   int64_t file_size = 0;
   int64_t num_row_groups = 0;
-  std::vector<ParquetColumnStats> columns;  ///< in schema order
+  /// One per top-level column, in schema order. A nested column has only its null_count
+  /// (rows whose value is null): bounds belong to its leaves.
+  std::vector<ParquetColumnStats> columns;
+  /// One per leaf column (file order: depth first); for a flat schema the same as `columns`.
+  /// A leaf's null_count counts its level entries without a value (null or empty ancestors
+  /// included), as parquet-mr counts them.
+  std::vector<ParquetColumnStats> leaves;
 };
 
 /// Writes one Parquet file. Not thread-safe; one writer per file.
 class ParquetWriter {
  public:
-  /// Check the schema (flat: no struct, array or map columns; the error names the column) and
-  /// start a file on `out`. The writer owns the stream: close() closes it, and destroying a
-  /// writer that was not closed aborts it.
+  /// Check the schema (every type is writable but a struct without fields; the error names
+  /// the column) and start a file on `out`. The writer owns the stream: close() closes it, and
+  /// destroying a writer that was not closed aborts it.
   static Result<std::unique_ptr<ParquetWriter>> open(std::unique_ptr<OutputStream> out,
                                                      const Schema& schema,
                                                      ParquetWriterOptions options = {});

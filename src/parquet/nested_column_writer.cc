@@ -1,0 +1,270 @@
+#include "parquet/nested_column_writer.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace lakestream::parquet {
+namespace {
+
+// Definition and repetition levels are stored one byte each (the rle encoder's input).
+constexpr int kMaxLevel = 255;
+// Top-level rows shredded at a time: bounds the level buffers (a row of long lists holds many
+// level entries) while keeping the calls into the leaf encoders few.
+constexpr int64_t kShredRows = 4096;
+
+/// One node on the way from the top-level column down to a leaf.
+struct Step {
+  enum class Kind : uint8_t { kLeaf, kStruct, kList, kMap };
+  Kind kind = Kind::kLeaf;
+  bool nullable = true;
+  bool map_key = false;  ///< a map's key: never null, whatever the key type says
+  uint8_t def = 0;       ///< definition level of a present (non-null) value of this node
+  uint8_t rep = 0;       ///< list/map: repetition level of the second and later elements
+  uint32_t child = 0;    ///< struct/list/map: which child column the way goes on through
+  std::string where;     ///< the node's dotted path, for messages ("readings.element.t")
+};
+
+/// A leaf: its way down from the top-level column, and its encoder.
+struct Leaf {
+  std::vector<Step> steps;  // steps.back() is the leaf itself
+  int max_rep = 0;
+  std::unique_ptr<LeafColumnWriter> writer;
+};
+
+/// Shreds rows of one top-level column for one leaf into levels and value positions.
+class Shredder {
+ public:
+  Shredder(const std::vector<Step>& steps, std::vector<uint8_t>* def, std::vector<uint8_t>* rep,
+           std::vector<int64_t>* rows)
+      : steps_(steps), def_(def), rep_(rep), rows_(rows) {}
+
+  Status row(const Column& column, int64_t i) {
+    if (!visit(0, column, i, 0)) {
+      const Step& s = *error_step_;
+      return Status::InvalidArgument(
+          "Parquet writer: column '" + s.where +
+          (s.map_key ? "' holds a null map key, which Parquet (and Spark) cannot store"
+                     : "' is declared NOT NULL but the batch holds a null"));
+    }
+    return Status::OK();
+  }
+
+ private:
+  void emit(uint8_t rep, uint8_t def) {
+    rep_->push_back(rep);
+    def_->push_back(def);
+  }
+
+  // The value at row i of `col`, which sits at steps_[d], begins with repetition level `rep`.
+  // A null or an empty list/map ends the way down with one level entry that says how far the
+  // value is defined; struct members are not looked at under a null struct.
+  bool visit(size_t d, const Column& col, int64_t i, uint8_t rep) {
+    const Step& s = steps_[d];
+    if (col.is_null(i)) {
+      if (!s.nullable) {
+        error_step_ = &s;
+        return false;
+      }
+      emit(rep, static_cast<uint8_t>(s.def - 1));
+      return true;
+    }
+    switch (s.kind) {
+      case Step::Kind::kLeaf:
+        emit(rep, s.def);
+        rows_->push_back(i);
+        return true;
+      case Step::Kind::kStruct:
+        return visit(d + 1, *col.children()[s.child], i, rep);
+      case Step::Kind::kList:
+      case Step::Kind::kMap: {
+        const int32_t begin = col.offset(i), end = col.offset(i + 1);
+        if (begin >= end) {
+          emit(rep, s.def);  // present but empty: the repeated group is not defined
+          return true;
+        }
+        const Column& elements = *col.children()[s.child];
+        if (!visit(d + 1, elements, begin, rep)) return false;
+        for (int32_t j = begin + 1; j < end; ++j) {
+          if (!visit(d + 1, elements, j, s.rep)) return false;
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+  const std::vector<Step>& steps_;
+  std::vector<uint8_t>* def_;
+  std::vector<uint8_t>* rep_;
+  std::vector<int64_t>* rows_;
+  const Step* error_step_ = nullptr;
+};
+
+class NestedColumnWriter final : public ColumnChunkWriter {
+ public:
+  NestedColumnWriter(const Field& field, std::vector<Leaf> leaves)
+      : field_(field), leaves_(std::move(leaves)) {}
+
+  Status write(const Column& column, int64_t begin, int64_t end) override {
+    const uint8_t* validity = column.validity().data();
+    chunk_nulls_ += static_cast<int64_t>(std::count(validity + begin, validity + end, 0));
+    for (Leaf& leaf : leaves_) {
+      // The leaf's values live in the column reached by the same way down.
+      const Column* values = &column;
+      for (size_t d = 0; d + 1 < leaf.steps.size(); ++d) {
+        values = values->children()[leaf.steps[d].child].get();
+      }
+      Shredder shredder(leaf.steps, &def_, &rep_, &rows_);
+      for (int64_t from = begin; from < end;) {
+        const int64_t to = std::min(end, from + kShredRows);
+        def_.clear();
+        rep_.clear();
+        rows_.clear();
+        for (int64_t i = from; i < to; ++i) LS_RETURN_NOT_OK(shredder.row(column, i));
+        LeafLevels levels;
+        levels.def = leaf.steps.back().def > 0 ? def_.data() : nullptr;
+        levels.rep = leaf.max_rep > 0 ? rep_.data() : nullptr;
+        levels.value_rows = rows_.data();
+        levels.num_levels = static_cast<int64_t>(def_.size());
+        LS_RETURN_NOT_OK(leaf.writer->write_levels(*values, levels));
+        from = to;
+      }
+    }
+    return Status::OK();
+  }
+
+  int64_t buffered_bytes() const override {
+    int64_t n = 0;
+    for (const Leaf& leaf : leaves_) n += leaf.writer->buffered_bytes();
+    return n;
+  }
+
+  Status flush_chunks(OutputStream* out, std::vector<ColumnChunk>* chunks) override {
+    for (Leaf& leaf : leaves_) LS_RETURN_NOT_OK(leaf.writer->flush_chunks(out, chunks));
+    file_nulls_ += chunk_nulls_;
+    chunk_nulls_ = 0;
+    return Status::OK();
+  }
+
+  ParquetColumnStats file_stats() const override {
+    ParquetColumnStats s;
+    s.name = field_.name;
+    s.type = field_.type;
+    s.null_count = file_nulls_;
+    return s;
+  }
+
+  void leaf_stats(std::vector<ParquetColumnStats>* out) const override {
+    for (const Leaf& leaf : leaves_) leaf.writer->leaf_stats(out);
+  }
+
+ private:
+  const Field field_;
+  std::vector<Leaf> leaves_;
+  // Shredding buffers, reused by every leaf and slice: no allocation per value.
+  std::vector<uint8_t> def_;
+  std::vector<uint8_t> rep_;
+  std::vector<int64_t> rows_;
+  int64_t chunk_nulls_ = 0;
+  int64_t file_nulls_ = 0;
+};
+
+/// Builds the leaves of a column: mirrors append_schema_elements() (same names, same order).
+struct LeafBuilder {
+  ColumnWriterContext* context;
+  std::vector<Leaf>* leaves;
+  std::vector<Step> steps;
+  std::vector<std::string> parquet_path;
+
+  Status add(const std::string& name, const DataTypePtr& type, bool nullable,
+             const std::string& where, int parent_def, int parent_rep, bool map_key = false) {
+    const int def = parent_def + (nullable ? 1 : 0);
+    if (def > kMaxLevel || parent_rep + 1 > kMaxLevel) {
+      return Status::NotImplemented("Parquet writer: column '" + where +
+                                    "' is nested deeper than " + std::to_string(kMaxLevel) +
+                                    " levels");
+    }
+    Step step;
+    step.nullable = nullable;
+    step.map_key = map_key;
+    step.def = static_cast<uint8_t>(def);
+    step.where = where;
+    parquet_path.push_back(name);
+    Status st = Status::OK();
+    switch (type->id()) {
+      case TypeId::kStruct: {
+        step.kind = Step::Kind::kStruct;
+        const auto& fields = type->fields();
+        for (size_t i = 0; i < fields.size() && st.ok(); ++i) {
+          step.child = static_cast<uint32_t>(i);
+          steps.push_back(step);
+          st = add(fields[i].name, fields[i].type, fields[i].nullable, where + "." + fields[i].name,
+                   def, parent_rep);
+          steps.pop_back();
+        }
+        break;
+      }
+      case TypeId::kArray: {
+        step.kind = Step::Kind::kList;
+        step.rep = static_cast<uint8_t>(parent_rep + 1);
+        steps.push_back(step);
+        parquet_path.emplace_back("list");
+        st = add("element", type->element(), type->contains_null(), where + ".element", def + 1,
+                 step.rep);
+        parquet_path.pop_back();
+        steps.pop_back();
+        break;
+      }
+      case TypeId::kMap: {
+        step.kind = Step::Kind::kMap;
+        step.rep = static_cast<uint8_t>(parent_rep + 1);
+        parquet_path.emplace_back("key_value");
+        step.child = 0;
+        steps.push_back(step);
+        st = add("key", type->key(), false, where + ".key", def + 1, step.rep, true);
+        steps.pop_back();
+        if (st.ok()) {
+          step.child = 1;
+          steps.push_back(step);
+          st = add("value", type->value(), type->contains_null(), where + ".value", def + 1,
+                   step.rep);
+          steps.pop_back();
+        }
+        parquet_path.pop_back();
+        break;
+      }
+      default: {
+        step.kind = Step::Kind::kLeaf;
+        const Field leaf_field{where, type, nullable, "{}"};
+        auto element = leaf_schema_element(Field{name, type, nullable, "{}"});
+        if (!element.ok()) {
+          st = element.status().with_context("column '" + where + "'");
+          break;
+        }
+        Leaf leaf;
+        leaf.steps = steps;
+        leaf.steps.push_back(step);
+        leaf.max_rep = parent_rep;
+        leaf.writer = make_leaf_writer(leaf_field, *element,
+                                       LeafSpec{parquet_path, def, parent_rep}, context);
+        leaves->push_back(std::move(leaf));
+        break;
+      }
+    }
+    parquet_path.pop_back();
+    return st;
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ColumnChunkWriter>> make_nested_column_writer(const Field& field,
+                                                                     ColumnWriterContext* context) {
+  std::vector<Leaf> leaves;
+  LeafBuilder builder{context, &leaves, {}, {}};
+  LS_RETURN_NOT_OK(builder.add(field.name, field.type, field.nullable, field.name, 0, 0));
+  return std::unique_ptr<ColumnChunkWriter>(new NestedColumnWriter(field, std::move(leaves)));
+}
+
+}  // namespace lakestream::parquet

@@ -191,6 +191,10 @@ std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats
   std::string mins, maxs, nulls;
   for (size_t i = 0; i < indexed; ++i) {
     const ParquetColumnStats& c = columns[i];
+    // Spark nests a struct's statistics per member ({"s":{"a":0}}); until they are collected
+    // per leaf, a struct column gets none (readers then simply cannot skip on it). Arrays and
+    // maps get their nullCount, as Spark writes it.
+    if (c.type && c.type->id() == TypeId::kStruct) continue;
     std::string key;
     append_json_string(key, c.name);
     key.push_back(':');

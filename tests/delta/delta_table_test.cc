@@ -100,8 +100,8 @@ TEST(CommitFiles, NamesAndVersions) {
 
 TEST(Actions, SerializeParseRoundTrip) {
   CommitActions c;
-  c.commit_info = CommitInfoAction{
-      5, "WRITE", {{"mode", "Append"}}, 3, true, "e/1", "id", {{"numAddedFiles", "2"}}};
+  c.commit_info = CommitInfoAction{5,     "WRITE", {{"mode", "Append"}},    3, true,
+                                   "e/1", "id",    {{"numAddedFiles", "2"}}};
   c.protocol = ProtocolAction{};
   MetadataAction m;
   m.id = "abc";

@@ -99,7 +99,7 @@ TEST_F(VacuumTest, DeletesOnlyWhatNoVersionWithinTheRetentionNeeds) {
   auto kept = vacuum_table(fs_, "t", {});
   ASSERT_TRUE(kept.ok()) << kept.status().to_string();
   EXPECT_EQ(kept->files_deleted, 0);
-  EXPECT_EQ(kept->files_listed, 6 * 3 + 3 + 1);  // tombstoned, live, the orphan
+  EXPECT_EQ(kept->files_listed, 6 * 3 + 3 + 1);    // tombstoned, live, the orphan
   const std::set<std::string> before = on_disk();  // with that run's START/END commits
 
   // Two hours later with a 1-hour retention: below the table's, refused unless forced.

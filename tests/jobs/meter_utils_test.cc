@@ -17,6 +17,7 @@
 #include "lakestream/batch/show.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/snapshot.h"
+#include "lakestream/delta/table_reader.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/storage/azure_file_system.h"
 #include "lakestream/storage/local_file_system.h"
@@ -239,13 +240,23 @@ TEST_F(StoreData, WritesAPartitionedTableAndReadsOnePartitionBack) {
   for (int64_t r = 0; r < ids.length(); ++r) EXPECT_EQ(ids.string_value(r), "19");
 }
 
-TEST_F(StoreData, RefusesANestedBatchAndLeavesNoTable) {
+TEST_F(StoreData, WritesAnUnflattenedBatchWithItsStruct) {
+  // Since the Parquet writer writes nested columns, an unflattened batch is stored as Spark
+  // stores it: Measurement a struct column (a Parquet group), read back whole.
   const std::string table = (dir_ / "nested").string();
-  auto version = store_data(decode({MeterMessage{}}), table);
-  EXPECT_FALSE(version.ok());
+  auto version = store_data(decode({MeterMessage{}, MeterMessage{}}), table);
+  ASSERT_TRUE(version.ok()) << version.status().to_string();
   auto total = count_rows(table);
   ASSERT_TRUE(total.ok());
-  EXPECT_EQ(*total, 0);
+  EXPECT_EQ(*total, 2);
+  auto reader = TableReader::open(table);
+  ASSERT_TRUE(reader.ok()) << reader.status().to_string();
+  auto measurement = reader->schema().index_of("Measurement");
+  ASSERT_TRUE(measurement.has_value());
+  EXPECT_EQ(reader->schema().field(*measurement).type->id(), TypeId::kStruct);
+  // No statistics are claimed for the struct (Spark nests them per member).
+  EXPECT_EQ(reader->snapshot().files()[0].add.stats.find("\"Measurement\":"), std::string::npos)
+      << reader->snapshot().files()[0].add.stats;
 }
 
 // A base64 account key (not a real one) and a SAS (signature made up); the messages must

@@ -155,7 +155,8 @@ e2e() {
   fi
   # Rows landed, from the add actions' stats; and the span of the progress records.
   local rows
-  rows=$(cat "$out"/delta/streaming-data/_delta_log/*.json | grep -o 'numRecords\\":[0-9]*' |
+  rows=$(cat "$out"/delta/streaming-data/_delta_log/*.json | grep '^{"add"' |
+    grep '"dataChange":true' | grep -o 'numRecords\\":[0-9]*' |
     awk -F: '{s += $2} END {print s + 0}')
   if ((rows != count)); then
     echo "stream_bench: streaming_job landed $rows rows, expected $count" >&2

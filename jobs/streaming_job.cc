@@ -12,10 +12,13 @@
 // Options, environment variables and the default config file are the original's
 // (configuration/run_args_streaming.conf relative to the working directory); docs/jobs.md.
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
 #include "lakestream/source/kafka_source.h"
 #include "lakestream/stream/session.h"
@@ -58,6 +61,12 @@ int main(int argc, char** argv) {
           "group: instances in the consumer group share the partitions (joining takes the "
           "broker's ~3 s rebalance delay); all: read every partition without joining; auto: all "
           "with available-now, group otherwise");
+  parser.add("--auto-compact")
+      .metavar("true|false")
+      .default_value("true")
+      .help(
+          "compact a partition's small files in the background once it holds "
+          "lakestream.delta.autoCompact.minNumFiles (50) of them (Databricks' autoCompact)");
   parser.add("--await-seconds")
       .default_value(0)
       .help("stop after this many seconds (0: run until terminated or drained)");
@@ -65,6 +74,12 @@ int main(int argc, char** argv) {
       .default_value(5)
       .help("preview the parsed stream on the console this long first (0: no preview)");
   Config cfg = parser.parse_or_exit(argc, argv);
+  const std::optional<bool> auto_compact = parse_bool_text(cfg.get_string("auto-compact"));
+  if (!auto_compact) {
+    std::fprintf(stderr, "%s: error: option '--auto-compact': expected true or false, got '%s'\n",
+                 parser.prog().c_str(), cfg.get_string("auto-compact").c_str());
+    return 2;
+  }
   meter::configure_storage_or_exit(cfg, parser.prog());
 
   auto trigger = Trigger::parse(cfg.get_string("trigger-interval"));
@@ -124,6 +139,7 @@ int main(int argc, char** argv) {
                    .partition_by(std::string(meter::kPartitionColumn))
                    .trigger(*trigger)
                    .option("checkpoint-location", checkpoint)
+                   .option("auto-compact", *auto_compact ? "true" : "false")
                    .query_name("streaming_job")
                    .start(table);
   if (!query.ok()) return fail("starting the query to " + table, query.status());

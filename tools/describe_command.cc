@@ -38,11 +38,7 @@ constexpr size_t kPartitionsShown = 20;
 
 /// Files, small files and size per partition, and the small-file threshold OPTIMIZE uses.
 void print_file_layout(const Snapshot& snap) {
-  int64_t target = kDefaultTargetFileBytes;
-  const auto& conf = snap.metadata().configuration;
-  if (auto it = conf.find("delta.targetFileSize"); it != conf.end()) {
-    if (auto parsed = parse_byte_size(it->second); parsed.ok() && *parsed > 0) target = *parsed;
-  }
+  const int64_t target = table_target_file_bytes(snap.metadata()).value_or(kDefaultTargetFileBytes);
   const int64_t small_below = target / 4;
   struct Layout {
     int64_t files = 0, small = 0, bytes = 0;

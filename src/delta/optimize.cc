@@ -6,10 +6,13 @@
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
+#include "common/log_fmt.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_writer.h"
@@ -17,6 +20,9 @@
 namespace lakestream {
 
 namespace {
+
+/// An OPTIMIZE that removed at least this many files writes a checkpoint of its commit.
+constexpr int64_t kCheckpointAfterRemovedFiles = 1000;
 
 using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
@@ -98,6 +104,14 @@ Result<int64_t> parse_byte_size(std::string_view text) {
   return value << shift;
 }
 
+Result<int64_t> table_target_file_bytes(const MetadataAction& metadata) {
+  auto it = metadata.configuration.find("delta.targetFileSize");
+  if (it == metadata.configuration.end()) return kDefaultTargetFileBytes;
+  auto parsed = parse_byte_size(it->second);
+  if (!parsed.ok()) return parsed.status().with_context("delta.targetFileSize");
+  return *parsed > 0 ? *parsed : kDefaultTargetFileBytes;
+}
+
 Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std::string& table_path,
                                       const OptimizeOptions& options) {
   if (options.target_file_bytes < 0 || options.min_file_bytes < 0) {
@@ -112,26 +126,27 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   result.read_version = snapshot.version();
   result.target_file_bytes = options.target_file_bytes;
   if (result.target_file_bytes == 0) {
-    result.target_file_bytes = kDefaultTargetFileBytes;
-    const auto& conf = snapshot.metadata().configuration;
-    if (auto it = conf.find("delta.targetFileSize"); it != conf.end()) {
-      auto parsed = parse_byte_size(it->second);
-      if (!parsed.ok()) {
-        return parsed.status().with_context("delta.targetFileSize of " + where_text);
-      }
-      if (*parsed > 0) result.target_file_bytes = *parsed;
-    }
+    auto target = table_target_file_bytes(snapshot.metadata());
+    if (!target.ok()) return target.status().with_context(where_text);
+    result.target_file_bytes = *target;
   }
   result.min_file_bytes =
       options.min_file_bytes > 0 ? options.min_file_bytes : result.target_file_bytes / 4;
 
   LS_ASSIGN_OR_RAISE(std::vector<LiveFile> selected,
                      select_partition_files(snapshot, options.where));
-  result.files_considered = static_cast<int64_t>(selected.size());
 
   // Per partition, the small files in path order, packed greedily into bins up to the target.
+  std::set<PartitionValues> wanted;
+  for (const PartitionValues& p : options.partitions) {
+    PartitionValues key = p;
+    std::sort(key.begin(), key.end());
+    wanted.insert(std::move(key));
+  }
   std::map<PartitionValues, std::vector<const LiveFile*>> partitions;
   for (const LiveFile& f : selected) {
+    if (!wanted.empty() && !wanted.count(partition_key(f.add))) continue;
+    ++result.files_considered;
     // A file with a deletion vector would need its deleted rows dropped: not rewritten here.
     if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector) continue;
     partitions[partition_key(f.add)].push_back(&f);
@@ -256,6 +271,16 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
     return version.status().with_context("OPTIMIZE of " + where_text);
   }
   result.version = *version;
+  // The commit names every file it rewrote twice (remove and add): a reader replaying it
+  // parses megabytes of JSON for a table that now has a handful of files. A checkpoint of this
+  // version takes that away (the commit stands whatever happens to it).
+  if (result.files_removed >= kCheckpointAfterRemovedFiles) {
+    Status written = write_checkpoint_at(fs, table_path, *version);
+    if (!written.ok()) {
+      log_warn("delta", "OPTIMIZE of {}: checkpoint of version {}: {} (readers replay the log)",
+               where_text, *version, written.to_string());
+    }
+  }
   return result;
 }
 

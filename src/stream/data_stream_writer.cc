@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "checkpoint.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/stream/query_manager.h"
@@ -111,6 +112,35 @@ Result<StreamingQuery> DataStreamWriter::start() {
   return start(std::string());
 }
 
+namespace {
+
+/// The write option auto-compact (true | false, default true) and the engine setting
+/// lakestream.delta.autoCompact.minNumFiles (default 50).
+Result<stream_internal::AutoCompactSettings> auto_compact_settings(const WriteSpec& spec,
+                                                                   const Config& config) {
+  stream_internal::AutoCompactSettings s;
+  const std::string text = option_or(spec.options, "auto-compact", "true");
+  auto on = parse_bool_text(text);
+  if (!on) {
+    return Status::InvalidArgument("write_stream option auto-compact: '" + text +
+                                   "' (expected true or false)");
+  }
+  s.enabled = *on;
+  if (auto v = config.engine_value("lakestream.delta.autoCompact.minNumFiles")) {
+    int64_t n = 0;
+    const std::string_view t = trim(*v);
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (ec != std::errc() || end != t.data() + t.size() || n < 2) {
+      return Status::InvalidArgument("lakestream.delta.autoCompact.minNumFiles: '" + *v +
+                                     "' is not a whole number >= 2");
+    }
+    s.min_num_files = n;
+  }
+  return s;
+}
+
+}  // namespace
+
 Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
   LS_RETURN_NOT_OK(stream_.status());
   LS_RETURN_NOT_OK(spec_.trigger.status());
@@ -151,9 +181,10 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
     } else {
       LS_ASSIGN_OR_RAISE(dl, locate(spec_, dl_uri));
     }
-    LS_ASSIGN_OR_RAISE(
-        setup.sink, stream_internal::make_delta_sink(table.first, table.second, dl.first, dl.second,
-                                                     stream_.schema(), spec_, setup.query_id));
+    LS_ASSIGN_OR_RAISE(auto auto_compact, auto_compact_settings(spec_, stream_.plan().config));
+    LS_ASSIGN_OR_RAISE(setup.sink, stream_internal::make_delta_sink(
+                                       table.first, table.second, dl.first, dl.second,
+                                       stream_.schema(), spec_, setup.query_id, auto_compact));
   } else if (spec_.format == "foreach-batch") {
     if (!spec_.foreach_batch) {
       return Status::InvalidArgument("write_stream: foreach-batch needs foreach_batch(fn)");

@@ -38,6 +38,8 @@ struct Tables {
   // The engine thread's view of both tables.
   std::optional<DeltaTable> table;
   std::optional<DeltaTable> dead_letters;
+  AutoCompactSettings auto_compact;
+  std::unique_ptr<AutoCompactor> compactor;  ///< null: auto-compaction off
 };
 
 class DeltaSinkBatch final : public SinkBatch {
@@ -138,6 +140,8 @@ class DeltaSinkBatch final : public SinkBatch {
 
     out.num_files_written += static_cast<int64_t>(adds.size());
     for (const AddFile& a : adds) out.num_bytes_written += a.size;
+    std::vector<AddFile> compactor_view;
+    if (t_->compactor) compactor_view = adds;
     Transaction tx = table.begin();
     for (auto& a : adds) tx.add_file(std::move(a));
     for (const auto& [p, range] : raw.ranges()) {
@@ -161,6 +165,7 @@ class DeltaSinkBatch final : public SinkBatch {
     done_ = true;
     out.committed = true;
     out.table_version = *v;
+    if (t_->compactor) t_->compactor->committed(compactor_view);
     if (hook) LS_RETURN_NOT_OK(hook("committed", batch_id));
     return out;
   }
@@ -237,6 +242,8 @@ class DeltaSink final : public QuerySink {
                                                                  {dead_letter_schema(), {}, {}}));
     t_.dead_letters.emplace(std::move(dl));
     LS_ASSIGN_OR_RAISE(log_, read_log(*t_.fs, t_.path));
+    LS_ASSIGN_OR_RAISE(t_.compactor, AutoCompactor::make(t_.fs, t_.path, t_.auto_compact,
+                                                         t_.writer_options.parquet));
     // Check the writers accept the schema now, not at the first batch.
     LS_RETURN_NOT_OK(DeltaTableWriter::make(t_.fs, t_.path, t_.schema, t_.writer_options).status());
     return Status::OK();
@@ -342,13 +349,12 @@ Schema dead_letter_schema() {
       .add("raw", DataType::binary(), false);
 }
 
-Result<std::unique_ptr<QuerySink>> make_delta_sink(std::shared_ptr<FileSystem> fs,
-                                                   std::string table_path,
-                                                   std::shared_ptr<FileSystem> dead_letter_fs,
-                                                   std::string dead_letter_path,
-                                                   const Schema& schema, const WriteSpec& spec,
-                                                   std::string query_id) {
+Result<std::unique_ptr<QuerySink>> make_delta_sink(
+    std::shared_ptr<FileSystem> fs, std::string table_path,
+    std::shared_ptr<FileSystem> dead_letter_fs, std::string dead_letter_path, const Schema& schema,
+    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact) {
   Tables t;
+  t.auto_compact = auto_compact;
   t.description = "DeltaSink[" + fs->describe(table_path) + "]";
   t.fs = std::move(fs);
   t.path = std::move(table_path);

@@ -15,6 +15,7 @@
 #include "lakestream/json/rejected_record.h"
 #include "lakestream/stream/data_stream_writer.h"
 #include "lakestream/stream/stream_source.h"
+#include "stream/auto_compactor.h"
 
 namespace lakestream::stream_internal {
 
@@ -75,12 +76,12 @@ class QuerySink {
 };
 
 /// The Delta sink: `table_path` on `fs`, exactly-once per source partition.
-Result<std::unique_ptr<QuerySink>> make_delta_sink(std::shared_ptr<FileSystem> fs,
-                                                   std::string table_path,
-                                                   std::shared_ptr<FileSystem> dead_letter_fs,
-                                                   std::string dead_letter_path,
-                                                   const Schema& schema, const WriteSpec& spec,
-                                                   std::string query_id);
+/// `auto_compact`: whether and when it compacts small files behind the stream
+/// (stream/auto_compactor.h).
+Result<std::unique_ptr<QuerySink>> make_delta_sink(
+    std::shared_ptr<FileSystem> fs, std::string table_path,
+    std::shared_ptr<FileSystem> dead_letter_fs, std::string dead_letter_path, const Schema& schema,
+    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact);
 
 /// A sink calling `fn(batch, batch_id)` for every batch (at-least-once; offsets not kept).
 std::unique_ptr<QuerySink> make_foreach_sink(std::function<Status(const RecordBatch&, int64_t)> fn,

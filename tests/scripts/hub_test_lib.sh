@@ -14,6 +14,8 @@
 #                        partitions; v = n*3019, MeterId v%127, SupplierId v%23, Value v%59,
 #                        ObservationTime 2021-01-19T10:00:00Z + n ms, unique), then BAD lines
 #                        that are not JSON (dead letters), produced with kcat.
+#   appended_rows TABLE  rows the table's commits appended (numRecords of the add actions with
+#                        dataChange true: a compaction's adds rewrite rows already counted)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/${scenario}.XXXXXX")
 pids=()
@@ -68,4 +70,9 @@ produce() {
   }' >"$work/produce.txt"
   kcat -b "$bootstrap" -t input -P -K: -z lz4 -X linger.ms=50 <"$work/produce.txt" \
     2>>"$work/kcat.err" || fail "kcat produce failed"
+}
+
+appended_rows() {
+  cat "$1"/_delta_log/*.json 2>/dev/null | grep '^{"add"' | grep '"dataChange":true' |
+    grep -o 'numRecords\\":[0-9]*' | awk -F: '{s += $2} END {print s + 0}'
 }

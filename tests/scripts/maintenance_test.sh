@@ -10,6 +10,12 @@
 #                           killed (kill -9) at random moments, and so is the job once (then
 #                           restarted); after the final drain DuckDB counts exactly the events
 #                           produced, each once.
+#   auto_compaction         streaming_job with lakestream.delta.autoCompact.minNumFiles=10
+#                           drains 30,000 events in ~100 micro-batches: no partition ever holds
+#                           more than the threshold plus the batches committed while a
+#                           compaction runs, the history has auto OPTIMIZE commits, and DuckDB
+#                           counts every event once; with --auto-compact false every batch's
+#                           file stays.
 # usage: maintenance_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
@@ -139,6 +145,59 @@ case $scenario in
     compacted=$(grep -c '^optimized ' "$work/optimize.out" || true)
     ((compacted > 1)) || fail "only $compacted optimize runs compacted anything"
     note "DuckDB: $(check_table "$n") after $compacted compactions"
+    ;;
+
+  auto_compaction)
+    n=30000
+    start_hub input:4
+    produce 0 "$n"
+    mkdir -p "$work/conf"
+    echo "lakestream.delta.autoCompact.minNumFiles=10" >"$work/conf/lakestream-defaults.conf"
+    export LAKESTREAM_CONF_DIR=$work/conf
+    start_job auto --trigger-interval "50 ms" --max-events-per-trigger 300 --consumer-group ga
+    auto_pid=$job_pid
+    most=0
+    deadline=$((SECONDS + 90))
+    while (($(appended_rows "$table") < n)); do
+      ((SECONDS < deadline)) || fail "only $(appended_rows "$table") of $n rows after 90 s"
+      kill -0 "$auto_pid" 2>/dev/null || fail "the stream exited"
+      # describe lists the partition with the most live files first.
+      files=$("$cli" describe "$table" 2>/dev/null | awk '/^  SupplierId=/ {print $3; exit}' | tr -d ,)
+      [[ -n $files ]] && ((files > most)) && most=$files
+      sleep 0.2
+    done
+    sleep 1
+    kill -TERM "$auto_pid"
+    wait "$auto_pid" || fail "the stream did not stop cleanly"
+    batches=$(grep -c '"numInputRows":[1-9]' "$work/auto.err")
+    compactions=$(grep -c 'auto-compaction of' "$work/auto.err" || true)
+    note "$batches batches, $compactions compactions, at most $most live files in a partition"
+    ((batches > 50)) || fail "only $batches batches: too few to need compaction"
+    # ~100 files per partition at a threshold of 10: several rounds (each takes every partition
+    # that is due at once).
+    ((compactions >= 4)) || fail "only $compactions auto-compactions"
+    # The threshold, plus what lands while a compaction of all due partitions runs.
+    ((most <= 10 + 15)) || fail "a partition held $most live files (threshold 10)"
+    "$cli" history "$table" -t 0 >"$work/history.out" || fail "history failed"
+    grep -q 'auto -> true' "$work/history.out" || fail "no auto OPTIMIZE in the history"
+    note "DuckDB: $(check_table "$n")"
+
+    # The same without auto-compaction: every batch's file stays.
+    rm -rf "$work/out"
+    start_job manual --trigger-interval "50 ms" --max-events-per-trigger 300 \
+      --consumer-group gm --auto-compact false
+    manual_pid=$job_pid
+    deadline=$((SECONDS + 90))
+    while (($(appended_rows "$table") < n)); do
+      ((SECONDS < deadline)) || fail "--auto-compact false: only $(appended_rows "$table") rows"
+      sleep 0.2
+    done
+    kill -TERM "$manual_pid"
+    wait "$manual_pid" || fail "the stream did not stop cleanly"
+    ! grep -q 'auto-compaction of' "$work/manual.err" || fail "--auto-compact false compacted"
+    files=$(live_files)
+    ((files > 23 * 10)) || fail "--auto-compact false: only $files live files"
+    note "--auto-compact false: $files live files"
     ;;
 
   *)

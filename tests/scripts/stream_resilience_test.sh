@@ -37,12 +37,9 @@ start_job() {
   pids+=("$job_pid")
 }
 
-# rows_committed: rows in the table's commits so far, from the add actions' stats (appends
-# only, so no removes to subtract); a cheap progress probe, DuckDB checks at the end.
-rows_committed() {
-  cat "$table"/_delta_log/*.json 2>/dev/null | grep -o 'numRecords\\":[0-9]*' |
-    awk -F: '{s += $2} END {print s + 0}'
-}
+# rows_committed: rows the table's commits appended so far (hub_test_lib.sh appended_rows); a
+# cheap progress probe, DuckDB checks at the end.
+rows_committed() { appended_rows "$table"; }
 
 # wait_rows TARGET SECONDS [pid...]: until rows_committed >= TARGET; fails when time runs out
 # or a listed process dies.

@@ -54,8 +54,10 @@ function replay(dir) {
       const a = JSON.parse(line)
       if (a.add) {
         live.set(decodeURIComponent(a.add.path), a.add)
-        adds++
-        bytes += a.add.size
+        if (a.add.dataChange !== false) {  // a compaction's files are not the stream's writes
+          adds++
+          bytes += a.add.size
+        }
       }
       if (a.remove) live.delete(decodeURIComponent(a.remove.path))
     }

@@ -48,11 +48,6 @@ ui_port() {
   fail "$1 printed no 'UI: http://127.0.0.1:<port>/' line within 15 s"
 }
 
-# rows_in DIR: rows in a table's commits (numRecords of the add actions; appends only).
-rows_in() {
-  cat "$1"/_delta_log/*.json 2>/dev/null | grep -o 'numRecords\\":[0-9]*' |
-    awk -F: '{s += $2} END {print s + 0}'
-}
 
 # http_status URL: the HTTP status, 000 when nothing answers.
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
@@ -88,8 +83,8 @@ case $scenario in
     note "job UI at $base"
     table=$work/out-job/delta/streaming-data
     deadline=$((SECONDS + 60))
-    until (($(rows_in "$table") >= good)) && (($(rows_in "${table}_dead_letter") >= bad)); do
-      ((SECONDS < deadline)) || fail "only $(rows_in "$table") rows and $(rows_in "${table}_dead_letter") dead letters after 60 s"
+    until (($(appended_rows "$table") >= good)) && (($(appended_rows "${table}_dead_letter") >= bad)); do
+      ((SECONDS < deadline)) || fail "only $(appended_rows "$table") rows and $(appended_rows "${table}_dead_letter") dead letters after 60 s"
       kill -0 "$job_pid" 2>/dev/null || fail "the job exited early"
       sleep 0.2
     done
@@ -99,7 +94,7 @@ case $scenario in
       ((SECONDS < deadline)) || fail "lag is not 0 on every partition 20 s after the drain: $(curl -s "$base/api/v1/queries" | grep -o '"lag":{[^}]*}')"
       sleep 0.25
     done
-    note "drained: $(rows_in "$table") rows, $(rows_in "${table}_dead_letter") dead letters, lag 0"
+    note "drained: $(appended_rows "$table") rows, $(appended_rows "${table}_dead_letter") dead letters, lag 0"
 
     node "$src/tests/scripts/ui_check.mjs" "$tools" "$base" "$work/job.err" "$table" \
       "${table}_dead_letter" "$good" "$bad" "$hub_secret" >"$work/check.json" 2>"$work/check.err" ||

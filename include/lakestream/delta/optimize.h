@@ -12,6 +12,9 @@
 // version), while another writer removing one of the same files makes the commit fail with
 // Conflict, after which the new files are deleted and the table is as it was.
 //
+// An OPTIMIZE that rewrote 1,000 files or more writes a checkpoint of its commit, so readers do
+// not replay its thousands of remove and add actions from JSON.
+//
 // Files are read row group by row group with the table reader and written with the table
 // writer (statistics on every new file): memory stays bounded by a row group and the open
 // output file, not by the partition.
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "lakestream/common/status.h"
+#include "lakestream/delta/actions.h"
 #include "lakestream/delta/table_reader.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/storage/file_system.h"
@@ -41,6 +45,9 @@ struct OptimizeOptions {
   /// Partition predicates (`column = value`, partition columns only), ANDed; all partitions
   /// when empty.
   std::vector<ScanFilter> where;
+  /// Only these partitions, each given by its values as the log writes them (column → text,
+  /// nullopt for null; any order): what auto-compaction asks for. All when empty.
+  std::vector<std::vector<std::pair<std::string, std::optional<std::string>>>> partitions;
   /// The size the rewritten files aim at; 0: the table's `delta.targetFileSize`, else 128 MB.
   int64_t target_file_bytes = 0;
   /// Files smaller than this are compacted; 0: a quarter of the target.
@@ -75,6 +82,10 @@ struct OptimizeResult {
 /// Conflict when another writer removed a file this run rewrote (nothing is left behind).
 Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std::string& table_path,
                                       const OptimizeOptions& options);
+
+/// The table's delta.targetFileSize, else kDefaultTargetFileBytes; InvalidArgument naming the
+/// property when it does not parse. Files below a quarter of it count as small.
+Result<int64_t> table_target_file_bytes(const MetadataAction& metadata);
 
 /// A size with an optional unit, as Delta table properties give it: "134217728", "128mb",
 /// "1 GB", "512k" (binary multiples). InvalidArgument naming the text otherwise.

@@ -6,7 +6,8 @@ add_executable(test_azure ${CMAKE_CURRENT_LIST_DIR}/azure_integration_test.cc)
 lakestream_link_modules(test_azure storage delta)
 target_link_libraries(test_azure PRIVATE lakestream_warnings GTest::gtest_main)
 
-foreach(scenario client ingest faults streaming_devstorage streaming_account_key streaming_faults)
+foreach(scenario client ingest faults maintenance streaming_devstorage streaming_account_key
+                  streaming_faults)
   add_test(NAME azure.${scenario}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/azure_test.sh ${scenario}
                    $<TARGET_FILE:test_azure> $<TARGET_FILE:lakestream_cli>

@@ -17,6 +17,10 @@
 #         SAS (azure_sas.mjs) instead of the key.
 # streaming_faults: streaming_job through fault_proxy.mjs, killed (-9) mid-way, restarted, then
 #         run again over more events: exact counts, no duplicates.
+# maintenance: a table ingested into Azurite in 12 commits (276 small files), compacted by
+#         `lakestream optimize`, then `lakestream vacuum` (dry run, the retention guard, then
+#         --retain-hours 0 --force): exactly the replaced blobs are deleted, the _delta_log
+#         and live files stay, and DuckDB reads every row from the downloaded table.
 # Azurite runs from its JS entry with node (not npx, whose child survives a kill) on a free
 # loopback port, and is stopped by pid on exit.
 set -euo pipefail
@@ -199,6 +203,43 @@ ingest)
   res=$(node "$tools/check_delta.mjs" --table "$work/both" --dead-letter "$work/both_dead_letter" \
     "$work/gen_a.ndjson" "$work/gen_b.ndjson")
   echo "$res"
+  ;;
+
+maintenance)
+  export AZURE_STORAGE_CONNECTION_STRING
+  AZURE_STORAGE_CONNECTION_STRING=$(conn "$endpoint")
+  node "$gen" --rows 12000 --out "$work/gen.ndjson"
+  split -l 1000 -d -a 2 "$work/gen.ndjson" "$work/piece_"
+  args=()
+  for f in "$work"/piece_*; do args+=(-i "$f"); done
+  table=abfss://data@devstoreaccount1.dfs.core.windows.net/tables/small
+  "$cli" ingest --schema "$schema" "${args[@]}" --table "$table" --partition-by SupplierId \
+    --no-ui > "$work/ingest.out" || fail "ingest: $(tail -n 3 "$work/ingest.out")"
+  blobs() { download "$endpoint" data tables/small/ "$work/listing_$1" > /dev/null
+    (cd "$work/listing_$1" && find . -type f | sed 's|^\./||' | sort); }
+  blobs before > "$work/before.txt"
+  data_before=$(grep -vc '^_delta_log/' "$work/before.txt")
+  out=$("$cli" optimize "$table" --no-ui) || fail "optimize: $out"
+  echo "$out"
+  [[ $out == "optimized 23 partitions: $data_before files"* ]] || fail "optimize: $out"
+  out=$("$cli" vacuum "$table" --dry-run --no-ui) || fail "vacuum --dry-run: $out"
+  [[ $out == "dry run: 0 of $((data_before + 23)) data files"* ]] || fail "vacuum within 7 days: $out"
+  if out=$("$cli" vacuum "$table" --retain-hours 0 --no-ui 2>&1); then
+    fail "vacuum --retain-hours 0 without --force ran: $out"
+  fi
+  [[ $out == *"--force"* ]] || fail "the retention guard did not say --force: $out"
+  out=$("$cli" vacuum "$table" --retain-hours 0 --force --no-ui) || fail "vacuum: $out"
+  echo "$out"
+  [[ $out == "deleted $data_before of $((data_before + 23)) data files"* ]] || fail "vacuum: $out"
+  blobs after > "$work/after.txt"
+  [ "$(grep -vc '^_delta_log/' "$work/after.txt")" = 23 ] || fail "$(grep -vc '^_delta_log/' "$work/after.txt") data blobs left, expected 23"
+  grep -q '^_delta_log/00000000000000000000.json$' "$work/after.txt" || fail "vacuum touched _delta_log"
+  "$cli" history "$table" -t 0 --no-ui > "$work/history.out"
+  grep -q 'VACUUM END' "$work/history.out" || fail "no VACUUM END in the history"
+  res=$(node "$tools/check_delta.mjs" --table "$work/listing_after" --partition-by SupplierId \
+    "$work/gen.ndjson")
+  echo "$res"
+  [ "$(json_field "$res" rows)" = 12000 ] || fail "12000 rows expected: $res"
   ;;
 
 faults)

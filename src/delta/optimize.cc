@@ -14,6 +14,7 @@
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/partition.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_writer.h"
 
@@ -38,7 +39,9 @@ struct Bin {
   std::vector<const LiveFile*> files;
   int64_t bytes = 0;
   std::vector<AddFile> adds;
-  std::unique_ptr<DeltaTableWriter> writer;  // kept to delete its files when the commit fails
+  /// The new files on the table's FileSystem, deleted when the commit does not happen. (The
+  /// writer itself is let go once finished: its buffers would add up over many bins.)
+  std::vector<std::string> written;
   int64_t rows = 0;
   Status status;
 };
@@ -68,17 +71,25 @@ Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& 
   scan_options.paths = std::move(paths);
   TableReader reader(snapshot);
   LS_ASSIGN_OR_RAISE(TableScan scan, reader.scan(std::move(scan_options)));
-  LS_ASSIGN_OR_RAISE(bin.writer,
+  LS_ASSIGN_OR_RAISE(auto writer,
                      DeltaTableWriter::make(fs, table_path, snapshot.schema(), writer_options));
-  RecordBatch batch;
-  while (true) {
-    LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
-    if (!more) break;
-    bin.rows += batch.num_rows();
-    LS_RETURN_NOT_OK(bin.writer->write(batch));
-  }
-  LS_ASSIGN_OR_RAISE(bin.adds, bin.writer->finish());
-  return Status::OK();
+  Status st = [&]() -> Status {
+    RecordBatch batch;
+    while (true) {
+      LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
+      if (!more) break;
+      bin.rows += batch.num_rows();
+      LS_RETURN_NOT_OK(writer->write(batch));
+    }
+    LS_ASSIGN_OR_RAISE(bin.adds, writer->finish());
+    for (const AddFile& a : bin.adds) {
+      LS_ASSIGN_OR_RAISE(std::string relative, decode_add_path(a.path));
+      bin.written.push_back(join_path(table_path, relative));
+    }
+    return Status::OK();
+  }();
+  if (!st.ok()) writer->abort();
+  return st;
 }
 
 }  // namespace
@@ -193,8 +204,11 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   work();
   for (std::thread& t : pool) t.join();
   auto abort_all = [&] {
-    for (Bin& b : bins) {
-      if (b.writer) b.writer->abort();
+    for (const Bin& b : bins) {
+      for (const std::string& path : b.written) {
+        Status st = fs->delete_file(path);
+        if (!st.ok()) log_warn("delta", "OPTIMIZE: deleting {}: {}", path, st.to_string());
+      }
     }
   };
   for (const Bin& b : bins) {
@@ -274,7 +288,8 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   // The commit names every file it rewrote twice (remove and add): a reader replaying it
   // parses megabytes of JSON for a table that now has a handful of files. A checkpoint of this
   // version takes that away (the commit stands whatever happens to it).
-  if (result.files_removed >= kCheckpointAfterRemovedFiles) {
+  // (Auto-compaction leaves it to the stream, which checkpoints every few commits anyway.)
+  if (result.files_removed >= kCheckpointAfterRemovedFiles && !options.automatic) {
     Status written = write_checkpoint_at(fs, table_path, *version);
     if (!written.ok()) {
       log_warn("delta", "OPTIMIZE of {}: checkpoint of version {}: {} (readers replay the log)",

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log_fmt.h"
+#include "lakestream/common/memory.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/delta/snapshot.h"
 
@@ -130,6 +131,9 @@ void AutoCompactor::run() {
                r.status().to_string());
     }
     Status counted = recount();
+    // The rewrite's buffers were freed on this thread's heap arena: give the pages back, as
+    // the pipeline does every few batches, so compaction does not raise the job's footprint.
+    release_free_memory();
     if (!counted.ok()) {
       log_warn("stream", "auto-compaction: re-reading {}: {}", fs_->describe(table_path_),
                counted.to_string());

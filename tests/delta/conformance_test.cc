@@ -14,13 +14,14 @@
 #include "lakestream/delta/table_reader.h"
 #include "lakestream/parquet/parquet_reader.h"
 #include "lakestream/storage/local_file_system.h"
+#include "support/test_data.h"
 
 namespace lakestream {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kData = fs::weakly_canonical(fs::path(LAKESTREAM_TEST_DATA_DIR));
+const fs::path kData = fs::weakly_canonical(fs::path(testing::test_data_dir()));
 
 TableReader open_table(const std::string& name, std::optional<int64_t> version = std::nullopt) {
   auto reader = TableReader::open((kData / "delta" / name).string(), version);
@@ -53,7 +54,8 @@ std::vector<std::string> int_column(const RecordBatch& batch, const std::string&
   return out;
 }
 
-class ExpectedTableTest : public ::testing::TestWithParam<std::string> {};
+class ExpectedTableTest : public testing::TestDataTestWithParam<std::string> {};
+class DeltaConformance : public testing::TestDataTest {};
 
 TEST_P(ExpectedTableTest, ReadsSparksRowsAsAMultiset) {
   const std::string name = GetParam();
@@ -103,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(DeltaExpected, ExpectedTableTest,
                            return n;
                          });
 
-TEST(DeltaConformance, SimpleTableHasOnlyTheLiveFiles) {
+TEST_F(DeltaConformance, SimpleTableHasOnlyTheLiveFiles) {
   TableReader table = open_table("simple_table");
   EXPECT_EQ(table.snapshot().files().size(), 5u);  // 37 files on disk
   auto batch = table.read_all();
@@ -111,7 +113,7 @@ TEST(DeltaConformance, SimpleTableHasOnlyTheLiveFiles) {
   EXPECT_EQ(int_column(*batch, "id"), (std::vector<std::string>{"5", "7", "9"}));
 }
 
-TEST(DeltaConformance, SimpleTableTimeTravel) {
+TEST_F(DeltaConformance, SimpleTableTimeTravel) {
   TableReader v0 = open_table("simple_table", 0);
   auto batch = v0.read_all();
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
@@ -124,7 +126,7 @@ TEST(DeltaConformance, SimpleTableTimeTravel) {
       << missing.status().message();
 }
 
-TEST(DeltaConformance, SimpleTableWithCheckpointStartsFromIt) {
+TEST_F(DeltaConformance, SimpleTableWithCheckpointStartsFromIt) {
   TableReader table = open_table("simple_table_with_checkpoint");
   ASSERT_TRUE(table.snapshot().checkpoint().has_value());
   EXPECT_EQ(table.snapshot().checkpoint()->version, 10);
@@ -134,7 +136,7 @@ TEST(DeltaConformance, SimpleTableWithCheckpointStartsFromIt) {
   EXPECT_EQ(batch->num_rows(), 11);
 }
 
-TEST(DeltaConformance, BasicWithInsertsDeletesCheckpointHas41Ids) {
+TEST_F(DeltaConformance, BasicWithInsertsDeletesCheckpointHas41Ids) {
   TableReader table = open_table("basic-with-inserts-deletes-checkpoint");
   ASSERT_TRUE(table.snapshot().checkpoint().has_value());
   EXPECT_EQ(table.snapshot().checkpoint()->version, 10);
@@ -151,7 +153,7 @@ TEST(DeltaConformance, BasicWithInsertsDeletesCheckpointHas41Ids) {
   EXPECT_EQ(int_column(*batch, table.schema().field(0).name), expected);
 }
 
-TEST(DeltaConformance, Delta020ValuesAndTxnFromCheckpoint) {
+TEST_F(DeltaConformance, Delta020ValuesAndTxnFromCheckpoint) {
   TableReader table = open_table("delta-0.2.0");
   auto batch = table.read_all();
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
@@ -159,7 +161,7 @@ TEST(DeltaConformance, Delta020ValuesAndTxnFromCheckpoint) {
   EXPECT_FALSE(table.snapshot().txn_versions().empty());
 }
 
-TEST(DeltaConformance, SpecialPartitionValuesDecodedOnce) {
+TEST_F(DeltaConformance, SpecialPartitionValuesDecodedOnce) {
   TableReader table = open_table("delta-0.8.0-special-partition");
   auto batch = table.read_all();
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
@@ -185,7 +187,7 @@ TEST(DeltaConformance, SpecialPartitionValuesDecodedOnce) {
   }
 }
 
-TEST(DeltaConformance, TypedPartitionValuesIncludingNull) {
+TEST_F(DeltaConformance, TypedPartitionValuesIncludingNull) {
   TableReader table = open_table("data-reader-partition-values");
   ScanOptions opts;
   opts.columns = std::vector<std::string>{"as_int",    "as_long",      "as_byte",
@@ -211,7 +213,7 @@ TEST(DeltaConformance, TypedPartitionValuesIncludingNull) {
   EXPECT_EQ(null_rows, 1);
 }
 
-TEST(DeltaConformance, PartitionFilterOnTypedColumnPrunesFiles) {
+TEST_F(DeltaConformance, PartitionFilterOnTypedColumnPrunesFiles) {
   TableReader table = open_table("data-reader-partition-values");
   ScanOptions opts;
   opts.filters.push_back({"as_int", "0"});

@@ -14,6 +14,7 @@
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/version.h"
+#include "support/test_data.h"
 
 namespace lakestream {
 namespace {
@@ -401,11 +402,10 @@ TEST_F(DeltaTableTest, RefreshSeesOtherWriters) {
 }
 
 // Logs written by Spark / Delta, read with our log reader.
-std::string testdata(const char* table) {
-  return std::string(LAKESTREAM_TEST_DATA_DIR) + "/delta/" + table;
-}
+std::string testdata(const char* table) { return testing::test_data_dir() + "/delta/" + table; }
+class RealTables : public testing::TestDataTest {};
 
-TEST(RealTables, Delta020TxnIsReplayed) {
+TEST_F(RealTables, Delta020TxnIsReplayed) {
   auto fs = std::make_shared<LocalFileSystem>(testdata("delta-0.2.0"));
   auto state = read_log(*fs, "");
   ASSERT_TRUE(state.ok()) << state.status().to_string();
@@ -417,7 +417,7 @@ TEST(RealTables, Delta020TxnIsReplayed) {
   EXPECT_EQ(table->schema().field(0).name, "value");
 }
 
-TEST(RealTables, SpecialPartitionPathsDecodeToTheFoldersOnDisk) {
+TEST_F(RealTables, SpecialPartitionPathsDecodeToTheFoldersOnDisk) {
   auto fs = std::make_shared<LocalFileSystem>(testdata("delta-0.8.0-special-partition"));
   auto text = fs->read_file(commit_file_path(0));
   ASSERT_TRUE(text.ok());
@@ -434,7 +434,7 @@ TEST(RealTables, SpecialPartitionPathsDecodeToTheFoldersOnDisk) {
   EXPECT_EQ(*partition_folder({{"x", "A/A"}}), "x=A%2FA");
 }
 
-TEST(RealTables, PartitionValuesTableFoldersMatchOurs) {
+TEST_F(RealTables, PartitionValuesTableFoldersMatchOurs) {
   auto fs = std::make_shared<LocalFileSystem>(testdata("data-reader-partition-values"));
   auto state = read_log(*fs, "");
   ASSERT_TRUE(state.ok()) << state.status().to_string();
@@ -456,7 +456,7 @@ TEST(RealTables, PartitionValuesTableFoldersMatchOurs) {
   }
 }
 
-TEST(RealTables, CheckpointOnlyLogsAreNotImplementedYet) {
+TEST_F(RealTables, CheckpointOnlyLogsAreNotImplementedYet) {
   auto fs = std::make_shared<LocalFileSystem>(testdata("basic-with-inserts-deletes-checkpoint"));
   // Commits 0..13 are all present here, so the JSON replay works and ignores the checkpoint.
   auto state = read_log(*fs, "");

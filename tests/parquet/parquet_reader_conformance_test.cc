@@ -24,14 +24,15 @@
 #include "lakestream/common/time.h"
 #include "lakestream/parquet/parquet_reader.h"
 #include "lakestream/storage/local_file_system.h"
+#include "support/test_data.h"
 
 namespace lakestream {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-const std::string kDataDir = std::string(LAKESTREAM_TEST_DATA_DIR) + "/parquet";
-const std::string kExpectedDir = std::string(LAKESTREAM_TEST_DATA_DIR) + "/parquet-expected";
+const std::string kDataDir = testing::test_data_dir() + "/parquet";
+const std::string kExpectedDir = testing::test_data_dir() + "/parquet-expected";
 
 const std::vector<std::string>& conformance_files() {
   static const std::vector<std::string> files = {
@@ -277,7 +278,8 @@ Result<std::unique_ptr<ParquetReader>> open_testdata(const std::string& name) {
   return ParquetReader::open(std::move(file));
 }
 
-class ParquetConformanceTest : public ::testing::TestWithParam<std::string> {};
+class ParquetConformanceTest : public testing::TestDataTestWithParam<std::string> {};
+class ParquetConformanceListTest : public testing::TestDataTest {};
 
 TEST_P(ParquetConformanceTest, ReadsEveryColumnAsDuckDbDoes) {
   const std::string name = GetParam();
@@ -342,7 +344,7 @@ INSTANTIATE_TEST_SUITE_P(TestData, ParquetConformanceTest, ::testing::ValuesIn(c
                            return n;
                          });
 
-TEST(ParquetConformanceListTest, EveryTestDataFileIsInTheConformanceList) {
+TEST_F(ParquetConformanceListTest, EveryTestDataFileIsInTheConformanceList) {
   std::set<std::string> listed(conformance_files().begin(), conformance_files().end());
   size_t found = 0;
   for (const auto& e : std::filesystem::directory_iterator(kDataDir)) {

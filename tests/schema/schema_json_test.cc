@@ -15,8 +15,8 @@ using testing::read_text;
 
 /// The schemaString of the first metaData action in a Delta commit file ("" if none).
 std::string delta_schema_string(const std::string& table) {
-  const std::string log = read_text(std::string(LAKESTREAM_TEST_DATA_DIR) + "/delta/" + table +
-                                    "/_delta_log/00000000000000000000.json");
+  const std::string log = read_text(std::string(LAKESTREAM_SOURCE_DIR) + "/tests/data/delta-logs/" +
+                                    table + "/00000000000000000000.json");
   std::istringstream lines(log);
   std::string line;
   while (std::getline(lines, line)) {

@@ -76,8 +76,9 @@ TEST(SchemaTreeTest, DeepNesting) {
 
 TEST(SchemaTreeTest, DeltaNestedSchema) {
   // data-reader-partition-values as Spark prints it.
-  const std::string log = testing::read_text(std::string(LAKESTREAM_TEST_DATA_DIR) +
-                                             "/delta/data-reader-partition-values/_delta_log/"
+  const std::string log = testing::read_text(std::string(LAKESTREAM_SOURCE_DIR) +
+                                             "/tests/data/delta-logs/"
+                                             "data-reader-partition-values/"
                                              "00000000000000000000.json");
   const auto begin = log.find("{\\\"type\\\":\\\"struct\\\"");
   ASSERT_NE(begin, std::string::npos);

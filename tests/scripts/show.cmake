@@ -8,5 +8,6 @@ add_test(NAME show
                  ${CMAKE_CURRENT_BINARY_DIR}/show
                  ${CMAKE_CURRENT_SOURCE_DIR}/tools
                  ${PROJECT_SOURCE_DIR}
-                 ${LAKESTREAM_TEST_DATA_DIR})
-set_tests_properties(show PROPERTIES LABELS readers TIMEOUT 300)
+                 "${LAKESTREAM_TEST_DATA_DIR}")
+# Exit 77: everything but the corpus's tables passed, and there is no corpus.
+set_tests_properties(show PROPERTIES LABELS readers TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -13,6 +13,9 @@
 #   hub_outage_signals      the hub's SIGUSR1 (broker down) / SIGUSR2 (up) switch, with kcat
 #   two_drains_one_table    two available-now jobs at once on one table and checkpoint: each
 #                           reads every partition (no group), the txn check keeps one copy
+#   sigterm_under_load      a group member stopped by SIGTERM in the middle of a backlog exits 0
+#                           within 20 s (Kubernetes' grace is 30), the group's committed offsets
+#                           equal the table's txn versions + 1, and a restart continues exactly
 # usage: stream_resilience_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
@@ -64,6 +67,39 @@ stop_job() {
   wait "$1" || rc=$?
   [[ $rc -eq 0 ]] || fail "$2 exited $rc on SIGTERM, expected 0"
   grep -q '^Job complete\.' "$work/$2.out" || fail "$2 did not print 'Job complete.'"
+}
+
+# check_offsets GROUP DRAINED: every partition the group committed equals the table's txn
+# version + 1 (and, when DRAINED is 1, its high watermark: lag 0); sets $parts to the number of
+# partitions the group has committed (-1: never).
+check_offsets() {
+  "$cli" offsets --connection "$conn" --group "$1" >"$work/offsets.out" \
+    2>"$work/offsets.err" || fail "lakestream offsets failed"
+  # appId = <query id>-<topic>-<partition> (dead letters end in -dead-letter): the last version.
+  txn=$(cat "$table"/_delta_log/*.json | node -e '
+    const t = {}
+    for (const l of require("fs").readFileSync(0, "utf8").split("\n")) {
+      if (!l.startsWith("{\"txn\"")) continue
+      const a = JSON.parse(l).txn
+      if (a.appId.endsWith("-dead-letter")) continue
+      t[a.appId.slice(a.appId.lastIndexOf("-") + 1)] = a.version
+    }
+    for (const p of Object.keys(t)) console.log(p, t[p])')
+  local p committed low high lag version
+  parts=0
+  while read -r p committed low high lag; do
+    [[ $p =~ ^[0-9]+$ ]] || continue
+    ((committed >= 0)) || continue
+    parts=$((parts + 1))
+    version=$(awk -v p="$p" '$1 == p {print $2}' <<<"$txn")
+    [[ -n $version ]] || fail "partition $p has no txn in the table"
+    ((committed == version + 1)) ||
+      fail "partition $p: group committed $committed, table txn version $version (+1 expected)"
+    if [[ $2 == 1 ]]; then
+      ((committed == high && lag == 0)) ||
+        fail "partition $p: committed $committed but high watermark $high (lag $lag)"
+    fi
+  done <"$work/offsets.out"
 }
 
 check_table() {
@@ -143,25 +179,40 @@ case $scenario in
     [[ $rc -eq 0 ]] || fail "the available-now job exited $rc"
     grep -q '^Job complete\.' "$work/job.out" || fail "no 'Job complete.'"
     check_table "$n"
-    "$cli" offsets --connection "$conn" --group group-offsets >"$work/offsets.out" \
-      2>"$work/offsets.err" || fail "lakestream offsets failed"
+    check_offsets group-offsets 1
     note "group offsets:"
     cat "$work/offsets.out"
-    # partition committed low high lag, one line per partition after the two header lines.
-    txn=$(node -e 'const t = JSON.parse(process.argv[1]).txn;
-      for (const p of Object.keys(t)) console.log(p, t[p])' "$(cat "$work/check.json")")
-    parts=0
-    while read -r p committed low high lag; do
-      [[ $p =~ ^[0-9]+$ ]] || continue
-      parts=$((parts + 1))
-      version=$(awk -v p="$p" '$1 == p {print $2}' <<<"$txn")
-      [[ -n $version ]] || fail "partition $p has no txn in the table"
-      ((committed == version + 1)) ||
-        fail "partition $p: group committed $committed, table txn version $version (+1 expected)"
-      ((committed == high && lag == 0)) ||
-        fail "partition $p: committed $committed but high watermark $high (lag $lag)"
-    done <"$work/offsets.out"
     ((parts == 8)) || fail "lakestream offsets listed $parts partitions, expected 8"
+    ;;
+
+  sigterm_under_load)
+    n=60000
+    start_hub input:8
+    produce 0 "$n"
+    start_job a group-term "100 ms" 1000
+    wait_rows $((n / 4)) 60 "$job_pid"
+    at=$(rows_committed)
+    ((at < n)) || fail "the backlog was drained before the stop"
+    t0=$(date +%s%N)
+    kill -TERM "$job_pid"
+    rc=0
+    timeout 25 tail --pid="$job_pid" -f /dev/null || fail "the job did not exit within 25 s of SIGTERM"
+    wait "$job_pid" || rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [[ $rc -eq 0 ]] || fail "the job exited $rc on SIGTERM"
+    ((ms <= 20000)) || fail "the job took $ms ms to stop (the stop timeout is 20 s)"
+    grep -q '^Job complete\.' "$work/a.out" || fail "no 'Job complete.' after SIGTERM"
+    note "SIGTERM at $at of $n rows: exit 0 in $ms ms"
+    check_offsets group-term 0
+    ((parts > 0)) || fail "the group committed no offsets"
+    note "group offsets = txn versions + 1 on $parts partitions"
+    start_job b group-term "100 ms" 1000
+    wait_rows "$n" 90 "$job_pid"
+    sleep 1
+    stop_job "$job_pid" b
+    check_table "$n"
+    check_offsets group-term 1
+    ((parts == 8)) || fail "the group committed $parts partitions after the drain, expected 8"
     ;;
 
   two_drains_one_table)

@@ -633,6 +633,14 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
     // (500 ms) for data that will not come, and closing the consumer waits for that fetch.
     properties.emplace_back("fetch.wait.max.ms", std::to_string(kDrainFetchWaitMs));
   }
+  if (!im.read_all &&
+      std::none_of(properties.begin(), properties.end(), [](const KafkaProperty& p) {
+        return p.first == "partition.assignment.strategy";
+      })) {
+    // Group mode: scaling up or down moves only the partitions that change owner (the others
+    // keep streaming through the rebalance); each moved one starts where the table says.
+    properties.emplace_back("partition.assignment.strategy", "cooperative-sticky");
+  }
   if (std::none_of(properties.begin(), properties.end(),
                    [](const KafkaProperty& p) { return p.first == "statistics.interval.ms"; })) {
     // Broker states once a second: how problem() tells an outage from a quiet hub (librdkafka

@@ -161,7 +161,8 @@ run_cpack() {
   done
   local contents
   contents=$(dpkg-deb -c "$deb")
-  for f in ./usr/bin/lakestream ./usr/include/lakestream/version.h \
+  for f in ./usr/bin/lakestream ./usr/bin/streaming_job ./usr/bin/data_generator \
+    ./usr/bin/load_and_filter_job ./usr/include/lakestream/version.h \
     ./usr/lib/cmake/lakestream/lakestreamConfig.cmake; do
     grep -q " $f\$" <<<"$contents" || fail "$deb lacks $f"
   done
@@ -171,6 +172,15 @@ run_cpack() {
   listing=$(tar -tzf "$tgz") || fail "cannot list $tgz"
   grep -q '/lib/cmake/lakestream/lakestreamTargets.cmake$' <<<"$listing" ||
     fail "$tgz lacks lib/cmake/lakestream/lakestreamTargets.cmake"
+  # What the container image's runtime stage does with the package, without an engine: its
+  # files in a root of their own, the job started from there with the packaged library.
+  local help
+  help=$(env LD_LIBRARY_PATH="$extract/usr/lib" "$extract/usr/bin/streaming_job" --help 2>&1) ||
+    fail "the packaged streaming_job does not start: $help"
+  [[ $help == *"--input-eh-connection-string"* ]] || fail "the packaged streaming_job's help: $help"
+  [[ $(env LD_LIBRARY_PATH="$extract/usr/lib" ldd "$extract/usr/bin/streaming_job" |
+    grep liblakestream) == *"$extract/usr/lib/"* ]] ||
+    fail "the packaged streaming_job does not load the packaged liblakestream"
   echo "packaging: built $(basename "$deb") and $(basename "$tgz"); Depends: $depends"
 }
 

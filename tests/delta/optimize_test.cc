@@ -27,36 +27,14 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-class OptimizeTest : public ::testing::Test {
+class OptimizeTest : public TempTableDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = stdfs::path(LAKESTREAM_BINARY_DIR) / "test_tmp" / "optimize" /
-           (std::string(info->name()) + "." + std::to_string(::getpid()));
-    stdfs::remove_all(dir_);
-    stdfs::create_directories(dir_);
-    fs_ = std::make_shared<LocalFileSystem>(dir_.string());
-  }
-  void TearDown() override { stdfs::remove_all(dir_); }
+  OptimizeTest() : TempTableDirTest("optimize") {}
 
   /// `commits` appends of `rows` rows each, partitioned by SupplierId over `suppliers` values,
   /// each with the txn (app, commit index), as a stream commits its micro-batches.
   void append(int commits, int64_t rows, int suppliers, int64_t first = 0) {
-    auto table = DeltaTable::open_or_create(fs_, "t", {flat_meter_schema(), {"SupplierId"}, {}});
-    ASSERT_TRUE(table.ok()) << table.status().to_string();
-    for (int c = 0; c < commits; ++c) {
-      DeltaTableWriterOptions o;
-      o.partition_columns = {"SupplierId"};
-      auto writer = DeltaTableWriter::make(fs_, "t", flat_meter_schema(), o);
-      ASSERT_TRUE(writer.ok());
-      ASSERT_TRUE((*writer)->write(meter_batch(first + c * rows, rows, suppliers)).ok());
-      auto adds = (*writer)->finish();
-      ASSERT_TRUE(adds.ok());
-      Transaction t = table->begin();
-      for (AddFile& a : *adds) t.add_file(std::move(a));
-      t.set_txn("query-input-0", table->txn_version("query-input-0").value_or(-1) + 1);
-      ASSERT_TRUE(t.commit("STREAMING UPDATE").ok());
-    }
+    append_commits(commits, rows, suppliers, first, "query-input-0");
   }
 
   /// Every row of the latest version as text, sorted (a multiset to compare before/after).
@@ -101,9 +79,6 @@ class OptimizeTest : public ::testing::Test {
     }
     return n;
   }
-
-  stdfs::path dir_;
-  std::shared_ptr<LocalFileSystem> fs_;
 };
 
 TEST_F(OptimizeTest, CompactsEachPartitionKeepingRowsAndTxn) {

@@ -28,36 +28,14 @@ namespace stdfs = std::filesystem;
 
 constexpr int64_t kHour = 3'600'000;
 
-class VacuumTest : public ::testing::Test {
+class VacuumTest : public TempTableDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = stdfs::path(LAKESTREAM_BINARY_DIR) / "test_tmp" / "vacuum" /
-           (std::string(info->name()) + "." + std::to_string(::getpid()));
-    stdfs::remove_all(dir_);
-    stdfs::create_directories(dir_);
-    fs_ = std::make_shared<LocalFileSystem>(dir_.string());
-  }
-  void TearDown() override { stdfs::remove_all(dir_); }
+  VacuumTest() : TempTableDirTest("vacuum") {}
 
   /// `commits` appends of 200 rows over 3 suppliers.
   void append(int commits, std::map<std::string, std::string> conf = {}) {
-    auto table = DeltaTable::open_or_create(fs_, "t", {flat_meter_schema(), {"SupplierId"}, conf});
-    ASSERT_TRUE(table.ok()) << table.status().to_string();
-    for (int c = 0; c < commits; ++c) {
-      DeltaTableWriterOptions o;
-      o.partition_columns = {"SupplierId"};
-      auto writer = DeltaTableWriter::make(fs_, "t", flat_meter_schema(), o);
-      ASSERT_TRUE(writer.ok());
-      ASSERT_TRUE((*writer)->write(meter_batch(next_ * 200, 200, 3)).ok());
-      ++next_;
-      auto adds = (*writer)->finish();
-      ASSERT_TRUE(adds.ok());
-      Transaction t = table->begin();
-      for (AddFile& a : *adds) t.add_file(std::move(a));
-      ASSERT_TRUE(t.commit("WRITE").ok());
-    }
-    ASSERT_TRUE(table->wait_for_checkpoint().ok());
+    append_commits(commits, 200, 3, next_ * 200, "", std::move(conf));
+    next_ += commits;
   }
 
   /// Files on disk under the table, relative to it.
@@ -81,8 +59,6 @@ class VacuumTest : public ::testing::Test {
     return all.ok() ? all->num_rows() : -1;
   }
 
-  stdfs::path dir_;
-  std::shared_ptr<LocalFileSystem> fs_;
   int64_t next_ = 0;
 };
 

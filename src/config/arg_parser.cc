@@ -5,6 +5,7 @@
 
 #include "config/conf_file.h"
 #include "config/config_state.h"
+#include "lakestream/common/log.h"
 #include "lakestream/common/redact.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
@@ -117,6 +118,38 @@ Status take_engine_flag(const std::string& name, const std::optional<std::string
 }
 
 /// Set engine key `key` (a higher layer replaces a lower one's value, keeping its position).
+/// Whether a whole-number setting's text is an integer in [lo, hi].
+bool integer_in(std::string_view text, int64_t lo, int64_t hi) {
+  const std::string_view t = trim(text);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return ec == std::errc() && end == t.data() + t.size() && !t.empty() && v >= lo && v <= hi;
+}
+
+/// The syntax of the engine settings lakestream reads (others, such as lakestream.kafka.*,
+/// go to the libraries that check them); InvalidArgument naming the key, value and source.
+Status check_engine_setting(const EngineSetting& e) {
+  std::string expected;
+  if (e.key == "lakestream.ui.enabled") {
+    if (!parse_bool_text(e.value)) expected = "true or false";
+  } else if (e.key == "lakestream.ui.port") {
+    if (!integer_in(e.value, 0, 65535)) expected = "a port number, 0..65535 (0: any free port)";
+  } else if (e.key == "lakestream.ui.host") {
+    if (trim(e.value).empty()) expected = "a host name or address";
+  } else if (e.key == "lakestream.ui.retainedProgressUpdates") {
+    if (!integer_in(e.value, 1, 1'000'000)) expected = "a whole number >= 1";
+  } else if (e.key == "lakestream.delta.autoCompact.minNumFiles") {
+    if (!integer_in(e.value, 2, INT64_MAX)) expected = "a whole number >= 2";
+  } else if (e.key == "lakestream.log.level") {
+    if (!parse_log_level(e.value).ok()) expected = "trace, debug, info, warn, error or off";
+  } else if (e.key == "lakestream.log.format") {
+    if (!parse_log_format(e.value).ok()) expected = "text or json";
+  }
+  if (expected.empty()) return Status::OK();
+  return Status::InvalidArgument("engine setting " + e.key + ": '" + e.value + "' (" +
+                                 e.source.to_string() + ") is not " + expected);
+}
+
 void set_engine(Config::State& state, const std::string& key, std::string value,
                 ValueSource source) {
   for (EngineSetting& s : state.engine) {
@@ -620,6 +653,12 @@ Result<Config> ArgParser::parse(const std::vector<std::string>& args,
   }
   for (auto& [key, value] : engine_cli) {
     set_engine(*state, key, std::move(value), ValueSource{ValueSource::Kind::kCommandLine, "", 0});
+  }
+
+  // -- The engine settings lakestream itself reads must parse: a bad one stops the program
+  // here, before anything is opened, as a bad option does.
+  for (const EngineSetting& e : state->engine) {
+    LS_RETURN_NOT_OK(check_engine_setting(e));
   }
 
   // -- Required options.

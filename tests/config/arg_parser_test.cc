@@ -800,6 +800,42 @@ TEST(ArgParserTest, EngineDefaultsFileWithoutPrefixIsAnError) {
   EXPECT_THAT(r.status().message(), HasSubstr("spark.sql.x"));
 }
 
+TEST(ArgParserTest, BadEngineSettingsStopTheParseNamingKeyValueAndSource) {
+  ArgParser p("job", "");
+  {
+    ConfigSandbox box;
+    Result<Config> r = box.parse(p, {"--ui-port", "forty"});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(r.status().message(), HasSubstr("lakestream.ui.port: 'forty' (command line)"));
+  }
+  {
+    ConfigSandbox box;
+    box.set_env("LAKESTREAM_UI_ENABLED", "maybe");
+    Result<Config> r = box.parse(p, {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(r.status().message(), HasSubstr("lakestream.ui.enabled: 'maybe'"));
+    EXPECT_THAT(r.status().message(), HasSubstr("LAKESTREAM_UI_ENABLED"));
+  }
+  {
+    ConfigSandbox box;
+    box.write(kEngineConf,
+              "lakestream.log.level=loud\nlakestream.delta.autoCompact.minNumFiles=1\n");
+    Result<Config> r = box.parse(p, {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(r.status().message(), HasSubstr("lakestream.log.level: 'loud'"));
+    EXPECT_THAT(r.status().message(), HasSubstr("line 1"));
+  }
+  {
+    ConfigSandbox box;
+    box.write(kEngineConf, "lakestream.ui.port=0\nlakestream.log.format=JSON\n");
+    EXPECT_TRUE(box.parse(p, {"--conf", "lakestream.delta.autoCompact.minNumFiles=10"}).ok());
+    Result<Config> r = box.parse(p, {"--conf", "lakestream.delta.autoCompact.minNumFiles=1"});
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(r.status().message(), HasSubstr("a whole number >= 2"));
+  }
+}
+
 TEST(ArgParserTest, ConfDirVariableIsSearchedBeforeLocalConf) {
   ConfigSandbox box;
   box.write(kEngineConf, "lakestream.where=local\n");

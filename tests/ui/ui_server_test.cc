@@ -91,7 +91,11 @@ TEST(UiSettings, FromEngineSettings) {
   auto off = UiSettings::from_config(parse({"--no-ui"}));
   ASSERT_TRUE(off.ok());
   EXPECT_FALSE(off->enabled);
-  auto bad = UiSettings::from_config(parse({"--conf", "lakestream.ui.port=lots"}));
+  // A bad setting stops the job's option parsing, before the session (and its UI) exists.
+  ArgParser p("ui_test_job", "");
+  auto bad = p.parse(std::vector<std::string>{"--conf", "lakestream.ui.port=lots"},
+                     ParseContext{"/nonexistent-dir",
+                                  [](std::string_view) { return std::optional<std::string>(); }});
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.status().message(), HasSubstr("lakestream.ui.port: 'lots'"));
   auto defaults = UiSettings::from_config(parse({}));

@@ -131,6 +131,29 @@ QuerySnapshot QueryRunner::snapshot() const {
   return s;
 }
 
+std::map<int32_t, int64_t> QueryRunner::partitions_short_of_end() {
+  std::map<int32_t, int64_t> end;
+  {
+    std::lock_guard lock(mu_);
+    end = end_offsets_;
+  }
+  std::map<int32_t, int64_t> out;
+  for (const auto& [p, e] : end) {
+    auto next = setup_.sink->start_offset(topic_, p);
+    // Partitions the table has never seen are left to the source's own position (a sink
+    // without offsets, e.g. foreach-batch, says nothing either).
+    if (!next.ok() || !next->has_value()) continue;
+    if (**next < e) {
+      log_warn("stream",
+               "partition {} of {} is at offset {} in the table, short of its end {}: "
+               "reading it again",
+               p, topic_, **next - 1, e);
+      out[p] = **next;
+    }
+  }
+  return out;
+}
+
 void QueryRunner::register_metrics() {
   metric_query_ = setup_.name.empty() ? setup_.query_id : setup_.name;
   MetricsRegistry& m = MetricsRegistry::global();
@@ -303,6 +326,7 @@ void QueryRunner::poll_loop() {
       return;
     }
     limits.end_offsets = *latest;
+    note_end_offsets(limits.end_offsets);
   }
   bool have_end = !limits.end_offsets.empty();
   const int64_t interval =
@@ -344,6 +368,7 @@ void QueryRunner::poll_loop() {
         break;
       }
       limits.end_offsets = *latest;
+      note_end_offsets(limits.end_offsets);
       have_end = !limits.end_offsets.empty();
     }
     if (available_now && have_end && drained(limits.end_offsets, source_->positions())) {
@@ -492,9 +517,22 @@ void QueryRunner::commit_loop() {
         continue;
       }
       if (w.item.kind == Item::Kind::kDone) {
-        stopping_ = true;
+        // Everything before the marker is committed. An available-now query ends only when
+        // the table holds every partition up to its end: a batch thrown away after a lost
+        // commit race may have left one short while the source had read past it.
+        lock.unlock();
+        std::map<int32_t, int64_t> short_of_end = partitions_short_of_end();
+        lock.lock();
+        if (short_of_end.empty()) {
+          stopping_ = true;
+          cv_.notify_all();
+          break;
+        }
+        for (const auto& [p, next] : short_of_end) pending_seeks_[p] = next;
+        ++generation_;
+        done_generation_.reset();
         cv_.notify_all();
-        break;
+        continue;
       }
       committing_ = true;
       cv_.notify_all();

@@ -138,6 +138,13 @@ class QueryRunner final : public PartitionAssignmentListener {
   Status process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
                        SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters);
   void fail(Status status);
+  /// Available-now, at the end marker: the partitions whose next offset in the table is below
+  /// their end offset, with that next offset (the table's view; mu_ not held).
+  std::map<int32_t, int64_t> partitions_short_of_end();
+  void note_end_offsets(const std::map<int32_t, int64_t>& end) {
+    std::lock_guard lock(mu_);
+    end_offsets_ = end;
+  }
   void register_metrics();
   /// The poller's view after a trigger: the source's latest offsets, what is committed, the
   /// source's health; updates the snapshot and the lag gauges.
@@ -181,6 +188,7 @@ class QueryRunner final : public PartitionAssignmentListener {
   Metrics metrics_;
   std::string metric_query_;  // the query label
   std::string topic_;
+  std::map<int32_t, int64_t> end_offsets_;  // available-now: where each partition ends (mu_)
 
   std::thread poller_;
   std::thread committer_;

@@ -13,6 +13,9 @@
 #   hub_outage_signals      the hub's SIGUSR1 (broker down) / SIGUSR2 (up) switch, with kcat
 #   two_drains_one_table    two available-now jobs at once on one table and checkpoint: each
 #                           reads every partition (no group), the txn check keeps one copy
+#   scale_out               16 partitions, 200,000 events: one instance, then four (scale up), each
+#                           /readyz 200 once it holds partitions; two stopped by SIGTERM (exit 0),
+#                           one killed (kill -9); the last drains the rest: exactly N rows
 #   sigterm_under_load      a group member stopped by SIGTERM in the middle of a backlog exits 0
 #                           within 20 s (Kubernetes' grace is 30), the group's committed offsets
 #                           equal the table's txn versions + 1, and a restart continues exactly
@@ -183,6 +186,46 @@ case $scenario in
     note "group offsets:"
     cat "$work/offsets.out"
     ((parts == 8)) || fail "lakestream offsets listed $parts partitions, expected 8"
+    ;;
+
+  scale_out)
+    n=200000
+    start_hub input:16
+    produce 0 "$n"
+    start_job a group-scale "200 ms" 1000 --ui-port 0
+    a_pid=$job_pid
+    wait_rows $((n / 10)) 60 "$a_pid"
+    declare -A member_pid=([a]=$a_pid)
+    for m in b c d; do
+      start_job "$m" group-scale "200 ms" 1000 --ui-port 0
+      member_pid[$m]=$job_pid
+    done
+    note "scaled up to 4 instances at $(rows_committed) of $n rows"
+    # Each new member gets partitions (cooperative rebalance) and commits; its UI says ready.
+    deadline=$((SECONDS + 60))
+    for m in b c d; do
+      until has_batches "$m"; do
+        ((SECONDS < deadline)) || fail "member $m committed nothing within 60 s of joining"
+        kill -0 "${member_pid[$m]}" 2>/dev/null || fail "member $m exited"
+        sleep 0.2
+      done
+      port=$(grep -o 'UI: http://127\.0\.0\.1:[0-9]*/' "$work/$m.err" | head -n 1 | sed 's|.*:\([0-9]*\)/$|\1|')
+      [[ -n $port ]] || fail "member $m printed no UI address"
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/readyz" || true)
+      [[ $code == 200 ]] || fail "member $m holds partitions but /readyz answered $code"
+    done
+    done_at=$(rows_committed)
+    ((done_at < n)) || fail "the backlog was drained before the scale-down"
+    note "all four committed; /readyz 200 on each; scaling down at $done_at rows"
+    for m in b c; do stop_job "${member_pid[$m]}" "$m"; done
+    note "b and c stopped by SIGTERM (exit 0)"
+    kill -KILL "${member_pid[d]}"
+    wait "${member_pid[d]}" 2>/dev/null
+    note "d killed (kill -9) at $(rows_committed) rows"
+    wait_rows "$n" 120 "$a_pid"
+    sleep 1
+    stop_job "$a_pid" a
+    check_table "$n"
     ;;
 
   sigterm_under_load)

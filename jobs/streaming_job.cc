@@ -67,6 +67,12 @@ int main(int argc, char** argv) {
       .help(
           "compact a partition's small files in the background once it holds "
           "lakestream.delta.autoCompact.minNumFiles (50) of them (Databricks' autoCompact)");
+  parser.add("--stop-timeout-seconds")
+      .default_value(20)
+      .help(
+          "on SIGTERM/SIGINT, how long the batch in flight may take to commit before the job "
+          "exits anyway (abandoning it; 0: no limit). Keep it under the orchestrator's grace "
+          "period (Kubernetes: 30 s)");
   parser.add("--await-seconds")
       .default_value(0)
       .help("stop after this many seconds (0: run until terminated or drained)");
@@ -74,6 +80,11 @@ int main(int argc, char** argv) {
       .default_value(5)
       .help("preview the parsed stream on the console this long first (0: no preview)");
   Config cfg = parser.parse_or_exit(argc, argv);
+  if (cfg.get_int("stop-timeout-seconds") < 0) {
+    std::fprintf(stderr, "%s: error: option '--stop-timeout-seconds' must be >= 0 (0: no limit)\n",
+                 parser.prog().c_str());
+    return 2;
+  }
   const std::optional<bool> auto_compact = parse_bool_text(cfg.get_string("auto-compact"));
   if (!auto_compact) {
     std::fprintf(stderr, "%s: error: option '--auto-compact': expected true or false, got '%s'\n",
@@ -143,6 +154,7 @@ int main(int argc, char** argv) {
                    .query_name("streaming_job")
                    .start(table);
   if (!query.ok()) return fail("starting the query to " + table, query.status());
+  set_stop_timeout_seconds(static_cast<double>(cfg.get_int("stop-timeout-seconds")));
   stop_on_signals(*query);
   std::cout << "Writing to " << table << " (checkpoint " << checkpoint << ", trigger "
             << trigger->to_string() << ")\n"

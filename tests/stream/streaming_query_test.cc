@@ -1,3 +1,7 @@
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -310,6 +314,42 @@ TEST_F(StreamingQueryTest, PreviewPrintsSchemaThenBatchesLikeSparksConsoleSink) 
   EXPECT_TRUE(text.ends_with("+\n\n")) << text;
   EXPECT_FALSE(std::filesystem::exists(table()));
   EXPECT_TRUE(topic_->committed("$Default").empty());
+}
+
+}  // namespace
+}  // namespace lakestream::testing
+
+namespace lakestream::testing {
+namespace {
+
+using StopTimeoutDeathTest = StreamFixture;
+
+// A commit that hangs (here: a test hook sleeping where the sink writes) must not hold the
+// process past the stop timeout after SIGTERM: it exits 1, saying why, within the bound.
+TEST_F(StopTimeoutDeathTest, AStopThatHangsExitsAfterTheTimeout) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  produce_each(50);
+  EXPECT_EXIT(
+      {
+        std::atomic<bool> writing{false};
+        auto q = writer(stream(100), Trigger::processing_time("100 ms"))
+                     .test_hook([&](std::string_view stage, int64_t) {
+                       if (stage == "written") {
+                         writing = true;
+                         std::this_thread::sleep_for(std::chrono::seconds(60));
+                       }
+                       return Status::OK();
+                     })
+                     .start(table());
+        if (!q.ok()) std::_Exit(3);
+        set_stop_timeout_seconds(0.5);
+        stop_on_signals(*q);
+        while (!writing) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        ::raise(SIGTERM);
+        std::this_thread::sleep_for(std::chrono::seconds(20));
+        std::_Exit(0);  // not reached when the bound holds
+      },
+      ::testing::ExitedWithCode(1), "did not stop within 0.5 s of the signal");
 }
 
 }  // namespace

@@ -12,5 +12,10 @@ namespace lakestream {
 void stop_on_signals(const StreamingQuery& query);
 /// Whether SIGINT or SIGTERM arrived since stop_on_signals was first called.
 bool stop_signal_received();
+/// How long the queries may take to stop after the signal (default 20 s, under Kubernetes'
+/// 30 s grace period); past it the process logs why and exits with status 1, abandoning the
+/// batch in flight (its files are unreferenced; the next start re-reads it from the table's
+/// offsets). <= 0: no limit.
+void set_stop_timeout_seconds(double seconds);
 
 }  // namespace lakestream

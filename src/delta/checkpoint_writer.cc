@@ -584,7 +584,7 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
       t.remove = std::move(r);
     }
     for (AddFile& a : actions.adds) {
-      if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
+      if (a.has_deletion_vector()) return refuse_deletion_vector(a, where);
       LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(a.path));
       Touched& t = touched[key];
       t.live = true;
@@ -616,7 +616,7 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
                 for (const AddFile& a : batch.adds) {
                   LS_ASSIGN_OR_RAISE(bool skip, is_touched(a.path));
                   if (skip) continue;
-                  if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
+                  if (a.has_deletion_vector()) return refuse_deletion_vector(a, where);
                   LS_RETURN_NOT_OK(w.add_file(a));
                 }
                 return Status::OK();

@@ -133,7 +133,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   std::map<PartitionValues, std::vector<const LiveFile*>> partitions;
   for (const LiveFile& f : selected) {
     // A file with a deletion vector would need its deleted rows dropped: not rewritten here.
-    if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector) continue;
+    if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector()) continue;
     partitions[partition_key(f.add)].push_back(&f);
   }
   std::vector<Bin> bins;

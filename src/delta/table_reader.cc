@@ -12,6 +12,7 @@
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/deletion_vector.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/storage/local_file_system.h"
 
@@ -355,10 +356,15 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
 
 struct TableScan::State {
   std::shared_ptr<FileSystem> fs;
+  std::string table_path;
   std::vector<LiveFile> files;  ///< the files left after partition pruning and stats
   size_t next_file = 0;
   std::unique_ptr<ParquetReader> reader;
   int next_row_group = 0;
+  /// The open file's deleted rows (none: it has no deletion vector) and the index of the
+  /// first row of each of its row groups, which the deletion vector counts from.
+  std::optional<DeletedRows> deleted;
+  std::vector<int64_t> row_group_first_row;
 
   Schema out_schema;
   struct OutColumn {
@@ -389,6 +395,16 @@ Status TableScan::State::open_next_file(bool* done) {
   reader = std::move(*opened);
   ++metrics.files_opened;
   next_row_group = 0;
+  deleted.reset();
+  if (file.add.deletion_vector) {
+    auto rows = load_deletion_vector(*fs, table_path, *file.add.deletion_vector);
+    if (!rows.ok()) return rows.status().with_context("data file " + fs->describe(file.path));
+    deleted = std::move(*rows);
+  }
+  row_group_first_row.assign(1, 0);
+  for (int i = 0; i < reader->num_row_groups(); ++i) {
+    row_group_first_row.push_back(row_group_first_row.back() + reader->row_group(i).num_rows);
+  }
   *done = false;
   return Status::OK();
 }
@@ -437,6 +453,19 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       if (!read.ok()) return read.status().with_context("reading " + reader->path());
       batch = std::move(*read);
     }
+    // Rows a deletion vector deletes never leave the scan (before filters and the limit).
+    std::optional<int64_t> kept_count;
+    if (deleted && !deleted->empty()) {
+      const int64_t group_rows = reader->row_group(rg).num_rows;
+      std::vector<int32_t> keep;
+      keep.reserve(static_cast<size_t>(group_rows));
+      deleted->append_kept(static_cast<uint64_t>(row_group_first_row[rg]), group_rows, &keep);
+      if (count_only) {
+        kept_count = static_cast<int64_t>(keep.size());
+      } else if (keep.size() != static_cast<size_t>(batch.num_rows())) {
+        batch = take(batch, keep);
+      }
+    }
     if (!data_filters.empty()) {
       std::vector<int32_t> keep;
       keep.reserve(static_cast<size_t>(batch.num_rows()));
@@ -452,7 +481,8 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       }
       if (keep.size() != static_cast<size_t>(batch.num_rows())) batch = take(batch, keep);
     }
-    int64_t rows = count_only ? reader->row_group(rg).num_rows : batch.num_rows();
+    int64_t rows =
+        count_only ? kept_count.value_or(reader->row_group(rg).num_rows) : batch.num_rows();
     if (rows == 0) continue;
     if (remaining >= 0 && rows > remaining && !count_only) {
       std::vector<int32_t> first(static_cast<size_t>(remaining));
@@ -520,6 +550,7 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
   const auto& partition_cols = snapshot_.partition_columns();
   auto state = std::make_unique<TableScan::State>();
   state->fs = snapshot_.shared_file_system();
+  state->table_path = snapshot_.table_path();
   state->partition_names = partition_cols;
   state->remaining = options.limit;
   auto partition_index = [&](const std::string& name) -> int {

@@ -10,6 +10,7 @@
 
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_writer.h"
@@ -108,6 +109,13 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   }
   LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path));
   const std::string where_text = fs->describe(table_path);
+  // OPTIMIZE rewrites files with the names it reads (logical ones): not for column mapping.
+  LS_ASSIGN_OR_RAISE(const ColumnMappingMode mapping, column_mapping_mode(snapshot.metadata()));
+  if (mapping != ColumnMappingMode::kNone) {
+    return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
+                                  ", which uses the feature columnMapping: lakestream does not "
+                                  "rewrite such tables yet");
+  }
   OptimizeResult result;
   result.read_version = snapshot.version();
   result.target_file_bytes = options.target_file_bytes;

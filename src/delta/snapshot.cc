@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/partition.h"
 
 namespace lakestream {
@@ -70,15 +71,10 @@ Status check_reader_protocol(const ProtocolAction& protocol, const MetadataActio
                                   std::to_string(protocol.min_reader_version) +
                                   "; lakestream reads versions 1 to 3");
   }
-  std::string mapping_mode = "none";
   if (metadata) {
-    auto it = metadata->configuration.find("delta.columnMapping.mode");
-    if (it != metadata->configuration.end()) mapping_mode = it->second;
-  }
-  if (mapping_mode != "none") {
-    return Status::NotImplemented("the Delta table at " + where +
-                                  " uses the reader feature columnMapping (mode '" + mapping_mode +
-                                  "'), which lakestream does not support");
+    // Column mapping (name and id) is read through delta/column_mapping.h; another mode is not.
+    auto mode = column_mapping_mode(*metadata);
+    if (!mode.ok()) return mode.status().with_context("the Delta table at " + where);
   }
   if (protocol.min_reader_version == 3) {
     for (const std::string& feature : protocol.reader_features) {

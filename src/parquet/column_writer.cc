@@ -814,6 +814,10 @@ Result<SchemaElement> leaf_schema_element(const Field& field) {
       // Groups, not leaves: append_schema_elements() writes them.
       return Status::InvalidArgument("Parquet writer: column '" + field.name + "' has type " +
                                      t.simple_string() + ", which is not a leaf type");
+    case TypeId::kNull:
+      // As Spark: Parquet has no void type (Delta leaves such columns out of data files).
+      return Status::NotImplemented("Parquet writer: column '" + field.name +
+                                    "' has type void, which Parquet cannot store");
   }
   return e;
 }
@@ -926,6 +930,7 @@ std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field, const Sch
     case TypeId::kStruct:
     case TypeId::kArray:
     case TypeId::kMap:
+    case TypeId::kNull:
       break;
   }
   return nullptr;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lakestream/parquet/parquet_writer.h"
+
 namespace lakestream {
 namespace {
 
@@ -112,8 +114,19 @@ Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logic
       for (size_t i = 0; i < table_fields.size(); ++i) {
         const Field& field = table_fields[i];
         LS_ASSIGN_OR_RAISE(std::string name, physical_name(field, mode));
-        size_t j = 0;
-        while (j < file_fields.size() && file_fields[j].name != name) ++j;
+        size_t j = file_fields.size();
+        // Id mode: the member with the field's id, when the file has ids; else by name.
+        if (mode == ColumnMappingMode::kId) {
+          if (auto id = column_mapping_id(field)) {
+            for (size_t k = 0; k < file_fields.size() && j == file_fields.size(); ++k) {
+              if (parquet_field_id(file_fields[k]) == id) j = k;
+            }
+          }
+        }
+        if (j == file_fields.size()) {
+          j = 0;
+          while (j < file_fields.size() && file_fields[j].name != name) ++j;
+        }
         if (j == file_fields.size()) {
           Column& missing = out->mutable_child(i);
           missing.reserve(rows);

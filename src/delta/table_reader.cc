@@ -380,6 +380,15 @@ struct TableScan::State {
   std::vector<OutColumn> out;
   std::vector<std::string> partition_names;
   std::vector<std::string> data_needed;  ///< physical data columns to read (output + filters)
+  /// Column mapping id mode: physical name -> delta.columnMapping.id of the data columns, and
+  /// for the open file, physical name -> the name of the column with that Parquet field id.
+  std::map<std::string, int64_t> mapping_ids;
+  std::map<std::string, std::string> names_in_file;
+  const std::string& in_file(const std::string& physical) const {
+    if (names_in_file.empty()) return physical;
+    auto it = names_in_file.find(physical);
+    return it == names_in_file.end() ? physical : it->second;
+  }
   std::vector<BoundFilter> data_filters;
   int64_t remaining = -1;
   ScanMetrics metrics;
@@ -407,6 +416,19 @@ Status TableScan::State::open_next_file(bool* done) {
     if (!rows.ok()) return rows.status().with_context("data file " + fs->describe(file.path));
     deleted = std::move(*rows);
   }
+  // In id mode, a column is the file's column with its field id (files written with ids may
+  // name columns otherwise); files without ids are read by physical name.
+  names_in_file.clear();
+  if (!mapping_ids.empty()) {
+    std::map<int64_t, std::string> by_id;
+    for (const Field& f : reader->schema().fields()) {
+      if (auto id = parquet_field_id(f)) by_id.emplace(*id, f.name);
+    }
+    for (const auto& [physical, id] : mapping_ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) names_in_file.emplace(physical, it->second);
+    }
+  }
   row_group_first_row.assign(1, 0);
   for (int i = 0; i < reader->num_row_groups(); ++i) {
     row_group_first_row.push_back(row_group_first_row.back() + reader->row_group(i).num_rows);
@@ -427,18 +449,19 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
     const int rg = next_row_group++;
     std::vector<std::string> projection;
     std::vector<ParquetPredicate> predicates;
-    for (const std::string& name : data_needed) {
+    for (const std::string& physical : data_needed) {
+      const std::string& name = in_file(physical);
       if (reader->schema().has_field(name)) projection.push_back(name);
     }
     for (const BoundFilter& f : data_filters) {
-      if (!reader->schema().has_field(f.physical)) {
+      if (!reader->schema().has_field(in_file(f.physical))) {
         // The file predates the column: every row has null there, which matches nothing.
         reader.reset();
         break;
       }
       if (auto v = stat_value(f.field->type->id(), f.value)) {
-        if (reader->column_stats(rg, f.physical)) {
-          predicates.push_back(ParquetPredicate::equal(f.physical, std::move(*v)));
+        if (reader->column_stats(rg, in_file(f.physical))) {
+          predicates.push_back(ParquetPredicate::equal(in_file(f.physical), std::move(*v)));
         }
       }
     }
@@ -477,7 +500,7 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       keep.reserve(static_cast<size_t>(batch.num_rows()));
       std::vector<ColumnPtr> filter_columns;
       for (const BoundFilter& f : data_filters)
-        filter_columns.push_back(batch.column_by_name(f.physical));
+        filter_columns.push_back(batch.column_by_name(in_file(f.physical)));
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
         bool match = true;
         for (size_t k = 0; k < data_filters.size() && match; ++k) {
@@ -511,7 +534,7 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
         columns.push_back(std::move(*column));
         continue;
       }
-      ColumnPtr column = batch.column_by_name(out[i].physical);
+      ColumnPtr column = batch.column_by_name(in_file(out[i].physical));
       if (column && mapping != ColumnMappingMode::kNone) {
         auto logical = to_logical_column(std::move(column), field.type, mapping,
                                          "column '" + field.name + "' of " + reader->path());
@@ -588,7 +611,12 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
     out_fields.push_back(schema.field(*index));
     const int p = partition_index(name);
     LS_ASSIGN_OR_RAISE(std::string physical, physical_name(schema.field(*index), state->mapping));
-    if (p < 0) state->data_needed.push_back(physical);
+    if (p < 0) {
+      state->data_needed.push_back(physical);
+      if (state->mapping == ColumnMappingMode::kId) {
+        if (auto id = column_mapping_id(schema.field(*index))) state->mapping_ids[physical] = *id;
+      }
+    }
     state->out.push_back({name, p, std::move(physical)});
   }
   state->out_schema = Schema(std::move(out_fields));
@@ -610,6 +638,9 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
       if (std::find(state->data_needed.begin(), state->data_needed.end(), bound.physical) ==
           state->data_needed.end()) {
         state->data_needed.push_back(bound.physical);
+        if (state->mapping == ColumnMappingMode::kId) {
+          if (auto id = column_mapping_id(*bound.field)) state->mapping_ids[bound.physical] = *id;
+        }
       }
       state->data_filters.push_back(std::move(bound));
     }

@@ -737,6 +737,7 @@ int32_t min_bytes_for_precision(int precision) {
 Result<SchemaElement> leaf_schema_element(const Field& field) {
   SchemaElement e;
   e.name = field.name;
+  e.field_id = parquet_field_id(field);
   e.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
   const DataType& t = *field.type;
   switch (t.id()) {
@@ -831,6 +832,7 @@ Status append_schema_elements(const Field& field, std::vector<SchemaElement>* ou
   }
   SchemaElement group;
   group.name = field.name;
+  group.field_id = parquet_field_id(field);
   group.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
   switch (t.id()) {
     case TypeId::kStruct:

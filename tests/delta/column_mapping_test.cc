@@ -15,6 +15,7 @@
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/optimize.h"
 #include "lakestream/delta/table_reader.h"
+#include "lakestream/parquet/parquet_reader.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/storage/local_file_system.h"
 
@@ -256,6 +257,61 @@ TEST_P(ColumnMappingTableTest, WritersRefuseTheTableByName) {
   auto optimized = optimize_table(fs, "", OptimizeOptions{});
   ASSERT_FALSE(optimized.ok());
   EXPECT_NE(optimized.status().message().find("columnMapping"), std::string::npos);
+}
+
+TEST_P(ColumnMappingTableTest, IdModeFindsColumnsByParquetFieldId) {
+  build(GetParam());
+  // Replace b.parquet with a file whose columns have other names but carry the field ids (as
+  // Iceberg-converted files do): id mode reads it by id, name mode cannot find the columns.
+  auto meta = [](int id) { return R"({"parquet.field.id":)" + std::to_string(id) + "}"; };
+  Field x{"other_x", DataType::int_(), true, meta(5)};
+  Schema file_schema({Field{"other_a", DataType::long_(), true, meta(1)},
+                      Field{"other_b", DataType::string(), true, meta(2)},
+                      Field{"other_s", DataType::struct_({x}), true, meta(3)}});
+  ColumnPtr id = Column::make(DataType::long_());
+  ColumnPtr name = Column::make(DataType::string());
+  ColumnPtr st = Column::make(file_schema.field(2).type);
+  for (int64_t v = 10; v < 15; ++v) {
+    id->append<int64_t>(v);
+    name->append_string("id" + std::to_string(v));
+    st->append_struct_valid();
+    st->mutable_child(0).append<int32_t>(static_cast<int32_t>(v));
+  }
+  LocalFileSystem local(dir_.string());
+  auto out = local.open_output_stream("Q1/b.parquet");
+  ASSERT_TRUE(out.ok());
+  auto writer = ParquetWriter::open(std::move(*out), file_schema);
+  ASSERT_TRUE(writer.ok()) << writer.status().to_string();
+  ASSERT_TRUE((*writer)->write(RecordBatch(file_schema, {id, name, st})).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  // The field ids are in the file, and read back.
+  auto input = local.open_input_file("Q1/b.parquet");
+  ASSERT_TRUE(input.ok());
+  auto reader = ParquetReader::open(std::move(*input));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(parquet_field_id((*reader)->schema().field(1)), 2);
+  EXPECT_EQ(parquet_field_id((*reader)->schema().field(2).type->fields()[0]), 5);
+
+  auto table = TableReader::open(dir_.string());
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  ScanOptions y;
+  y.filters.push_back({"part", "y"});
+  y.columns = std::vector<std::string>{"id", "name", "nested"};
+  auto rows = table->read_all(y);
+  ASSERT_TRUE(rows.ok()) << rows.status().to_string();
+  const auto got = rows_of(*rows, {"id", "name", "nested"});
+  ASSERT_EQ(got.size(), 5u);
+  if (GetParam() == "id") {
+    EXPECT_EQ(got.front(), "id=10|name=id10|nested={10, null}|");
+  } else {
+    EXPECT_EQ(got.front(), "id=null|name=null|nested=null|");
+  }
+  // A filter on a column found by id uses it too.
+  ScanOptions by_name;
+  by_name.filters.push_back({"name", "id12"});
+  auto found = table->read_all(by_name);
+  ASSERT_TRUE(found.ok()) << found.status().to_string();
+  EXPECT_EQ(found->num_rows(), GetParam() == "id" ? 1 : 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ColumnMappingTableTest, ::testing::Values("name", "id"),

@@ -7,9 +7,9 @@
 // logical <-> physical translation of names, schemas and columns read from data files; must not
 // know how files are scanned.
 //
-// Data files are matched by physical name in both modes (Spark writes the physical names in id
-// mode too); the field ids (`delta.columnMapping.id`) are read but not yet matched against
-// Parquet field ids.
+// In id mode a column (top-level or a struct member) is the one whose Parquet field id is the
+// field's `delta.columnMapping.id` when the file has field ids, else the one with its physical
+// name (Spark writes both); in name mode, the one with its physical name.
 
 #include <cstdint>
 #include <optional>
@@ -40,7 +40,8 @@ std::optional<int64_t> column_mapping_id(const Field& field);
 Result<DataTypePtr> physical_type(const DataTypePtr& type, ColumnMappingMode mode);
 
 /// A column read from a data file under its physical type, as a column of `logical` (the
-/// table's type): struct fields are matched by physical name, in the table's order; a nested
+/// table's type): struct fields are matched by field id (id mode) or physical name, in the
+/// table's order; a nested
 /// field the file lacks (added later) reads as null. Buffers are moved, not copied, where the
 /// type allows. InvalidArgument naming `where` when a type does not match.
 Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logical,

@@ -248,10 +248,9 @@ int64_t Snapshot::total_bytes() const {
 std::optional<int64_t> Snapshot::total_rows() const {
   int64_t total = 0;
   for (const LiveFile& f : files_) {
-    auto n = stats_num_records(f.add.stats);
+    auto n = live_rows(f.add);
     if (!n) return std::nullopt;
     total += *n;
-    if (f.add.deletion_vector) total -= f.add.deletion_vector->cardinality;
   }
   return total;
 }
@@ -281,6 +280,12 @@ Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::optional<int64_t> live_rows(const AddFile& add) {
+  auto n = stats_num_records(add.stats);
+  if (n && add.deletion_vector) *n -= add.deletion_vector->cardinality;
+  return n;
 }
 
 std::optional<int64_t> stats_num_records(std::string_view stats_json) {

@@ -134,5 +134,8 @@ Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string
 
 /// The numRecords of an add's stats JSON, if present.
 std::optional<int64_t> stats_num_records(std::string_view stats_json);
+/// The rows of an added file that are live: its numRecords less the cardinality of its
+/// deletion vector; nullopt without numRecords.
+std::optional<int64_t> live_rows(const AddFile& add);
 
 }  // namespace lakestream

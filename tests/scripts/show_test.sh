@@ -52,6 +52,15 @@ out=$("$cli" show "$data/delta/delta-0.8.0-special-partition" --format csv --col
 [ "$(echo "$out" | sort | tr '\n' ' ')" = "A/A B B x " ] || fail "special partition: $out"
 out=$("$cli" show "$data/delta/simple_table" --format csv --columns id)
 [ "$(echo "$out" | tail -n +2 | sort -n | tr '\n' ' ')" = "5 7 9 " ] || fail "simple_table: $out"
+# Deletion vectors and column mapping (tests/data: Databricks tables from delta-rs's corpus).
+out=$("$cli" show "$src/tests/data/table-with-dv-small" --format csv)
+[ "$(echo "$out" | tail -n +2 | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 " ] || fail "dv: $out"
+"$cli" describe "$src/tests/data/table-with-dv-small" | grep -q "^Rows: *8$" || fail "dv rows"
+"$cli" show "$src/tests/data/table-with-dv-small" --version 0 --format csv | grep -qx 9 ||
+  fail "dv time travel"
+out=$("$cli" show "$src/tests/data/table_with_column_mapping" --format csv \
+  --where "Company Very Short=BME")
+[ "$out" = "$(printf 'Company Very Short,Super Name\nBME,Timothy Lamb')" ] || fail "mapping: $out"
 "$cli" show "$data/delta/does-not-exist" 2>"$work/err" && fail "missing table accepted"
 grep -q "no Delta table" "$work/err" || fail "missing table message: $(cat "$work/err")"
 echo "show_test: OK"

@@ -139,16 +139,30 @@ bool DeletedRows::contains(uint64_t row) const {
 uint64_t DeletedRows::cardinality() const { return impl_->cardinality; }
 
 void DeletedRows::append_kept(uint64_t first_row, int64_t count, std::vector<int32_t>* keep) const {
-  uint32_t key = static_cast<uint32_t>(first_row >> 32);
-  const roaring_bitmap_t* r = impl_->find(key);
-  for (int64_t i = 0; i < count; ++i) {
-    const uint64_t row = first_row + static_cast<uint64_t>(i);
-    if (static_cast<uint32_t>(row >> 32) != key) {
-      key = static_cast<uint32_t>(row >> 32);
-      r = impl_->find(key);
+  // Walk the deleted rows of the range with an iterator (a scan calls this per row group, and
+  // deletions are usually sparse): kept rows are the runs between them.
+  const uint64_t end = first_row + static_cast<uint64_t>(count);
+  uint64_t row = first_row;
+  while (row < end) {
+    const auto key = static_cast<uint32_t>(row >> 32);
+    const uint64_t key_end =
+        key == UINT32_MAX ? end : std::min(end, (static_cast<uint64_t>(key) + 1) << 32);
+    const roaring_bitmap_t* r = impl_->find(key);
+    roaring_uint32_iterator_t it;
+    it.has_value = false;
+    if (r) {
+      roaring_init_iterator(r, &it);
+      roaring_move_uint32_iterator_equalorlarger(&it, static_cast<uint32_t>(row));
     }
-    if (!r || !roaring_bitmap_contains(r, static_cast<uint32_t>(row))) {
-      keep->push_back(static_cast<int32_t>(i));
+    while (row < key_end) {
+      const uint64_t next_deleted =
+          it.has_value ? std::min(key_end, (static_cast<uint64_t>(key) << 32) | it.current_value)
+                       : key_end;
+      for (; row < next_deleted; ++row) keep->push_back(static_cast<int32_t>(row - first_row));
+      if (row < key_end) {
+        ++row;  // the deleted one
+        roaring_advance_uint32_iterator(&it);
+      }
     }
   }
 }

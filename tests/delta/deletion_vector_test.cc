@@ -95,6 +95,13 @@ TEST(RoaringBitmapArray, RoundTripsRowsBeyond32Bits) {
   std::vector<int32_t> keep;
   parsed->append_kept(0, 6, &keep);
   EXPECT_EQ(keep, (std::vector<int32_t>{1, 2, 4, 5}));
+  // A range across the 32-bit boundary: (1 << 32) - 1 is kept, (1 << 32) + 5 is not.
+  keep.clear();
+  parsed->append_kept((1ULL << 32) - 2, 10, &keep);
+  EXPECT_EQ(keep, (std::vector<int32_t>{0, 1, 2, 3, 4, 5, 6, 8, 9}));
+  keep.clear();
+  parsed->append_kept(65530, 10, &keep);  // 65536 is deleted
+  EXPECT_EQ(keep, (std::vector<int32_t>{0, 1, 2, 3, 4, 5, 7, 8, 9}));
 }
 
 TEST(RoaringBitmapArray, RefusesAWrongMagicAndTrailingBytes) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lakestream/batch/show.h"
+#include "lakestream/delta/deletion_vector.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/optimize.h"
 #include "lakestream/delta/table_reader.h"
@@ -312,6 +313,35 @@ TEST_P(ColumnMappingTableTest, IdModeFindsColumnsByParquetFieldId) {
   auto found = table->read_all(by_name);
   ASSERT_TRUE(found.ok()) << found.status().to_string();
   EXPECT_EQ(found->num_rows(), GetParam() == "id" ? 1 : 0);
+}
+
+TEST_P(ColumnMappingTableTest, DeletionVectorsApplyToMappedTables) {
+  build(GetParam());
+  // Version 1: b.parquet (ids 10..14) loses its rows 1 and 3 (ids 11 and 13) to an inline DV.
+  const std::string bitmap = serialize_roaring_bitmap_array({1, 3});
+  const int64_t size = static_cast<int64_t>(fs::file_size(dir_ / "Q1" / "b.parquet"));
+  std::string line = add("Q1/b.parquet", "y", size, 10, 15);
+  line.insert(line.size() - 3, ",\"deletionVector\":{\"storageType\":\"i\",\"pathOrInlineDv\":\"" +
+                                   z85_encode(bitmap) + "\",\"sizeInBytes\":" +
+                                   std::to_string(bitmap.size()) + ",\"cardinality\":2}");
+  std::ofstream(dir_ / "_delta_log" / "00000000000000000001.json")
+      << R"({"remove":{"path":"Q1/b.parquet","deletionTimestamp":1,"dataChange":true}})"
+      << "\n"
+      << line;
+  auto table = TableReader::open(dir_.string());
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  EXPECT_EQ(table->snapshot().total_rows(), 13);
+  ScanOptions y;
+  y.filters.push_back({"part", "y"});
+  y.columns = std::vector<std::string>{"id", "old name"};
+  auto rows = table->read_all(y);
+  ASSERT_TRUE(rows.ok()) << rows.status().to_string();
+  EXPECT_EQ(rows_of(*rows, {"id", "old name"}),
+            (std::vector<std::string>{"id=10|old name=new10|", "id=12|old name=new12|",
+                                      "id=14|old name=new14|"}));
+  ScanOptions eleven;
+  eleven.filters.push_back({"id", "11"});
+  EXPECT_EQ(table->read_all(eleven)->num_rows(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, ColumnMappingTableTest, ::testing::Values("name", "id"),

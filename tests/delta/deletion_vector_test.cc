@@ -183,6 +183,35 @@ TEST(DeltaRsTables, TableWithDvSmallHidesTheDeletedRows) {
   EXPECT_EQ(one->num_rows(), 1);
 }
 
+TEST(DeltaRsTables, TableWithDeletionLogsReadsDvsFromJsonAndFromASparkCheckpoint) {
+  // Databricks: ids 10..109 (version 0), DVs enabled (2), DELETE id = 12 (3), DELETE id = 89
+  // (4); version 20 is read from Databricks' checkpoint, whose add.deletionVector is a struct
+  // column (commits 5..19 are left out of tests/data: the checkpoint covers them).
+  const std::string path = (kSourceData / "table_with_deletion_logs").string();
+  auto ids_at = [&](int64_t version) {
+    auto table = TableReader::open(path, version);
+    EXPECT_TRUE(table.ok()) << table.status().to_string();
+    if (!table.ok()) return std::vector<int64_t>{};
+    auto all = table->read_all();
+    EXPECT_TRUE(all.ok()) << all.status().to_string();
+    EXPECT_EQ(table->snapshot().total_rows(), all->num_rows()) << version;
+    return ids_of(*all);
+  };
+  EXPECT_EQ(ids_at(2), range_except(10, 110, {}));
+  EXPECT_EQ(ids_at(3), range_except(10, 110, {12}));
+  EXPECT_EQ(ids_at(4), range_except(10, 110, {12, 89}));
+  EXPECT_EQ(ids_at(20), range_except(10, 110, {12, 89}));
+  auto latest = TableReader::open(path);
+  ASSERT_TRUE(latest.ok());
+  ASSERT_TRUE(latest->snapshot().checkpoint());
+  EXPECT_EQ(latest->snapshot().checkpoint()->version, 20);
+  ASSERT_EQ(latest->snapshot().files().size(), 1u);
+  const auto& dv = latest->snapshot().files()[0].add.deletion_vector;
+  ASSERT_TRUE(dv);
+  EXPECT_EQ(dv->storage_type, 'u');
+  EXPECT_EQ(dv->cardinality, 2);
+}
+
 /// A table partitioned by p with data files of ids, DVs assembled by hand.
 class DeletionVectorTableTest : public ::testing::Test {
  protected:

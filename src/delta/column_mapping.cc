@@ -24,12 +24,14 @@ bool has_struct(const DataType& type) {
   }
 }
 
-/// Move the row-level buffers of `from` into `to` (same layout: validity, values, offsets, data).
-void move_buffers(Column& from, Column& to) {
-  to.mutable_validity() = std::move(from.mutable_validity());
-  to.mutable_values() = std::move(from.mutable_values());
-  to.mutable_offsets() = std::move(from.mutable_offsets());
-  to.mutable_data() = std::move(from.mutable_data());
+/// Copy the row-level buffers of `from` into `to` (same layout: validity, values, offsets,
+/// data). Copied, not moved: the batch read from the file may hand out `from` twice (a column
+/// asked for twice).
+void copy_buffers(const Column& from, Column& to) {
+  to.mutable_validity() = from.validity();
+  to.mutable_values() = from.values();
+  to.mutable_offsets() = from.offsets();
+  to.mutable_data() = from.data();
 }
 
 }  // namespace
@@ -135,7 +137,7 @@ Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logic
         }
         LS_ASSIGN_OR_RAISE(ColumnPtr child, to_logical_column(physical->child(j), field.type, mode,
                                                               where + "." + field.name));
-        out->mutable_child(i) = std::move(*child);
+        out->mutable_child(i) = *child;
       }
       break;
     }
@@ -143,7 +145,7 @@ Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logic
       LS_ASSIGN_OR_RAISE(
           ColumnPtr element,
           to_logical_column(physical->child(0), logical->element(), mode, where + ".element"));
-      out->mutable_child(0) = std::move(*element);
+      out->mutable_child(0) = *element;
       break;
     }
     case TypeId::kMap: {
@@ -151,14 +153,14 @@ Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logic
                                                           where + ".key"));
       LS_ASSIGN_OR_RAISE(ColumnPtr value, to_logical_column(physical->child(1), logical->value(),
                                                             mode, where + ".value"));
-      out->mutable_child(0) = std::move(*key);
-      out->mutable_child(1) = std::move(*value);
+      out->mutable_child(0) = *key;
+      out->mutable_child(1) = *value;
       break;
     }
     default:
       return physical;
   }
-  move_buffers(*physical, *out);
+  copy_buffers(*physical, *out);
   return out;
 }
 

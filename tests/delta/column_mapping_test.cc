@@ -214,6 +214,20 @@ TEST_P(ColumnMappingTableTest, ReadsLogicalNamesFromPhysicalColumns) {
             rows.end());
 }
 
+TEST_P(ColumnMappingTableTest, AStructColumnAskedForTwiceReadsTwice) {
+  build(GetParam());
+  auto table = TableReader::open(dir_.string());
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  ScanOptions twice;
+  twice.columns = std::vector<std::string>{"nested", "id", "nested"};
+  twice.filters.push_back({"id", "12"});
+  auto rows = table->read_all(twice);
+  ASSERT_TRUE(rows.ok()) << rows.status().to_string();
+  ASSERT_EQ(rows->num_rows(), 1);
+  EXPECT_EQ(cell_string(*rows->column(0), 0), "{120, z12}");
+  EXPECT_EQ(cell_string(*rows->column(2), 0), "{120, z12}");
+}
+
 TEST_P(ColumnMappingTableTest, PrunesByPhysicalPartitionValuesAndSkipsByPhysicalStats) {
   build(GetParam());
   auto table = TableReader::open(dir_.string());

@@ -41,9 +41,9 @@ Result<DataTypePtr> physical_type(const DataTypePtr& type, ColumnMappingMode mod
 
 /// A column read from a data file under its physical type, as a column of `logical` (the
 /// table's type): struct fields are matched by field id (id mode) or physical name, in the
-/// table's order; a nested
-/// field the file lacks (added later) reads as null. Buffers are moved, not copied, where the
-/// type allows. InvalidArgument naming `where` when a type does not match.
+/// table's order; a nested field the file lacks (added later) reads as null. A column without
+/// a struct inside is returned as is; one with a struct is copied (`physical` is left intact).
+/// InvalidArgument naming `where` when a type does not match.
 Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logical,
                                     ColumnMappingMode mode, const std::string& where);
 

@@ -14,3 +14,6 @@ find_package(OpenSSL REQUIRED)
 # The live UI's HTTP server (src/ui) and the library's logging facility (common/log).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(spdlog REQUIRED)
+# Deletion vectors (delta/deletion_vector): CRoaring reads the 32-bit Roaring bitmaps of a DV.
+# Debian's libroaring-dev ships a CMake package (roaring::roaring) and no pkg-config file.
+find_package(roaring REQUIRED)

@@ -15,7 +15,7 @@ set(LAKESTREAM_MODULES common config schema batch json storage parquet delta sou
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
     PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto PkgConfig::HTTPLIB
-    spdlog::spdlog)
+    spdlog::spdlog roaring::roaring)
 
 # lakestream_module_closure(<out-var> <module>...) : the modules plus everything they use.
 function(lakestream_module_closure out)

@@ -10,6 +10,8 @@ APT_PACKAGES=(
   libsimdjson-dev libfmt-dev nlohmann-json3-dev
   libsnappy-dev libzstd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   librdkafka-dev kcat
+  # CRoaring: the bitmaps of Delta deletion vectors (src/delta/deletion_vector.cc).
+  libroaring-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   # The live UI (src/ui) and the library's logging.

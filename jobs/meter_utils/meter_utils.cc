@@ -6,6 +6,7 @@
 #include "lakestream/batch/take.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_reader.h"
@@ -230,16 +231,23 @@ Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& tabl
   LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open(table_uri));
   std::map<std::string, int64_t> counts;
   const Snapshot& snapshot = table.snapshot();
+  // partitionValues are keyed by the column's physical name (column mapping), and a file's
+  // rows exclude those its deletion vector deletes.
+  LS_ASSIGN_OR_RAISE(const ColumnMappingMode mapping, column_mapping_mode(snapshot.metadata()));
+  std::string partition_key(kPartitionColumn);
+  if (auto index = snapshot.schema().index_of(kPartitionColumn)) {
+    LS_ASSIGN_OR_RAISE(partition_key, physical_name(snapshot.schema().field(*index), mapping));
+  }
   bool stats_complete = true;
   for (const LiveFile& file : snapshot.files()) {
-    const auto rows = stats_num_records(file.add.stats);
+    const auto rows = live_rows(file.add);
     if (!rows) {
       stats_complete = false;
       break;
     }
     std::string supplier = "null";
     for (const auto& [column, value] : file.add.partition_values) {
-      if (column == kPartitionColumn && value) supplier = *value;
+      if (column == partition_key && value) supplier = *value;
     }
     counts[supplier] += *rows;
   }

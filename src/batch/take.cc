@@ -81,6 +81,7 @@ void append_taken(const Column& source, std::span<const int32_t> indices, Column
       const int32_t* off = source.offsets().data();
       for (const int32_t i : indices) {
         const size_t len = static_cast<size_t>(off[i + 1] - off[i]);
+        if (len == 0) continue;  // src may be null when every row is empty or null
         std::memcpy(dst, src + off[i], len);
         dst += len;
       }
@@ -109,6 +110,7 @@ void append_taken(const Column& source, std::span<const int32_t> indices, Column
     }
     default: {
       const int width = type.fixed_width();
+      if (width == 0) return;  // void: validity only (and no buffer to copy from)
       auto& values = target->mutable_values();
       const size_t at = values.size();
       values.resize(at + n * static_cast<size_t>(width));

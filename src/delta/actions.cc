@@ -159,7 +159,20 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       a.data_change = get_optional<bool>(value, "dataChange").value_or(true);
       a.stats = get_optional<std::string>(value, "stats").value_or("");
       if (auto dv = value.find("deletionVector"); dv != value.end() && !dv->is_null()) {
-        a.has_deletion_vector = true;
+        if (!dv->is_object()) return Status::Corrupt(at + ": deletionVector is not an object");
+        std::string dv_at = at + " deletionVector";
+        DeletionVectorDescriptor d;
+        LS_ASSIGN_OR_RAISE(std::string type, get_field<std::string>(*dv, "storageType", dv_at));
+        if (type.size() != 1) {
+          return Status::Corrupt(dv_at + ": unknown storageType '" + type + "'");
+        }
+        d.storage_type = type[0];
+        LS_ASSIGN_OR_RAISE(d.path_or_inline_dv,
+                           get_field<std::string>(*dv, "pathOrInlineDv", dv_at));
+        d.offset = get_optional<int32_t>(*dv, "offset");
+        LS_ASSIGN_OR_RAISE(d.size_in_bytes, get_field<int32_t>(*dv, "sizeInBytes", dv_at));
+        LS_ASSIGN_OR_RAISE(d.cardinality, get_field<int64_t>(*dv, "cardinality", dv_at));
+        a.deletion_vector = std::move(d);
       }
       out.adds.push_back(std::move(a));
     } else if (key == "remove") {

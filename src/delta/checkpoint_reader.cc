@@ -91,8 +91,26 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
       a.modification_time = get_int(child(*add, "modificationTime"), row).value_or(0);
       a.data_change = get_bool(child(*add, "dataChange"), row).value_or(false);
       a.stats = get_string(child(*add, "stats"), row).value_or("");
-      const Column* dv = child(*add, "deletionVector");
-      a.has_deletion_vector = dv && dv->is_valid(row);
+      if (const Column* dv = child(*add, "deletionVector"); dv && dv->is_valid(row)) {
+        DeletionVectorDescriptor d;
+        auto type = get_string(child(*dv, "storageType"), row);
+        auto where_dv = get_string(child(*dv, "pathOrInlineDv"), row);
+        auto size = get_int(child(*dv, "sizeInBytes"), row);
+        auto cardinality = get_int(child(*dv, "cardinality"), row);
+        if (!type || type->size() != 1 || !where_dv || !size || !cardinality) {
+          return Status::Corrupt(at() + ": deletionVector of " + a.path +
+                                 " without a valid storageType, pathOrInlineDv, sizeInBytes "
+                                 "or cardinality");
+        }
+        d.storage_type = (*type)[0];
+        d.path_or_inline_dv = std::move(*where_dv);
+        if (auto offset = get_int(child(*dv, "offset"), row)) {
+          d.offset = static_cast<int32_t>(*offset);
+        }
+        d.size_in_bytes = static_cast<int32_t>(*size);
+        d.cardinality = *cardinality;
+        a.deletion_vector = std::move(d);
+      }
       out.adds.push_back(std::move(a));
     }
     if (remove && remove->is_valid(row)) {

@@ -51,7 +51,11 @@ Node checkpoint_schema() {
                    leaf("lastUpdated", Kind::kLong)}),
        grp("add", {leaf("path", Kind::kString), map_of_strings("partitionValues"),
                    leaf("size", Kind::kLong), leaf("modificationTime", Kind::kLong),
-                   leaf("dataChange", Kind::kBool), leaf("stats", Kind::kString)}),
+                   leaf("dataChange", Kind::kBool), leaf("stats", Kind::kString),
+                   grp("deletionVector",
+                       {leaf("storageType", Kind::kString), leaf("pathOrInlineDv", Kind::kString),
+                        leaf("offset", Kind::kInt), leaf("sizeInBytes", Kind::kInt),
+                        leaf("cardinality", Kind::kLong)})}),
        grp("remove", {leaf("path", Kind::kString), leaf("deletionTimestamp", Kind::kLong),
                       leaf("dataChange", Kind::kBool)}),
        grp("metaData", {leaf("id", Kind::kString), leaf("name", Kind::kString),
@@ -259,6 +263,21 @@ class CheckpointFileWriter {
     put_long(n.children[3], 1, a.modification_time);
     put_bool(n.children[4], 1, a.data_change);
     put_opt_string(n.children[5], 1, a.stats);
+    const Node& dv = n.children[6];
+    if (a.deletion_vector) {
+      const DeletionVectorDescriptor& d = *a.deletion_vector;
+      put_string(dv.children[0], 2, std::string(1, d.storage_type));
+      put_string(dv.children[1], 2, d.path_or_inline_dv);
+      if (d.offset) {
+        put_int(dv.children[2], 2, *d.offset);
+      } else {
+        put_null(dv.children[2], 0, 2);
+      }
+      put_int(dv.children[3], 2, d.size_in_bytes);
+      put_long(dv.children[4], 2, d.cardinality);
+    } else {
+      put_null(dv, 0, 1);
+    }
     ++num_adds_;
     return end_row();
   }
@@ -531,12 +550,6 @@ struct Touched {
   RemoveFile remove;
 };
 
-Status refuse_deletion_vector(const AddFile& a, const std::string& where) {
-  return Status::NotImplemented("the Delta table at " + where +
-                                " uses the reader feature deletionVectors (file " + a.path +
-                                "), which lakestream's checkpoints do not carry");
-}
-
 }  // namespace
 
 Status write_checkpoint(const Snapshot& snapshot, const CheckpointWriteOptions& options) {
@@ -569,6 +582,11 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
   std::optional<MetadataAction> metadata;
   std::map<std::string, int64_t> commit_txns;
   std::unordered_map<std::string, Touched> touched;
+  // Keyed as Snapshot::load keys files: the canonical path (snapshot.h resolve_log_path).
+  auto canonical_path = [&](const std::string& uri_path) -> Result<std::string> {
+    LS_ASSIGN_OR_RAISE(std::string decoded, decode_add_path(uri_path));
+    return resolve_log_path(table_path, decoded);
+  };
   for (int64_t v : seg.commits) {
     const std::string path = join_path(table_path, commit_file_path(v));
     LS_ASSIGN_OR_RAISE(std::string text, fsr.read_file(path));
@@ -577,15 +595,14 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
     if (actions.metadata) metadata = std::move(actions.metadata);
     for (const TxnAction& t : actions.txns) commit_txns[t.app_id] = t.version;
     for (RemoveFile& r : actions.removes) {
-      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(r.path));
+      LS_ASSIGN_OR_RAISE(std::string key, canonical_path(r.path));
       Touched& t = touched[key];
       t.live = false;
       t.add = AddFile{};
       t.remove = std::move(r);
     }
     for (AddFile& a : actions.adds) {
-      if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
-      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(a.path));
+      LS_ASSIGN_OR_RAISE(std::string key, canonical_path(a.path));
       Touched& t = touched[key];
       t.live = true;
       t.add = std::move(a);
@@ -596,11 +613,11 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
       fsr, table_path, version, options, [&](CheckpointFileWriter& w) -> Status {
         // 2. The base checkpoint, one row group at a time: what the commits did not touch.
         std::map<std::string, int64_t> txns;
-        // Whether the commits decide `path` (compared decoded: escapes may differ).
+        // Whether the commits decide `path` (compared canonically: escapes and spellings of
+        // one file may differ).
         auto is_touched = [&](const std::string& path) -> Result<bool> {
           if (touched.empty()) return false;
-          if (path.find('%') == std::string::npos) return touched.count(path) > 0;
-          LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(path));
+          LS_ASSIGN_OR_RAISE(std::string key, canonical_path(path));
           return touched.count(key) > 0;
         };
         if (seg.checkpoint) {
@@ -616,7 +633,6 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
                 for (const AddFile& a : batch.adds) {
                   LS_ASSIGN_OR_RAISE(bool skip, is_touched(a.path));
                   if (skip) continue;
-                  if (a.has_deletion_vector) return refuse_deletion_vector(a, where);
                   LS_RETURN_NOT_OK(w.add_file(a));
                 }
                 return Status::OK();

@@ -9,6 +9,7 @@
 #include "lakestream/common/metrics.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
@@ -178,6 +179,16 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
   if (!table.state_.metadata) {
     return Status::Corrupt("the Delta table at " + table.fs_->describe(table.path_) +
                            " has no metaData action");
+  }
+  // Our writers (appends, OPTIMIZE, VACUUM's commits) write logical column names: a table with
+  // column mapping needs physical names and field ids, which they do not write yet.
+  auto mode = column_mapping_mode(*table.state_.metadata);
+  if (!mode.ok() || *mode != ColumnMappingMode::kNone) {
+    return Status::NotImplemented(
+        "writing to the Delta table at " + table.fs_->describe(table.path_) +
+        ", which uses the feature columnMapping (delta.columnMapping.mode '" +
+        table.state_.metadata->configuration.at("delta.columnMapping.mode") +
+        "'): lakestream reads such tables but does not write them yet");
   }
   auto schema = Schema::from_json(table.state_.metadata->schema_string);
   if (!schema.ok()) {

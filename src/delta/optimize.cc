@@ -13,6 +13,7 @@
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/snapshot.h"
@@ -133,6 +134,13 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   }
   LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path));
   const std::string where_text = fs->describe(table_path);
+  // OPTIMIZE rewrites files with the names it reads (logical ones): not for column mapping.
+  LS_ASSIGN_OR_RAISE(const ColumnMappingMode mapping, column_mapping_mode(snapshot.metadata()));
+  if (mapping != ColumnMappingMode::kNone) {
+    return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
+                                  ", which uses the feature columnMapping: lakestream does not "
+                                  "rewrite such tables yet");
+  }
   OptimizeResult result;
   result.read_version = snapshot.version();
   result.target_file_bytes = options.target_file_bytes;
@@ -159,7 +167,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
     if (!wanted.empty() && !wanted.count(partition_key(f.add))) continue;
     ++result.files_considered;
     // A file with a deletion vector would need its deleted rows dropped: not rewritten here.
-    if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector) continue;
+    if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector()) continue;
     partitions[partition_key(f.add)].push_back(&f);
   }
   std::vector<Bin> bins;

@@ -137,6 +137,7 @@ Result<std::optional<std::string>> partition_value_text(const Column& column, in
     case TypeId::kStruct:
     case TypeId::kArray:
     case TypeId::kMap:
+    case TypeId::kNull:
       break;
   }
   return Status::InvalidArgument("a " + type.simple_string() +

@@ -7,39 +7,62 @@
 #include <unordered_map>
 
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/partition.h"
 
 namespace lakestream {
 namespace {
 
-/// Reader features whose data we read correctly without doing anything special.
+/// Reader features this reader applies (deletion vectors) or whose data it reads correctly
+/// without doing anything special.
 bool supported_reader_feature(const std::string& feature) {
   return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
-         feature == "checkpointProtection";
+         feature == "checkpointProtection" || feature == "deletionVectors";
 }
 
-/// Resolve an add/remove path (already decoded once) to a path on the table's FileSystem.
-Result<std::string> resolve_data_path(const std::string& table_path, const std::string& decoded) {
+}  // namespace
+
+Result<std::string> resolve_log_path(const std::string& table_path, const std::string& decoded) {
   const size_t colon = decoded.find(':');
   const size_t slash = decoded.find('/');
   const bool has_scheme =
       colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash);
-  if (!has_scheme) return join_path(table_path, decoded);
-  std::string scheme = decoded.substr(0, colon);
-  if (scheme != "file") {
-    return Status::NotImplemented("data file with an absolute '" + scheme +
-                                  ":' URI: only table-relative paths and file: URIs are read");
+  std::string path;
+  if (!has_scheme) {
+    // A path without a scheme is absolute on the table's file system when it starts with '/'
+    // (Spark qualifies it against the table's scheme and authority), else table-relative.
+    path = decoded.starts_with('/') ? decoded : join_path(table_path, decoded);
+  } else {
+    std::string scheme = decoded.substr(0, colon);
+    if (scheme != "file") {
+      return Status::NotImplemented("data file with an absolute '" + scheme +
+                                    ":' URI: only table-relative paths and file: URIs are read");
+    }
+    path = decoded.substr(colon + 1);
+    // file:///abs, file://localhost/abs and file:/abs all name /abs.
+    if (path.starts_with("//")) {
+      size_t path_start = path.find('/', 2);
+      path = path_start == std::string::npos ? "/" : path.substr(path_start);
+    }
   }
-  std::string rest = decoded.substr(colon + 1);
-  // file:///abs, file://localhost/abs and file:/abs all name /abs.
-  if (rest.starts_with("//")) {
-    size_t path_start = rest.find('/', 2);
-    rest = path_start == std::string::npos ? "/" : rest.substr(path_start);
+  // One spelling per file: no doubled or trailing '/', no "." segments, and a leading '/' only
+  // when the table path has one (a FileSystem ignores it). ".." is left for the FileSystem to
+  // refuse.
+  std::string out = table_path.starts_with('/') ? "/" : "";
+  out.reserve(path.size());
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t end = path.find('/', pos);
+    if (end == std::string::npos) end = path.size();
+    std::string_view segment(path.data() + pos, end - pos);
+    if (!segment.empty() && segment != ".") {
+      if (!out.empty() && out != "/") out.push_back('/');
+      out.append(segment);
+    }
+    pos = end + 1;
   }
-  return rest;
+  return out;
 }
-
-}  // namespace
 
 Status check_reader_protocol(const ProtocolAction& protocol, const MetadataAction* metadata,
                              const std::string& where) {
@@ -48,15 +71,10 @@ Status check_reader_protocol(const ProtocolAction& protocol, const MetadataActio
                                   std::to_string(protocol.min_reader_version) +
                                   "; lakestream reads versions 1 to 3");
   }
-  std::string mapping_mode = "none";
   if (metadata) {
-    auto it = metadata->configuration.find("delta.columnMapping.mode");
-    if (it != metadata->configuration.end()) mapping_mode = it->second;
-  }
-  if (mapping_mode != "none") {
-    return Status::NotImplemented("the Delta table at " + where +
-                                  " uses the reader feature columnMapping (mode '" + mapping_mode +
-                                  "'), which lakestream does not support");
+    // Column mapping (name and id) is read through delta/column_mapping.h; another mode is not.
+    auto mode = column_mapping_mode(*metadata);
+    if (!mode.ok()) return mode.status().with_context("the Delta table at " + where);
   }
   if (protocol.min_reader_version == 3) {
     for (const std::string& feature : protocol.reader_features) {
@@ -153,7 +171,12 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
   }
   std::optional<ProtocolAction> protocol;
   std::optional<MetadataAction> metadata;
-  // Keyed by the decoded path: the same file may be spelled with different escapes.
+  // Keyed by the file's canonical path: the same file may be spelled with different escapes,
+  // relative or absolute, with or without file:.
+  auto canonical_path = [&](const std::string& uri_path) -> Result<std::string> {
+    LS_ASSIGN_OR_RAISE(std::string decoded, decode_add_path(uri_path));
+    return resolve_log_path(snap.table_path_, decoded);
+  };
   std::unordered_map<std::string, AddFile> live;
   std::unordered_map<std::string, RemoveFile> tombstones;
   auto apply = [&](CommitActions&& actions) -> Status {
@@ -161,12 +184,12 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
     if (actions.metadata) metadata = std::move(actions.metadata);
     for (TxnAction& t : actions.txns) snap.txn_versions_[t.app_id] = t.version;
     for (RemoveFile& r : actions.removes) {
-      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(r.path));
+      LS_ASSIGN_OR_RAISE(std::string key, canonical_path(r.path));
       live.erase(key);
       tombstones[key] = std::move(r);
     }
     for (AddFile& a : actions.adds) {
-      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(a.path));
+      LS_ASSIGN_OR_RAISE(std::string key, canonical_path(a.path));
       tombstones.erase(key);
       live[key] = std::move(a);
     }
@@ -200,15 +223,7 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
   snap.checkpoint_ = seg.checkpoint;
   snap.commits_replayed_ = static_cast<int64_t>(seg.commits.size());
   snap.files_.reserve(live.size());
-  for (auto& [key, add] : live) {
-    if (add.has_deletion_vector) {
-      return Status::NotImplemented("the Delta table at " + where +
-                                    " uses the reader feature deletionVectors (file " + add.path +
-                                    "), which lakestream does not support");
-    }
-    LS_ASSIGN_OR_RAISE(std::string path, resolve_data_path(snap.table_path_, key));
-    snap.files_.push_back(LiveFile{std::move(add), std::move(path)});
-  }
+  for (auto& [key, add] : live) snap.files_.push_back(LiveFile{std::move(add), key});
   std::sort(snap.files_.begin(), snap.files_.end(),
             [](const LiveFile& a, const LiveFile& b) { return a.path < b.path; });
   snap.tombstones_.reserve(tombstones.size());
@@ -233,7 +248,7 @@ int64_t Snapshot::total_bytes() const {
 std::optional<int64_t> Snapshot::total_rows() const {
   int64_t total = 0;
   for (const LiveFile& f : files_) {
-    auto n = stats_num_records(f.add.stats);
+    auto n = live_rows(f.add);
     if (!n) return std::nullopt;
     total += *n;
   }
@@ -265,6 +280,12 @@ Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::optional<int64_t> live_rows(const AddFile& add) {
+  auto n = stats_num_records(add.stats);
+  if (n && add.deletion_vector) *n -= add.deletion_vector->cardinality;
+  return n;
 }
 
 std::optional<int64_t> stats_num_records(std::string_view stats_json) {

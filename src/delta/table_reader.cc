@@ -12,6 +12,8 @@
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/deletion_vector.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/storage/local_file_system.h"
 
@@ -252,6 +254,7 @@ std::optional<ParquetStatValue> stat_value(TypeId id, const Scalar& v) {
 
 struct BoundFilter {
   std::string column;
+  std::string physical;  ///< the column's name in data files, stats and partitionValues
   const Field* field = nullptr;
   Scalar value;
   bool partition = false;
@@ -270,12 +273,12 @@ bool stats_rule_out(const std::string& stats, const std::vector<BoundFilter>& fi
     if (f.partition) continue;
     if (nulls != j.end() && nulls->is_object() && num_records != j.end() &&
         num_records->is_number_integer()) {
-      auto n = nulls->find(f.column);
+      auto n = nulls->find(f.physical);
       if (n != nulls->end() && n->is_number_integer() && *n == *num_records) return true;
     }
     if (mins == j.end() || maxs == j.end() || !mins->is_object() || !maxs->is_object()) continue;
-    auto lo = mins->find(f.column);
-    auto hi = maxs->find(f.column);
+    auto lo = mins->find(f.physical);
+    auto hi = maxs->find(f.physical);
     if (lo == mins->end() || hi == maxs->end()) continue;
     const TypeId id = f.field->type->id();
     if (id == TypeId::kString && lo->is_string() && hi->is_string()) {
@@ -317,7 +320,7 @@ static Result<bool> partition_matches(const LiveFile& file,
   for (const BoundFilter& f : filters) {
     std::optional<std::string> text;
     for (const auto& [k, v] : file.add.partition_values) {
-      if (k == f.column) text = v;
+      if (k == f.physical) text = v;
     }
     auto value = parse_scalar(*f.field, text);
     if (!value.ok()) return value.status().with_context("partition value of " + file.path);
@@ -330,6 +333,7 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
                                                      const std::vector<ScanFilter>& filters) {
   const Schema& schema = snapshot.schema();
   const auto& partition_cols = snapshot.partition_columns();
+  LS_ASSIGN_OR_RAISE(const ColumnMappingMode mode, column_mapping_mode(snapshot.metadata()));
   std::vector<BoundFilter> bound;
   for (const ScanFilter& f : filters) {
     if (std::find(partition_cols.begin(), partition_cols.end(), f.column) == partition_cols.end()) {
@@ -341,6 +345,7 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
     BoundFilter b;
     b.column = f.column;
     b.field = &schema.field(*schema.index_of(f.column));
+    LS_ASSIGN_OR_RAISE(b.physical, physical_name(*b.field, mode));
     LS_ASSIGN_OR_RAISE(b.value, parse_scalar(*b.field, f.value));
     b.partition = true;
     bound.push_back(std::move(b));
@@ -355,19 +360,35 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
 
 struct TableScan::State {
   std::shared_ptr<FileSystem> fs;
+  std::string table_path;
   std::vector<LiveFile> files;  ///< the files left after partition pruning and stats
   size_t next_file = 0;
   std::unique_ptr<ParquetReader> reader;
   int next_row_group = 0;
+  /// The open file's deleted rows (none: it has no deletion vector) and the index of the
+  /// first row of each of its row groups, which the deletion vector counts from.
+  std::optional<DeletedRows> deleted;
+  std::vector<int64_t> row_group_first_row;
 
   Schema out_schema;
   struct OutColumn {
     std::string name;
     int partition_index = -1;  ///< index into the table's partition columns, or -1
+    std::string physical;      ///< its name in data files and partitionValues
   };
+  ColumnMappingMode mapping = ColumnMappingMode::kNone;
   std::vector<OutColumn> out;
   std::vector<std::string> partition_names;
-  std::vector<std::string> data_needed;  ///< data columns to read (output + filters)
+  std::vector<std::string> data_needed;  ///< physical data columns to read (output + filters)
+  /// Column mapping id mode: physical name -> delta.columnMapping.id of the data columns, and
+  /// for the open file, physical name -> the name of the column with that Parquet field id.
+  std::map<std::string, int64_t> mapping_ids;
+  std::map<std::string, std::string> names_in_file;
+  const std::string& in_file(const std::string& physical) const {
+    if (names_in_file.empty()) return physical;
+    auto it = names_in_file.find(physical);
+    return it == names_in_file.end() ? physical : it->second;
+  }
   std::vector<BoundFilter> data_filters;
   int64_t remaining = -1;
   ScanMetrics metrics;
@@ -389,6 +410,29 @@ Status TableScan::State::open_next_file(bool* done) {
   reader = std::move(*opened);
   ++metrics.files_opened;
   next_row_group = 0;
+  deleted.reset();
+  if (file.add.deletion_vector) {
+    auto rows = load_deletion_vector(*fs, table_path, *file.add.deletion_vector);
+    if (!rows.ok()) return rows.status().with_context("data file " + fs->describe(file.path));
+    deleted = std::move(*rows);
+  }
+  // In id mode, a column is the file's column with its field id (files written with ids may
+  // name columns otherwise); files without ids are read by physical name.
+  names_in_file.clear();
+  if (!mapping_ids.empty()) {
+    std::map<int64_t, std::string> by_id;
+    for (const Field& f : reader->schema().fields()) {
+      if (auto id = parquet_field_id(f)) by_id.emplace(*id, f.name);
+    }
+    for (const auto& [physical, id] : mapping_ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) names_in_file.emplace(physical, it->second);
+    }
+  }
+  row_group_first_row.assign(1, 0);
+  for (int i = 0; i < reader->num_row_groups(); ++i) {
+    row_group_first_row.push_back(row_group_first_row.back() + reader->row_group(i).num_rows);
+  }
   *done = false;
   return Status::OK();
 }
@@ -405,18 +449,19 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
     const int rg = next_row_group++;
     std::vector<std::string> projection;
     std::vector<ParquetPredicate> predicates;
-    for (const std::string& name : data_needed) {
+    for (const std::string& physical : data_needed) {
+      const std::string& name = in_file(physical);
       if (reader->schema().has_field(name)) projection.push_back(name);
     }
     for (const BoundFilter& f : data_filters) {
-      if (!reader->schema().has_field(f.column)) {
+      if (!reader->schema().has_field(in_file(f.physical))) {
         // The file predates the column: every row has null there, which matches nothing.
         reader.reset();
         break;
       }
       if (auto v = stat_value(f.field->type->id(), f.value)) {
-        if (reader->column_stats(rg, f.column)) {
-          predicates.push_back(ParquetPredicate::equal(f.column, std::move(*v)));
+        if (reader->column_stats(rg, in_file(f.physical))) {
+          predicates.push_back(ParquetPredicate::equal(in_file(f.physical), std::move(*v)));
         }
       }
     }
@@ -437,12 +482,25 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       if (!read.ok()) return read.status().with_context("reading " + reader->path());
       batch = std::move(*read);
     }
+    // Rows a deletion vector deletes never leave the scan (before filters and the limit).
+    std::optional<int64_t> kept_count;
+    if (deleted && !deleted->empty()) {
+      const int64_t group_rows = reader->row_group(rg).num_rows;
+      std::vector<int32_t> keep;
+      keep.reserve(static_cast<size_t>(group_rows));
+      deleted->append_kept(static_cast<uint64_t>(row_group_first_row[rg]), group_rows, &keep);
+      if (count_only) {
+        kept_count = static_cast<int64_t>(keep.size());
+      } else if (keep.size() != static_cast<size_t>(batch.num_rows())) {
+        batch = take(batch, keep);
+      }
+    }
     if (!data_filters.empty()) {
       std::vector<int32_t> keep;
       keep.reserve(static_cast<size_t>(batch.num_rows()));
       std::vector<ColumnPtr> filter_columns;
       for (const BoundFilter& f : data_filters)
-        filter_columns.push_back(batch.column_by_name(f.column));
+        filter_columns.push_back(batch.column_by_name(in_file(f.physical)));
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
         bool match = true;
         for (size_t k = 0; k < data_filters.size() && match; ++k) {
@@ -452,7 +510,8 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
       }
       if (keep.size() != static_cast<size_t>(batch.num_rows())) batch = take(batch, keep);
     }
-    int64_t rows = count_only ? reader->row_group(rg).num_rows : batch.num_rows();
+    int64_t rows =
+        count_only ? kept_count.value_or(reader->row_group(rg).num_rows) : batch.num_rows();
     if (rows == 0) continue;
     if (remaining >= 0 && rows > remaining && !count_only) {
       std::vector<int32_t> first(static_cast<size_t>(remaining));
@@ -468,14 +527,20 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
         const LiveFile& file = files[next_file - 1];
         std::optional<std::string> text;
         for (const auto& [k, v] : file.add.partition_values) {
-          if (k == out[i].name) text = v;
+          if (k == out[i].physical) text = v;
         }
         auto column = partition_value_column(field, text, rows);
         if (!column.ok()) return column.status().with_context("file " + file.path);
         columns.push_back(std::move(*column));
         continue;
       }
-      ColumnPtr column = batch.column_by_name(out[i].name);
+      ColumnPtr column = batch.column_by_name(in_file(out[i].physical));
+      if (column && mapping != ColumnMappingMode::kNone) {
+        auto logical = to_logical_column(std::move(column), field.type, mapping,
+                                         "column '" + field.name + "' of " + reader->path());
+        if (!logical.ok()) return logical.status();
+        column = std::move(*logical);
+      }
       if (!column) {
         column = Column::make(field.type);
         for (int64_t r = 0; r < rows; ++r) column->append_null();
@@ -520,6 +585,8 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
   const auto& partition_cols = snapshot_.partition_columns();
   auto state = std::make_unique<TableScan::State>();
   state->fs = snapshot_.shared_file_system();
+  state->table_path = snapshot_.table_path();
+  LS_ASSIGN_OR_RAISE(state->mapping, column_mapping_mode(snapshot_.metadata()));
   state->partition_names = partition_cols;
   state->remaining = options.limit;
   auto partition_index = [&](const std::string& name) -> int {
@@ -543,8 +610,14 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
     }
     out_fields.push_back(schema.field(*index));
     const int p = partition_index(name);
-    state->out.push_back({name, p});
-    if (p < 0) state->data_needed.push_back(name);
+    LS_ASSIGN_OR_RAISE(std::string physical, physical_name(schema.field(*index), state->mapping));
+    if (p < 0) {
+      state->data_needed.push_back(physical);
+      if (state->mapping == ColumnMappingMode::kId) {
+        if (auto id = column_mapping_id(schema.field(*index))) state->mapping_ids[physical] = *id;
+      }
+    }
+    state->out.push_back({name, p, std::move(physical)});
   }
   state->out_schema = Schema(std::move(out_fields));
 
@@ -556,14 +629,18 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
     BoundFilter bound;
     bound.column = f.column;
     bound.field = &schema.field(*index);
+    LS_ASSIGN_OR_RAISE(bound.physical, physical_name(*bound.field, state->mapping));
     LS_ASSIGN_OR_RAISE(bound.value, parse_scalar(*bound.field, f.value));
     bound.partition = partition_index(f.column) >= 0;
     if (bound.partition) {
       partition_filters.push_back(std::move(bound));
     } else {
-      if (std::find(state->data_needed.begin(), state->data_needed.end(), f.column) ==
+      if (std::find(state->data_needed.begin(), state->data_needed.end(), bound.physical) ==
           state->data_needed.end()) {
-        state->data_needed.push_back(f.column);
+        state->data_needed.push_back(bound.physical);
+        if (state->mapping == ColumnMappingMode::kId) {
+          if (auto id = column_mapping_id(*bound.field)) state->mapping_ids[bound.physical] = *id;
+        }
       }
       state->data_filters.push_back(std::move(bound));
     }

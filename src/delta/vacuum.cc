@@ -71,6 +71,18 @@ Result<VacuumResult> vacuum_table(std::shared_ptr<FileSystem> fs, const std::str
                                   const VacuumOptions& options) {
   LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path));
   const std::string where = fs->describe(table_path);
+  // The DV files of live files are not data files in the log's sense: VACUUM would delete
+  // them. Until it keeps them (and removes the ones no version needs), it leaves such tables.
+  const auto& features = snapshot.protocol().reader_features;
+  const bool dv_table =
+      std::find(features.begin(), features.end(), "deletionVectors") != features.end() ||
+      std::any_of(snapshot.files().begin(), snapshot.files().end(),
+                  [](const LiveFile& f) { return f.add.has_deletion_vector(); });
+  if (dv_table) {
+    return Status::NotImplemented("VACUUM of the Delta table at " + where +
+                                  ", which uses the feature deletionVectors: lakestream does not "
+                                  "vacuum such tables yet");
+  }
   LS_ASSIGN_OR_RAISE(const int64_t table_retention,
                      retention_property(snapshot.metadata(), "delta.deletedFileRetentionDuration",
                                         kDefaultDeletedFileRetentionMs));
@@ -95,14 +107,14 @@ Result<VacuumResult> vacuum_table(std::shared_ptr<FileSystem> fs, const std::str
   const int64_t cutoff = now - result.retention_ms;
 
   // What versions within the retention need: the live files and the recent tombstones.
+  // Keyed by canonical path (snapshot.h resolve_log_path), as the log may spell a file
+  // relative, absolute or as a file: URI.
   std::set<std::string> valid;
-  for (const LiveFile& f : snapshot.files()) {
-    LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(f.add.path));
-    valid.insert(std::move(key));
-  }
+  for (const LiveFile& f : snapshot.files()) valid.insert(f.path);
   for (const RemoveFile& r : snapshot.tombstones()) {
     if (r.deletion_timestamp.value_or(0) >= cutoff) {
-      LS_ASSIGN_OR_RAISE(std::string key, decode_add_path(r.path));
+      LS_ASSIGN_OR_RAISE(std::string decoded, decode_add_path(r.path));
+      LS_ASSIGN_OR_RAISE(std::string key, resolve_log_path(table_path, decoded));
       valid.insert(std::move(key));
     }
   }
@@ -117,7 +129,8 @@ Result<VacuumResult> vacuum_table(std::shared_ptr<FileSystem> fs, const std::str
     const std::string relative = f.path.substr(prefix.size());
     if (relative.empty() || is_hidden(relative)) continue;
     ++result.files_listed;
-    if (valid.count(relative) || f.modified_ms >= cutoff) continue;
+    LS_ASSIGN_OR_RAISE(std::string key, resolve_log_path(table_path, relative));
+    if (valid.count(key) || f.modified_ms >= cutoff) continue;
     doomed.push_back(f.path);
     result.paths.push_back(relative);
     ++result.files_deleted;

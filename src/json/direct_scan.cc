@@ -506,6 +506,8 @@ template <bool kLines>
       if (c != '{' || depth > max_depth_ || depth > kParserDepthLimit) return false;
       ++p_;
       return map_entries<kLines>(plan, column, depth);
+    case TypeId::kNull:  // only null fits a void field (the on-demand path says why)
+      return false;
   }
   return false;
 }

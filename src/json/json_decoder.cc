@@ -773,6 +773,8 @@ Outcome JsonDecoder::Impl::decode_value(od::value& value, TypePlan& plan, bool n
       return decode_array(value, type, plan, column, depth);
     case TypeId::kMap:
       return decode_map(value, type, plan, column, depth);
+    case TypeId::kNull:
+      return bad_value("is not null, and the field has type void");
   }
   return bad_record("internal: no decoder for " + plan.type->simple_string());
 }

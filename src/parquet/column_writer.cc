@@ -737,6 +737,7 @@ int32_t min_bytes_for_precision(int precision) {
 Result<SchemaElement> leaf_schema_element(const Field& field) {
   SchemaElement e;
   e.name = field.name;
+  e.field_id = parquet_field_id(field);
   e.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
   const DataType& t = *field.type;
   switch (t.id()) {
@@ -814,6 +815,10 @@ Result<SchemaElement> leaf_schema_element(const Field& field) {
       // Groups, not leaves: append_schema_elements() writes them.
       return Status::InvalidArgument("Parquet writer: column '" + field.name + "' has type " +
                                      t.simple_string() + ", which is not a leaf type");
+    case TypeId::kNull:
+      // As Spark: Parquet has no void type (Delta leaves such columns out of data files).
+      return Status::NotImplemented("Parquet writer: column '" + field.name +
+                                    "' has type void, which Parquet cannot store");
   }
   return e;
 }
@@ -827,6 +832,7 @@ Status append_schema_elements(const Field& field, std::vector<SchemaElement>* ou
   }
   SchemaElement group;
   group.name = field.name;
+  group.field_id = parquet_field_id(field);
   group.repetition = field.nullable ? Repetition::kOptional : Repetition::kRequired;
   switch (t.id()) {
     case TypeId::kStruct:
@@ -926,6 +932,7 @@ std::unique_ptr<LeafColumnWriter> make_leaf_writer(const Field& field, const Sch
     case TypeId::kStruct:
     case TypeId::kArray:
     case TypeId::kMap:
+    case TypeId::kNull:
       break;
   }
   return nullptr;

@@ -62,6 +62,7 @@ void write_thrift(ThriftCompactWriter& w, const SchemaElement& v) {
   if (v.converted_type) w.field_i32(6, as_i32(*v.converted_type));
   if (v.scale) w.field_i32(7, *v.scale);
   if (v.precision) w.field_i32(8, *v.precision);
+  if (v.field_id) w.field_i32(9, *v.field_id);
   if (v.logical_type.kind != LogicalType::Kind::kNone) {
     w.field_struct_header(10);
     write_thrift(w, v.logical_type);
@@ -387,6 +388,8 @@ bool read_schema_element(ThriftCompactReader& r, SchemaElement* v) {
         return read_opt_i32(r, t, "SchemaElement.scale", &v->scale) || true;
       case 8:
         return read_opt_i32(r, t, "SchemaElement.precision", &v->precision) || true;
+      case 9:
+        return read_opt_i32(r, t, "SchemaElement.field_id", &v->field_id) || true;
       case 10:
         if (expect(r, t, CompactType::kStruct, "SchemaElement.logicalType")) {
           read_logical_type(r, &v->logical_type);

@@ -124,6 +124,8 @@ struct SchemaElement {
   std::optional<ConvertedType> converted_type;
   std::optional<int32_t> scale;
   std::optional<int32_t> precision;
+  /// The field id (Iceberg's, and Delta's in column mapping id mode), if the writer gave one.
+  std::optional<int32_t> field_id;
   LogicalType logical_type;  ///< written only when kind != kNone
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "lakestream/version.h"
 #include "parquet/column_writer.h"
@@ -11,6 +12,17 @@
 #include "parquet/thrift_compact.h"
 
 namespace lakestream {
+
+std::optional<int32_t> parquet_field_id(const Field& field) {
+  if (field.metadata.find(kParquetFieldIdKey) == std::string::npos) return std::nullopt;
+  auto j = nlohmann::json::parse(field.metadata, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(kParquetFieldIdKey);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  const auto id = it->get<int64_t>();
+  if (id < INT32_MIN || id > INT32_MAX) return std::nullopt;
+  return static_cast<int32_t>(id);
+}
 
 using parquet::ColumnChunkWriter;
 using parquet::ColumnWriterContext;

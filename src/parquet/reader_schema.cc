@@ -1,11 +1,20 @@
 #include "parquet/reader_schema.h"
 
+#include <string>
 #include <utility>
+
+#include "lakestream/parquet/parquet_writer.h"
 
 namespace lakestream::parquet {
 namespace {
 
 constexpr int kMaxSchemaDepth = 64;
+
+/// A field's metadata from its schema element: its field id, as Spark keeps it, if any.
+std::string field_metadata(const SchemaElement& e) {
+  if (!e.field_id) return "{}";
+  return "{\"" + std::string(kParquetFieldIdKey) + "\":" + std::to_string(*e.field_id) + "}";
+}
 
 struct TreeNode {
   const SchemaElement* element = nullptr;
@@ -393,7 +402,8 @@ struct AssemblyBuilder {
     for (int c : n.children) {
       bool nullable = true;
       LS_ASSIGN_OR_RAISE(AssemblyNode child, field(c, &nullable));
-      fields.push_back(Field{at(c).element->name, child.type, nullable, "{}"});
+      fields.push_back(
+          Field{at(c).element->name, child.type, nullable, field_metadata(*at(c).element)});
       out.children.push_back(std::move(child));
     }
     out.type = DataType::struct_(std::move(fields));
@@ -424,7 +434,7 @@ Result<FileSchema> build_file_schema(const std::vector<SchemaElement>& elements)
     }
     for (int l = n.leaf_begin; l < n.leaf_end; ++l)
       fs.leaves[static_cast<size_t>(l)].readable = true;
-    Field f{n.element->name, built->type, nullable, "{}"};
+    Field f{n.element->name, built->type, nullable, field_metadata(*n.element)};
     fs.schema.add(f);
     fs.columns.push_back({std::move(f), std::move(built).value()});
   }

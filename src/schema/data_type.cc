@@ -33,6 +33,7 @@ LS_PRIMITIVE(date, kDate)
 LS_PRIMITIVE(timestamp, kTimestamp)
 LS_PRIMITIVE(timestamp_ntz, kTimestampNtz)
 LS_PRIMITIVE(binary, kBinary)
+LS_PRIMITIVE(null_, kNull)
 #undef LS_PRIMITIVE
 
 DataTypePtr DataType::decimal(int precision, int scale) {
@@ -127,6 +128,8 @@ std::string DataType::simple_string() const {
       return "array<" + element_->simple_string() + ">";
     case TypeId::kMap:
       return "map<" + key_->simple_string() + "," + value_->simple_string() + ">";
+    case TypeId::kNull:
+      return "void";
   }
   return "unknown";
 }

@@ -288,6 +288,7 @@ class DdlParser {
     if (name == "TIMESTAMP" || name == "TIMESTAMP_LTZ") return DataType::timestamp();
     if (name == "TIMESTAMP_NTZ") return DataType::timestamp_ntz();
     if (name == "BINARY") return DataType::binary();
+    if (name == "VOID") return DataType::null_();
     if (name == "DECIMAL" || name == "DEC" || name == "NUMERIC") return parse_decimal_args();
     if (name == "VARCHAR" || name == "CHAR" || name == "CHARACTER") {
       // Spark reads char/varchar columns as plain strings; the length is not enforced here.

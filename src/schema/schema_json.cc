@@ -81,6 +81,7 @@ Result<DataTypePtr> primitive_from_name(const std::string& name, const std::stri
   if (name == "timestamp") return DataType::timestamp();
   if (name == "timestamp_ntz") return DataType::timestamp_ntz();
   if (name == "binary") return DataType::binary();
+  if (name == "void") return DataType::null_();            // Spark's NullType
   if (name == "decimal") return DataType::decimal(10, 0);  // Spark's USER_DEFAULT
   int a = 0;
   int b = 0;

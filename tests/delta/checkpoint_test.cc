@@ -454,16 +454,89 @@ TEST_F(CheckpointTest, ARefusedTableGetsNoCheckpoint) {
   auto table = open_table({{"delta.checkpointInterval", "1000"}});
   ASSERT_TRUE(table.ok());
   commit_many(*table, 2, 1, 0);
-  // A later commit adds a file with a deletion vector, which our checkpoints cannot carry.
+  // A later commit needs a reader feature we do not read: such a table gets no checkpoint.
   const std::string text =
-      "{\"add\":{\"path\":\"dv.parquet\",\"partitionValues\":{\"p\":\"x\"},\"size\":1,"
-      "\"modificationTime\":1,\"dataChange\":true,\"deletionVector\":{\"storageType\":\"u\","
-      "\"pathOrInlineDv\":\"ab\",\"offset\":1,\"sizeInBytes\":36,\"cardinality\":2}}}\n";
+      "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":["
+      "\"typeWidening\"],\"writerFeatures\":[\"typeWidening\"]}}\n";
   ASSERT_TRUE(fs_->put_if_absent("t/" + commit_file_path(1), text).ok());
   Status st = write_checkpoint_at(fs_, "t", 1);
   EXPECT_EQ(st.code(), StatusCode::kNotImplemented) << st.to_string();
+  EXPECT_NE(st.message().find("typeWidening"), std::string::npos) << st.to_string();
   EXPECT_FALSE(fs::exists(local(checkpoint_file_path(1))));
   EXPECT_FALSE(fs::exists(local("_delta_log/_last_checkpoint")));
+}
+
+TEST_F(CheckpointTest, DeletionVectorsSurviveTheCheckpoint) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok());
+  commit_many(*table, 2, 1, 0);
+  // Two files get DVs (one on disk, one inline without an offset), then a checkpoint; a third
+  // commit after it re-adds one of them with a new DV, spelled as a file: URI.
+  const std::string text =
+      "{\"add\":{\"path\":\"dv.parquet\",\"partitionValues\":{\"p\":\"x\"},\"size\":1,"
+      "\"modificationTime\":1,\"dataChange\":true,\"deletionVector\":{\"storageType\":\"u\","
+      "\"pathOrInlineDv\":\"ab^vBn[lx{q8@P<9BNH/isA\",\"offset\":41,\"sizeInBytes\":36,"
+      "\"cardinality\":2}}}\n"
+      "{\"add\":{\"path\":\"inline.parquet\",\"partitionValues\":{\"p\":\"x\"},\"size\":1,"
+      "\"modificationTime\":1,\"dataChange\":true,\"deletionVector\":{\"storageType\":\"i\","
+      "\"pathOrInlineDv\":\"wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L\",\"sizeInBytes\":"
+      "40,"
+      "\"cardinality\":6}}}\n";
+  ASSERT_TRUE(fs_->put_if_absent("t/" + commit_file_path(1), text).ok());
+  Status st = write_checkpoint_at(fs_, "t", 1);
+  ASSERT_TRUE(st.ok()) << st.to_string();
+  // An absolute path on the table's file system (rooted at dir_): the same file as dv.parquet.
+  const std::string abs = "/t";
+  const std::string later =
+      "{\"remove\":{\"path\":\"file://" + abs +
+      "/dv.parquet\",\"deletionTimestamp\":9,\"dataChange\":true}}\n"
+      "{\"add\":{\"path\":\"file://" +
+      abs +
+      "/dv.parquet\",\"partitionValues\":{\"p\":\"x\"},\"size\":1,"
+      "\"modificationTime\":2,\"dataChange\":true,\"deletionVector\":{\"storageType\":\"u\","
+      "\"pathOrInlineDv\":\"ab^vBn[lx{q8@P<9BNH/isA\",\"offset\":1,\"sizeInBytes\":36,"
+      "\"cardinality\":3}}}\n";
+  ASSERT_TRUE(fs_->put_if_absent("t/" + commit_file_path(2), later).ok());
+  st = write_checkpoint_at(fs_, "t", 2);
+  ASSERT_TRUE(st.ok()) << st.to_string();
+  for (int64_t v : {1, 2}) {
+    auto from_checkpoint = Snapshot::load(fs_, "t", v);
+    ASSERT_TRUE(from_checkpoint.ok()) << from_checkpoint.status().to_string();
+    ASSERT_TRUE(from_checkpoint->checkpoint());
+    EXPECT_EQ(from_checkpoint->checkpoint()->version, v);
+    // The same table replayed from the JSON commits alone.
+    fs::path moved = dir_ / "hidden.parquet";
+    fs::rename(local(checkpoint_file_path(v)), moved);
+    auto from_json = Snapshot::load(fs_, "t", v);
+    fs::rename(moved, local(checkpoint_file_path(v)));
+    ASSERT_TRUE(from_json.ok()) << from_json.status().to_string();
+    ASSERT_EQ(from_checkpoint->files().size(), from_json->files().size());
+    int with_dv = 0;
+    for (size_t i = 0; i < from_json->files().size(); ++i) {
+      const LiveFile& a = from_checkpoint->files()[i];
+      const LiveFile& b = from_json->files()[i];
+      EXPECT_EQ(a.path, b.path);
+      EXPECT_EQ(a.add.deletion_vector, b.add.deletion_vector) << a.path;
+      if (a.add.deletion_vector) ++with_dv;
+    }
+    EXPECT_EQ(with_dv, 2);
+    EXPECT_EQ(from_checkpoint->total_rows(), from_json->total_rows());
+  }
+  auto latest = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(latest.ok());
+  for (const LiveFile& f : latest->files()) {
+    if (f.path.ends_with("/dv.parquet")) {
+      ASSERT_TRUE(f.add.deletion_vector);
+      EXPECT_EQ(f.add.deletion_vector->cardinality, 3);
+      EXPECT_EQ(f.add.deletion_vector->offset, 1);
+    }
+    if (f.path.ends_with("/inline.parquet")) {
+      ASSERT_TRUE(f.add.deletion_vector);
+      EXPECT_EQ(f.add.deletion_vector->storage_type, 'i');
+      EXPECT_FALSE(f.add.deletion_vector->offset);
+      EXPECT_EQ(f.add.deletion_vector->size_in_bytes, 40);
+    }
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -485,6 +486,42 @@ TEST(StorageOptions, FillAzureOptionsAndRouteTheTable) {
     EXPECT_EQ(fs->endpoint(), c.endpoint) << table_location(*cfg);
     EXPECT_EQ(opened->second, "delta/streaming-data");
   }
+}
+
+TEST(RowsPerSupplier, ColumnMappedTableWithDeletionVectors) {
+  // A table Databricks could have written: SupplierId is column-mapped (partitionValues keyed
+  // by its physical name) and a DELETE left a deletion vector of 3 rows on one file. The counts
+  // come from the log alone (no data file is opened).
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("meter_utils_dv_cm_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "_delta_log");
+  const std::string schema =
+      R"({\"type\":\"struct\",\"fields\":[{\"name\":\"SupplierId\",\"type\":\"string\",)"
+      R"(\"nullable\":true,\"metadata\":{\"delta.columnMapping.id\":1,)"
+      R"(\"delta.columnMapping.physicalName\":\"col-sup\"}}]})";
+  std::ofstream(dir / "_delta_log" / "00000000000000000000.json")
+      << R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":)"
+      << R"(["columnMapping","deletionVectors"],"writerFeatures":["columnMapping","deletionVectors"]}})"
+      << "\n"
+      << R"({"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":")"
+      << schema
+      << R"(","partitionColumns":["SupplierId"],"configuration":{"delta.columnMapping.mode":"name"}}})"
+      << "\n"
+      << R"({"add":{"path":"a.parquet","partitionValues":{"col-sup":"19"},"size":1,)"
+      << R"("modificationTime":1,"dataChange":true,"stats":"{\"numRecords\":10}",)"
+      << R"("deletionVector":{"storageType":"i","pathOrInlineDv":"x","sizeInBytes":1,"cardinality":3}}})"
+      << "\n"
+      << R"({"add":{"path":"b.parquet","partitionValues":{"col-sup":"20"},"size":1,)"
+      << R"("modificationTime":1,"dataChange":true,"stats":"{\"numRecords\":5}"}})"
+      << "\n";
+  auto counts = rows_per_supplier(dir.string());
+  ASSERT_TRUE(counts.ok()) << counts.status().to_string();
+  EXPECT_EQ(*counts, (std::map<std::string, int64_t>{{"19", 7}, {"20", 5}}));
+  auto total = count_rows(dir.string());
+  ASSERT_TRUE(total.ok()) << total.status().to_string();
+  EXPECT_EQ(*total, 12);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

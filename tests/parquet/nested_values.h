@@ -307,6 +307,9 @@ inline void value_json(const Column& col, int64_t row, std::string* out) {
   const DataType& t = *col.type();
   char buf[64];
   switch (t.id()) {
+    case TypeId::kNull:  // all rows are null: not reached
+      *out += "null";
+      return;
     case TypeId::kStruct:
       out->push_back('{');
       for (size_t i = 0; i < t.fields().size(); ++i) {

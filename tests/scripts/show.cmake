@@ -1,7 +1,8 @@
 # `lakestream show/describe/history` end to end: a table ingested in 12 commits (so it has a
 # checkpoint at version 10) read by `lakestream show` and by DuckDB (the data files through
 # the log, and the checkpoint Parquet itself) must agree; typed output formats; time travel;
-# partition pruning; the testdata tables Spark and delta-rs wrote.
+# partition pruning; the testdata tables Spark and delta-rs wrote; deletion vectors and column
+# mapping (tests/data).
 add_test(NAME show
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scripts/show_test.sh
                  $<TARGET_FILE:lakestream_cli>

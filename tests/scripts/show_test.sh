@@ -50,6 +50,17 @@ node "$src/tests/scripts/show_check.mjs" "$tools" "$work/meters" "$work/all.json
 "$cli" show "$work/does-not-exist" 2>"$work/err" && fail "missing table accepted"
 grep -q "no Delta table" "$work/err" || fail "missing table message: $(cat "$work/err")"
 
+# Deletion vectors and column mapping (tests/data: Databricks tables from delta-rs's corpus).
+out=$("$cli" show "$src/tests/data/table-with-dv-small" --format csv)
+[ "$(echo "$out" | tail -n +2 | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 " ] || fail "dv: $out"
+"$cli" describe "$src/tests/data/table-with-dv-small" >"$work/dv_describe.out"
+grep -q "^Rows: *8$" "$work/dv_describe.out" || fail "dv rows"
+"$cli" show "$src/tests/data/table-with-dv-small" --version 0 --format csv >"$work/dv_v0.out"
+grep -qx 9 "$work/dv_v0.out" || fail "dv time travel"
+out=$("$cli" show "$src/tests/data/table_with_column_mapping" --format csv \
+  --where "Company Very Short=BME")
+[ "$out" = "$(printf 'Company Very Short,Super Name\nBME,Timothy Lamb')" ] || fail "mapping: $out"
+
 # The conformance corpus (LAKESTREAM_TEST_DATA at test time, else the build's setting).
 data=${LAKESTREAM_TEST_DATA:-$data}
 if [ -z "$data" ] || [ ! -d "$data/delta" ]; then

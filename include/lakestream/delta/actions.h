@@ -37,6 +37,21 @@ struct MetadataAction {
   std::optional<int64_t> created_time;  ///< ms since the epoch
 };
 
+/// An add's `deletionVector` (PROTOCOL.md "Deletion Vectors"): where the rows of its data file
+/// that are deleted are listed. Read by delta/deletion_vector.h.
+struct DeletionVectorDescriptor {
+  /// 'u': a file named by a UUID (with a random prefix folder) in the table; 'p': an absolute
+  /// path; 'i': inline in `path_or_inline_dv`.
+  char storage_type = 'u';
+  /// 'u': <prefix><20 z85 characters of the UUID>; 'p': the path URI; 'i': the z85 bitmap.
+  std::string path_or_inline_dv;
+  /// Where the DV starts in its file (its 4-byte size field); absent for inline DVs.
+  std::optional<int32_t> offset;
+  int32_t size_in_bytes = 0;  ///< of the serialised bitmap (without size and checksum)
+  int64_t cardinality = 0;    ///< how many rows it deletes
+  bool operator==(const DeletionVectorDescriptor&) const = default;
+};
+
 /// {"add":{...}}: a data file joins the table.
 struct AddFile {
   std::string path;  ///< relative, URI-encoded (encode_add_path)
@@ -46,9 +61,9 @@ struct AddFile {
   int64_t modification_time = 0;  ///< ms since the epoch
   bool data_change = true;
   std::string stats;  ///< the stats JSON text ("" = absent)
-  /// The file carries a deletion vector (rows to hide): readers that do not apply deletion
-  /// vectors must refuse the table.
-  bool has_deletion_vector = false;
+  /// The rows of the file that are deleted; absent when none are.
+  std::optional<DeletionVectorDescriptor> deletion_vector;
+  bool has_deletion_vector() const { return deletion_vector.has_value(); }
 };
 
 /// {"remove":{...}}: a data file leaves the table.

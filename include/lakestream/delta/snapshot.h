@@ -10,8 +10,10 @@
 //   LS_ASSIGN_OR_RAISE(Snapshot v3, Snapshot::load(fs, "tables/meters", 3));     // time travel
 //   for (const LiveFile& f : snap.files()) { ... f.path (decoded, table-relative) ... }
 //
-// Protocol: tables that need a reader feature we do not apply (deletion vectors, column
-// mapping, type widening, ...) are refused with a NotImplemented error naming the feature.
+// Protocol: deletion vectors are carried on each file's add (delta/deletion_vector.h applies
+// them); column mapping is read through delta/column_mapping.h. Tables that need a reader
+// feature we do not apply (type widening, v2 checkpoints, ...) are refused with a
+// NotImplemented error naming the feature.
 
 #include <cstdint>
 #include <map>
@@ -48,11 +50,19 @@ struct LogSegment {
 Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_path,
                                     std::optional<int64_t> version = std::nullopt);
 
+/// Where a path named in the log (an add's or remove's path, percent-decoded once, or an
+/// absolute DV path) is on the table's FileSystem, in one canonical spelling: a relative path
+/// joins the table path; an absolute path without a scheme and a file: URI (file:/a,
+/// file:///a, file://localhost/a) name that path; doubled '/' and "." segments go, and a
+/// leading '/' is kept only when the table path has one. Two spellings of one file give the
+/// same string. NotImplemented for other schemes.
+Result<std::string> resolve_log_path(const std::string& table_path, const std::string& decoded);
+
 /// A live data file: its add action and its path decoded once.
 struct LiveFile {
   AddFile add;
-  /// The file's path for the table's FileSystem: the table-relative path, percent-decoded
-  /// exactly once, joined to the table path; for an absolute `file:` URI, the local path.
+  /// The file's path for the table's FileSystem (resolve_log_path of the add's path,
+  /// percent-decoded exactly once); also the file's identity in the replay.
   std::string path;
 };
 
@@ -89,7 +99,8 @@ class Snapshot {
 
   /// Sum of the live files' sizes in bytes.
   int64_t total_bytes() const;
-  /// Sum of numRecords over the live files' stats; nullopt when a file has no numRecords.
+  /// Sum of numRecords over the live files' stats, less the rows their deletion vectors
+  /// delete; nullopt when a file has no numRecords.
   std::optional<int64_t> total_rows() const;
 
   FileSystem& file_system() const { return *fs_; }
@@ -123,5 +134,8 @@ Result<std::vector<HistoryEntry>> read_history(FileSystem& fs, const std::string
 
 /// The numRecords of an add's stats JSON, if present.
 std::optional<int64_t> stats_num_records(std::string_view stats_json);
+/// The rows of an added file that are live: its numRecords less the cardinality of its
+/// deletion vector; nullopt without numRecords.
+std::optional<int64_t> live_rows(const AddFile& add);
 
 }  // namespace lakestream

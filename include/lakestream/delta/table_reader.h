@@ -3,7 +3,9 @@
 // by partition values (`col = value` on a partition column never opens a file of another
 // partition), skipped by their add.stats min/max, then by Parquet row-group statistics; rows of
 // the surviving row groups are filtered, projected, and the partition columns re-attached as
-// typed columns (null for null / __HIVE_DEFAULT_PARTITION__).
+// typed columns (null for null / __HIVE_DEFAULT_PARTITION__). Rows a file's deletion vector
+// deletes are dropped first (before filters and limits). With column mapping, names in options
+// and results are logical; data files, partitionValues and stats are read by physical name.
 //
 //   LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open("/data/tables/meters"));
 //   ScanOptions opts;

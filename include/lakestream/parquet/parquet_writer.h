@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -26,6 +27,12 @@
 #include "lakestream/storage/file_system.h"
 
 namespace lakestream {
+
+/// The field-metadata key under which Spark keeps a Parquet field id ({"parquet.field.id":5}):
+/// the writer writes it into the file's schema; the reader puts a file's ids there.
+inline constexpr std::string_view kParquetFieldIdKey = "parquet.field.id";
+/// The Parquet field id in `field`'s metadata, if it has one (an integer that fits 32 bits).
+std::optional<int32_t> parquet_field_id(const Field& field);
 
 /// Page compression codec.
 enum class ParquetCompression : uint8_t { kNone, kSnappy, kZstd, kGzip };

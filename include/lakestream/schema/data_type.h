@@ -27,6 +27,9 @@ enum class TypeId : uint8_t {
   kStruct,
   kArray,
   kMap,
+  /// Spark's NullType ("void", as `CREATE TABLE ... AS SELECT NULL` makes): every value is
+  /// null; a column of it holds only its validity.
+  kNull,
 };
 
 class DataType;
@@ -61,6 +64,8 @@ class DataType {
   static DataTypePtr timestamp();
   static DataTypePtr timestamp_ntz();
   static DataTypePtr binary();
+  /// Spark's NullType, named "void".
+  static DataTypePtr null_();
   static DataTypePtr struct_(std::vector<Field> fields);
   static DataTypePtr array(DataTypePtr element, bool contains_null = true);
   static DataTypePtr map(DataTypePtr key, DataTypePtr value, bool value_contains_null = true);

@@ -1,8 +1,11 @@
 // Writing Parquet checkpoints: the actions become rows of a nested RecordBatch (the struct
 // columns txn, add, remove, metaData and protocol, one action per row, the other columns null)
 // written by the project's Parquet writer. The batch is cut every ~1024 actions (or about
-// 2 MiB of text), written and its row group ended, then its columns are emptied and reused:
-// what a checkpoint holds in memory is one row group, whatever the table's size.
+// 2 MiB of text) and handed to an encoder thread that writes it as one row group, while the
+// next batch fills a second set of columns; each set is emptied and reused. What a checkpoint
+// holds in memory is two row groups, whatever the table's size.
+#include <array>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -143,15 +146,18 @@ class CheckpointFileWriter {
 
   explicit CheckpointFileWriter(const CheckpointWriteOptions& options)
       : options_(options), schema_(checkpoint_schema()) {
-    for (const Field& f : schema_.fields()) columns_.push_back(Column::make(f.type));
+    for (auto& set : sets_) {
+      for (const Field& f : schema_.fields()) set.push_back(Column::make(f.type));
+    }
   }
+  ~CheckpointFileWriter() { (void)wait_encoder(); }
 
   Status open(std::unique_ptr<OutputStream> out) {
     ParquetWriterOptions po;
     // Uncompressed and without dictionaries, as the checkpoints were before this writer took
-    // them over: a checkpoint is written on the commit path's worker and read back soon, paths
-    // and stats are unique per row, and snappy cost more time than the I/O it saved
-    // (bench/checkpoint_bench.cc). Row groups are ended by flush_row_group() below.
+    // them over: paths and stats are unique per row, and on local disk snappy cost about as
+    // much time as the I/O it saved (bench/checkpoint_bench.cc; it makes files ~4x smaller).
+    // Row groups are ended by flush_row_group() below.
     po.compression = ParquetCompression::kNone;
     po.enable_dictionary = false;
     LS_ASSIGN_OR_RAISE(writer_, ParquetWriter::open(std::move(out), schema_, std::move(po)));
@@ -222,11 +228,13 @@ class CheckpointFileWriter {
   /// Write the last row group and the footer, and close the stream; the file's size.
   Result<int64_t> finish() {
     LS_RETURN_NOT_OK(flush());
+    LS_RETURN_NOT_OK(wait_encoder());
     LS_ASSIGN_OR_RAISE(ParquetFileInfo info, writer_->close());
     return info.file_size;
   }
 
   void abort() {
+    (void)wait_encoder();
     if (writer_) writer_->abort();
   }
 
@@ -238,8 +246,8 @@ class CheckpointFileWriter {
   /// row, and the caller appends one value to each of the returned struct's members.
   Column& start_row(int column) {
     // The other columns' null rows are owed until that column's next action or the batch's end.
-    append_nulls(*columns_[column], rows_in_batch_ - columns_[column]->length());
-    Column& c = *columns_[column];
+    append_nulls(*(*columns_)[column], rows_in_batch_ - (*columns_)[column]->length());
+    Column& c = *(*columns_)[column];
     c.append_struct_valid();
     return c;
   }
@@ -255,21 +263,37 @@ class CheckpointFileWriter {
     return Status::OK();
   }
 
-  /// Write the open batch as one row group, and empty its columns for the next one.
+  /// Hand the open batch to the encoder thread, which writes it as one row group while the
+  /// caller fills the other column set: reading the previous checkpoint and building rows
+  /// overlap with encoding and writing (two row groups in memory at most).
   Status flush() {
     if (rows_in_batch_ == 0) return Status::OK();
-    for (const ColumnPtr& c : columns_) append_nulls(*c, rows_in_batch_ - c->length());
-    LS_RETURN_NOT_OK(writer_->write(RecordBatch(schema_, columns_)));
-    LS_RETURN_NOT_OK(writer_->flush_row_group());
-    for (const ColumnPtr& c : columns_) c->truncate(0);
+    for (const ColumnPtr& c : *columns_) append_nulls(*c, rows_in_batch_ - c->length());
+    LS_RETURN_NOT_OK(wait_encoder());  // the other set is free again
+    const std::vector<ColumnPtr>* batch = columns_;
+    encoder_ = std::async(std::launch::async, [this, batch]() -> Status {
+      LS_RETURN_NOT_OK(writer_->write(RecordBatch(schema_, *batch)));
+      LS_RETURN_NOT_OK(writer_->flush_row_group());
+      for (const ColumnPtr& c : *batch) c->truncate(0);
+      return Status::OK();
+    });
+    columns_ = columns_ == &sets_[0] ? &sets_[1] : &sets_[0];
     rows_in_batch_ = 0;
     buffered_ = 0;
     return Status::OK();
   }
 
+  /// Wait for the row group being encoded, if any; its outcome.
+  Status wait_encoder() {
+    if (!encoder_.valid()) return Status::OK();
+    return encoder_.get();
+  }
+
   CheckpointWriteOptions options_;
   const Schema& schema_;
-  std::vector<ColumnPtr> columns_;
+  std::array<std::vector<ColumnPtr>, 2> sets_;   ///< filled here / encoded there, in turn
+  std::vector<ColumnPtr>* columns_ = &sets_[0];  ///< the set being filled
+  std::future<Status> encoder_;                  ///< the row group being encoded
   std::unique_ptr<ParquetWriter> writer_;
   int64_t num_rows_ = 0;
   int64_t num_adds_ = 0;

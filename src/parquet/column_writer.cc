@@ -441,7 +441,15 @@ class TypedColumnWriter final : public LeafColumnWriter {
   }
 
   Status flush_chunks(OutputStream* out, std::vector<ColumnChunk>* chunks) override {
-    LS_RETURN_NOT_OK(flush_page(page_rows_));
+    const int64_t start = out->tell();
+    // A chunk whose only page is the open one, PLAIN (every chunk of a Delta checkpoint): that
+    // page goes to the stream from where it is, not through the page blocks.
+    bool direct = pages_.size() == 0 && !used_dictionary_pages_;
+    if constexpr (!Traits::kBoolean) direct = direct && !dict_mode_;
+    if (direct) direct_out_ = out;
+    Status flushed = flush_page(page_rows_);
+    direct_out_ = nullptr;
+    LS_RETURN_NOT_OK(flushed);
     page_records_ = 0;
     ColumnChunk* chunk = &chunks->emplace_back();
     ColumnMetaData& md = chunk->meta_data;
@@ -451,7 +459,6 @@ class TypedColumnWriter final : public LeafColumnWriter {
     md.codec = to_thrift_codec(ctx_->options->compression);
     md.num_values = chunk_rows_;
 
-    const int64_t start = out->tell();
     chunk->file_offset = start;
     bool has_dictionary_page = false;
     if constexpr (!Traits::kBoolean) {
@@ -470,7 +477,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
         has_dictionary_page = true;
       }
     }
-    md.data_page_offset = out->tell();
+    md.data_page_offset = direct ? start : out->tell();
     LS_RETURN_NOT_OK(pages_.write_to(out));
     md.total_uncompressed_size = uncompressed_total_;
     md.total_compressed_size = compressed_total_;
@@ -704,6 +711,19 @@ class TypedColumnWriter final : public LeafColumnWriter {
     page_rows_ -= rows;
   }
 
+  /// The serialized header, then `payload` and `tail`: to the stream when flush_chunks()
+  /// writes a chunk's only page directly, else into `target`.
+  Status put_page(PageBlocks* target, std::string_view payload, std::string_view tail) {
+    if (direct_out_ == nullptr) {
+      target->append(ctx_->header, payload, tail);
+      return Status::OK();
+    }
+    LS_RETURN_NOT_OK(direct_out_->write(ctx_->header));
+    if (!payload.empty()) LS_RETURN_NOT_OK(direct_out_->write(payload));
+    if (!tail.empty()) LS_RETURN_NOT_OK(direct_out_->write(tail));
+    return Status::OK();
+  }
+
   /// Compress `body` and append header + compressed bytes to `target`. An uncompressed page
   /// may come in two parts, `body` then `tail`, appended without joining them first.
   Status emit_page(PageHeader* h, std::string_view body, PageBlocks* target,
@@ -718,7 +738,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
       ctx_->header.clear();
       ThriftCompactWriter w(&ctx_->header);
       write_thrift(w, *h);
-      target->append(ctx_->header, body, tail);
+      LS_RETURN_NOT_OK(put_page(target, body, tail));
       uncompressed_total_ += static_cast<int64_t>(ctx_->header.size()) + size;
       compressed_total_ += static_cast<int64_t>(ctx_->header.size()) + size;
       return Status::OK();
@@ -737,7 +757,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
     ctx_->header.clear();
     ThriftCompactWriter w(&ctx_->header);
     write_thrift(w, *h);
-    target->append(ctx_->header, payload);
+    LS_RETURN_NOT_OK(put_page(target, payload, {}));
     uncompressed_total_ += static_cast<int64_t>(ctx_->header.size() + body.size());
     compressed_total_ += static_cast<int64_t>(ctx_->header.size() + payload.size());
     return Status::OK();
@@ -767,6 +787,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
   int64_t page_rows_ = 0;  // level entries in the open page (= rows for a flat column)
   // Nested leaves: top-level rows begun in the open page, and where the last one began (its
   // level entry and the dictionary indices before it).
+  OutputStream* direct_out_ = nullptr;  ///< set while flush_chunks() writes a page directly
   int64_t page_records_ = 0;
   int64_t record_entry_ = 0;
   int64_t record_values_ = 0;

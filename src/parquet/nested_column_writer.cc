@@ -163,6 +163,11 @@ class NestedColumnWriter final : public ColumnChunkWriter {
         def_.clear();
         rep_.clear();
         rows_.clear();
+        if (leaf.max_rep == 0) {
+          LS_RETURN_NOT_OK(shred_struct_leaf(leaf, shredder, column, from, to));
+          from = to;
+          continue;
+        }
         for (int64_t i = from; i < to;) {
           if (validity[i] == 0 && leaf.steps[0].nullable) {
             // A run of null rows: one entry each, defined to no level.
@@ -185,6 +190,46 @@ class NestedColumnWriter final : public ColumnChunkWriter {
       }
     }
     return Status::OK();
+  }
+
+  /// Rows [from, to) of a leaf under structs only (no list or map above it): one level entry
+  /// per row, the depth to which the row is defined, without the general walk.
+  Status shred_struct_leaf(Leaf& leaf, Shredder& shredder, const Column& column, int64_t from,
+                           int64_t to) {
+    const auto n = static_cast<size_t>(to - from);
+    def_.resize(n);
+    rows_.resize(n);
+    uint8_t* def = def_.data();
+    int64_t* rows = rows_.data();
+    size_t values = 0;
+    const std::vector<Step>& steps = leaf.steps;
+    for (int64_t i = from; i < to; ++i) {
+      const Column* c = &column;
+      for (size_t d = 0;; ++d) {
+        const Step& s = steps[d];
+        if (c->is_null(i)) {
+          // The general walk names the column a NOT NULL violation is in.
+          if (!s.nullable) return shredder.row(column, i);
+          *def++ = static_cast<uint8_t>(s.def - 1);
+          break;
+        }
+        if (s.kind == Step::Kind::kLeaf) {
+          *def++ = s.def;
+          rows[values++] = i;
+          break;
+        }
+        c = c->children()[s.child].get();
+      }
+    }
+    const Column* values_column = &column;
+    for (size_t d = 0; d + 1 < steps.size(); ++d) {
+      values_column = values_column->children()[steps[d].child].get();
+    }
+    LeafLevels levels;
+    levels.def = steps.back().def > 0 ? def_.data() : nullptr;
+    levels.value_rows = rows_.data();
+    levels.num_levels = static_cast<int64_t>(n);
+    return leaf.writer->write_levels(*values_column, levels);
   }
 
   int64_t buffered_bytes() const override {

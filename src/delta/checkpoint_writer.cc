@@ -4,6 +4,7 @@
 // 2 MiB of text) and handed to an encoder thread that writes it as one row group, while the
 // next batch fills a second set of columns; each set is emptied and reused. What a checkpoint
 // holds in memory is two row groups, whatever the table's size.
+#include <algorithm>
 #include <array>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -160,6 +161,10 @@ class CheckpointFileWriter {
     // Row groups are ended by flush_row_group() below.
     po.compression = ParquetCompression::kNone;
     po.enable_dictionary = false;
+    // One page per column per row group, as before: a row group is bounded by
+    // CheckpointWriteOptions already, and a chunk of one page goes to the stream directly.
+    po.page_target_bytes = std::max<int64_t>(options_.max_bytes_per_row_group, 1) * 4;
+    po.page_row_limit = std::max<int64_t>(options_.max_rows_per_row_group, 1) + 1;
     LS_ASSIGN_OR_RAISE(writer_, ParquetWriter::open(std::move(out), schema_, std::move(po)));
     return Status::OK();
   }

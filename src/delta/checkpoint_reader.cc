@@ -120,6 +120,12 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
       r.path = std::move(*path);
       r.deletion_timestamp = get_int(child(*remove, "deletionTimestamp"), row);
       r.data_change = get_bool(child(*remove, "dataChange"), row).value_or(false);
+      r.extended_file_metadata =
+          get_bool(child(*remove, "extendedFileMetadata"), row).value_or(false);
+      if (r.extended_file_metadata) {
+        r.partition_values = get_map(child(*remove, "partitionValues"), row);
+        r.size = get_int(child(*remove, "size"), row);
+      }
       out.removes.push_back(std::move(r));
     }
     if (txn && txn->is_valid(row)) {

@@ -17,6 +17,7 @@
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/snapshot.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
 
 namespace lakestream {
@@ -195,6 +196,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   writer_options.parquet = options.parquet;
   writer_options.target_file_bytes = result.target_file_bytes;
   writer_options.data_change = false;
+  writer_options.num_indexed_columns = num_indexed_columns(snapshot.metadata().configuration);
 
   // Bins on up to max_concurrent_tasks threads; each writer has its own task id (file names).
   std::atomic<size_t> next{0};

@@ -182,46 +182,171 @@ std::optional<std::string> truncate_max_string(std::string_view utf8, int prefix
   return std::nullopt;
 }
 
-std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats>& columns,
-                       int num_indexed_columns) {
-  size_t indexed = columns.size();
-  if (num_indexed_columns >= 0 && static_cast<size_t>(num_indexed_columns) < indexed) {
-    indexed = static_cast<size_t>(num_indexed_columns);
-  }
-  std::string mins, maxs, nulls;
-  for (size_t i = 0; i < indexed; ++i) {
-    const ParquetColumnStats& c = columns[i];
-    // Spark nests a struct's statistics per member ({"s":{"a":0}}); until they are collected
-    // per leaf, a struct column gets none (readers then simply cannot skip on it). Arrays and
-    // maps get their nullCount, as Spark writes it.
-    if (c.type && c.type->id() == TypeId::kStruct) continue;
-    std::string key;
-    append_json_string(key, c.name);
-    key.push_back(':');
-    if (!nulls.empty()) nulls.push_back(',');
-    nulls += key;
-    nulls += std::to_string(c.null_count);
-    if (!c.type || !skipping_eligible(c.type->id())) continue;
-    if (c.min) {
-      if (auto text = bound_json(*c.type, *c.min, false)) {
-        if (!mins.empty()) mins.push_back(',');
-        mins += key;
-        mins += *text;
+namespace {
+
+/// Builds the three stats objects of one file, walking the table schema depth first beside
+/// the Parquet writer's leaves (the same order), as Delta's StatisticsCollection does:
+/// - a struct nests its members' stats, recursively. Its object is there when it has a member
+///   that can be (a struct, or for bounds a skipping-eligible leaf), even if that comes out
+///   empty: Spark builds struct(...) of the members and to_json drops only null values, so an
+///   all-null member leaves `{}`;
+/// - a primitive leaf gets its nullCount and, when skipping-eligible, its bounds;
+/// - an array or a map gets a nullCount only: its null rows, a null struct above it included
+///   (ParquetFileInfo::columns at the top level, ::groups inside structs); its leaves are passed.
+/// delta.dataSkippingNumIndexedCols counts leaves in that order: a struct's members each, an
+/// array or a map as one (Delta's truncateSchema).
+class StatsBuilder {
+ public:
+  StatsBuilder(const ParquetFileInfo& info, int num_indexed_columns)
+      : info_(info), budget_(num_indexed_columns < 0 ? INT32_MAX : num_indexed_columns) {}
+
+  std::string build() {
+    Objects top;
+    for (const ParquetColumnStats& c : info_.columns) {
+      if (budget_ <= 0) break;
+      if (!c.type) {  // no type: nothing can be claimed
+        ++leaf_;
+        --budget_;
+        continue;
       }
+      member(c.name, *c.type, &c, top);
+    }
+    std::string out = "{\"numRecords\":";
+    out += std::to_string(info_.num_rows);
+    out += ",\"minValues\":{" + top.mins + "},\"maxValues\":{" + top.maxs + "},\"nullCount\":{" +
+           top.nulls + "}}";
+    return out;
+  }
+
+ private:
+  /// The members of one JSON object in each of minValues, maxValues and nullCount, and
+  /// whether the object would exist in Spark's output (see above).
+  struct Objects {
+    std::string mins, maxs, nulls;
+    bool bounds_exist = false;
+    bool nulls_exist = false;
+  };
+
+  static void add(std::string& obj, const std::string& key, std::string_view value) {
+    if (!obj.empty()) obj.push_back(',');
+    obj += key;
+    obj += value;
+  }
+
+  /// Parquet leaves under `type` (a primitive is one).
+  static size_t parquet_leaves(const DataType& type) {
+    switch (type.id()) {
+      case TypeId::kStruct: {
+        size_t n = 0;
+        for (const Field& f : type.fields()) n += parquet_leaves(*f.type);
+        return n;
+      }
+      case TypeId::kArray:
+        return parquet_leaves(*type.element());
+      case TypeId::kMap:
+        return parquet_leaves(*type.key()) + parquet_leaves(*type.value());
+      default:
+        return 1;
+    }
+  }
+
+  /// Arrays and maps reached through struct members of `type` (ParquetFileInfo::groups).
+  static size_t member_groups(const DataType& type) {
+    if (type.id() != TypeId::kStruct) return 0;
+    size_t n = 0;
+    for (const Field& f : type.fields()) {
+      const TypeId id = f.type->id();
+      n += (id == TypeId::kArray || id == TypeId::kMap) ? 1 : member_groups(*f.type);
+    }
+    return n;
+  }
+
+  /// The stats of member `name` of type `type` into `parent`. `top_level` is the file's
+  /// column when the member is one (its null_count counts the null rows of a nested column).
+  void member(const std::string& name, const DataType& type, const ParquetColumnStats* top_level,
+              Objects& parent) {
+    std::string key;
+    append_json_string(key, name);
+    key.push_back(':');
+    switch (type.id()) {
+      case TypeId::kStruct: {
+        Objects inner;
+        const size_t first_leaf = leaf_, first_group = group_;
+        for (const Field& f : type.fields()) {
+          if (budget_ <= 0) break;
+          member(f.name, *f.type, nullptr, inner);
+        }
+        // Members past the budget are passed over too.
+        leaf_ = first_leaf + parquet_leaves(type);
+        group_ = first_group + member_groups(type);
+        if (inner.bounds_exist) {
+          add(parent.mins, key, "{" + inner.mins + "}");
+          add(parent.maxs, key, "{" + inner.maxs + "}");
+        }
+        if (inner.nulls_exist) add(parent.nulls, key, "{" + inner.nulls + "}");
+        parent.bounds_exist = parent.nulls_exist = true;
+        return;
+      }
+      case TypeId::kArray:
+      case TypeId::kMap:
+        --budget_;
+        leaf_ += parquet_leaves(type);
+        parent.nulls_exist = true;
+        if (top_level) {
+          add(parent.nulls, key, std::to_string(top_level->null_count));
+        } else if (group_ < info_.groups.size()) {
+          add(parent.nulls, key, std::to_string(info_.groups[group_++].null_count));
+        }
+        return;
+      default:
+        break;
+    }
+    --budget_;
+    if (leaf_ >= info_.leaves.size()) return;
+    const ParquetColumnStats& c = info_.leaves[leaf_++];
+    parent.nulls_exist = true;
+    add(parent.nulls, key, std::to_string(c.null_count));
+    if (!skipping_eligible(type.id())) return;
+    parent.bounds_exist = true;
+    if (c.min) {
+      if (auto text = bound_json(type, *c.min, false)) add(parent.mins, key, *text);
     }
     if (c.max) {
-      if (auto text = bound_json(*c.type, *c.max, true)) {
-        if (!maxs.empty()) maxs.push_back(',');
-        maxs += key;
-        maxs += *text;
-      }
+      if (auto text = bound_json(type, *c.max, true)) add(parent.maxs, key, *text);
     }
   }
-  std::string out = "{\"numRecords\":";
-  out += std::to_string(num_records);
-  out +=
-      ",\"minValues\":{" + mins + "},\"maxValues\":{" + maxs + "},\"nullCount\":{" + nulls + "}}";
-  return out;
+
+  const ParquetFileInfo& info_;
+  int budget_;
+  size_t leaf_ = 0;
+  size_t group_ = 0;
+};
+
+}  // namespace
+
+std::string stats_json(const ParquetFileInfo& info, int num_indexed_columns) {
+  return StatsBuilder(info, num_indexed_columns).build();
+}
+
+int num_indexed_columns(const std::map<std::string, std::string>& configuration) {
+  auto it = configuration.find("delta.dataSkippingNumIndexedCols");
+  if (it == configuration.end()) return kDefaultNumIndexedColumns;
+  if (it->second == "-1") return -1;
+  int v = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9' || v > 100000000) return kDefaultNumIndexedColumns;
+    v = v * 10 + (c - '0');
+  }
+  return it->second.empty() ? kDefaultNumIndexedColumns : v;
+}
+
+std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats>& columns,
+                       int num_indexed_columns) {
+  ParquetFileInfo info;
+  info.num_rows = num_records;
+  info.columns = columns;
+  info.leaves = columns;
+  return stats_json(info, num_indexed_columns);
 }
 
 }  // namespace lakestream

@@ -181,15 +181,18 @@ class PageBlocks {
   }
 
   /// Append one page (its serialized header, then its payload).
-  void append(std::string_view header, std::string_view payload) {
-    const size_t need = header.size() + payload.size();
+  void append(std::string_view header, std::string_view payload, std::string_view tail = {}) {
+    const size_t need = header.size() + payload.size() + tail.size();
     if (used_ == 0 || blocks_[used_ - 1].capacity - blocks_[used_ - 1].size < need) {
       next_block(need);
     }
     Block& b = blocks_[used_ - 1];
-    std::memcpy(b.data + b.size, header.data(), header.size());
-    if (!payload.empty())
-      std::memcpy(b.data + b.size + header.size(), payload.data(), payload.size());
+    char* at = b.data + b.size;
+    for (std::string_view part : {header, payload, tail}) {
+      if (part.empty()) continue;
+      std::memcpy(at, part.data(), part.size());
+      at += part.size();
+    }
     b.size += need;
     size_ += static_cast<int64_t>(need);
   }
@@ -367,6 +370,31 @@ class TypedColumnWriter final : public LeafColumnWriter {
     const auto max_def = static_cast<uint8_t>(max_def_);
     int64_t v = 0;
     for (int64_t k = 0; k < lv.num_levels; ++k) {
+      if ((lv.rep == nullptr || lv.rep[k] == 0) && lv.def != nullptr && lv.def[k] != max_def) {
+        // A run of rows that each hold one entry without a value (null rows of a struct: most
+        // rows of a Delta checkpoint's columns) is taken at once, up to the page row limit.
+        const uint8_t d = lv.def[k];
+        int64_t end = k + 1;
+        while (end < lv.num_levels && lv.def[end] == d && (lv.rep == nullptr || lv.rep[end] == 0))
+          ++end;
+        while (k < end) {
+          if (page_rows_ > 0 && (page_records_ >= row_limit || page_estimate() >= page_target)) {
+            LS_RETURN_NOT_OK(flush_page(page_rows_));
+            page_records_ = 0;
+          }
+          const int64_t n = std::min(end - k, std::max<int64_t>(1, row_limit - page_records_));
+          page_records_ += n;
+          record_entry_ = page_rows_ + n - 1;
+          record_values_ = static_cast<int64_t>(indices_.size());
+          levels_.insert(levels_.end(), static_cast<size_t>(n), d);
+          if (max_rep_ > 0) rep_levels_.insert(rep_levels_.end(), static_cast<size_t>(n), 0);
+          page_rows_ += n;
+          chunk_nulls_ += n;
+          k += n;
+        }
+        --k;  // the loop's ++k
+        continue;
+      }
       if (lv.rep == nullptr || lv.rep[k] == 0) {
         // A new top-level row: the only place a page may end.
         if (page_rows_ > 0 && (page_records_ >= row_limit || page_estimate() >= page_target)) {
@@ -413,7 +441,15 @@ class TypedColumnWriter final : public LeafColumnWriter {
   }
 
   Status flush_chunks(OutputStream* out, std::vector<ColumnChunk>* chunks) override {
-    LS_RETURN_NOT_OK(flush_page(page_rows_));
+    const int64_t start = out->tell();
+    // A chunk whose only page is the open one, PLAIN (every chunk of a Delta checkpoint): that
+    // page goes to the stream from where it is, not through the page blocks.
+    bool direct = pages_.size() == 0 && !used_dictionary_pages_;
+    if constexpr (!Traits::kBoolean) direct = direct && !dict_mode_;
+    if (direct) direct_out_ = out;
+    Status flushed = flush_page(page_rows_);
+    direct_out_ = nullptr;
+    LS_RETURN_NOT_OK(flushed);
     page_records_ = 0;
     ColumnChunk* chunk = &chunks->emplace_back();
     ColumnMetaData& md = chunk->meta_data;
@@ -423,7 +459,6 @@ class TypedColumnWriter final : public LeafColumnWriter {
     md.codec = to_thrift_codec(ctx_->options->compression);
     md.num_values = chunk_rows_;
 
-    const int64_t start = out->tell();
     chunk->file_offset = start;
     bool has_dictionary_page = false;
     if constexpr (!Traits::kBoolean) {
@@ -442,7 +477,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
         has_dictionary_page = true;
       }
     }
-    md.data_page_offset = out->tell();
+    md.data_page_offset = direct ? start : out->tell();
     LS_RETURN_NOT_OK(pages_.write_to(out));
     md.total_uncompressed_size = uncompressed_total_;
     md.total_compressed_size = compressed_total_;
@@ -645,6 +680,16 @@ class TypedColumnWriter final : public LeafColumnWriter {
       }
       if constexpr (Traits::kBoolean) {
         bit_pack_booleans(reinterpret_cast<const uint8_t*>(plain_.data()), plain_.size(), &body);
+      } else if (ctx_->options->compression == ParquetCompression::kNone) {
+        // Uncompressed: the values go to the page blocks from where they are, after the levels.
+        PageHeader h;
+        h.type = PageType::kDataPage;
+        h.data_page_header =
+            DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle, Encoding::kRle};
+        LS_RETURN_NOT_OK(emit_page(&h, body, &pages_, plain_));
+        plain_.clear();
+        drop_page_levels(rows);
+        return Status::OK();
       } else {
         body.append(plain_);
       }
@@ -655,14 +700,49 @@ class TypedColumnWriter final : public LeafColumnWriter {
     h.data_page_header =
         DataPageHeader{static_cast<int32_t>(rows), encoding, Encoding::kRle, Encoding::kRle};
     LS_RETURN_NOT_OK(emit_page(&h, body, &pages_));
-    if (max_def_ > 0) levels_.erase(levels_.begin(), levels_.begin() + rows);
-    if (max_rep_ > 0) rep_levels_.erase(rep_levels_.begin(), rep_levels_.begin() + rows);
-    page_rows_ -= rows;
+    drop_page_levels(rows);
     return Status::OK();
   }
 
-  /// Compress `body` and append header + compressed bytes to `target`.
-  Status emit_page(PageHeader* h, std::string_view body, PageBlocks* target) {
+  /// Forget the levels of the `rows` entries a page just took.
+  void drop_page_levels(int64_t rows) {
+    if (max_def_ > 0) levels_.erase(levels_.begin(), levels_.begin() + rows);
+    if (max_rep_ > 0) rep_levels_.erase(rep_levels_.begin(), rep_levels_.begin() + rows);
+    page_rows_ -= rows;
+  }
+
+  /// The serialized header, then `payload` and `tail`: to the stream when flush_chunks()
+  /// writes a chunk's only page directly, else into `target`.
+  Status put_page(PageBlocks* target, std::string_view payload, std::string_view tail) {
+    if (direct_out_ == nullptr) {
+      target->append(ctx_->header, payload, tail);
+      return Status::OK();
+    }
+    LS_RETURN_NOT_OK(direct_out_->write(ctx_->header));
+    if (!payload.empty()) LS_RETURN_NOT_OK(direct_out_->write(payload));
+    if (!tail.empty()) LS_RETURN_NOT_OK(direct_out_->write(tail));
+    return Status::OK();
+  }
+
+  /// Compress `body` and append header + compressed bytes to `target`. An uncompressed page
+  /// may come in two parts, `body` then `tail`, appended without joining them first.
+  Status emit_page(PageHeader* h, std::string_view body, PageBlocks* target,
+                   std::string_view tail = {}) {
+    if (!tail.empty()) {
+      if (body.size() + tail.size() > INT32_MAX) {
+        return Status::InvalidArgument("Parquet writer: a page of column '" + field_.name +
+                                       "' exceeds 2 GiB");
+      }
+      const auto size = static_cast<int32_t>(body.size() + tail.size());
+      h->uncompressed_page_size = h->compressed_page_size = size;
+      ctx_->header.clear();
+      ThriftCompactWriter w(&ctx_->header);
+      write_thrift(w, *h);
+      LS_RETURN_NOT_OK(put_page(target, body, tail));
+      uncompressed_total_ += static_cast<int64_t>(ctx_->header.size()) + size;
+      compressed_total_ += static_cast<int64_t>(ctx_->header.size()) + size;
+      return Status::OK();
+    }
     std::string_view payload = body;
     if (ctx_->options->compression != ParquetCompression::kNone) {
       LS_RETURN_NOT_OK(
@@ -677,7 +757,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
     ctx_->header.clear();
     ThriftCompactWriter w(&ctx_->header);
     write_thrift(w, *h);
-    target->append(ctx_->header, payload);
+    LS_RETURN_NOT_OK(put_page(target, payload, {}));
     uncompressed_total_ += static_cast<int64_t>(ctx_->header.size() + body.size());
     compressed_total_ += static_cast<int64_t>(ctx_->header.size() + payload.size());
     return Status::OK();
@@ -707,6 +787,7 @@ class TypedColumnWriter final : public LeafColumnWriter {
   int64_t page_rows_ = 0;  // level entries in the open page (= rows for a flat column)
   // Nested leaves: top-level rows begun in the open page, and where the last one began (its
   // level entry and the dictionary indices before it).
+  OutputStream* direct_out_ = nullptr;  ///< set while flush_chunks() writes a page directly
   int64_t page_records_ = 0;
   int64_t record_entry_ = 0;
   int64_t record_values_ = 0;

@@ -52,6 +52,9 @@ class ColumnChunkWriter {
   virtual ParquetColumnStats file_stats() const = 0;
   /// Statistics of each leaf, in schema order (a flat column's are its file_stats()).
   virtual void leaf_stats(std::vector<ParquetColumnStats>* out) const = 0;
+  /// Null rows of each array or map reached from a top-level struct through struct members
+  /// only (ParquetFileInfo::groups), in schema order. None for other columns.
+  virtual void group_stats(std::vector<ParquetColumnStats>* /*out*/) const {}
 };
 
 /// Where a leaf sits in the file schema.

@@ -101,14 +101,56 @@ class Shredder {
   const Step* error_step_ = nullptr;
 };
 
+/// An array or map reached from the top-level column through struct members only. Delta's
+/// nullCount of such a member counts its null rows (a null struct above it included), which
+/// its leaves' level counts cannot tell apart from empty or null elements: it is counted here.
+struct MemberGroup {
+  std::vector<uint32_t> members;  ///< the struct member taken at each step down
+  std::string name;               ///< dotted path of struct members: "device.tags"
+  DataTypePtr type;
+  int64_t chunk_nulls = 0;
+  int64_t file_nulls = 0;
+};
+
+void collect_member_groups(const DataType& type, std::vector<uint32_t>& members,
+                           const std::string& where, std::vector<MemberGroup>* out) {
+  if (type.id() != TypeId::kStruct) return;
+  const auto& fields = type.fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    members.push_back(static_cast<uint32_t>(i));
+    const std::string name = where + "." + fields[i].name;
+    const TypeId id = fields[i].type->id();
+    if (id == TypeId::kArray || id == TypeId::kMap) {
+      out->push_back(MemberGroup{members, name, fields[i].type, 0, 0});
+    } else {
+      collect_member_groups(*fields[i].type, members, name, out);
+    }
+    members.pop_back();
+  }
+}
+
 class NestedColumnWriter final : public ColumnChunkWriter {
  public:
   NestedColumnWriter(const Field& field, std::vector<Leaf> leaves)
-      : field_(field), leaves_(std::move(leaves)) {}
+      : field_(field), leaves_(std::move(leaves)) {
+    std::vector<uint32_t> members;
+    collect_member_groups(*field_.type, members, field_.name, &groups_);
+  }
 
   Status write(const Column& column, int64_t begin, int64_t end) override {
     const uint8_t* validity = column.validity().data();
     chunk_nulls_ += static_cast<int64_t>(std::count(validity + begin, validity + end, 0));
+    for (MemberGroup& g : groups_) {
+      for (int64_t i = begin; i < end; ++i) {
+        const Column* c = &column;
+        bool null = c->is_null(i);
+        for (size_t k = 0; k < g.members.size() && !null; ++k) {
+          c = c->children()[g.members[k]].get();
+          null = c->is_null(i);
+        }
+        g.chunk_nulls += null ? 1 : 0;
+      }
+    }
     for (Leaf& leaf : leaves_) {
       // The leaf's values live in the column reached by the same way down.
       const Column* values = &column;
@@ -121,7 +163,23 @@ class NestedColumnWriter final : public ColumnChunkWriter {
         def_.clear();
         rep_.clear();
         rows_.clear();
-        for (int64_t i = from; i < to; ++i) LS_RETURN_NOT_OK(shredder.row(column, i));
+        if (leaf.max_rep == 0) {
+          LS_RETURN_NOT_OK(shred_struct_leaf(leaf, shredder, column, from, to));
+          from = to;
+          continue;
+        }
+        for (int64_t i = from; i < to;) {
+          if (validity[i] == 0 && leaf.steps[0].nullable) {
+            // A run of null rows: one entry each, defined to no level.
+            int64_t j = i + 1;
+            while (j < to && validity[j] == 0) ++j;
+            def_.insert(def_.end(), static_cast<size_t>(j - i), 0);
+            rep_.insert(rep_.end(), static_cast<size_t>(j - i), 0);
+            i = j;
+            continue;
+          }
+          LS_RETURN_NOT_OK(shredder.row(column, i++));
+        }
         LeafLevels levels;
         levels.def = leaf.steps.back().def > 0 ? def_.data() : nullptr;
         levels.rep = leaf.max_rep > 0 ? rep_.data() : nullptr;
@@ -134,6 +192,46 @@ class NestedColumnWriter final : public ColumnChunkWriter {
     return Status::OK();
   }
 
+  /// Rows [from, to) of a leaf under structs only (no list or map above it): one level entry
+  /// per row, the depth to which the row is defined, without the general walk.
+  Status shred_struct_leaf(Leaf& leaf, Shredder& shredder, const Column& column, int64_t from,
+                           int64_t to) {
+    const auto n = static_cast<size_t>(to - from);
+    def_.resize(n);
+    rows_.resize(n);
+    uint8_t* def = def_.data();
+    int64_t* rows = rows_.data();
+    size_t values = 0;
+    const std::vector<Step>& steps = leaf.steps;
+    for (int64_t i = from; i < to; ++i) {
+      const Column* c = &column;
+      for (size_t d = 0;; ++d) {
+        const Step& s = steps[d];
+        if (c->is_null(i)) {
+          // The general walk names the column a NOT NULL violation is in.
+          if (!s.nullable) return shredder.row(column, i);
+          *def++ = static_cast<uint8_t>(s.def - 1);
+          break;
+        }
+        if (s.kind == Step::Kind::kLeaf) {
+          *def++ = s.def;
+          rows[values++] = i;
+          break;
+        }
+        c = c->children()[s.child].get();
+      }
+    }
+    const Column* values_column = &column;
+    for (size_t d = 0; d + 1 < steps.size(); ++d) {
+      values_column = values_column->children()[steps[d].child].get();
+    }
+    LeafLevels levels;
+    levels.def = steps.back().def > 0 ? def_.data() : nullptr;
+    levels.value_rows = rows_.data();
+    levels.num_levels = static_cast<int64_t>(n);
+    return leaf.writer->write_levels(*values_column, levels);
+  }
+
   int64_t buffered_bytes() const override {
     int64_t n = 0;
     for (const Leaf& leaf : leaves_) n += leaf.writer->buffered_bytes();
@@ -144,6 +242,10 @@ class NestedColumnWriter final : public ColumnChunkWriter {
     for (Leaf& leaf : leaves_) LS_RETURN_NOT_OK(leaf.writer->flush_chunks(out, chunks));
     file_nulls_ += chunk_nulls_;
     chunk_nulls_ = 0;
+    for (MemberGroup& g : groups_) {
+      g.file_nulls += g.chunk_nulls;
+      g.chunk_nulls = 0;
+    }
     return Status::OK();
   }
 
@@ -159,9 +261,20 @@ class NestedColumnWriter final : public ColumnChunkWriter {
     for (const Leaf& leaf : leaves_) leaf.writer->leaf_stats(out);
   }
 
+  void group_stats(std::vector<ParquetColumnStats>* out) const override {
+    for (const MemberGroup& g : groups_) {
+      ParquetColumnStats s;
+      s.name = g.name;
+      s.type = g.type;
+      s.null_count = g.file_nulls;
+      out->push_back(std::move(s));
+    }
+  }
+
  private:
   const Field field_;
   std::vector<Leaf> leaves_;
+  std::vector<MemberGroup> groups_;
   // Shredding buffers, reused by every leaf and slice: no allocation per value.
   std::vector<uint8_t> def_;
   std::vector<uint8_t> rep_;

@@ -147,6 +147,7 @@ class ParquetWriter::Impl {
   }
 
   Status flush_row_group() {
+    if (closed_) return Status::InvalidArgument("Parquet writer: flush_row_group() after close()");
     if (rows_in_group_ == 0) return Status::OK();
     parquet::RowGroup rg;
     rg.num_rows = rows_in_group_;
@@ -190,6 +191,7 @@ class ParquetWriter::Impl {
     for (const auto& c : columns_) {
       info.columns.push_back(c->file_stats());
       c->leaf_stats(&info.leaves);
+      c->group_stats(&info.groups);
     }
     LS_RETURN_NOT_OK(out_->close());
     closed_ = true;
@@ -244,6 +246,8 @@ ParquetWriter::~ParquetWriter() {
 }
 
 Status ParquetWriter::write(const RecordBatch& batch) { return impl_->write(batch); }
+
+Status ParquetWriter::flush_row_group() { return impl_->flush_row_group(); }
 
 int64_t ParquetWriter::num_rows() const { return impl_->num_rows(); }
 

@@ -177,7 +177,7 @@ TEST_F(CheckpointTest, CheckpointReplayEqualsJsonReplay) {
   EXPECT_EQ(nulls, 1);  // i = 0 (i = 4's file was removed by i = 5)
 }
 
-TEST_F(CheckpointTest, CheckpointIsAFlatReadableParquetFileForOurReader) {
+TEST_F(CheckpointTest, CheckpointIsANestedParquetFileOurReaderReadsWhole) {
   commit_appends(11);
   auto input = fs_->open_input_file("t/" + checkpoint_file_path(10));
   ASSERT_TRUE(input.ok());
@@ -380,6 +380,88 @@ TEST_F(CheckpointTest, StreamedFromThePreviousCheckpointEqualsTheSnapshot) {
   auto from_snapshot = Snapshot::load(fs_, "t");
   ASSERT_TRUE(from_snapshot.ok()) << from_snapshot.status().to_string();
   expect_same_state(*streamed, *from_snapshot);
+}
+
+TEST_F(CheckpointTest, FiveThousandFilesReadByDuckDbAndByUs) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  commit_many(*table, 4000, 64, 1);  // version 0
+  commit_many(*table, 1000, 8, 2);   // version 1
+  {
+    Transaction t = table->begin();  // version 2: two tombstones, one with its extended fields
+    t.remove_file(RemoveFile{"p=a%20b/part-7.parquet", 70, true, true, {{"p", "a b"}}, 107});
+    t.remove_file(RemoveFile{"p=a%20b/part-8.parquet", 80, true, false, {}, std::nullopt});
+    ASSERT_TRUE(t.commit("DELETE").ok());
+  }
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 2).ok());
+  const std::string file = "t/" + checkpoint_file_path(2);
+  // 1 protocol + 1 metaData + 64 txns + 4,998 adds + 2 removes = 5,066 rows, ~1024 a group.
+  EXPECT_EQ(row_groups_of(*fs_, file), 5);
+
+  auto ours = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(ours.ok()) << ours.status().to_string();
+  ASSERT_TRUE(ours->checkpoint());
+  EXPECT_EQ(ours->commits_replayed(), 0);
+  EXPECT_EQ(ours->files().size(), 4998u);
+  expect_same_state(*ours, json_replay(dir_ / "t", fs_));
+
+  auto duck = duckdb_read_checkpoint(local(checkpoint_file_path(2)));
+  if (!duck) GTEST_SKIP() << "npm test tools missing in tests/tools: DuckDB not checked";
+  EXPECT_EQ((*duck)["total"], 5066);
+  EXPECT_EQ((*duck)["adds_count"], 4998);
+  EXPECT_EQ((*duck)["removes_count"], 2);
+  EXPECT_EQ((*duck)["txns_count"], 64);
+  EXPECT_EQ((*duck)["row_groups"], 5);
+  std::set<std::string> paths;
+  for (const LiveFile& f : ours->files()) paths.insert(f.add.path);
+  const std::vector<std::string> theirs = (*duck)["adds"];
+  EXPECT_EQ(theirs.size(), paths.size());
+  EXPECT_EQ(std::set<std::string>(theirs.begin(), theirs.end()), paths);
+  EXPECT_EQ((*duck)["null_partition_adds"], 1000);  // next_ % 5 == 0 of 0..4999, none removed
+  for (int a = 0; a < 64; ++a)
+    EXPECT_EQ((*duck)["txns"]["app-" + std::to_string(a)], a < 8 ? 2 : 1);
+  EXPECT_EQ((*duck)["meta_id"], ours->metadata().id);
+}
+
+TEST_F(CheckpointTest, RemoveKeepsItsExtendedFields) {
+  auto table = open_table({{"delta.checkpointInterval", "1000"}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  commit_many(*table, 4, 1, 1);
+  {
+    Transaction t = table->begin();
+    t.remove_file(RemoveFile{"p=a%20b/part-1.parquet", 11, true, true, {{"p", "a b"}}, 101});
+    t.remove_file(RemoveFile{"p=__HIVE_DEFAULT_PARTITION__/part-0.parquet",
+                             10,
+                             false,
+                             true,
+                             {{"p", std::nullopt}},
+                             100});
+    t.remove_file(RemoveFile{"p=a%20b/part-2.parquet", 12, true, false, {}, std::nullopt});
+    ASSERT_TRUE(t.commit("DELETE").ok());
+  }
+  ASSERT_TRUE(write_checkpoint_at(fs_, "t", 1).ok());
+  auto checkpoint = read_checkpoint(*fs_, "t", CheckpointRef{1, 1});
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().to_string();
+  ASSERT_EQ(checkpoint->removes.size(), 3u);
+  std::map<std::string, RemoveFile> by_path;
+  for (RemoveFile& r : checkpoint->removes) by_path[r.path] = r;
+  const RemoveFile& one = by_path.at("p=a%20b/part-1.parquet");
+  EXPECT_TRUE(one.extended_file_metadata);
+  EXPECT_EQ(one.deletion_timestamp, 11);
+  EXPECT_TRUE(one.data_change);
+  EXPECT_EQ(one.size, 101);
+  EXPECT_EQ(one.partition_values,
+            (std::vector<std::pair<std::string, std::optional<std::string>>>{{"p", "a b"}}));
+  const RemoveFile& zero = by_path.at("p=__HIVE_DEFAULT_PARTITION__/part-0.parquet");
+  EXPECT_TRUE(zero.extended_file_metadata);
+  EXPECT_FALSE(zero.data_change);
+  EXPECT_EQ(zero.size, 100);
+  EXPECT_EQ(zero.partition_values,
+            (std::vector<std::pair<std::string, std::optional<std::string>>>{{"p", std::nullopt}}));
+  const RemoveFile& two = by_path.at("p=a%20b/part-2.parquet");
+  EXPECT_FALSE(two.extended_file_metadata);
+  EXPECT_FALSE(two.size.has_value());
+  EXPECT_TRUE(two.partition_values.empty());
 }
 
 TEST_F(CheckpointTest, WrittenInTheBackgroundAndVisibleAfterWait) {

@@ -6,10 +6,10 @@
 //
 // Writing: after every commit whose version is a multiple of `delta.checkpointInterval` (table
 // configuration, default 10), the DeltaTable writes that version's checkpoint on its background
-// worker (delta_table.h). Our Parquet writer only writes flat columns, so checkpoints have their
-// own small writer here: nested columns with repetition/definition levels, PLAIN values,
-// uncompressed data pages v1, streamed to the output in row groups of a bounded size, so the
-// memory it takes does not grow with the table — a file Spark, DuckDB and our own reader read.
+// worker (delta_table.h). The file is ordinary nested Parquet written by the project's Parquet
+// writer (parquet_writer.h; uncompressed, no dictionaries), streamed to the output in row groups
+// of a bounded size, so the memory it takes does not grow with the table — a file Spark, DuckDB
+// and our own reader read.
 
 #include <cstdint>
 #include <functional>
@@ -53,7 +53,8 @@ bool checkpoint_due(int64_t version, const MetadataAction& metadata);
 
 /// How a checkpoint file is cut into row groups: a row group ends after `max_rows_per_row_group`
 /// actions or once about `max_bytes_per_row_group` of values are buffered, whichever comes
-/// first. What the writer holds at any time is one row group. 1024 actions (~0.5 MB with
+/// first. What the writer holds at any time is two row groups (one filled while the other is
+/// encoded on a second thread). 1024 actions (~0.5 MB with
 /// typical stats) keep a checkpoint of 5,000 files at ~3 MB of heap where 4096 took ~9 MB, for
 /// the same time (bench/checkpoint_bench.cc); readers take any number of row groups.
 struct CheckpointWriteOptions {

@@ -10,9 +10,14 @@
 //    left out, as Delta does.
 //  - Timestamps "yyyy-MM-ddTHH:mm:ss.SSSZ" (timestamp_ntz without the Z), dates yyyy-MM-dd,
 //    decimals as exact JSON numbers, NaN and infinities left out (a missing bound is safe).
-//  - Only the first `num_indexed_columns` columns (delta.dataSkippingNumIndexedCols, 32).
+//  - Nested columns as Spark writes them: a struct's stats nest per member
+//    ({"minValues":{"s":{"a":1}}}, recursively); an array or a map has a nullCount (its null
+//    rows) and no bounds; a member's nullCount counts the rows where it or a parent is null.
+//  - Only the first `num_indexed_columns` leaves (delta.dataSkippingNumIndexedCols, 32), counted
+//    as Delta does: each struct member, recursively; an array or a map counts as one.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,9 +32,16 @@ inline constexpr int kStatsStringPrefixLength = 32;
 /// Delta's default delta.dataSkippingNumIndexedCols.
 inline constexpr int kDefaultNumIndexedColumns = 32;
 
-/// The stats JSON of one data file.
+/// The stats JSON of one data file from what the Parquet writer reports (`columns` for the
+/// types and the null rows of top-level arrays and maps, `leaves` for everything else).
+std::string stats_json(const ParquetFileInfo& info,
+                       int num_indexed_columns = kDefaultNumIndexedColumns);
+/// The same for a flat file (one leaf per column): `columns` serve as both.
 std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats>& columns,
                        int num_indexed_columns = kDefaultNumIndexedColumns);
+/// delta.dataSkippingNumIndexedCols of a table's configuration: 32 when absent or invalid, -1
+/// (every column) when -1.
+int num_indexed_columns(const std::map<std::string, std::string>& configuration);
 
 /// Delta's truncateMinStringAgg on UTF-8 text: the first `prefix_length` UTF-16 units, not
 /// splitting a surrogate pair (a 4-byte UTF-8 character).

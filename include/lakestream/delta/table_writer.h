@@ -25,6 +25,7 @@
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/actions.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/schema/schema.h"
 #include "lakestream/storage/file_system.h"
@@ -45,6 +46,9 @@ struct DeltaTableWriterOptions {
   int task_id = 0;
   /// add.dataChange (false only for rewrites that do not change the table's content).
   bool data_change = true;
+  /// Leaves whose statistics go in add.stats: the table's delta.dataSkippingNumIndexedCols
+  /// (num_indexed_columns(configuration) in delta/stats.h; -1: all).
+  int num_indexed_columns = kDefaultNumIndexedColumns;
 };
 
 /// Writes the data files of one commit. Not thread-safe: writers working in parallel each own

@@ -97,6 +97,11 @@ struct ParquetFileInfo {
   /// A leaf's null_count counts its level entries without a value (null or empty ancestors
   /// included), as parquet-mr counts them.
   std::vector<ParquetColumnStats> leaves;
+  /// One per array or map column reached from a top-level struct through struct members only,
+  /// named by its dotted path of members ("device.tags"), in schema order: its null_count is
+  /// the rows where it, or a struct above it, is null (no bounds). Delta's nullCount of such a
+  /// member; the leaves below it cannot tell a null list from an empty one.
+  std::vector<ParquetColumnStats> groups;
 };
 
 /// Writes one Parquet file. Not thread-safe; one writer per file.
@@ -115,6 +120,9 @@ class ParquetWriter {
   /// Append a batch whose schema has the writer's column types in the same order (names are
   /// not compared). A null in a non-nullable column is an InvalidArgument error.
   Status write(const RecordBatch& batch);
+  /// End the open row group now (no-op when it holds no row): for callers that cut row
+  /// groups by their own measure, e.g. Delta checkpoints streamed ~1024 actions at a time.
+  Status flush_row_group();
   /// Rows written so far.
   int64_t num_rows() const;
   /// Bytes written to the stream plus what the open row group holds (compressed pages, open

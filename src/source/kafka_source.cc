@@ -235,7 +235,8 @@ struct KafkaSource::Impl {
   Status pending;                                // an error to report from the next poll
   mutable std::mutex error_mu;
   std::string last_error;
-  std::string broker_problem;  // from the statistics: "" while a broker is up
+  std::string broker_problem;           // from the statistics: "" while a broker is up
+  bool cooperative_configured = false;  // partition.assignment.strategy is cooperative-sticky
   std::vector<rd_kafka_message_t*> scratch;
   std::unique_ptr<FetchWaker> waker;  // while started (see FetchWaker)
   bool read_all = false;              // every partition, assigned at the first poll
@@ -371,7 +372,11 @@ struct KafkaSource::Impl {
   static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque) {
     auto* self = static_cast<Impl*>(opaque);
-    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    // librdkafka says which protocol the group runs; it gives NULL where it has none (the final
+    // revoke while closing, seen as a crash under load): then the configured one decides.
+    const char* protocol = rd_kafka_rebalance_protocol(rk);
+    const bool cooperative = protocol != nullptr ? std::strcmp(protocol, "COOPERATIVE") == 0
+                                                 : self->cooperative_configured;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       self->on_assign(parts, cooperative);
     } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -648,6 +653,9 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
     properties.insert(properties.begin(), {"statistics.interval.ms", "1000"});
   }
   for (const KafkaProperty& p : properties) {
+    if (p.first == "partition.assignment.strategy") {
+      im.cooperative_configured = p.second.find("cooperative") != std::string::npos;
+    }
     if (rd_kafka_conf_set(conf, p.first.c_str(), p.second.c_str(), err, sizeof(err)) !=
         RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);

@@ -226,7 +226,10 @@ TEST_F(Azurite, TwoDeltaWritersOnOneVersionOneWinsTheOtherRetries) {
   ASSERT_TRUE(va.ok()) << va.status().to_string();
   ASSERT_TRUE(vb.ok()) << vb.status().to_string();
   EXPECT_EQ(std::set<int64_t>({*va, *vb}), std::set<int64_t>({1, 2}));  // one retried at 2
-  EXPECT_EQ(conflicts.value(), 1);  // /metrics counts the lost race
+  // /metrics counts the lost race (at least once: under load Azurite may answer late and the
+  // loser may meet more than one taken version).
+  const int64_t after_race = conflicts.value();
+  EXPECT_GE(after_race, 1);
   EXPECT_GE(MetricsRegistry::global()
                     .counter("lakestream_storage_requests_total", "", {{"operation", "put_blob"}})
                     .value() -
@@ -248,9 +251,8 @@ TEST_F(Azurite, TwoDeltaWritersOnOneVersionOneWinsTheOtherRetries) {
   ASSERT_TRUE(x.commit("WRITE").ok());
   Transaction y = b->begin();
   y.set_txn("app", 5);
-  const int64_t b_version = b->version();  // 1 or 2: which of ta, tb won
   EXPECT_EQ(y.commit("WRITE").status().code(), StatusCode::kConflict);
-  EXPECT_EQ(conflicts.value(), 1 + (3 - b_version));  // y found each later version taken
+  EXPECT_GE(conflicts.value(), after_race + 1);  // y found version 3 (at least) taken
 }
 
 TEST_F(Azurite, OpenFileSystemRoutesTheUrisToTheConnectionStringsEndpoint) {

@@ -27,15 +27,6 @@ namespace {
 /// An OPTIMIZE that removed at least this many files writes a checkpoint of its commit.
 constexpr int64_t kCheckpointAfterRemovedFiles = 1000;
 
-using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
-
-/// A partition's identity: its values sorted by column (the log does not fix their order).
-PartitionValues partition_key(const AddFile& add) {
-  PartitionValues key = add.partition_values;
-  std::sort(key.begin(), key.end());
-  return key;
-}
-
 /// The files of one bin and what rewriting them gave.
 struct Bin {
   std::vector<const LiveFile*> files;
@@ -95,6 +86,11 @@ Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& 
 }
 
 }  // namespace
+
+PartitionValues partition_key(PartitionValues values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
 
 Result<int64_t> parse_byte_size(std::string_view text) {
   auto bad = [text] {
@@ -158,18 +154,14 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
 
   // Per partition, the small files in path order, packed greedily into bins up to the target.
   std::set<PartitionValues> wanted;
-  for (const PartitionValues& p : options.partitions) {
-    PartitionValues key = p;
-    std::sort(key.begin(), key.end());
-    wanted.insert(std::move(key));
-  }
+  for (const PartitionValues& p : options.partitions) wanted.insert(partition_key(p));
   std::map<PartitionValues, std::vector<const LiveFile*>> partitions;
   for (const LiveFile& f : selected) {
-    if (!wanted.empty() && !wanted.count(partition_key(f.add))) continue;
+    if (!wanted.empty() && !wanted.count(partition_key(f.add.partition_values))) continue;
     ++result.files_considered;
     // A file with a deletion vector would need its deleted rows dropped: not rewritten here.
     if (f.add.size >= result.min_file_bytes || f.add.has_deletion_vector()) continue;
-    partitions[partition_key(f.add)].push_back(&f);
+    partitions[partition_key(f.add.partition_values)].push_back(&f);
   }
   std::vector<Bin> bins;
   for (auto& [key, files] : partitions) {
@@ -238,7 +230,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   for (Bin& b : bins) {
     result.bins++;
     result.rows += b.rows;
-    touched[partition_key(b.files.front()->add)] = true;
+    touched[partition_key(b.files.front()->add.partition_values)] = true;
     for (const LiveFile* f : b.files) {
       RemoveFile r;
       r.path = f->add.path;

@@ -9,15 +9,6 @@
 
 namespace lakestream::stream_internal {
 
-namespace {
-
-AutoCompactor::PartitionValues sorted_key(AutoCompactor::PartitionValues values) {
-  std::sort(values.begin(), values.end());
-  return values;
-}
-
-}  // namespace
-
 Result<std::unique_ptr<AutoCompactor>> AutoCompactor::make(std::shared_ptr<FileSystem> fs,
                                                            std::string table_path,
                                                            AutoCompactSettings settings,
@@ -39,11 +30,7 @@ Result<std::unique_ptr<AutoCompactor>> AutoCompactor::make(std::shared_ptr<FileS
   auto c = std::unique_ptr<AutoCompactor>(
       new AutoCompactor(std::move(fs), std::move(table_path), settings, std::move(parquet)));
   c->min_file_bytes_ = target / 4;
-  if (snapshot.ok()) {
-    for (const LiveFile& f : snapshot->files()) {
-      if (f.add.size < c->min_file_bytes_) c->small_files_[sorted_key(f.add.partition_values)]++;
-    }
-  }
+  if (snapshot.ok()) c->small_files_ = c->count_small_files(*snapshot);
   c->thread_ = std::thread([raw = c.get()] { raw->run(); });
   return c;
 }
@@ -70,7 +57,7 @@ void AutoCompactor::committed(const std::vector<AddFile>& adds) {
     std::lock_guard lock(mu_);
     for (const AddFile& a : adds) {
       if (a.size >= min_file_bytes_) continue;
-      PartitionValues key = sorted_key(a.partition_values);
+      PartitionValues key = partition_key(a.partition_values);
       const int64_t n = ++small_files_[key];
       if (n >= settings_.min_num_files && queued_.insert(key).second) wake = true;
     }
@@ -93,12 +80,18 @@ void AutoCompactor::wait_idle() {
   cv_.wait(lock, [&] { return (queued_.empty() && !running_) || stopping_; });
 }
 
-Status AutoCompactor::recount() {
-  LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs_, table_path_));
+std::map<PartitionValues, int64_t> AutoCompactor::count_small_files(
+    const Snapshot& snapshot) const {
   std::map<PartitionValues, int64_t> counts;
   for (const LiveFile& f : snapshot.files()) {
-    if (f.add.size < min_file_bytes_) counts[sorted_key(f.add.partition_values)]++;
+    if (f.add.size < min_file_bytes_) counts[partition_key(f.add.partition_values)]++;
   }
+  return counts;
+}
+
+Status AutoCompactor::recount() {
+  LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs_, table_path_));
+  std::map<PartitionValues, int64_t> counts = count_small_files(snapshot);
   std::lock_guard lock(mu_);
   small_files_ = std::move(counts);
   return Status::OK();

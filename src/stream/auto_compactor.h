@@ -26,6 +26,7 @@
 
 #include "lakestream/delta/actions.h"
 #include "lakestream/delta/optimize.h"
+#include "lakestream/delta/snapshot.h"
 #include "lakestream/storage/file_system.h"
 
 namespace lakestream::stream_internal {
@@ -40,8 +41,6 @@ struct AutoCompactSettings {
 
 class AutoCompactor {
  public:
-  using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
-
   /// Counts the small files of the table at `table_path` as of now (it must exist). When the
   /// table's delta.autoOptimize.autoCompact is false, returns nullptr (nothing to do).
   static Result<std::unique_ptr<AutoCompactor>> make(std::shared_ptr<FileSystem> fs,
@@ -67,6 +66,8 @@ class AutoCompactor {
                 AutoCompactSettings settings, ParquetWriterOptions parquet);
   /// Re-read the small-file counts from the table's latest snapshot; mu_ not held.
   Status recount();
+  /// The small files of `snapshot` per partition (partition_key).
+  std::map<PartitionValues, int64_t> count_small_files(const Snapshot& snapshot) const;
   void run();
 
   std::shared_ptr<FileSystem> fs_;

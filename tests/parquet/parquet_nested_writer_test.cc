@@ -17,6 +17,7 @@
 #include "parquet/parquet_types.h"
 #include "parquet/rle_decoder.h"
 #include "parquet/thrift_compact.h"
+#include "support/memory_output.h"
 
 namespace lakestream {
 namespace {
@@ -24,20 +25,7 @@ namespace {
 using testing::NestedRandom;
 using testing::value_json;
 
-class MemoryOutput : public OutputStream {
- public:
-  explicit MemoryOutput(std::string* sink) : sink_(sink) {}
-  Status write(const void* data, size_t size) override {
-    sink_->append(static_cast<const char*>(data), size);
-    return Status::OK();
-  }
-  int64_t tell() const override { return static_cast<int64_t>(sink_->size()); }
-  Status close() override { return Status::OK(); }
-  void abort() override {}
-
- private:
-  std::string* sink_;
-};
+using testing::MemoryOutput;
 
 class MemoryFile : public RandomAccessFile {
  public:

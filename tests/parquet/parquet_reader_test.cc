@@ -9,6 +9,7 @@
 #include "parquet/parquet_types.h"
 #include "parquet/rle_encoder.h"
 #include "parquet/thrift_compact.h"
+#include "support/memory_output.h"
 
 namespace lakestream {
 namespace {
@@ -40,20 +41,7 @@ class MemoryFile : public RandomAccessFile {
   std::vector<std::pair<int64_t, int64_t>>* reads_;
 };
 
-class MemoryOutput : public OutputStream {
- public:
-  explicit MemoryOutput(std::string* sink) : sink_(sink) {}
-  Status write(const void* data, size_t size) override {
-    sink_->append(static_cast<const char*>(data), size);
-    return Status::OK();
-  }
-  int64_t tell() const override { return static_cast<int64_t>(sink_->size()); }
-  Status close() override { return Status::OK(); }
-  void abort() override {}
-
- private:
-  std::string* sink_;
-};
+using testing::MemoryOutput;
 
 Result<std::unique_ptr<ParquetReader>> open_bytes(std::string bytes,
                                                   const std::string& path = "mem.parquet") {

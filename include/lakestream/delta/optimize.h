@@ -41,13 +41,19 @@ namespace lakestream {
 /// 128 MB, as delta-rs (Databricks tunes its own by table size).
 inline constexpr int64_t kDefaultTargetFileBytes = 128LL << 20;
 
+/// A partition's values as the log writes them (column → text, nullopt for null).
+using PartitionValues = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+/// A partition's identity: its values sorted by column (the log does not fix their order).
+PartitionValues partition_key(PartitionValues values);
+
 struct OptimizeOptions {
   /// Partition predicates (`column = value`, partition columns only), ANDed; all partitions
   /// when empty.
   std::vector<ScanFilter> where;
   /// Only these partitions, each given by its values as the log writes them (column → text,
   /// nullopt for null; any order): what auto-compaction asks for. All when empty.
-  std::vector<std::vector<std::pair<std::string, std::optional<std::string>>>> partitions;
+  std::vector<PartitionValues> partitions;
   /// The size the rewritten files aim at; 0: the table's `delta.targetFileSize`, else 128 MB.
   int64_t target_file_bytes = 0;
   /// Files smaller than this are compacted; 0: a quarter of the target.

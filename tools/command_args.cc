@@ -1,8 +1,11 @@
 #include "command_args.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "command.h"
+#include "lakestream/common/strings.h"
 
 namespace lakestream::cli {
 
@@ -53,6 +56,33 @@ std::optional<int> parse_where_options(const Config& options, const char* prog,
     out->push_back({where.substr(0, eq), where.substr(eq + 1)});
   }
   return std::nullopt;
+}
+
+Result<Schema> load_schema_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("--schema: cannot open '" + path + "'");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::IOError("--schema: reading '" + path + "' failed");
+  const std::string text = buf.str();
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return Status::InvalidArgument("schema file '" + path + "' is empty");
+  }
+  auto schema = text[first] == '{' ? Schema::from_json(text) : Schema::from_ddl(text);
+  if (!schema.ok()) return schema.status().with_context("schema file '" + path + "'");
+  return schema;
+}
+
+std::optional<bool> bool_option(const Config& options, const std::string& name, const char* prog,
+                                std::optional<int>* stop) {
+  const std::string& text = options.get_string(name);
+  std::optional<bool> value = parse_bool_text(text);
+  if (!value) {
+    *stop =
+        usage_error(prog, "option '--" + name + "': expected true or false, got '" + text + "'");
+  }
+  return value;
 }
 
 }  // namespace lakestream::cli

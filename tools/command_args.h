@@ -13,6 +13,7 @@
 
 #include "lakestream/config/config.h"
 #include "lakestream/delta/table_reader.h"
+#include "lakestream/schema/schema.h"
 
 namespace lakestream::cli {
 
@@ -38,5 +39,14 @@ CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
 /// (printed, exit code 2) for one without a column or '='.
 std::optional<int> parse_where_options(const Config& options, const char* prog,
                                        std::vector<ScanFilter>* out);
+
+/// The schema in the file at `path`: Spark DDL text, or StructType JSON (the text whose first
+/// non-blank character is '{'). Errors name the file.
+Result<Schema> load_schema_file(const std::string& path);
+
+/// The value of the true|false option `name`; a usage error (printed, exit code 2, in `stop`)
+/// for anything else.
+std::optional<bool> bool_option(const Config& options, const std::string& name, const char* prog,
+                                std::optional<int>* stop);
 
 }  // namespace lakestream::cli

@@ -6,10 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -25,21 +23,6 @@ namespace {
 int fail(const Status& status) {
   std::fprintf(stderr, "lakestream ingest: %s\n", status.to_string().c_str());
   return kExitFailure;
-}
-
-Result<Schema> load_schema(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("--schema: cannot open '" + path + "'");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return Status::InvalidArgument("schema file '" + path + "' is empty");
-  }
-  auto schema = text[first] == '{' ? Schema::from_json(text) : Schema::from_ddl(text);
-  if (!schema.ok()) return schema.status().with_context("schema file '" + path + "'");
-  return schema;
 }
 
 /// Draws "[#####.....]  45%  120.3 MB/s  ETA 3s" on a terminal's stderr while a file ingests.
@@ -106,6 +89,12 @@ int run_ingest(int argc, char** argv) {
       .list()
       .metavar("COL")
       .help("partition column of the flattened schema; repeat for several");
+  parser.add("--flatten")
+      .metavar("true|false")
+      .default_value("true")
+      .help(
+          "write nested structs as top-level Parent_Child columns (false: keep them as "
+          "struct columns; arrays and maps are written as they are either way)");
   parser.add("--compression")
       .metavar("C")
       .default_value("snappy")
@@ -144,6 +133,9 @@ int run_ingest(int argc, char** argv) {
                            cfg.get_string("mode") + "'");
   }
   options.mode = *mode;
+  const std::optional<bool> flatten = bool_option(cfg, "flatten", argv[0], &args.stop);
+  if (!flatten) return *args.stop;
+  options.flatten = *flatten;
   const int64_t threads = cfg.get_int("threads");
   const int64_t chunk_mb = cfg.get_int("chunk-mb");
   const int64_t target_mb = cfg.get_int("target-file-mb");
@@ -162,7 +154,7 @@ int run_ingest(int argc, char** argv) {
           ? cfg.get_string("dead-letter-table")
           : options.table_uri + "_dead_letter";
   options.partition_by = cfg.get_list("partition-by");
-  auto schema = load_schema(cfg.get_string("schema"));
+  auto schema = load_schema_file(cfg.get_string("schema"));
   if (!schema.ok()) return fail(schema.status());
   options.schema = std::move(*schema);
 

@@ -461,8 +461,12 @@ class Worker {
       for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
       rejects.clear();
       LS_RETURN_NOT_OK(decoder.decode_ndjson(text, job.path, &batch, &rejects, 1));
-      LS_ASSIGN_OR_RAISE(RecordBatch flat, batch.flatten());
-      LS_RETURN_NOT_OK(job.writers[w]->write(flat));
+      if (options_.flatten) {
+        LS_ASSIGN_OR_RAISE(RecordBatch flat, batch.flatten());
+        LS_RETURN_NOT_OK(job.writers[w]->write(flat));
+      } else {
+        LS_RETURN_NOT_OK(job.writers[w]->write(batch));
+      }
       job.rows[w] += batch.num_rows();
       if (progress_) progress_->rows_done += batch.num_rows();
       for (auto& r : rejects) job.rejects[w].push_back({k, std::move(r)});
@@ -594,7 +598,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
                     IngestProgress* progress,
                     const std::function<void(const IngestResult&)>& on_committed) {
   const auto run_started = Clock::now();
-  LS_ASSIGN_OR_RAISE(Schema flat_schema, options.schema.flatten());
+  LS_ASSIGN_OR_RAISE(Schema flat_schema,
+                     options.flatten ? options.schema.flatten() : Result<Schema>(options.schema));
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second,
                                                  {flat_schema, options.partition_by, {}});

@@ -36,7 +36,8 @@
 namespace lakestream::cli {
 
 struct IngestOptions {
-  Schema schema;  ///< the records' (nested) schema; the table gets its flattened form
+  Schema schema;        ///< the records' (nested) schema
+  bool flatten = true;  ///< the table gets the flattened schema (else the nested one as it is)
   std::string table_uri;
   std::string dead_letter_uri;
   std::vector<std::string> partition_by;

@@ -38,19 +38,6 @@ Result<std::string> read_all(const std::string& path) {
   return buf.str();
 }
 
-/// A schema file holds Spark DDL text or StructType JSON; JSON is the one starting with '{'.
-Result<Schema> load_schema(const std::string& path) {
-  auto read = read_all(path);
-  if (!read.ok()) return read.status().with_context("--schema");
-  const std::string& text = *read;
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    return Status::InvalidArgument("schema file '" + path + "' is empty");
-  auto schema = text[first] == '{' ? Schema::from_json(text) : Schema::from_ddl(text);
-  if (!schema.ok()) return schema.status().with_context("schema file '" + path + "'");
-  return schema;
-}
-
 int fail(const Status& status) {
   std::fprintf(stderr, "lakestream preview: %s\n", status.to_string().c_str());
   return kExitFailure;
@@ -103,7 +90,7 @@ int run_preview(int argc, char** argv) {
   }
   const std::string& schema_path = options.get_string("schema");
 
-  auto schema = load_schema(schema_path);
+  auto schema = load_schema_file(schema_path);
   if (!schema.ok()) return fail(schema.status());
   const std::string& input_path = options.get_string("input");
   auto input = read_all(input_path);

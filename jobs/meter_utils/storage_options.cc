@@ -6,7 +6,6 @@
 
 #include "lakestream/common/strings.h"
 #include "lakestream/storage/azure_file_system.h"
-#include "lakestream/storage/azure_shared_key.h"
 
 namespace lakestream::meter {
 
@@ -49,19 +48,6 @@ bool valid_container_name(std::string_view name) {
     }
   }
   return true;
-}
-
-// A SAS is a query string whose parameters include the signature.
-bool looks_like_sas(std::string_view sas) {
-  size_t i = 0;
-  while (i < sas.size()) {
-    size_t amp = sas.find('&', i);
-    if (amp == std::string_view::npos) amp = sas.size();
-    std::string_view param = sas.substr(i, amp - i);
-    if (param.starts_with("sig=") && param.size() > 4) return true;
-    i = amp + 1;
-  }
-  return false;
 }
 
 // "--name" plus, when the value came from the environment, where it came from.
@@ -149,13 +135,13 @@ Result<AzureStorageOptions> azure_storage_options(const Config& config) {
                                    "' is not a container name (3 to 63 lower-case letters, "
                                    "digits and single hyphens, a letter or digit first and last)");
   }
-  if (!out.account_key.empty() && !base64_decode(out.account_key).ok()) {
+  if (!out.account_key.empty() && !is_account_key(out.account_key)) {
     return Status::InvalidArgument(option_and_source(config, "storage-account-key") +
                                    ": not an account key (the base64 text shown under the "
                                    "storage account's Access keys)");
   }
   if (out.sas_token.starts_with('?')) out.sas_token.erase(0, 1);
-  if (!out.sas_token.empty() && !looks_like_sas(out.sas_token)) {
+  if (!out.sas_token.empty() && !is_sas_token(out.sas_token)) {
     return Status::InvalidArgument(option_and_source(config, "storage-sas-token") +
                                    ": not a SAS token (a query string such as "
                                    "sv=...&ss=b&sp=...&sig=..., with its sig= parameter)");

@@ -94,6 +94,20 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
   return out;
 }
 
+bool is_sas_token(std::string_view sas) {
+  size_t i = 0;
+  while (i < sas.size()) {
+    size_t amp = sas.find('&', i);
+    if (amp == std::string_view::npos) amp = sas.size();
+    const std::string_view param = sas.substr(i, amp - i);
+    if (param.starts_with("sig=") && param.size() > 4) return true;
+    i = amp + 1;
+  }
+  return false;
+}
+
+bool is_account_key(std::string_view key) { return !key.empty() && base64_decode(key).ok(); }
+
 bool is_azure_scheme(std::string_view scheme) {
   return scheme == "abfss" || scheme == "abfs" || scheme == "https" || scheme == "http" ||
          scheme == "wasbs" || scheme == "wasb";

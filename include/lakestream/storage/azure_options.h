@@ -81,6 +81,12 @@ struct AzureLocation {
 /// the path are decoded.
 Result<AzureLocation> parse_azure_uri(std::string_view uri);
 
+/// Whether `sas` (without a leading '?') has the form of a SAS token: a query string whose
+/// parameters include the signature (sig=...).
+bool is_sas_token(std::string_view sas);
+/// Whether `key` has the form of a storage account key (base64 text).
+bool is_account_key(std::string_view key);
+
 /// Whether `scheme` (lower case) is one parse_azure_uri understands.
 bool is_azure_scheme(std::string_view scheme);
 

@@ -218,8 +218,9 @@ int run_show(int argc, char** argv) {
       .list()
       .metavar("COL=VALUE")
       .help(
-          "keep rows where COL equals VALUE (repeatable); on a partition column only that "
-          "partition's files are read");
+          "keep rows where COL equals VALUE (repeatable); COL may be a struct member "
+          "(location.floor.level). On a partition column only that partition's files are read; "
+          "on others the files' statistics skip what cannot match");
   parser.add("--columns").metavar("A,B").help("columns to show, in this order (default: all)");
   parser.add("--limit").short_name('n').as_int().metavar("N").help(
       "rows to show (default: 20 for --format table, all otherwise)");

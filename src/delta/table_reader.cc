@@ -254,11 +254,95 @@ std::optional<ParquetStatValue> stat_value(TypeId id, const Scalar& v) {
 
 struct BoundFilter {
   std::string column;
-  std::string physical;  ///< the column's name in data files, stats and partitionValues
-  const Field* field = nullptr;
+  std::string physical;  ///< the top-level column's name in data files, stats, partitionValues
+  /// The physical names from the top-level column down to the filtered leaf: {physical} for a
+  /// top-level column, {"location", "floor", "level"} for `location.floor.level`.
+  std::vector<std::string> path;
+  const Field* field = nullptr;  ///< the filtered leaf
   Scalar value;
   bool partition = false;
 };
+
+/// The member of `stats` (minValues, maxValues or nullCount) at `path`: statistics of struct
+/// members are nested objects, as Spark writes them. Null when absent.
+const nlohmann::json* stats_at(const nlohmann::json& stats, const std::vector<std::string>& path) {
+  const nlohmann::json* at = &stats;
+  for (const std::string& name : path) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(name);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at;
+}
+
+/// The leaf column a filter reads from `batch` (struct members through the struct's children;
+/// a struct row that is null has null members). Null when the file lacks the column or member.
+const Column* filter_leaf(const RecordBatch& batch, const std::string& top,
+                          const std::vector<std::string>& path) {
+  ColumnPtr column = batch.column_by_name(top);
+  const Column* at = column.get();
+  for (size_t i = 1; i < path.size() && at != nullptr; ++i) {
+    const Column* next = nullptr;
+    if (at->type()->id() == TypeId::kStruct) {
+      const auto& members = at->type()->fields();
+      for (size_t m = 0; m < members.size(); ++m) {
+        if (members[m].name == path[i]) next = at->child(m).get();
+      }
+    }
+    at = next;
+  }
+  return at;
+}
+
+/// `filter` bound to the table's schema: a top-level column, or when no top-level column has
+/// that name, a dotted path to a member of (nested) structs, `location.floor.level`. The leaf
+/// must be a primitive value.
+Result<BoundFilter> bind_filter(const Schema& schema, const ScanFilter& filter,
+                                ColumnMappingMode mode) {
+  BoundFilter bound;
+  bound.column = filter.column;
+  if (auto index = schema.index_of(filter.column)) {
+    bound.field = &schema.field(*index);
+  } else {
+    std::vector<std::string> parts;
+    for (size_t start = 0;;) {
+      const size_t dot = filter.column.find('.', start);
+      parts.push_back(filter.column.substr(start, dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    const std::vector<Field>* members = &schema.fields();
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const Field* found = nullptr;
+      if (members != nullptr) {
+        for (const Field& m : *members) {
+          if (m.name == parts[i]) found = &m;
+        }
+      }
+      if (found == nullptr) {
+        return Status::InvalidArgument("filter column '" + filter.column +
+                                       "' is not in the table (nor a path to a struct member)");
+      }
+      LS_ASSIGN_OR_RAISE(std::string physical, physical_name(*found, mode));
+      bound.path.push_back(std::move(physical));
+      bound.field = found;
+      members = found->type->id() == TypeId::kStruct ? &found->type->fields() : nullptr;
+    }
+  }
+  if (bound.field->type->is_nested()) {
+    return Status::InvalidArgument("filter column '" + filter.column + "' is a " +
+                                   bound.field->type->simple_string() +
+                                   "; filters compare primitive values");
+  }
+  if (bound.path.empty()) {
+    LS_ASSIGN_OR_RAISE(std::string physical, physical_name(*bound.field, mode));
+    bound.path.push_back(std::move(physical));
+  }
+  bound.physical = bound.path.front();
+  LS_ASSIGN_OR_RAISE(bound.value, parse_scalar(*bound.field, filter.value));
+  return bound;
+}
 
 /// Whether the add.stats of a file prove that no row matches the data-column filters.
 bool stats_rule_out(const std::string& stats, const std::vector<BoundFilter>& filters) {
@@ -271,15 +355,14 @@ bool stats_rule_out(const std::string& stats, const std::vector<BoundFilter>& fi
   auto nulls = j.find("nullCount");
   for (const BoundFilter& f : filters) {
     if (f.partition) continue;
-    if (nulls != j.end() && nulls->is_object() && num_records != j.end() &&
-        num_records->is_number_integer()) {
-      auto n = nulls->find(f.physical);
-      if (n != nulls->end() && n->is_number_integer() && *n == *num_records) return true;
+    if (nulls != j.end() && num_records != j.end() && num_records->is_number_integer()) {
+      const nlohmann::json* n = stats_at(*nulls, f.path);
+      if (n != nullptr && n->is_number_integer() && *n == *num_records) return true;
     }
-    if (mins == j.end() || maxs == j.end() || !mins->is_object() || !maxs->is_object()) continue;
-    auto lo = mins->find(f.physical);
-    auto hi = maxs->find(f.physical);
-    if (lo == mins->end() || hi == maxs->end()) continue;
+    if (mins == j.end() || maxs == j.end()) continue;
+    const nlohmann::json* lo = stats_at(*mins, f.path);
+    const nlohmann::json* hi = stats_at(*maxs, f.path);
+    if (lo == nullptr || hi == nullptr) continue;
     const TypeId id = f.field->type->id();
     if (id == TypeId::kString && lo->is_string() && hi->is_string()) {
       // Delta truncates string bounds so that they still bound the values (byte order).
@@ -459,7 +542,7 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
         reader.reset();
         break;
       }
-      if (auto v = stat_value(f.field->type->id(), f.value)) {
+      if (auto v = f.path.size() == 1 ? stat_value(f.field->type->id(), f.value) : std::nullopt) {
         if (reader->column_stats(rg, in_file(f.physical))) {
           predicates.push_back(ParquetPredicate::equal(in_file(f.physical), std::move(*v)));
         }
@@ -498,13 +581,15 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
     if (!data_filters.empty()) {
       std::vector<int32_t> keep;
       keep.reserve(static_cast<size_t>(batch.num_rows()));
-      std::vector<ColumnPtr> filter_columns;
+      std::vector<const Column*> filter_columns;
       for (const BoundFilter& f : data_filters)
-        filter_columns.push_back(batch.column_by_name(in_file(f.physical)));
+        filter_columns.push_back(filter_leaf(batch, in_file(f.physical), f.path));
       for (int64_t r = 0; r < batch.num_rows(); ++r) {
         bool match = true;
         for (size_t k = 0; k < data_filters.size() && match; ++k) {
-          match = cell_equals(*filter_columns[k], r, data_filters[k].value);
+          // A file without the struct member: every row is null there, which matches nothing.
+          match = filter_columns[k] != nullptr &&
+                  cell_equals(*filter_columns[k], r, data_filters[k].value);
         }
         if (match) keep.push_back(static_cast<int32_t>(r));
       }
@@ -623,15 +708,8 @@ Result<TableScan> TableReader::scan(ScanOptions options) const {
 
   std::vector<BoundFilter> partition_filters;
   for (const ScanFilter& f : options.filters) {
-    auto index = schema.index_of(f.column);
-    if (!index)
-      return Status::InvalidArgument("filter column '" + f.column + "' is not in the table");
-    BoundFilter bound;
-    bound.column = f.column;
-    bound.field = &schema.field(*index);
-    LS_ASSIGN_OR_RAISE(bound.physical, physical_name(*bound.field, state->mapping));
-    LS_ASSIGN_OR_RAISE(bound.value, parse_scalar(*bound.field, f.value));
-    bound.partition = partition_index(f.column) >= 0;
+    LS_ASSIGN_OR_RAISE(BoundFilter bound, bind_filter(schema, f, state->mapping));
+    bound.partition = bound.path.size() == 1 && partition_index(bound.column) >= 0;
     if (bound.partition) {
       partition_filters.push_back(std::move(bound));
     } else {

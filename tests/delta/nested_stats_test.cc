@@ -251,5 +251,85 @@ TEST_F(NestedStatsTest, DataSkippingOnATopLevelColumnOfANestedTable) {
   EXPECT_EQ(rows, 1);
 }
 
+/// id long, s struct<name string, inner struct<v int>>: rows id = first..first+n-1 with
+/// s.name "n<id>" and s.inner.v = id * 10, except that every fourth row has s null.
+RecordBatch member_batch(int64_t first, int64_t n) {
+  const Schema schema =
+      Schema()
+          .add("id", DataType::long_())
+          .add("s", DataType::struct_({f("name", DataType::string()),
+                                       f("inner", DataType::struct_({f("v", DataType::int_())}))}));
+  RecordBatch batch = RecordBatch::make_empty(schema);
+  Column& s = batch.mutable_column(1);
+  for (int64_t id = first; id < first + n; ++id) {
+    batch.mutable_column(0).append<int64_t>(id);
+    if (id % 4 == 3) {
+      s.append_null();
+      continue;
+    }
+    std::string name = "n";
+    name += std::to_string(id);
+    s.mutable_child(0).append_string(name);
+    s.mutable_child(1).mutable_child(0).append<int32_t>(static_cast<int32_t>(id * 10));
+    s.mutable_child(1).append_struct_valid();
+    s.append_struct_valid();
+  }
+  return batch;
+}
+
+TEST_F(NestedStatsTest, DataSkippingOnStructMembersUsesTheNestedStatistics) {
+  const Schema schema = member_batch(0, 0).schema();
+  auto adds = write(schema, {member_batch(0, 8), member_batch(100, 8)});
+  ASSERT_EQ(adds.size(), 2u);
+  auto table = DeltaTable::open_or_create(fs_, "t", {schema, {}, {}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  Transaction t = table->begin();
+  for (AddFile& a : adds) t.add_file(std::move(a));
+  ASSERT_TRUE(t.commit("WRITE").ok());
+  auto reader = TableReader::open(fs_, "t");
+  ASSERT_TRUE(reader.ok()) << reader.status().to_string();
+
+  // Returns the ids found and the files the statistics ruled out.
+  auto ids_where = [&](std::vector<ScanFilter> filters, int64_t* skipped) {
+    std::vector<int64_t> ids;
+    ScanOptions options;
+    options.filters = std::move(filters);
+    options.columns = std::vector<std::string>{"id"};  // the filter's struct is read anyway
+    auto scan = reader->scan(options);
+    EXPECT_TRUE(scan.ok()) << scan.status().to_string();
+    if (!scan.ok()) return ids;
+    *skipped = scan->metrics().files_skipped_by_stats;
+    RecordBatch batch;
+    while (true) {
+      auto more = scan->next(&batch);
+      EXPECT_TRUE(more.ok()) << more.status().to_string();
+      if (!more.ok() || !*more) break;
+      for (int64_t r = 0; r < batch.num_rows(); ++r)
+        ids.push_back(batch.column(0)->value<int64_t>(r));
+    }
+    return ids;
+  };
+  int64_t skipped = -1;
+  EXPECT_EQ(ids_where({{"s.inner.v", "1050"}}, &skipped), std::vector<int64_t>{105});
+  EXPECT_EQ(skipped, 1);  // the first file's s.inner.v is 0..60
+  EXPECT_EQ(ids_where({{"s.name", "n2"}}, &skipped), std::vector<int64_t>{2});
+  EXPECT_EQ(skipped, 1);
+  EXPECT_EQ(ids_where({{"s.inner.v", "1070"}}, &skipped), std::vector<int64_t>{});  // s is null
+  EXPECT_EQ(ids_where({{"s.inner.v", "555"}}, &skipped), std::vector<int64_t>{});
+  EXPECT_EQ(skipped, 2);  // between the files' bounds
+  EXPECT_EQ(ids_where({{"s.name", "n101"}, {"id", "101"}}, &skipped), std::vector<int64_t>{101});
+
+  ScanOptions bad;
+  bad.filters = {{"s.nope", "1"}};
+  auto missing = reader->scan(bad);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("'s.nope' is not in the table"), std::string::npos);
+  bad.filters = {{"s.inner", "1"}};
+  auto nested = reader->scan(bad);
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.status().message().find("filters compare primitive values"), std::string::npos)
+      << nested.status().message();
+}
+
 }  // namespace
 }  // namespace lakestream

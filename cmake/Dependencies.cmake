@@ -7,6 +7,9 @@ find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)
+# Parquet pages written by others: LZ4 (Hadoop framing and raw blocks), LZ4_RAW, Brotli.
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 # The Azure Blob backend (storage/azure_*): libcurl for HTTP, OpenSSL for SharedKey HMACs.
 find_package(CURL REQUIRED)

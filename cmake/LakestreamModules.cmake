@@ -14,7 +14,7 @@ set(LS_DEPS_ui common config schema batch json storage parquet delta source stre
 set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream ui)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
-    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto PkgConfig::HTTPLIB
+    PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::LZ4 PkgConfig::BROTLIDEC PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto PkgConfig::HTTPLIB
     spdlog::spdlog roaring::roaring)
 
 # lakestream_module_closure(<out-var> <module>...) : the modules plus everything they use.

@@ -9,6 +9,8 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git ninja-build file
   libsimdjson-dev libfmt-dev nlohmann-json3-dev
   libsnappy-dev libzstd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
+  # Reading Parquet pages others compressed with LZ4, LZ4_RAW or Brotli.
+  liblz4-dev libbrotli-dev
   librdkafka-dev kcat
   # CRoaring: the bitmaps of Delta deletion vectors (src/delta/deletion_vector.cc).
   libroaring-dev

@@ -1,5 +1,8 @@
 #include "parquet/column_chunk_reader.h"
 
+#include <brotli/decode.h>
+#include <lz4.h>
+#include <lz4frame.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -295,6 +298,60 @@ class ChunkDecoder {
   std::vector<uint32_t> indices_;
 };
 
+/// A raw LZ4 block into exactly `expected` bytes.
+bool lz4_block(std::string_view in, size_t expected, char* out) {
+  if (in.size() > static_cast<size_t>(INT32_MAX) || expected > static_cast<size_t>(INT32_MAX)) {
+    return false;
+  }
+  const int n =
+      LZ4_decompress_safe(in.data(), out, static_cast<int>(in.size()), static_cast<int>(expected));
+  return n >= 0 && static_cast<size_t>(n) == expected;
+}
+
+uint32_t big_endian_u32(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+}
+
+/// Hadoop's LZ4 framing, which parquet-mr writes for codec LZ4: blocks of a big-endian
+/// uncompressed length, a big-endian compressed length, then that many bytes of raw LZ4.
+bool lz4_hadoop(std::string_view in, size_t expected, char* out) {
+  size_t done = 0;
+  while (!in.empty()) {
+    if (in.size() < 8) return false;
+    const size_t raw = big_endian_u32(in.data());
+    const size_t packed = big_endian_u32(in.data() + 4);
+    in.remove_prefix(8);
+    if (packed > in.size() || raw > expected - done) return false;
+    if (!lz4_block(in.substr(0, packed), raw, out + done)) return false;
+    done += raw;
+    in.remove_prefix(packed);
+  }
+  return done == expected;
+}
+
+/// The LZ4 frame format (magic 04 22 4D 18), which some writers used for codec LZ4.
+bool lz4_frame(std::string_view in, size_t expected, char* out) {
+  LZ4F_dctx* ctx = nullptr;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return false;
+  size_t done = 0;
+  bool ok = true;
+  while (!in.empty()) {
+    size_t out_len = expected - done;
+    size_t in_len = in.size();
+    const size_t rc = LZ4F_decompress(ctx, out + done, &out_len, in.data(), &in_len, nullptr);
+    if (LZ4F_isError(rc) || (in_len == 0 && out_len == 0)) {
+      ok = false;
+      break;
+    }
+    done += out_len;
+    in.remove_prefix(in_len);
+    if (rc == 0) break;  // the frame is complete
+  }
+  LZ4F_freeDecompressionContext(ctx);
+  return ok && in.empty() && done == expected;
+}
+
 }  // namespace
 
 std::string codec_name(CompressionCodec codec) {
@@ -321,6 +378,12 @@ std::string codec_name(CompressionCodec codec) {
 
 Status decompress_page(CompressionCodec codec, std::string_view in, size_t expected,
                        std::string* out) {
+  if (in.empty() && expected == 0 && codec != CompressionCodec::kUncompressed) {
+    // Nothing was compressed (a data page v2 of nulls only): no stream to decode, and an
+    // empty one is not a valid stream for most codecs.
+    out->clear();
+    return Status::OK();
+  }
   switch (codec) {
     case CompressionCodec::kUncompressed:
       if (in.size() != expected) {
@@ -362,8 +425,14 @@ Status decompress_page(CompressionCodec codec, std::string_view in, size_t expec
       zs.avail_in = static_cast<uInt>(in.size());
       zs.next_out = reinterpret_cast<Bytef*>(out->data());
       zs.avail_out = static_cast<uInt>(expected);
-      const int rc = inflate(&zs, Z_FINISH);
-      const size_t n = zs.total_out;
+      int rc = inflate(&zs, Z_FINISH);
+      // A page may hold several gzip members one after another (RFC 1952 allows it; some
+      // writers compress a page in pieces): each is inflated in turn into the same output.
+      while (rc == Z_STREAM_END && zs.avail_in > 0 && zs.avail_out > 0) {
+        if (inflateReset(&zs) != Z_OK) break;
+        rc = inflate(&zs, Z_FINISH);
+      }
+      const size_t n = expected - zs.avail_out;  // total_out restarts with each member
       inflateEnd(&zs);
       if (rc != Z_STREAM_END) {
         return Status::Corrupt(
@@ -378,11 +447,41 @@ Status decompress_page(CompressionCodec codec, std::string_view in, size_t expec
       }
       return Status::OK();
     }
+    case CompressionCodec::kLz4Raw:
+      out->resize(expected);
+      if (!lz4_block(in, expected, out->data())) {
+        return Status::Corrupt("lz4_raw page does not decompress to the " +
+                               std::to_string(expected) + " bytes its header says");
+      }
+      return Status::OK();
+    case CompressionCodec::kLz4:
+      // The codec LZ4 was written three ways over the years: Hadoop's framing (parquet-mr and
+      // Arrow since 2020), the LZ4 frame format, and a bare block (older parquet-cpp).
+      out->resize(expected);
+      if (!lz4_hadoop(in, expected, out->data()) && !lz4_frame(in, expected, out->data()) &&
+          !lz4_block(in, expected, out->data())) {
+        return Status::Corrupt("lz4 page does not decompress to the " + std::to_string(expected) +
+                               " bytes its header says (as Hadoop-framed, LZ4 frame or raw LZ4)");
+      }
+      return Status::OK();
+    case CompressionCodec::kBrotli: {
+      out->resize(expected);
+      size_t n = expected;
+      const BrotliDecoderResult rc =
+          BrotliDecoderDecompress(in.size(), reinterpret_cast<const uint8_t*>(in.data()), &n,
+                                  reinterpret_cast<uint8_t*>(out->data()));
+      if (rc != BROTLI_DECODER_RESULT_SUCCESS || n != expected) {
+        return Status::Corrupt("brotli page does not decompress to the " +
+                               std::to_string(expected) + " bytes its header says");
+      }
+      return Status::OK();
+    }
     default:
       break;
   }
   return Status::NotImplemented("compression codec " + codec_name(codec) +
-                                " is not supported (snappy, gzip, zstd and uncompressed are)");
+                                " is not supported (snappy, gzip, zstd, lz4, lz4_raw, brotli and "
+                                "uncompressed are)");
 }
 
 Status read_column_chunk(RandomAccessFile& file, int64_t file_size, const ColumnChunk& chunk,
@@ -402,12 +501,23 @@ Status read_column_chunk(RandomAccessFile& file, int64_t file_size, const Column
     case CompressionCodec::kSnappy:
     case CompressionCodec::kGzip:
     case CompressionCodec::kZstd:
+    case CompressionCodec::kLz4:
+    case CompressionCodec::kLz4Raw:
+    case CompressionCodec::kBrotli:
       break;
     default:
       return Status::NotImplemented("compression codec " + codec_name(meta.codec) +
-                                    " is not supported (snappy, gzip, zstd and uncompressed are)");
+                                    " is not supported (snappy, gzip, zstd, lz4, lz4_raw, brotli "
+                                    "and uncompressed are)");
   }
   if (meta.num_values < 0) return Status::Corrupt("column chunk with a negative value count");
+  if (meta.num_values == 0) {
+    // No values, so no page to read: some writers leave such a chunk's offsets at 0 (inside
+    // the magic), which is no reason to refuse an empty row group.
+    out->num_levels = 0;
+    if (!out->values) out->values = Column::make(leaf.type);
+    return Status::OK();
+  }
   int64_t start = meta.data_page_offset;
   // Some writers record a dictionary_page_offset of 0 for chunks without a dictionary.
   if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&

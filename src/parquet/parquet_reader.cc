@@ -370,7 +370,9 @@ class ParquetReader::Impl {
     LS_RETURN_NOT_OK(file->read_at(size - tail_len, tail_len, tail.data()));
     const std::string_view end_magic(tail.data() + tail.size() - 4, 4);
     if (end_magic == "PARE") {
-      return Status::NotImplemented("the footer is encrypted (magic PARE): not supported");
+      return Status::NotImplemented(
+          "the file is encrypted (Parquet modular encryption, encrypted footer: magic PARE); "
+          "reading encrypted Parquet is not supported");
     }
     if (end_magic != kMagic) {
       return Status::Corrupt("bad magic at the end of the file (not a Parquet file, or truncated)");
@@ -421,6 +423,14 @@ class ParquetReader::Impl {
       }
       if (rg.num_rows < 0) {
         return Status::Corrupt("row group " + std::to_string(g) + " has a negative row count");
+      }
+      for (size_t c = 0; c < leaves.size(); ++c) {
+        if (rg.columns[c].encrypted) {
+          return Status::NotImplemented(
+              "column '" + leaves[c].path +
+              "' is encrypted (Parquet modular encryption with a plaintext footer); reading "
+              "encrypted Parquet is not supported");
+        }
       }
       ParquetRowGroupInfo info;
       info.num_rows = rg.num_rows;

@@ -484,11 +484,16 @@ bool read_column_chunk(ThriftCompactReader& r, ColumnChunk* v) {
         }
         has_meta = true;
         return true;
+      case 8:  // crypto_metadata
+      case 9:  // encrypted_column_metadata
+        v->encrypted = true;
+        return false;
       default:
         return false;
     }
   });
-  if (r.ok() && !has_meta) r.fail("ColumnChunk without meta_data");
+  // An encrypted column keeps its metadata in encrypted_column_metadata instead.
+  if (r.ok() && !has_meta && !v->encrypted) r.fail("ColumnChunk without meta_data");
   return r.ok();
 }
 

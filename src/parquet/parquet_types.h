@@ -159,6 +159,9 @@ struct ColumnChunk {
   std::optional<std::string> file_path;  ///< read only: set when the chunk lives in another file
   int64_t file_offset = 0;
   ColumnMetaData meta_data;
+  /// Read only: the chunk carries crypto_metadata / encrypted_column_metadata (fields 8, 9),
+  /// i.e. its pages are encrypted (modular encryption with a plaintext footer).
+  bool encrypted = false;
 };
 
 struct RowGroup {

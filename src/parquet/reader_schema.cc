@@ -289,7 +289,10 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
       conv = Conversion::kBytes;
       return DataType::binary();
   }
-  return unsupported(where + "has unknown physical type " + std::to_string(static_cast<int>(pt)));
+  // Not a column this reader cannot represent but a file it cannot understand: refused whole,
+  // never skipped (a reader that skipped it would silently return fewer columns).
+  return Status::Corrupt(where + "has unknown physical type " +
+                         std::to_string(static_cast<int>(pt)));
 }
 
 bool is_list_annotated(const SchemaElement& e) {

@@ -461,13 +461,16 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
         int32_t julian;
         std::memcpy(&nanos, in.bytes[i].data(), 8);
         std::memcpy(&julian, in.bytes[i].data() + 8, 4);
-        int64_t day_micros = 0, v = 0;
-        if (__builtin_mul_overflow(static_cast<int64_t>(julian) - kJulianEpochDay, kMicrosPerDay,
-                                   &day_micros) ||
-            __builtin_add_overflow(day_micros, floor_div(nanos, 1000), &v)) {
-          return Status::Corrupt("INT96 timestamp (Julian day " + std::to_string(julian) +
-                                 ") is out of the microsecond range");
-        }
+        // Spark's reading (DateTimeUtils.fromJulianDay): (day - epoch day) * micros per day +
+        // nanos / 1000 in wrapping 64-bit arithmetic. Spark writes timestamps beyond the Julian
+        // microsecond range with the same wrapping (toJulianDay), so this gives them back
+        // exactly: 290000-12-31 is written as Julian day -105862232.
+        const auto days = static_cast<int32_t>(static_cast<uint32_t>(julian) -
+                                               static_cast<uint32_t>(kJulianEpochDay));
+        const uint64_t wrapped = static_cast<uint64_t>(static_cast<int64_t>(days)) *
+                                     static_cast<uint64_t>(kMicrosPerDay) +
+                                 static_cast<uint64_t>(nanos / 1000);
+        const auto v = static_cast<int64_t>(wrapped);
         out->append<int64_t>(v);
       }
       return Status::OK();

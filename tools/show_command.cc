@@ -60,8 +60,10 @@ void append_base64(std::string& out, std::string_view bytes) {
 }
 
 /// One value as Spark's to_json / DataFrame.write.json writes it: numbers bare, strings
-/// quoted, dates "yyyy-MM-dd", timestamps "yyyy-MM-ddTHH:mm:ss.SSSZ", binary base64, structs
-/// as objects, arrays as lists, maps as objects; NaN/Infinity as strings.
+/// quoted, dates "yyyy-MM-dd", binary base64, structs as objects, arrays as lists, maps as
+/// objects; NaN/Infinity as strings. Timestamps keep all six fraction digits
+/// ("yyyy-MM-ddTHH:mm:ss.ffffffZ"; Spark's writer cuts them to milliseconds, which would lose
+/// data on export).
 void append_json_value(std::string& out, const Column& c, int64_t row) {
   if (c.is_null(row)) {
     out += "null";
@@ -113,7 +115,7 @@ void append_json_value(std::string& out, const Column& c, int64_t row) {
       break;
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz: {
-      std::string text = format_timestamp_iso(c.value<int64_t>(row));
+      std::string text = format_timestamp_iso(c.value<int64_t>(row), 6);
       if (c.type()->id() == TypeId::kTimestampNtz && text.ends_with('Z')) text.pop_back();
       out.push_back('"');
       out += text;

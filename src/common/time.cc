@@ -313,7 +313,7 @@ std::string format_timestamp_micros(int64_t micros) {
   return std::string(buf, n);
 }
 
-std::string format_timestamp_iso(int64_t micros) {
+std::string format_timestamp_iso(int64_t micros, int fraction_digits) {
   const int64_t days = floor_div(micros, kMicrosPerDay);
   const int64_t of_day = micros - days * kMicrosPerDay;
   char buf[48];
@@ -322,8 +322,13 @@ std::string format_timestamp_iso(int64_t micros) {
   put_time(buf + n, of_day);
   n += 8;
   buf[n++] = '.';
-  put_digits(buf + n, of_day % kMicrosPerSecond / 1000, 3);
-  n += 3;
+  if (fraction_digits == 6) {
+    put_digits(buf + n, of_day % kMicrosPerSecond, 6);
+    n += 6;
+  } else {
+    put_digits(buf + n, of_day % kMicrosPerSecond / 1000, 3);
+    n += 3;
+  }
   buf[n++] = 'Z';
   return std::string(buf, n);
 }

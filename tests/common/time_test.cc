@@ -234,6 +234,15 @@ TEST_P(FormatTimestampTest, IsoForm) {
   EXPECT_EQ(format_timestamp_iso(GetParam().micros), GetParam().iso);
 }
 
+TEST_P(FormatTimestampTest, IsoFormWithMicrosecondsKeepsEveryDigitAndParsesBack) {
+  const std::string iso6 = format_timestamp_iso(GetParam().micros, 6);
+  // The millisecond form with three more digits: the same up to the fraction's end.
+  const std::string_view iso3 = GetParam().iso;
+  EXPECT_EQ(iso6.substr(0, iso3.size() - 1), iso3.substr(0, iso3.size() - 1));
+  EXPECT_EQ(iso6.size(), iso3.size() + 3);
+  EXPECT_EQ(parse_timestamp_micros(iso6), GetParam().micros) << iso6;
+}
+
 TEST_P(FormatTimestampTest, ShowFormParsesBack) {
   EXPECT_EQ(parse_timestamp_micros(GetParam().show), GetParam().micros);
 }

@@ -34,7 +34,7 @@ const q = (s) => `'${s.replaceAll("'", "''")}'`
 const parts = []
 for (const [p, add] of live) {
   parts.push(`SELECT MeterId, ${q(add.partitionValues.SupplierId)} AS SupplierId,
-    CAST(Measurement_Value AS VARCHAR) AS v, strftime(ObservationTime AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') AS t
+    CAST(Measurement_Value AS VARCHAR) AS v, strftime(ObservationTime AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%f') AS t
     FROM read_parquet(${q(path.join(table, p))})`)
 }
 const rows = (await c.runAndReadAll(parts.join(' UNION ALL '))).getRowObjectsJS()

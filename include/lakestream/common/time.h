@@ -33,8 +33,9 @@ std::optional<int32_t> parse_date_days(std::string_view text);
 /// "yyyy-MM-dd HH:mm:ss[.ffffff]" as Spark's show() prints a timestamp in UTC: the fraction is
 /// printed only when non-zero, with trailing zeros removed (".5", ".123").
 std::string format_timestamp_micros(int64_t micros);
-/// "yyyy-MM-ddTHH:mm:ss.SSSZ" (milliseconds, as Delta stats and Spark's JSON write timestamps).
-std::string format_timestamp_iso(int64_t micros);
+/// "yyyy-MM-ddTHH:mm:ss.SSSZ" (milliseconds, as Delta stats and Spark's JSON write timestamps),
+/// or with `fraction_digits` 6 "yyyy-MM-ddTHH:mm:ss.ffffffZ" (every microsecond kept).
+std::string format_timestamp_iso(int64_t micros, int fraction_digits = 3);
 /// Milliseconds since the epoch by the system clock (commit timestamps, progress records).
 int64_t wall_clock_ms();
 

@@ -84,7 +84,9 @@ int run_ingest(int argc, char** argv) {
       .help("schema file: Spark DDL text or StructType JSON");
   parser.add("--input").short_name('i').list().required().metavar("PATH").help(
       "NDJSON input file; repeat for several");
-  parser.add("--table").required().metavar("PATH").help("Delta table path or file:// URI");
+  parser.add("--table").required().metavar("PATH").help(
+      "Delta table: a path, file:// or abfss:// URI (Azure credentials from "
+      "AZURE_STORAGE_CONNECTION_STRING or a SAS in an https:// URI)");
   parser.add("--partition-by")
       .list()
       .metavar("COL")

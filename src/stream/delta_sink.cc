@@ -1,4 +1,4 @@
-// The Delta sink and the exactly-once protocol (docs/streaming.md, DESIGN.md "Exactly-once").
+// The Delta sink and the exactly-once protocol (docs/streaming.md, docs/design.md "Exactly-once").
 
 #include <mutex>
 

@@ -34,16 +34,8 @@ node "$here/gen_meter_ndjson.mjs" --rows "$rows" --out "$input"
 bytes=$(stat -c %s "$input")
 cat "$input" > /dev/null  # both sides start from the page cache
 
-# peak_rss_kb <time -v output file>
-peak_rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
-cpu_pct() { awk -F': ' '/Percent of CPU/ {sub("%", "", $2); print $2}' "$1"; }
-cpu_s() { awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$1"; }
-wall_s() {
-  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
-    for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# peak_rss_kb, cpu_pct, cpu_s, wall_s, median
+source "$here/measure.bash"
 
 # compare <title> <input>...: alternate lakestream (one run over all the inputs, a commit per
 # input) and DuckDB (one COPY over all of them) $runs times, then print the medians.

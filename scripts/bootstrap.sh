@@ -39,7 +39,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm test tools (independent readers, Azurite), pinned by the lock file.
+# npm test tools (independent readers, Azurite), pinned by the lock file. The benchmarks' own
+# peers (bench/tools: Polars) are not test tools: bench/nested_bench.sh installs them when it runs.
 if [ -f tests/tools/package-lock.json ]; then
   if [ ! -d tests/tools/node_modules ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules/.package-lock.json ]; then
     echo "bootstrap: installing npm test tools (npm ci)"

@@ -100,19 +100,23 @@ int hex_digit_value(char c) {
 std::optional<std::string> percent_decode(std::string_view s, size_t* bad_at) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
+  size_t i = 0;
+  while (i < s.size()) {
+    // Most paths have no escape at all: copy the run up to the next '%' in one go.
+    const size_t pct = s.find('%', i);
+    if (pct == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
     }
-    const int hi = i + 2 < s.size() ? hex_digit_value(s[i + 1]) : -1;
-    const int lo = i + 2 < s.size() ? hex_digit_value(s[i + 2]) : -1;
+    out.append(s.substr(i, pct - i));
+    const int hi = pct + 2 < s.size() ? hex_digit_value(s[pct + 1]) : -1;
+    const int lo = pct + 2 < s.size() ? hex_digit_value(s[pct + 2]) : -1;
     if (hi < 0 || lo < 0) {
-      if (bad_at != nullptr) *bad_at = i;
+      if (bad_at != nullptr) *bad_at = pct;
       return std::nullopt;
     }
     out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
+    i = pct + 3;
   }
   return out;
 }

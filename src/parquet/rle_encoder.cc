@@ -79,15 +79,6 @@ void encode(const T* v, size_t n, int bit_width, std::string* out) {
 
 }  // namespace
 
-int bit_width_for(uint64_t max_value) {
-  int w = 0;
-  while (max_value != 0) {
-    ++w;
-    max_value >>= 1;
-  }
-  return w;
-}
-
 void rle_hybrid_encode(const uint32_t* values, size_t n, int bit_width, std::string* out) {
   encode(values, n, bit_width, out);
 }

@@ -3,6 +3,7 @@
 // and dictionary indices. Encodes a whole page's values at once (they are buffered anyway), so
 // runs can be found by looking ahead instead of with a streaming state machine.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,7 +11,7 @@
 namespace lakestream::parquet {
 
 /// Bits needed to store values 0..max_value (0 for max_value 0).
-int bit_width_for(uint64_t max_value);
+inline int bit_width_for(uint64_t max_value) { return static_cast<int>(std::bit_width(max_value)); }
 
 /// Append the hybrid encoding of `n` values, each < 2^bit_width (1 <= bit_width <= 32), to
 /// `out`. Runs of 8 or more equal values become RLE runs; the rest is bit-packed in groups of

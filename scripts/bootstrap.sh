@@ -22,6 +22,8 @@ APT_PACKAGES=(
   prometheus chromium
   # time: bench/ingest_bench.sh reads peak RSS from /usr/bin/time -v.
   time
+  # strace: the durability tests record the order of fsyncs and commits.
+  strace
 )
 # node and npm may come from outside Debian (newer npm); only install Debian's when absent.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)

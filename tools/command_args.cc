@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "lakestream/common/strings.h"
+#include "lakestream/storage/local_file_system.h"
 
 namespace lakestream::cli {
 
@@ -19,6 +20,10 @@ CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
   }
   out.options = std::move(parsed).value();
   const Config& options = out.options;
+  // Engine settings the commands honour without a Session (checked by the parser).
+  if (auto fsync = options.engine_value("lakestream.storage.local.fsync")) {
+    if (auto enabled = parse_bool_text(*fsync)) set_local_fsync_default(*enabled);
+  }
   if (options.help_requested()) {
     std::fputs(options.help_text().c_str(), stdout);
     out.stop = kExitOk;

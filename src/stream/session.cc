@@ -6,7 +6,9 @@
 
 #include "common/log_fmt.h"
 #include "lakestream/common/log.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
+#include "lakestream/storage/local_file_system.h"
 #include "lakestream/stream/rate_source.h"
 
 namespace lakestream {
@@ -83,6 +85,14 @@ void apply_log_settings(const Config& config) {
   if (changed) configure_logging(settings);
 }
 
+/// lakestream.storage.local.fsync (checked by the config): false turns off the fsyncs of local
+/// writes for the process.
+void apply_storage_settings(const Config& config) {
+  if (auto fsync = config.engine_value("lakestream.storage.local.fsync")) {
+    if (auto enabled = parse_bool_text(*fsync)) set_local_fsync_default(*enabled);
+  }
+}
+
 }  // namespace
 
 void set_session_service_factory(SessionServiceFactory factory) {
@@ -94,6 +104,7 @@ Session::Session() : Session(Config()) {}
 
 Session::Session(Config config) : state_(std::make_shared<State>()) {
   apply_log_settings(config);
+  apply_storage_settings(config);
   auto info = std::make_shared<SessionInfo>();
   info->app_name = config.program().empty() ? std::string("lakestream") : config.program();
   info->config = std::move(config);

@@ -7,7 +7,7 @@ lakestream_link_modules(test_azure storage delta)
 target_link_libraries(test_azure PRIVATE lakestream_warnings GTest::gtest_main)
 
 foreach(scenario client ingest faults maintenance streaming_devstorage streaming_account_key
-                  streaming_faults)
+                  streaming_faults stream_cli)
   add_test(NAME azure.${scenario}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/azure_test.sh ${scenario}
                    $<TARGET_FILE:test_azure> $<TARGET_FILE:lakestream_cli>

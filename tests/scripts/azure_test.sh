@@ -21,6 +21,11 @@
 #         `lakestream optimize`, then `lakestream vacuum` (dry run, the retention guard, then
 #         --retain-hours 0 --force): exactly the replaced blobs are deleted, the _delta_log
 #         and live files stay, and DuckDB reads every row from the downloaded table.
+# stream_cli: `lakestream stream` of nested device events (kcat produces them, and bad records)
+#         to abfss:// table, dead letters and checkpoint with --storage-account-key and
+#         --storage-blob-endpoint, twice (more events between); a bad key or a location without
+#         a credential stops it before it touches storage; the downloaded table is checked row
+#         for row by DuckDB and `lakestream show` (check_nested.mjs), and the key never printed.
 # Azurite runs from its JS entry with node (not npx, whose child survives a kill) on a free
 # loopback port, and is stopped by pid on exit.
 set -euo pipefail
@@ -447,6 +452,52 @@ streaming_faults)
   done
   check_stream data checkpoints/faulty 5500
   ;;
+stream_cli)
+  unset AZURE_STORAGE_CONNECTION_STRING
+  start_hub
+  node "$tools/nested_events.mjs" --schema > "$work/device.ddl"
+  base=abfss://devices@devstoreaccount1.dfs.core.windows.net
+  stream_run() {  # stream_run <name> [options...]: one available-now run, bounded in time
+    local name=$1
+    shift
+    timeout 300 "$cli" stream --schema "$work/device.ddl" --input-eh-connection-string "$hub_conn" \
+      --table "$base/delta/devices" --checkpoint-location "$base/checkpoints/devices" \
+      --partition-by site --flatten false --trigger-interval available-now \
+      --max-events-per-trigger 700 --no-ui --storage-blob-endpoint "$endpoint" "$@" \
+      > "$work/$name.out" 2> "$work/$name.err"
+  }
+  echo "--- bad storage options stop it before it touches storage"
+  set +e
+  stream_run nokey
+  rc_nokey=$?
+  stream_run badkey --storage-account-key 'not*a*key'
+  rc_badkey=$?
+  set -e
+  [ "$rc_nokey" = 2 ] || fail "no credential: exit $rc_nokey, expected 2"
+  grep -q "no credential" "$work/nokey.err" || fail "no credential: $(cat "$work/nokey.err")"
+  [ "$rc_badkey" = 2 ] || fail "a bad key: exit $rc_badkey, expected 2"
+  ! grep -q 'not\*a\*key' "$work/badkey.err" || fail "the bad key was shown"
+  ! download "$endpoint" devices "" "$work/untouched" > /dev/null 2> "$work/untouched.err" ||
+    fail "the container was created despite the bad options"
+  produce_nested() {
+    node "$tools/nested_events.mjs" --first "$1" --count "$2" --bad "$3" --keyed > "$work/nested.kv"
+    kcat -b "$bootstrap" -t input -P -K: < "$work/nested.kv" 2> "$work/kcat.err" || fail "kcat: $(cat "$work/kcat.err")"
+  }
+  produce_nested 0 3000 4
+  stream_run run1 --storage-account-key "$dev_key" || fail "run1: $(tail -n 20 "$work/run1.err")"
+  produce_nested 3000 1500 2
+  stream_run run2 --storage-account-key "$dev_key" || fail "run2: $(tail -n 20 "$work/run2.err")"
+  ! grep -q -e "$dev_key" "$work"/run*.out "$work"/run*.err || fail "the account key was printed"
+  download "$endpoint" devices delta/devices/ "$work/table" > /dev/null
+  download "$endpoint" devices delta/devices_dead_letter/ "$work/dead" > /dev/null
+  download "$endpoint" devices checkpoints/devices/ "$work/checkpoint" > /dev/null
+  [ -s "$work/checkpoint/metadata" ] || fail "no checkpoint metadata on Azurite"
+  node "$tools/check_nested.mjs" --table "$work/table" --events 0:4500 --partition-by site \
+    --dead-letter "$work/dead" --bad-count 6 --cli "$cli" > "$work/check.out" 2> "$work/check.err" ||
+    fail "check_nested: $(head -c 2000 "$work/check.err")"
+  echo "table on Azurite: $(cat "$work/check.out")"
+  ;;
+
 *)
   fail "unknown scenario"
   ;;

@@ -11,6 +11,7 @@
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/snapshot.h"
+#include "lakestream/delta/table_features.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
 #include "lakestream/version.h"
@@ -195,6 +196,10 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
     return schema.status().with_context("schemaString of " + table.fs_->describe(table.path_));
   }
   table.schema_ = std::move(*schema);
+  if (table.state_.protocol) {
+    LS_RETURN_NOT_OK(check_writable(*table.state_.protocol, *table.state_.metadata, table.schema_,
+                                    table.fs_->describe(table.path_)));
+  }
   return table;
 }
 
@@ -301,6 +306,15 @@ Result<int64_t> Transaction::commit(std::string operation,
   DeltaTable& table = *table_;
   FileSystem& fs = *table.fs_;
   const std::string where = fs.describe(table.path_);
+  if (table.state_.metadata && is_append_only(*table.state_.metadata)) {
+    for (const RemoveFile& r : removes_) {
+      if (r.data_change) {
+        return Status::InvalidArgument("the Delta table at " + where +
+                                       " is append-only (delta.appendOnly=true): this " +
+                                       operation + " would remove " + r.path);
+      }
+    }
+  }
   const int64_t now = wall_clock_ms();
 
   CommitActions actions;

@@ -1,0 +1,160 @@
+#include "lakestream/delta/table_features.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "lakestream/common/strings.h"
+#include "lakestream/delta/column_mapping.h"
+
+namespace lakestream {
+
+namespace {
+
+/// The dotted path of the first field (at any depth) whose metadata holds a key starting with
+/// `key_prefix`.
+std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
+                                               const std::string& key_prefix,
+                                               const std::string& parent = "") {
+  for (const Field& f : fields) {
+    const std::string path = parent.empty() ? f.name : parent + "." + f.name;
+    if (f.metadata.size() > 2) {
+      auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+      if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+          if (key.rfind(key_prefix, 0) == 0) return path;
+        }
+      }
+    }
+    // Struct members, also inside arrays and maps.
+    const DataType* t = f.type.get();
+    while (t != nullptr && (t->id() == TypeId::kArray || t->id() == TypeId::kMap)) {
+      t = t->id() == TypeId::kArray ? t->element().get() : t->value().get();
+    }
+    if (t != nullptr && t->id() == TypeId::kStruct) {
+      if (auto found = field_with_metadata(t->fields(), key_prefix, path)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+bool config_true(const MetadataAction& metadata, const std::string& key) {
+  auto it = metadata.configuration.find(key);
+  if (it == metadata.configuration.end()) return false;
+  return parse_bool_text(it->second).value_or(false);
+}
+
+Status refuse(const std::string& where, const std::string& feature, const std::string& why) {
+  return Status::NotImplemented("writing to the Delta table at " + where +
+                                ", which uses the table feature " + feature + " (" + why +
+                                "): lakestream reads such tables but does not write them");
+}
+
+/// Whether `feature` (active in the table) lets lakestream write; the refusal otherwise.
+Status check_feature(const std::string& feature, const MetadataAction& metadata,
+                     const Schema& schema, const std::string& where) {
+  if (feature == "appendOnly" || feature == "changeDataFeed" || feature == "deletionVectors" ||
+      feature == "timestampNtz" || feature == "typeWidening" || feature == "typeWidening-preview" ||
+      feature == "vacuumProtocolCheck") {
+    return Status::OK();
+  }
+  if (feature == "invariants") {
+    if (auto column = field_with_metadata(schema.fields(), "delta.invariants")) {
+      return refuse(where, feature,
+                    "column '" + *column + "' has an invariant, which lakestream does not check");
+    }
+    return Status::OK();
+  }
+  if (feature == "checkConstraints") {
+    for (const auto& [key, value] : metadata.configuration) {
+      if (key.rfind("delta.constraints.", 0) == 0) {
+        return refuse(where, feature,
+                      "the CHECK constraint '" + key.substr(18) + "' (" + value +
+                          "), which lakestream does not evaluate");
+      }
+    }
+    return Status::OK();
+  }
+  if (feature == "generatedColumns") {
+    if (auto column = field_with_metadata(schema.fields(), "delta.generationExpression")) {
+      return refuse(where, feature,
+                    "column '" + *column + "' is generated, which lakestream does not compute");
+    }
+    return Status::OK();
+  }
+  if (feature == "identityColumns") {
+    if (auto column = field_with_metadata(schema.fields(), "delta.identity.")) {
+      return refuse(where, feature,
+                    "column '" + *column +
+                        "' is an identity column, whose values lakestream "
+                        "does not assign");
+    }
+    return Status::OK();
+  }
+  if (feature == "columnMapping") {
+    auto mode = column_mapping_mode(metadata);
+    if (mode.ok() && *mode == ColumnMappingMode::kNone) return Status::OK();
+    return refuse(where, feature,
+                  "delta.columnMapping.mode is not none: data files need physical column names "
+                  "and field ids, which lakestream does not write");
+  }
+  if (feature == "inCommitTimestamp" || feature == "inCommitTimestamp-preview") {
+    if (!config_true(metadata, "delta.enableInCommitTimestamps") &&
+        !config_true(metadata, "delta.enableInCommitTimestamps-preview")) {
+      return Status::OK();
+    }
+    return refuse(where, feature,
+                  "commits must carry commitInfo.inCommitTimestamp, which lakestream does not "
+                  "write");
+  }
+  if (feature == "rowTracking") {
+    return refuse(where, feature, "new files need base row ids, which lakestream does not assign");
+  }
+  if (feature == "domainMetadata" || feature == "clustering") {
+    return refuse(where, feature,
+                  "checkpoints must keep the table's domain metadata, which lakestream's do not");
+  }
+  if (feature == "v2Checkpoint") {
+    return refuse(where, feature,
+                  "checkpoints must be v2 checkpoints, which lakestream does not write");
+  }
+  if (feature == "checkpointProtection") {
+    return refuse(where, feature, "log cleanup must keep protected checkpoints");
+  }
+  return refuse(where, feature, "a feature lakestream does not know");
+}
+
+}  // namespace
+
+Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
+                      const Schema& schema, const std::string& where) {
+  const int32_t version = protocol.min_writer_version;
+  if (version < 1 || version > 7) {
+    return Status::NotImplemented("writing to the Delta table at " + where +
+                                  ", which needs writer version " + std::to_string(version) +
+                                  ": lakestream writes versions 1 to 7");
+  }
+  std::vector<std::string> features;
+  if (version == 7) {
+    features = protocol.writer_features;
+  } else {
+    // Legacy versions: every feature up to the version is supported (and so active where the
+    // table uses it).
+    if (version >= 2) features.insert(features.end(), {"appendOnly", "invariants"});
+    if (version >= 3) features.emplace_back("checkConstraints");
+    if (version >= 4) features.insert(features.end(), {"changeDataFeed", "generatedColumns"});
+    if (version >= 5) features.emplace_back("columnMapping");
+    if (version >= 6) features.emplace_back("identityColumns");
+  }
+  for (const std::string& feature : features) {
+    LS_RETURN_NOT_OK(check_feature(feature, metadata, schema, where));
+  }
+  return Status::OK();
+}
+
+bool is_append_only(const MetadataAction& metadata) {
+  return config_true(metadata, "delta.appendOnly");
+}
+
+}  // namespace lakestream

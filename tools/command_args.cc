@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "lakestream/stream/data_stream_writer.h"
 
 namespace lakestream::cli {
 
@@ -53,6 +54,22 @@ std::optional<int> parse_where_options(const Config& options, const char* prog,
     out->push_back({where.substr(0, eq), where.substr(eq + 1)});
   }
   return std::nullopt;
+}
+
+void add_merge_schema_option(ArgParser& parser) {
+  parser.add("--merge-schema")
+      .flag()
+      .help(
+          "let this schema add nullable columns to an existing table (Delta's mergeSchema); "
+          "default: the setting lakestream.delta.schema.autoMerge.enabled");
+}
+
+bool merge_schema_option(const Config& options) {
+  std::map<std::string, std::string> write_options;
+  if (options.get_bool("merge-schema")) write_options["merge-schema"] = "true";
+  // The setting's text was checked when the configuration was parsed (check_engine_setting).
+  Result<bool> on = merge_schema_enabled(write_options, options);
+  return on.ok() && *on;
 }
 
 }  // namespace lakestream::cli

@@ -39,4 +39,11 @@ CommandArgs parse_command_args(const ArgParser& parser, int argc, char** argv,
 std::optional<int> parse_where_options(const Config& options, const char* prog,
                                        std::vector<ScanFilter>* out);
 
+/// Add --merge-schema to a command that appends to a Delta table (ingest; stream).
+void add_merge_schema_option(ArgParser& parser);
+/// Whether the command merges its schema into the table's (Delta's mergeSchema): --merge-schema
+/// given, else the engine setting lakestream.delta.schema.autoMerge.enabled (--conf, conf files),
+/// else false; the rule stream/data_stream_writer.h merge_schema_enabled() applies.
+bool merge_schema_option(const Config& options);
+
 }  // namespace lakestream::cli

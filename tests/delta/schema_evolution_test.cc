@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +74,28 @@ nlohmann::json metadata_of(FileSystem& fs, int64_t version) {
     if (a.contains("metaData")) return a["metaData"];
   }
   return nullptr;
+}
+
+/// What DuckDB reads in the table at `table` (tests/scripts/merge_schema_check.mjs: live files
+/// from the log, read_parquet by name), or nullopt when the npm test tools are not installed.
+std::optional<nlohmann::json> duckdb_read(const std::string& table,
+                                          const std::vector<std::string>& columns) {
+  const std::string src = LAKESTREAM_SOURCE_DIR;
+  const std::string tools = src + "/tests/tools";
+  if (!std::filesystem::exists(tools + "/node_modules/@duckdb/node-api")) return std::nullopt;
+  std::string cmd =
+      "node '" + src + "/tests/scripts/merge_schema_check.mjs' '" + tools + "' '" + table + "'";
+  for (const std::string& c : columns) cmd += " '" + c + "'";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  EXPECT_NE(pipe, nullptr);
+  if (!pipe) return nlohmann::json();
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  EXPECT_EQ(::pclose(pipe), 0) << out;
+  auto parsed = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(parsed.is_discarded()) << out;
+  return parsed;
 }
 
 class SchemaEvolutionTest : public TempTableDirTest {
@@ -209,6 +234,20 @@ TEST_F(SchemaEvolutionTest, OldFilesReadNullInNewColumnsByName) {
   ASSERT_TRUE(notes.ok()) << notes.status().to_string();
   ASSERT_EQ(notes->num_rows(), 2);
   EXPECT_EQ(notes->column(0)->null_count(), 1);
+}
+
+TEST_F(SchemaEvolutionTest, DuckDbReadsOldFilesNullInNewColumnsAndStructMembers) {
+  create_v1();
+  auto table = DeltaTable::open_or_create(fs_, "t", options(schema_v2(), true));
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  ASSERT_TRUE(append(*table, schema_v2(), batch_v2(2, 2.5, 3.5, "n")).ok());
+  auto duck = duckdb_read((dir_ / "t").string(), {"Note", "Dev.Lon", "Dev.Lat", "Id"});
+  if (!duck) GTEST_SKIP() << "npm test tools missing in tests/tools: DuckDB not checked";
+  EXPECT_EQ((*duck)["rows"], 2);
+  EXPECT_EQ((*duck)["nulls"],
+            nlohmann::json({{"Note", 1}, {"Dev.Lon", 1}, {"Dev.Lat", 0}, {"Id", 0}}));
+  EXPECT_EQ((*duck)["fields"], nlohmann::json({"Id", "Dev", "Note"}));
+  EXPECT_EQ((*duck)["metadata_versions"], nlohmann::json({0, 1}));
 }
 
 TEST_F(SchemaEvolutionTest, OptimizeRewritesOldAndNewFilesInTheMergedSchema) {

@@ -2,7 +2,8 @@
 // the table's JSON log by itself (live files, the versions carrying metaData, the latest
 // schemaString), reads every live file with DuckDB matching columns by name (files written
 // before the merge lack the new columns) and prints one JSON line: the row count, per column
-// how many rows are null, the schema's field names and the metaData versions.
+// how many rows are null ("s.b": member b of struct s), the schema's top-level field names and
+// the metaData versions.
 //   node merge_schema_check.mjs <tests/tools dir> <table> <column>...
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
@@ -34,7 +35,9 @@ const id = (s) => `"${s.replaceAll('"', '""')}"`
 const files = [...live.keys()].map((p) => q(path.join(table, p))).join(', ')
 const db = await DuckDBInstance.create(':memory:')
 const c = await db.connect()
-const select = columns.map((col) => `count(*) FILTER (WHERE ${id(col)} IS NULL) AS ${id(col)}`)
+// "s.b" is member b of struct column s.
+const ref = (col) => col.split('.').reduce((e, member) => (e ? `struct_extract(${e}, ${q(member)})` : id(member)), '')
+const select = columns.map((col) => `count(*) FILTER (WHERE ${ref(col)} IS NULL) AS ${id(col)}`)
 const [counts] = (await c.runAndReadAll(`SELECT count(*) AS rows, ${select.join(', ')}
   FROM read_parquet([${files}], union_by_name = true)`)).getRowObjectsJS()
 const num = (v) => (typeof v === 'bigint' ? Number(v) : v)

@@ -240,12 +240,13 @@ Status DeltaTable::check_compatible(const MetadataAction& existing, const TableC
                                        quoted_column_list(merge->added) + " not in the table at " +
                                        where + "; set mergeSchema (--merge-schema) to add them");
       }
-      // The same columns in another order or spelling: accepted only when merging.
+      // The same columns in another order, case or (stricter) nullability: accepted only when
+      // merging.
       return Status::InvalidArgument("the Delta table at " + where + " has schema " +
                                      schema->to_ddl() + "; this writer's schema is " +
                                      opts.schema.to_ddl() +
-                                     " (the same columns in another order or case; set "
-                                     "mergeSchema (--merge-schema) to accept it)");
+                                     " (the same columns in another order, case or nullability; "
+                                     "set mergeSchema (--merge-schema) to accept it)");
     }
   }
   if (existing.partition_columns != opts.partition_columns) {

@@ -174,6 +174,28 @@ TEST_F(SchemaEvolutionTest, WiderWriterWithoutMergeSchemaIsToldHowToAllowIt) {
                 fs_->describe("t") + "; set mergeSchema (--merge-schema) to add them");
 }
 
+TEST_F(SchemaEvolutionTest, ReorderedWriterIsAcceptedOnlyWithMergeSchemaAndChangesNothing) {
+  create_v1();
+  const Schema reordered =
+      Schema().add("dev", schema_v1().field(1).type).add("ID", DataType::int_());
+  auto plain = DeltaTable::open_or_create(fs_, "t", options(reordered, false));
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.status().message().find("the same columns in another order, case or "
+                                          "nullability; set mergeSchema (--merge-schema)"),
+            std::string::npos)
+      << plain.status().message();
+  auto merging = DeltaTable::open_or_create(fs_, "t", options(reordered, true));
+  ASSERT_TRUE(merging.ok()) << merging.status().to_string();
+  EXPECT_FALSE(merging->pending_metadata().has_value());
+  EXPECT_EQ(merging->schema(), schema_v1());
+  RecordBatch row = RecordBatch::make_empty(reordered);
+  row.mutable_column(0).append_null();
+  row.mutable_column(1).append<int32_t>(2);
+  auto v = append(*merging, reordered, row);
+  ASSERT_TRUE(v.ok()) << v.status().to_string();
+  EXPECT_TRUE(metadata_of(*fs_, *v).is_null());
+}
+
 TEST_F(SchemaEvolutionTest, FirstCommitCarriesMergedMetadataLaterOnesDoNot) {
   create_v1();
   const nlohmann::json before = metadata_of(*fs_, 0);

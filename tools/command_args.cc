@@ -7,6 +7,7 @@
 #include "command.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/stream/data_stream_writer.h"
 
 namespace lakestream::cli {
 
@@ -88,6 +89,22 @@ std::optional<bool> bool_option(const Config& options, const std::string& name, 
         usage_error(prog, "option '--" + name + "': expected true or false, got '" + text + "'");
   }
   return value;
+}
+
+void add_merge_schema_option(ArgParser& parser) {
+  parser.add("--merge-schema")
+      .flag()
+      .help(
+          "let this schema add nullable columns to an existing table (Delta's mergeSchema); "
+          "default: the setting lakestream.delta.schema.autoMerge.enabled");
+}
+
+bool merge_schema_option(const Config& options) {
+  std::map<std::string, std::string> write_options;
+  if (options.get_bool("merge-schema")) write_options["merge-schema"] = "true";
+  // The setting's text was checked when the configuration was parsed (check_engine_setting).
+  Result<bool> on = merge_schema_enabled(write_options, options);
+  return on.ok() && *on;
 }
 
 }  // namespace lakestream::cli

@@ -49,4 +49,11 @@ Result<Schema> load_schema_file(const std::string& path);
 std::optional<bool> bool_option(const Config& options, const std::string& name, const char* prog,
                                 std::optional<int>* stop);
 
+/// Add --merge-schema to a command that appends to a Delta table (ingest; stream).
+void add_merge_schema_option(ArgParser& parser);
+/// Whether the command merges its schema into the table's (Delta's mergeSchema): --merge-schema
+/// given, else the engine setting lakestream.delta.schema.autoMerge.enabled (--conf, conf files),
+/// else false; the rule stream/data_stream_writer.h merge_schema_enabled() applies.
+bool merge_schema_option(const Config& options);
+
 }  // namespace lakestream::cli

@@ -118,6 +118,7 @@ int run_ingest(int argc, char** argv) {
       .metavar("N")
       .default_value(128)
       .help("roll to a new data file past this size");
+  add_merge_schema_option(parser);
 
   CommandArgs args = parse_command_args(parser, argc, argv);
   if (args.stop) return *args.stop;
@@ -156,6 +157,7 @@ int run_ingest(int argc, char** argv) {
           ? cfg.get_string("dead-letter-table")
           : options.table_uri + "_dead_letter";
   options.partition_by = cfg.get_list("partition-by");
+  options.merge_schema = merge_schema_option(cfg);
   auto schema = load_schema_file(cfg.get_string("schema"));
   if (!schema.ok()) return fail(schema.status());
   options.schema = std::move(*schema);

@@ -601,8 +601,9 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   LS_ASSIGN_OR_RAISE(Schema flat_schema,
                      options.flatten ? options.schema.flatten() : Result<Schema>(options.schema));
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
-  auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second,
-                                                 {flat_schema, options.partition_by, {}});
+  TableCreateOptions create{flat_schema, options.partition_by, {}};
+  create.merge_schema = options.merge_schema;
+  auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
   DeltaTable& table = *table_opened;
 

@@ -46,6 +46,9 @@ struct IngestOptions {
   int threads = 0;                  ///< 0: one per core
   int64_t chunk_bytes = 4LL << 20;  ///< bytes of input a worker decodes at a time
   int64_t target_file_bytes = 128LL << 20;
+  /// The flattened schema may add nullable columns to an existing table (Delta's mergeSchema,
+  /// TableCreateOptions::merge_schema); the dead-letter table keeps its fixed schema.
+  bool merge_schema = false;
 };
 
 /// Live counters the progress display reads while the inputs are ingested (all inputs).

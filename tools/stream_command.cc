@@ -202,6 +202,7 @@ int run_stream(int argc, char** argv) {
   parser.add("--await-seconds")
       .default_value(0)
       .help("stop after this many seconds (0: run until stopped, or drained with available-now)");
+  add_merge_schema_option(parser);
   add_storage_options(parser);
 
   CommandArgs args = parse_command_args(parser, argc, argv);
@@ -290,16 +291,18 @@ int run_stream(int argc, char** argv) {
     }
   }
 
-  auto query = written.write_stream()
-                   .format("delta")
-                   .partition_by(partition_by)
-                   .trigger(*trigger)
-                   .option("checkpoint-location", checkpoint)
-                   .option("dead-letter-path", dead_letter)
-                   .option("compression", cfg.get_string("compression"))
-                   .option("auto-compact", *auto_compact ? "true" : "false")
-                   .query_name(cfg.get_string("query-name"))
-                   .start(table);
+  DataStreamWriter writer = written.write_stream();
+  writer.format("delta")
+      .partition_by(partition_by)
+      .trigger(*trigger)
+      .option("checkpoint-location", checkpoint)
+      .option("dead-letter-path", dead_letter)
+      .option("compression", cfg.get_string("compression"))
+      .option("auto-compact", *auto_compact ? "true" : "false")
+      .query_name(cfg.get_string("query-name"));
+  // Only when given: otherwise the writer applies lakestream.delta.schema.autoMerge.enabled.
+  if (cfg.get_bool("merge-schema")) writer.option("merge-schema", "true");
+  auto query = writer.start(table);
   if (!query.ok()) return fail("starting the query to " + table, query.status());
   set_stop_timeout_seconds(static_cast<double>(stop_timeout));
   stop_on_signals(*query);

@@ -140,7 +140,8 @@ Status check_engine_setting(const EngineSetting& e) {
     if (!integer_in(e.value, 1, 1'000'000)) expected = "a whole number >= 1";
   } else if (e.key == "lakestream.delta.autoCompact.minNumFiles") {
     if (!integer_in(e.value, 2, INT64_MAX)) expected = "a whole number >= 2";
-  } else if (e.key == "lakestream.storage.local.fsync") {
+  } else if (e.key == "lakestream.storage.local.fsync" ||
+             e.key == "lakestream.delta.schema.autoMerge.enabled") {
     if (!parse_bool_text(e.value)) expected = "true or false";
   } else if (e.key == "lakestream.log.level") {
     if (!parse_log_level(e.value).ok()) expected = "trace, debug, info, warn, error or off";

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lakestream/common/strings.h"
 #include "lakestream/parquet/parquet_writer.h"
 
 namespace lakestream {
@@ -128,6 +129,11 @@ Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logic
         if (j == file_fields.size()) {
           j = 0;
           while (j < file_fields.size() && file_fields[j].name != name) ++j;
+        }
+        if (j == file_fields.size()) {  // Delta's names compare ignoring case
+          j = 0;
+          while (j < file_fields.size() && !equals_ignore_case_ascii(file_fields[j].name, name))
+            ++j;
         }
         if (j == file_fields.size()) {
           Column& missing = out->mutable_child(i);

@@ -14,6 +14,7 @@
 #include "lakestream/delta/table_features.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
+#include "lakestream/schema/schema_merge.h"
 #include "lakestream/version.h"
 
 namespace lakestream {
@@ -196,6 +197,7 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
     return schema.status().with_context("schemaString of " + table.fs_->describe(table.path_));
   }
   table.schema_ = std::move(*schema);
+  table.adopted_schema_string_ = table.state_.metadata->schema_string;
   if (table.state_.protocol) {
     LS_RETURN_NOT_OK(check_writable(*table.state_.protocol, *table.state_.metadata, table.schema_,
                                     table.fs_->describe(table.path_)));
@@ -211,11 +213,17 @@ Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, st
   if (opened.ok()) {
     LS_RETURN_NOT_OK(
         check_compatible(*opened->state_.metadata, options, opened->fs_->describe(opened->path_)));
+    if (options.merge_schema) {
+      opened->merge_writer_schema_ = std::move(options.schema);
+      opened->adopted_schema_string_.clear();  // merge it now
+      LS_RETURN_NOT_OK(opened->adopt_metadata());
+    }
     return opened;
   }
   if (opened.status().code() != StatusCode::kNotFound) return opened.status();
   DeltaTable table(std::move(fs), std::move(path));
   table.schema_ = options.schema;
+  if (options.merge_schema) table.merge_writer_schema_ = options.schema;
   table.create_ = std::move(options);
   return table;
 }
@@ -225,9 +233,26 @@ Status DeltaTable::check_compatible(const MetadataAction& existing, const TableC
   auto schema = Schema::from_json(existing.schema_string);
   if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
   if (!(*schema == opts.schema)) {
-    return Status::InvalidArgument("the Delta table at " + where + " has schema " +
-                                   schema->to_ddl() + "; this writer's schema is " +
-                                   opts.schema.to_ddl());
+    auto merge = merge_schema_for_append(*schema, opts.schema);
+    if (!merge.ok()) {
+      return Status::InvalidArgument("the Delta table at " + where + " has schema " +
+                                     schema->to_ddl() + "; this writer's schema is " +
+                                     opts.schema.to_ddl() + ": " + merge.status().message());
+    }
+    if (!opts.merge_schema) {
+      if (merge->changed()) {
+        return Status::InvalidArgument("this writer's schema adds columns " +
+                                       quoted_column_list(merge->added) + " not in the table at " +
+                                       where + "; set mergeSchema (--merge-schema) to add them");
+      }
+      // The same columns in another order, case or (stricter) nullability: accepted only when
+      // merging.
+      return Status::InvalidArgument("the Delta table at " + where + " has schema " +
+                                     schema->to_ddl() + "; this writer's schema is " +
+                                     opts.schema.to_ddl() +
+                                     " (the same columns in another order, case or nullability; "
+                                     "set mergeSchema (--merge-schema) to accept it)");
+    }
   }
   if (existing.partition_columns != opts.partition_columns) {
     return Status::InvalidArgument("the Delta table at " + where + " is partitioned by " +
@@ -235,6 +260,31 @@ Status DeltaTable::check_compatible(const MetadataAction& existing, const TableC
                                    "; this writer partitions by " +
                                    list_text(opts.partition_columns));
   }
+  return Status::OK();
+}
+
+Status DeltaTable::adopt_metadata() {
+  const MetadataAction& table_metadata = *state_.metadata;
+  if (table_metadata.schema_string == adopted_schema_string_) return Status::OK();
+  const std::string where = fs_->describe(path_);
+  auto table_schema = Schema::from_json(table_metadata.schema_string);
+  if (!table_schema.ok()) return table_schema.status().with_context("schemaString of " + where);
+  pending_metadata_.reset();
+  if (merge_writer_schema_) {
+    auto merge = merge_schema_for_append(*table_schema, *merge_writer_schema_);
+    if (!merge.ok()) {
+      return merge.status().with_context("merging this writer's schema into the table at " + where);
+    }
+    if (merge->changed()) {
+      MetadataAction widened = table_metadata;
+      widened.schema_string = merge->schema.to_json();
+      pending_metadata_ = std::move(widened);
+    }
+    schema_ = std::move(merge->schema);
+  } else {
+    schema_ = std::move(*table_schema);
+  }
+  adopted_schema_string_ = table_metadata.schema_string;
   return Status::OK();
 }
 
@@ -256,6 +306,14 @@ Status DeltaTable::refresh() {
     LS_RETURN_NOT_OK(check_compatible(*state_.metadata, *create_, fs_->describe(path_)));
     create_.reset();
   }
+  // Another writer may have changed the schema (merged columns): the next commit's metaData
+  // is merged into the newest one.
+  if (state_.metadata) LS_RETURN_NOT_OK(adopt_metadata());
+  // Another writer may have upgraded the protocol or turned on a feature meanwhile.
+  if (state_.protocol && state_.metadata) {
+    LS_RETURN_NOT_OK(
+        check_writable(*state_.protocol, *state_.metadata, schema_, fs_->describe(path_)));
+  }
   return Status::OK();
 }
 
@@ -271,9 +329,22 @@ void Transaction::set_txn(std::string app_id, int64_t version) {
   txns_.push_back(TxnAction{std::move(app_id), version, std::nullopt});
 }
 
+bool Transaction::absorbs_schema_change(const MetadataAction& theirs) const {
+  const DeltaTable& table = *table_;
+  if (!table.merge_writer_schema_ || !table.state_.metadata) return false;
+  const MetadataAction& ours = *table.state_.metadata;
+  // Anything but the schema (a new table id, partitioning, configuration such as column
+  // mapping) changes how our files must be written: a real conflict.
+  return theirs.id == ours.id && theirs.partition_columns == ours.partition_columns &&
+         theirs.configuration == ours.configuration &&
+         theirs.format_provider == ours.format_provider;
+}
+
 Status Transaction::check_conflict(int64_t version, const CommitActions& winner) const {
   const std::string where = table_->fs_->describe(table_->path_);
-  if (version > 0 && (winner.protocol || winner.metadata)) {
+  const bool schema_only =
+      !winner.protocol && winner.metadata && absorbs_schema_change(*winner.metadata);
+  if (version > 0 && (winner.protocol || winner.metadata) && !schema_only) {
     return Status::Conflict(
         "a concurrent commit (version " + std::to_string(version) + ") of " + where +
         " changed the table's " + (winner.metadata ? "metadata" : "protocol") +
@@ -354,13 +425,17 @@ Result<int64_t> Transaction::commit(std::string operation,
       actions.metadata = std::move(m);
     } else {
       actions.protocol.reset();
-      actions.metadata.reset();
+      actions.metadata = table.pending_metadata_;  // a schema merge, once
     }
     const std::string path = join_path(table.path_, commit_file_path(version));
     Status put = fs.put_if_absent(path, serialize_commit(actions));
     if (put.ok()) {
       LS_RETURN_NOT_OK(table.state_.apply(version, actions));
       table.create_.reset();
+      if (actions.metadata) {
+        table.adopted_schema_string_ = actions.metadata->schema_string;
+        table.pending_metadata_.reset();
+      }
       // Every delta.checkpointInterval commits (H13), written by the table's worker: the
       // commit stands whatever happens there, and a missing checkpoint only costs the next
       // reader a longer replay.
@@ -395,13 +470,19 @@ Result<int64_t> Transaction::commit(std::string operation,
         return Status::Conflict("another writer created the table first, differently: " +
                                 same.message());
       }
-      auto schema = Schema::from_json(winner.metadata->schema_string);
-      if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
-      table.schema_ = std::move(*schema);
       table.create_.reset();
     }
     LS_RETURN_NOT_OK(check_conflict(version, winner));
     LS_RETURN_NOT_OK(table.state_.apply(version, winner));
+    if (winner.metadata) {
+      // Version 0, or a schema change we may absorb (check_conflict): merge into the winner's.
+      Status merged = table.adopt_metadata();
+      if (!merged.ok()) {
+        return Status::Conflict("a concurrent commit (version " + std::to_string(version) +
+                                ") of " + where +
+                                " changed the table's schema: " + merged.message());
+      }
+    }
   }
   return Status::Conflict("gave up committing to " + where + " after " +
                           std::to_string(DeltaTable::kMaxCommitAttempts) +

@@ -11,6 +11,7 @@
 
 #include "lakestream/batch/take.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/deletion_vector.h"
@@ -512,6 +513,18 @@ Status TableScan::State::open_next_file(bool* done) {
       if (it != by_id.end()) names_in_file.emplace(physical, it->second);
     }
   }
+  // Delta compares names ignoring case: a file may spell a column otherwise than the schema
+  // (a writer whose schema differed in case only, merged with mergeSchema).
+  const Schema& file_schema = reader->schema();
+  for (const std::string& physical : data_needed) {
+    if (names_in_file.count(physical) || file_schema.has_field(physical)) continue;
+    for (const Field& f : file_schema.fields()) {
+      if (equals_ignore_case_ascii(f.name, physical)) {
+        names_in_file.emplace(physical, f.name);
+        break;
+      }
+    }
+  }
   row_group_first_row.assign(1, 0);
   for (int i = 0; i < reader->num_row_groups(); ++i) {
     row_group_first_row.push_back(row_group_first_row.back() + reader->row_group(i).num_rows);
@@ -620,7 +633,10 @@ Result<bool> TableScan::State::next(RecordBatch* result) {
         continue;
       }
       ColumnPtr column = batch.column_by_name(in_file(out[i].physical));
-      if (column && mapping != ColumnMappingMode::kNone) {
+      // Files written before a schema merge lack the new struct members (and may order them
+      // otherwise): those read as null, by name.
+      if (column &&
+          (mapping != ColumnMappingMode::kNone || !same_type(column->type(), field.type))) {
         auto logical = to_logical_column(std::move(column), field.type, mapping,
                                          "column '" + field.name + "' of " + reader->path());
         if (!logical.ok()) return logical.status();

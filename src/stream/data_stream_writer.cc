@@ -69,6 +69,27 @@ QueryPlanInfo describe_plan(const DataStream& stream, const WriteSpec& spec) {
 
 }  // namespace
 
+Result<bool> merge_schema_enabled(const std::map<std::string, std::string>& options,
+                                  const Config& config) {
+  if (auto it = options.find("merge-schema"); it != options.end()) {
+    auto on = parse_bool_text(it->second);
+    if (!on) {
+      return Status::InvalidArgument("write_stream option merge-schema: '" + it->second +
+                                     "' (expected true or false)");
+    }
+    return *on;
+  }
+  if (auto v = config.engine_value(kSchemaAutoMergeSetting)) {
+    auto on = parse_bool_text(*v);
+    if (!on) {
+      return Status::InvalidArgument(std::string(kSchemaAutoMergeSetting) + ": '" + *v +
+                                     "' is not true or false");
+    }
+    return *on;
+  }
+  return false;
+}
+
 DataStreamWriter& DataStreamWriter::format(std::string name) {
   spec_.format = std::move(name);
   return *this;
@@ -182,9 +203,12 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
       LS_ASSIGN_OR_RAISE(dl, locate(spec_, dl_uri));
     }
     LS_ASSIGN_OR_RAISE(auto auto_compact, auto_compact_settings(spec_, stream_.plan().config));
-    LS_ASSIGN_OR_RAISE(setup.sink, stream_internal::make_delta_sink(
-                                       table.first, table.second, dl.first, dl.second,
-                                       stream_.schema(), spec_, setup.query_id, auto_compact));
+    LS_ASSIGN_OR_RAISE(const bool merge_schema,
+                       merge_schema_enabled(spec_.options, stream_.plan().config));
+    LS_ASSIGN_OR_RAISE(
+        setup.sink, stream_internal::make_delta_sink(table.first, table.second, dl.first, dl.second,
+                                                     stream_.schema(), spec_, setup.query_id,
+                                                     auto_compact, merge_schema));
   } else if (spec_.format == "foreach-batch") {
     if (!spec_.foreach_batch) {
       return Status::InvalidArgument("write_stream: foreach-batch needs foreach_batch(fn)");

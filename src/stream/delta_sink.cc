@@ -33,6 +33,7 @@ struct Tables {
   std::string dl_path;
   Schema schema;
   DeltaTableWriterOptions writer_options;
+  bool merge_schema = false;  ///< the stream's schema may widen the table's
   std::string query_id;
   std::string description;
   // The engine thread's view of both tables.
@@ -150,6 +151,8 @@ class DeltaSinkBatch final : public SinkBatch {
     auto v = tx.commit("STREAMING UPDATE", params(batch_id));
     if (!v.ok()) {
       if (v.status().code() == StatusCode::kConflict) {
+        // A concurrent schema merge our schema still fits was absorbed by commit(); one it does
+        // not fit fails the refresh (merge_schema) and so the query, naming the column.
         LS_RETURN_NOT_OK(table.refresh());
         race_free(raw, &out);
         reseek_all(raw, &out);
@@ -236,6 +239,7 @@ class DeltaSink final : public QuerySink {
 
   Status open() {
     TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};
+    create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
@@ -352,8 +356,10 @@ Schema dead_letter_schema() {
 Result<std::unique_ptr<QuerySink>> make_delta_sink(
     std::shared_ptr<FileSystem> fs, std::string table_path,
     std::shared_ptr<FileSystem> dead_letter_fs, std::string dead_letter_path, const Schema& schema,
-    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact) {
+    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact,
+    bool merge_schema) {
   Tables t;
+  t.merge_schema = merge_schema;
   t.auto_compact = auto_compact;
   t.description = "DeltaSink[" + fs->describe(table_path) + "]";
   t.fs = std::move(fs);

@@ -77,11 +77,13 @@ class QuerySink {
 
 /// The Delta sink: `table_path` on `fs`, exactly-once per source partition.
 /// `auto_compact`: whether and when it compacts small files behind the stream
-/// (stream/auto_compactor.h).
+/// (stream/auto_compactor.h). `merge_schema`: the stream's schema may add columns to the
+/// table's (TableCreateOptions::merge_schema); the dead-letter table's schema never changes.
 Result<std::unique_ptr<QuerySink>> make_delta_sink(
     std::shared_ptr<FileSystem> fs, std::string table_path,
     std::shared_ptr<FileSystem> dead_letter_fs, std::string dead_letter_path, const Schema& schema,
-    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact);
+    const WriteSpec& spec, std::string query_id, AutoCompactSettings auto_compact,
+    bool merge_schema = false);
 
 /// A sink calling `fn(batch, batch_id)` for every batch (at-least-once; offsets not kept).
 std::unique_ptr<QuerySink> make_foreach_sink(std::function<Status(const RecordBatch&, int64_t)> fn,

@@ -115,6 +115,62 @@ echo "$res"
 [ "$(json_field "$res" rows)" = 49485 ] || fail "49485 rows expected"
 [ "$(json_field "$res" txns)" = 200 ] || fail "expected one txn per input"
 
+echo "--- schema evolution: a second run with a wider schema adds columns with --merge-schema only"
+"$cli" ingest --schema "$schema" --input "$sample" --table "$work/evolve" > /dev/null
+wide=$work/meter_reading_wide.ddl
+sed -e 's/Unit: STRING>/Unit: STRING, Quality: STRING>/' -e 's/$/, Region STRING/' "$schema" > "$wide"
+grep -q 'Quality: STRING>.*Region STRING$' "$wide" || fail "could not widen $schema: $(cat "$wide")"
+cat > "$work/wide.ndjson" <<'NDJSON'
+{"MeterId": "900", "SupplierId": "1", "Measurement": {"Value": 5, "Unit": "kWH", "Quality": "good"}, "ObservationTime": "2021-01-20T10:00:00Z", "Region": "north"}
+{"MeterId": "901", "SupplierId": "2", "Measurement": {"Value": 6, "Unit": "kWH", "Quality": "estimated"}, "ObservationTime": "2021-01-20T10:00:01Z", "Region": "south"}
+{"MeterId": "902", "SupplierId": "3", "Measurement": {"Value": "x", "Unit": "kWH"}, "ObservationTime": "2021-01-20T10:00:02Z"}
+NDJSON
+if out=$("$cli" ingest --schema "$wide" --input "$work/wide.ndjson" --table "$work/evolve" 2>&1); then
+  fail "a wider schema was accepted without --merge-schema"
+fi
+echo "$out"
+[[ $out == *'adds columns `Measurement_Quality`, `Region` not in the table at'*'set mergeSchema (--merge-schema)'* ]] ||
+  fail "the refusal does not name the new columns and the flag: $out"
+[ ! -e "$work/evolve/_delta_log/00000000000000000001.json" ] || fail "the refused run committed"
+out=$("$cli" ingest --schema "$wide" --input "$work/wide.ndjson" --table "$work/evolve" --merge-schema)
+echo "$out"
+[[ $out == *"3 lines read = 2 rows written + 1 dead-lettered"* ]] || fail "wide summary: $out"
+res=$(node "$src/tests/scripts/merge_schema_check.mjs" "$tools" "$work/evolve" Region Measurement_Quality MeterId)
+echo "$res"
+[ "$(json_field "$res" rows)" = 14 ] || fail "14 rows expected"
+[ "$(node -e "const r = JSON.parse(process.argv[1]); process.stdout.write([r.nulls.Region, r.nulls.Measurement_Quality, r.nulls.MeterId].join(' '))" "$res")" = "12 12 0" ] ||
+  fail "the 12 rows of the first run should read null in both new columns (only there)"
+[ "$(json_field "$res" fields)" = "MeterId,SupplierId,Measurement_Value,Measurement_Unit,ObservationTime,Measurement_Quality,Region" ] ||
+  fail "the merged schema keeps the table's columns first, then the new ones"
+[ "$(json_field "$res" metadata_versions)" = "0,1" ] || fail "metaData expected at versions 0 and 1 only"
+# lakestream show reads the old rows with the new columns absent (null) too.
+shown=$("$cli" show "$work/evolve" --format json)
+[ "$(echo "$shown" | wc -l)" = 14 ] || fail "show: 14 rows expected"
+[ "$(echo "$shown" | grep -c '"Region"')" = 2 ] || fail "show: Region only in the 2 new rows: $shown"
+# The dead-letter table keeps its fixed schema: one metaData, at its creation.
+[ "$(cat "$work/evolve_dead_letter/_delta_log/"*.json | grep -c '"metaData"')" = 1 ] ||
+  fail "the dead-letter table's schema changed"
+
+echo "--- two --merge-schema ingests widening one table at once: both land, one new metaData"
+"$cli" ingest --schema "$schema" --input "$sample" --table "$work/evolve2" > /dev/null
+"$cli" ingest --schema "$wide" --input "$work/gen_a.ndjson" --table "$work/evolve2" --merge-schema \
+  --threads 1 > "$work/evolve2_a.out" &
+pid_a=$!
+"$cli" ingest --schema "$wide" --input "$work/gen_b.ndjson" --table "$work/evolve2" --merge-schema \
+  --threads 1 > "$work/evolve2_b.out" &
+pid_b=$!
+wait $pid_a || fail "first concurrent --merge-schema ingest failed"
+wait $pid_b || fail "second concurrent --merge-schema ingest failed"
+cat "$work/evolve2_a.out" "$work/evolve2_b.out"
+written() { sed -n 's/.* = \([0-9]*\) rows written.*/\1/p' "$1"; }
+rows_a=$(written "$work/evolve2_a.out")
+rows_b=$(written "$work/evolve2_b.out")
+res=$(node "$src/tests/scripts/merge_schema_check.mjs" "$tools" "$work/evolve2" Region)
+echo "$res"
+[ "$(json_field "$res" rows)" = $((12 + rows_a + rows_b)) ] || fail "rows of both runs expected"
+[[ $(json_field "$res" metadata_versions) =~ ^0,[12]$ ]] ||
+  fail "exactly one metaData after version 0 expected (the loser merges into the winner's)"
+
 echo "--- fail-fast stops at the first bad line and commits nothing"
 if out=$("$cli" ingest --schema "$schema" --input "$sample" --table "$work/ff" --mode fail-fast 2>&1); then
   fail "fail-fast succeeded"

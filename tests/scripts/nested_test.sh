@@ -10,6 +10,11 @@
 #                   events between; a third run with nothing new commits nothing.
 #   stream_flatten  `lakestream stream` (flattened, 500 ms trigger) running while kcat produces;
 #                   once every event is in, SIGTERM: exit 0, the table exact.
+#   stream_merge_schema
+#                   a stream of device events, then events of a wider schema (a struct member
+#                   and a column added): refused without --merge-schema, naming the new columns
+#                   and writing nothing; with it the table's schema widens once and the old rows
+#                   read null in the new columns (DuckDB and lakestream show).
 #   stream_options  bad options stop `lakestream stream` (exit 2, the option named) before it
 #                   creates anything; an abfss:// table without a credential likewise.
 # usage: nested_test.sh <scenario> <lakestream> <tests/tools>
@@ -113,6 +118,28 @@ case $scenario in
     grep -q 'Stopped on signal' "$work/run.out" || fail "no 'Stopped on signal' line"
     check "$work/t" --events 0:8000 --flatten --partition-by site \
       --dead-letter "$work/t_dead_letter" --bad-count 4
+    ;;
+
+  stream_merge_schema)
+    start_hub input:2
+    produce_nested 0 2000 0
+    stream narrow --flatten false --trigger-interval available-now --max-events-per-trigger 800 ||
+      fail "the first run failed"
+    node "$tools/nested_events.mjs" --wide --schema >"$work/wide.ddl"
+    node "$tools/nested_events.mjs" --first 2000 --count 1000 --keyed --wide >"$work/produce.txt"
+    kcat -b "$bootstrap" -t input -P -K: <"$work/produce.txt" 2>>"$work/kcat.err" || fail "kcat failed"
+    before=$(version_of "$work/t")
+    rc=0
+    stream refused --schema "$work/wide.ddl" --flatten false --trigger-interval available-now || rc=$?
+    [[ $rc == 1 ]] || fail "a wider schema without --merge-schema: exit $rc, expected 1"
+    grep -q 'adds columns `firmware.battery`, `notes`' "$work/refused.err" ||
+      fail "the refusal does not name the new columns: $(tail -n 3 "$work/refused.err")"
+    [[ $(version_of "$work/t") == "$before" ]] || fail "the refused run committed"
+    stream merged --schema "$work/wide.ddl" --flatten false --trigger-interval available-now \
+      --max-events-per-trigger 800 --merge-schema || fail "the --merge-schema run failed"
+    [[ $(cat "$work"/t/_delta_log/*.json | grep -c '"metaData"') == 2 ]] ||
+      fail "expected one metaData at creation and one for the merge"
+    check "$work/t" --events 0:2000 --events 2000:1000:wide --wide-schema
     ;;
 
   stream_options)

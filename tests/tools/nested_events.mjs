@@ -8,7 +8,8 @@
 // B records that must be dead-lettered (lines that are not JSON, and a `readings` that is a
 // string), after the good ones. --keyed prints "d<n>:<json>" lines for `kcat -K:`. --wide adds
 // the `battery` struct member and the top-level `notes` column (the schema-evolution tests'
-// wider events). --schema prints the events' schema (Spark DDL, deviceSchema below).
+// wider events). --schema prints the events' schema (Spark DDL, deviceSchema below; with
+// --wide before it, wideDeviceSchema).
 
 export const deviceSchema =
   'deviceId STRING NOT NULL, site STRING, ts TIMESTAMP, ' +
@@ -17,6 +18,11 @@ export const deviceSchema =
   'labels MAP<STRING, STRING>, matrix ARRAY<ARRAY<INT>>, ' +
   'location STRUCT<lat: DOUBLE, lon: DOUBLE, floor: STRUCT<level: INT, name: STRING>>, ' +
   'price DECIMAL(10,2), ok BOOLEAN'
+
+/// The wider events' schema (--wide): firmware.battery and notes added.
+export const wideDeviceSchema = deviceSchema
+  .replace('firmware STRUCT<version: STRING, build: BIGINT>', 'firmware STRUCT<version: STRING, build: BIGINT, battery: INT>')
+  .concat(', notes STRING')
 
 const sites = ['north', 'south', 'east', 'west', 'lab']
 const sensors = ['temp', 'hum', 'co2', 'lux']
@@ -109,7 +115,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     else if (args[i] === '--keyed') keyed = true
     else if (args[i] === '--wide') wide = true
     else if (args[i] === '--schema') {
-      process.stdout.write(deviceSchema + '\n')
+      process.stdout.write((args.includes('--wide') ? wideDeviceSchema : deviceSchema) + '\n')
       process.exit(0)
     } else {
       console.error(`nested_events.mjs: unknown argument ${args[i]}`)

@@ -22,6 +22,10 @@ std::string_view trim(std::string_view s);
 /// `s` with ASCII letters lowered (option values, units, keys: never user data).
 std::string to_lower_ascii(std::string_view s);
 
+/// True when `a` and `b` are equal ignoring the case of ASCII letters (column names as Delta
+/// compares them).
+bool equals_ignore_case_ascii(std::string_view a, std::string_view b);
+
 /// true/yes/1 or false/no/0 (any case, spaces trimmed), as config files and settings write a
 /// flag; nullopt for anything else.
 std::optional<bool> parse_bool_text(std::string_view text);

@@ -17,6 +17,13 @@
 // (version 0) also carries protocol and metaData; a writer that loses the creation race checks
 // the winner's schema and partitioning equal its own and appends after it, or fails clearly.
 //
+// Schema evolution (TableCreateOptions::merge_schema, docs/delta.md "Schema evolution"): a
+// writer whose schema adds columns to an existing table's commits the merged schema in a new
+// metaData action with its first commit. A concurrent commit that changed only the schema (say
+// another writer merged the same columns) is not a conflict for such a writer: it merges its
+// schema into the winner's again and carries on (without a metaData when the winner's schema
+// already holds its columns); an incompatible one is a Conflict.
+//
 // Checkpoints (delta/checkpoint.h): a commit whose version is due one (delta.checkpointInterval)
 // returns as soon as its JSON commit is written: that commit is the truth. The DeltaTable's one
 // background worker then writes the checkpoint of that version and, once it is complete,
@@ -40,11 +47,16 @@
 
 namespace lakestream {
 
-/// What a table is created with when it does not exist yet.
+/// What a table is created with when it does not exist yet, and how a writer with this
+/// schema may change an existing one.
 struct TableCreateOptions {
   Schema schema;
   std::vector<std::string> partition_columns;
   std::map<std::string, std::string> configuration;
+  /// Delta's mergeSchema for an existing table: `schema` may add nullable columns (top level
+  /// or inside structs) to the table's, merged by schema/schema_merge.h; the first commit then
+  /// carries a metaData with the merged schema. Off: the schemas must be equal.
+  bool merge_schema = false;
 };
 
 /// The table state the writer needs, replayed from the JSON commits.
@@ -80,22 +92,29 @@ class DeltaTable {
   /// Open an existing table: NotFound when `path` has no commit yet.
   static Result<DeltaTable> open(std::shared_ptr<FileSystem> fs, std::string path);
   /// Open the table, or prepare to create it with `options` on the first commit. An existing
-  /// table must have the same schema and partition columns (InvalidArgument otherwise).
+  /// table must have the same partition columns and the same schema, or with
+  /// `options.merge_schema` a schema merge_schema_for_append() accepts (InvalidArgument
+  /// otherwise, naming the columns; without the flag a writer that only adds columns is told
+  /// to set mergeSchema).
   static Result<DeltaTable> open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
                                            TableCreateOptions options);
 
   /// Latest version seen (-1 before the table's first commit).
   int64_t version() const { return state_.version; }
   const LogState& state() const { return state_; }
-  /// The table's schema (the create options' one before the first commit).
+  /// The table's schema (the create options' one before the first commit; with a schema
+  /// merge pending, the merged one the next commit gives the table).
   const Schema& schema() const { return schema_; }
+  /// The metaData the next commit carries to widen the table's schema (merge_schema), if any.
+  const std::optional<MetadataAction>& pending_metadata() const { return pending_metadata_; }
   const std::vector<std::string>& partition_columns() const;
   const std::string& path() const { return path_; }
   FileSystem& file_system() const { return *fs_; }
 
   /// The last version committed for `app_id` (txn action), if any, as of version().
   std::optional<int64_t> txn_version(const std::string& app_id) const;
-  /// Read commits newer than version().
+  /// Read commits newer than version(). With merge_schema, a schema changed meanwhile is
+  /// merged with the writer's again (an error when they no longer merge).
   Status refresh();
 
   /// Start a transaction reading the current version.
@@ -117,12 +136,20 @@ class DeltaTable {
   DeltaTable(std::shared_ptr<FileSystem> fs, std::string path);
   static Status check_compatible(const MetadataAction& existing, const TableCreateOptions& opts,
                                  const std::string& where);
+  /// schema_ and pending_metadata_ from state_.metadata (and the writer's schema when merging).
+  Status adopt_metadata();
 
   std::shared_ptr<FileSystem> fs_;
   std::string path_;
   LogState state_;
   Schema schema_;
   std::optional<TableCreateOptions> create_;  ///< set while the table does not exist
+  /// The writer's schema when it may widen the table's (merge_schema).
+  std::optional<Schema> merge_writer_schema_;
+  /// The schema merge the next commit makes, as the metaData it carries.
+  std::optional<MetadataAction> pending_metadata_;
+  /// The table's schemaString that schema_ and pending_metadata_ were made from.
+  std::string adopted_schema_string_;
   /// Started at the first due checkpoint.
   std::unique_ptr<CheckpointWorker> checkpoints_;
 };
@@ -152,6 +179,9 @@ class Transaction {
   explicit Transaction(DeltaTable* table) : table_(table), read_version_(table->version()) {}
   /// Why the commit at `version` (by another writer) conflicts with ours, or OK.
   Status check_conflict(int64_t version, const CommitActions& winner) const;
+  /// True when the winner's metaData changes only the schema and this writer merges schemas:
+  /// commit() then merges again instead of giving up.
+  bool absorbs_schema_change(const MetadataAction& theirs) const;
 
   DeltaTable* table_;
   int64_t read_version_;

@@ -12,6 +12,9 @@
 //   query-name           the progress records' "name"
 //   progress-log         "stderr" (default: one JSON line per batch) or "none"
 //   compression          Parquet codec of data files (default snappy)
+//   merge-schema         "true": the stream's schema may add nullable columns to an existing
+//                        table (Delta's mergeSchema; docs/delta.md "Schema evolution"); default:
+//                        the engine setting lakestream.delta.schema.autoMerge.enabled, else false
 
 #include <cstdint>
 #include <functional>
@@ -47,6 +50,18 @@ struct WriteSpec {
   std::shared_ptr<FileSystem> file_system;  ///< null: from the paths' URIs
   StreamTestHook test_hook;
 };
+
+/// The engine setting that turns Delta's mergeSchema on for writes that do not say (Databricks'
+/// spark.databricks.delta.schema.autoMerge.enabled).
+inline constexpr std::string_view kSchemaAutoMergeSetting =
+    "lakestream.delta.schema.autoMerge.enabled";
+
+/// Whether a write merges its schema into the table's: the write option "merge-schema" (Spark's
+/// "mergeSchema" once normalized by DataStreamWriter::option), else kSchemaAutoMergeSetting in
+/// `config`, else false. InvalidArgument naming the option or setting when it is not a boolean.
+/// `lakestream ingest` and the streaming sink share it.
+Result<bool> merge_schema_enabled(const std::map<std::string, std::string>& options,
+                                  const Config& config);
 
 class DataStreamWriter {
  public:

@@ -371,7 +371,7 @@ class Worker {
       run_->fail(nullptr, decoder.status());
       return;
     }
-    RecordBatch batch = RecordBatch::make_empty(options_.schema);
+    RecordBatch batch = RecordBatch::make_empty(decoder->output_schema());
     std::vector<RejectedRecord> rejects;
     ChunkBuffer buffer;
     size_t a = 0;  // index in active_ of the input being worked on
@@ -594,7 +594,16 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
                     IngestProgress* progress,
                     const std::function<void(const IngestResult&)>& on_committed) {
   const auto run_started = Clock::now();
-  LS_ASSIGN_OR_RAISE(Schema flat_schema, options.schema.flatten());
+  JsonDecodeOptions decode_options;
+  // Fail-fast is decided per input after all its chunks, on the first bad line of the file:
+  // the decoder sees chunks with chunk-relative line numbers.
+  decode_options.mode =
+      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
+  decode_options.rescued_data_column = options.rescued_data_column;
+  // The table's schema is the decoder's output (with the rescued-data column, a top-level
+  // string that flatten leaves alone), flattened. A bad option fails here, before any commit.
+  LS_ASSIGN_OR_RAISE(JsonDecoder probe, JsonDecoder::make(options.schema, decode_options));
+  LS_ASSIGN_OR_RAISE(Schema flat_schema, probe.output_schema().flatten());
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second,
                                                  {flat_schema, options.partition_by, {}});
@@ -637,12 +646,6 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     }
     jobs.push_back(std::move(job));
   }
-
-  JsonDecodeOptions decode_options;
-  // Fail-fast is decided per input after all its chunks, on the first bad line of the file:
-  // the decoder sees chunks with chunk-relative line numbers.
-  decode_options.mode =
-      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
 
   Run run;
   std::atomic<int64_t> next_item{0};

@@ -336,7 +336,6 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
   } else {
     while (true) {
       size_t i = n;
-      std::string_view name;  // an unknown member's
       // Members in schema order and compact form (the common case): one 16-byte compare
       // covers the quotes, the key and the colon.
       if (expected < n && end_ - p_ >= 16 && plan.children[expected].matches_member(p_)) {
@@ -349,9 +348,14 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
           i = expected;
           p_ += plan.children[i].name.size() + 2;
         } else {
+          std::string_view name;
           if (!plain_string(&name)) return false;  // escaped keys: on-demand unescapes them
           const auto it = plan.index.find(name);
-          if (it != plan.index.end()) i = it->second;
+          if (it != plan.index.end()) {
+            i = it->second;
+          } else {
+            unknown_name_ = name;  // kept aside, so the in-order path carries nothing extra
+          }
         }
         skip_ws<kLines>();
         if (p_ == end_ || *p_ != ':') return false;
@@ -364,7 +368,7 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
         if (rescue_) {
           // Paths below the top level are the on-demand path's business.
           if (depth != 1) return false;
-          add_rescued(name, {start, static_cast<size_t>(p_ - start)});
+          add_rescued(unknown_name_, {start, static_cast<size_t>(p_ - start)});
         }
       } else {
         const uint64_t bit = uint64_t{1} << i;

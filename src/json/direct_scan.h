@@ -89,10 +89,11 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   bool rescue_;
   const char* p_ = nullptr;
   const char* end_ = nullptr;
-  std::string binary_;        // scratch for decoded base64
-  std::string rescued_;       // rescue only: the record's rescued members
-  uint64_t cached_head_ = 0;  // the cached date's first 8 bytes ...
-  uint16_t cached_tail_ = 0;  // ... and its last 2
+  std::string binary_;             // scratch for decoded base64
+  std::string rescued_;            // rescue only: the record's rescued members
+  std::string_view unknown_name_;  // the name of the unknown member being skipped
+  uint64_t cached_head_ = 0;       // the cached date's first 8 bytes ...
+  uint16_t cached_tail_ = 0;       // ... and its last 2
   int64_t cached_days_ = 0;
   bool have_cached_date_ = false;
 };

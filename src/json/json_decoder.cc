@@ -214,8 +214,9 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   /// A member the schema does not name, kept under its path.
   Outcome rescue_member(od::value value, std::string_view key, int depth);
   /// decode_slot in permissive mode with the rescued-data column: a value made null is kept.
-  Outcome decode_slot_rescuing(od::value& value, TypePlan& plan, bool nullable, Column& column,
-                               int depth);
+  /// Out of line, so decode_slot's own path stays as it was without the column.
+  [[gnu::noinline]] Outcome decode_slot_rescuing(od::value& value, TypePlan& plan, bool nullable,
+                                                 Column& column, int depth);
   /// Add `"path.leaf":text` to rescued_ (the path alone when `leaf` is null).
   void add_rescued(const std::string_view* leaf, std::string_view text);
   /// Start a record whose bytes end at `end` (rescued values are measured up to there).
@@ -862,7 +863,9 @@ Outcome JsonDecoder::Impl::decode_slot_rescuing(od::value& value, TypePlan& plan
 
 Outcome JsonDecoder::Impl::decode_slot(od::value value, TypePlan& plan, bool nullable,
                                        Column& column, int depth) {
-  if (rescue_nulls_) return decode_slot_rescuing(value, plan, nullable, column, depth);
+  if (rescue_nulls_) [[unlikely]] {
+    return decode_slot_rescuing(value, plan, nullable, column, depth);
+  }
   const int64_t before = column.length();
   const Outcome outcome = decode_value(value, plan, nullable, column, depth);
   if (outcome == Outcome::kBadValue && nullable && options_.mode == DecodeMode::kPermissive) {

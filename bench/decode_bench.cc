@@ -14,6 +14,7 @@
 //   JsonDecoderEvents       the same records handed over as separate event bodies
 //   JsonDecoderNdjsonOnDemandOnly  JsonDecoderNdjson with the direct path turned off
 //                           (LAKESTREAM_JSON_DIRECT=0): every record through simdjson on-demand
+//   JsonDecoderNdjsonRescued  JsonDecoderNdjson with the rescued-data column on (a null per row)
 // Goal (issue 2): the decoder reaches at least half of simdjson's raw throughput.
 
 #include <benchmark/benchmark.h>
@@ -157,11 +158,13 @@ void SimdjsonOnDemand(benchmark::State& state) {
   set_counters(state);
 }
 
-template <bool kEvents, bool kDirect = true>
+template <bool kEvents, bool kDirect = true, bool kRescued = false>
 void JsonDecoder(benchmark::State& state) {
   const Corpus& c = corpus();
   if (!kDirect) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
-  auto decoder = lakestream::JsonDecoder::make(lakestream::meter::meter_schema());
+  lakestream::JsonDecodeOptions options;
+  if (kRescued) options.rescued_data_column = "_rescued_data";
+  auto decoder = lakestream::JsonDecoder::make(lakestream::meter::meter_schema(), options);
   if (!kDirect) unsetenv("LAKESTREAM_JSON_DIRECT");
   if (!decoder.ok()) {
     state.SkipWithError(decoder.status().to_string().c_str());
@@ -169,7 +172,7 @@ void JsonDecoder(benchmark::State& state) {
   }
   std::vector<lakestream::RejectedRecord> rejects;
   for (auto _ : state) {
-    auto batch = lakestream::RecordBatch::make_empty(decoder->schema());
+    auto batch = lakestream::RecordBatch::make_empty(decoder->output_schema());
     const auto status = kEvents ? decoder->decode_events(c.events, "bench", &batch, &rejects)
                                 : decoder->decode_ndjson(c.ndjson, "bench", &batch, &rejects);
     auto flat = batch.flatten();
@@ -185,6 +188,8 @@ void JsonDecoder(benchmark::State& state) {
 void JsonDecoderNdjson(benchmark::State& state) { JsonDecoder<false>(state); }
 void JsonDecoderEvents(benchmark::State& state) { JsonDecoder<true>(state); }
 void JsonDecoderNdjsonOnDemandOnly(benchmark::State& state) { JsonDecoder<false, false>(state); }
+/// With the rescued-data column on (nothing to rescue in the meter data: a null per row).
+void JsonDecoderNdjsonRescued(benchmark::State& state) { JsonDecoder<false, true, true>(state); }
 
 // Real time: with iterate_many's helper thread, CPU time of the main thread would flatter it.
 BENCHMARK(SimdjsonOnDemand)
@@ -196,6 +201,7 @@ BENCHMARK(SimdjsonOnDemand)
 BENCHMARK(JsonDecoderNdjson)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(JsonDecoderEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(JsonDecoderNdjsonOnDemandOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(JsonDecoderNdjsonRescued)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -109,6 +109,11 @@ int run_ingest(int argc, char** argv) {
       .metavar("MODE")
       .default_value("dead-letter")
       .help("what happens to a bad record: dead-letter | permissive | fail-fast");
+  parser.add("--rescued-data-column")
+      .metavar("NAME")
+      .help(
+          "keep what the schema does not expect (unknown members at any depth; values made "
+          "null by permissive mode) as a JSON object in this string column");
   parser.add("--threads").metavar("N").default_value(0).help("workers; 0 = one per core");
   parser.add("--chunk-mb")
       .metavar("N")
@@ -139,6 +144,12 @@ int run_ingest(int argc, char** argv) {
   const std::optional<bool> flatten = bool_option(cfg, "flatten", argv[0], &args.stop);
   if (!flatten) return *args.stop;
   options.flatten = *flatten;
+  if (cfg.has("rescued-data-column")) {
+    options.rescued_data_column = cfg.get_string("rescued-data-column");
+    if (options.rescued_data_column.empty()) {
+      return usage_error(argv[0], "option '--rescued-data-column': the name is empty");
+    }
+  }
   const int64_t threads = cfg.get_int("threads");
   const int64_t chunk_mb = cfg.get_int("chunk-mb");
   const int64_t target_mb = cfg.get_int("target-file-mb");

@@ -371,7 +371,7 @@ class Worker {
       run_->fail(nullptr, decoder.status());
       return;
     }
-    RecordBatch batch = RecordBatch::make_empty(options_.schema);
+    RecordBatch batch = RecordBatch::make_empty(decoder->output_schema());
     std::vector<RejectedRecord> rejects;
     ChunkBuffer buffer;
     size_t a = 0;  // index in active_ of the input being worked on
@@ -598,8 +598,17 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
                     IngestProgress* progress,
                     const std::function<void(const IngestResult&)>& on_committed) {
   const auto run_started = Clock::now();
-  LS_ASSIGN_OR_RAISE(Schema flat_schema,
-                     options.flatten ? options.schema.flatten() : Result<Schema>(options.schema));
+  JsonDecodeOptions decode_options;
+  // Fail-fast is decided per input after all its chunks, on the first bad line of the file:
+  // the decoder sees chunks with chunk-relative line numbers.
+  decode_options.mode =
+      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
+  decode_options.rescued_data_column = options.rescued_data_column;
+  // The table's schema is the decoder's output (with the rescued-data column, a top-level
+  // string that flatten leaves alone), flattened. A bad option fails here, before any commit.
+  LS_ASSIGN_OR_RAISE(JsonDecoder probe, JsonDecoder::make(options.schema, decode_options));
+  LS_ASSIGN_OR_RAISE(Schema flat_schema, options.flatten ? probe.output_schema().flatten()
+                                                         : Result<Schema>(probe.output_schema()));
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
   TableCreateOptions create{flat_schema, options.partition_by, {}};
   create.merge_schema = options.merge_schema;
@@ -643,12 +652,6 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     }
     jobs.push_back(std::move(job));
   }
-
-  JsonDecodeOptions decode_options;
-  // Fail-fast is decided per input after all its chunks, on the first bad line of the file:
-  // the decoder sees chunks with chunk-relative line numbers.
-  decode_options.mode =
-      options.mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : options.mode;
 
   Run run;
   std::atomic<int64_t> next_item{0};

@@ -43,6 +43,8 @@ struct IngestOptions {
   std::vector<std::string> partition_by;
   ParquetCompression compression = ParquetCompression::kSnappy;
   DecodeMode mode = DecodeMode::kDeadLetter;
+  /// The decoder's rescued-data column ("" = none): a top-level string column of the table.
+  std::string rescued_data_column;
   int threads = 0;                  ///< 0: one per core
   int64_t chunk_bytes = 4LL << 20;  ///< bytes of input a worker decodes at a time
   int64_t target_file_bytes = 128LL << 20;

@@ -103,7 +103,7 @@ int run_preview(int argc, char** argv) {
   decode_options.mode = *mode == DecodeMode::kFailFast ? DecodeMode::kDeadLetter : *mode;
   auto decoder = JsonDecoder::make(*schema, decode_options);
   if (!decoder.ok()) return fail(decoder.status());
-  RecordBatch batch = RecordBatch::make_empty(*schema);
+  RecordBatch batch = RecordBatch::make_empty(decoder->output_schema());
   std::vector<RejectedRecord> rejects;
   Status decoded = decoder->decode_ndjson(*input, source_name, &batch, &rejects);
   if (!decoded.ok()) return fail(decoded);

@@ -163,6 +163,11 @@ int run_stream(int argc, char** argv) {
       .help(
           "write nested structs as top-level Parent_Child columns (false: keep them as struct "
           "columns; arrays and maps are written as they are either way)");
+  parser.add("--rescued-data-column")
+      .metavar("NAME")
+      .help(
+          "keep what the schema does not expect (unknown members at any depth; values of the "
+          "wrong type under --mode permissive) as a JSON object in this string column");
   parser.add("--trigger-interval")
       .default_value("1 second")
       .help(
@@ -274,6 +279,12 @@ int run_stream(int argc, char** argv) {
                        .load();
   JsonDecodeOptions decode;
   decode.mode = *mode;
+  if (cfg.has("rescued-data-column")) {
+    decode.rescued_data_column = cfg.get_string("rescued-data-column");
+    if (decode.rescued_data_column.empty()) {
+      return usage_error(prog, "option '--rescued-data-column': the name is empty");
+    }
+  }
   DataStream parsed = event_hub_parse(raw, *schema, decode);
   DataStream written = *flatten ? parsed.flatten() : parsed;
   if (!written.status().ok()) return fail("the stream's plan", written.status());

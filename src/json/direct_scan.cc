@@ -9,6 +9,7 @@
 #include "json/base64.h"
 #include "json/json_text.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 
 namespace lakestream::json_internal {
@@ -145,27 +146,49 @@ template <bool kLines>
   }
 }
 
+void DirectScanner::add_rescued(std::string_view name, std::string_view text) {
+  rescued_.push_back(rescued_.empty() ? '{' : ',');
+  append_json_string(rescued_, name);
+  rescued_.push_back(':');
+  rescued_.append(text);
+}
+
+void DirectScanner::finish_rescue(const std::vector<ColumnPtr>& columns) {
+  Column& column = *columns.back();
+  if (rescued_.empty()) {
+    put_null(column);
+  } else {
+    rescued_.push_back('}');
+    put_string(column, rescued_, rescued_.data() + rescued_.size());
+  }
+}
+
 bool DirectScanner::decode_event(const char* p, const char* end,
                                  const std::vector<ColumnPtr>& columns) {
   p_ = p;
   end_ = end;
+  if (rescue_) rescued_.clear();
   skip_ws<false>();
   if (p_ == end_ || *p_ != '{') return false;
   ++p_;
   if (!object_members<false>(*root_, columns, 1)) return false;
   skip_ws<false>();
-  return p_ == end_;
+  if (p_ != end_) return false;
+  if (rescue_) finish_rescue(columns);
+  return true;
 }
 
 const char* DirectScanner::decode_line(const char* p, const char* end,
                                        const std::vector<ColumnPtr>& columns) {
   p_ = p;
   end_ = end;
+  if (rescue_) rescued_.clear();
   if (p_ == end_ || *p_ != '{') return nullptr;
   ++p_;
   if (!object_members<true>(*root_, columns, 1)) return nullptr;
   skip_ws<true>();
   if (p_ != end_ && *p_ != '\n') return nullptr;  // trailing content on the line
+  if (rescue_) finish_rescue(columns);
   return p_;
 }
 
@@ -328,7 +351,11 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
           std::string_view name;
           if (!plain_string(&name)) return false;  // escaped keys: on-demand unescapes them
           const auto it = plan.index.find(name);
-          if (it != plan.index.end()) i = it->second;
+          if (it != plan.index.end()) {
+            i = it->second;
+          } else {
+            unknown_name_ = name;  // kept aside, so the in-order path carries nothing extra
+          }
         }
         skip_ws<kLines>();
         if (p_ == end_ || *p_ != ':') return false;
@@ -336,7 +363,13 @@ bool DirectScanner::object_members(TypePlan& plan, const std::vector<ColumnPtr>&
       }
       skip_ws<kLines>();
       if (i == n) {
+        const char* const start = p_;
         if (!skip_scalar<kLines>()) return false;
+        if (rescue_) {
+          // Paths below the top level are the on-demand path's business.
+          if (depth != 1) return false;
+          add_rescued(unknown_name_, {start, static_cast<size_t>(p_ - start)});
+        }
       } else {
         const uint64_t bit = uint64_t{1} << i;
         if ((seen & bit) != 0) return false;  // duplicate: rejected by the on-demand path

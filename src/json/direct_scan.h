@@ -23,7 +23,11 @@ namespace lakestream::json_internal {
 // symbol of the shared library would be called through the PLT and never inlined.
 class __attribute__((visibility("hidden"))) DirectScanner {
  public:
-  DirectScanner(TypePlan* root, int max_depth) : root_(root), max_depth_(max_depth) {}
+  /// With `rescue`, the columns given to decode_* end with the rescued-data column: top-level
+  /// unknown members with scalar values are kept there (as the on-demand path keeps them), and
+  /// a record with an unknown member deeper down goes to the on-demand path, which knows paths.
+  DirectScanner(TypePlan* root, int max_depth, bool rescue)
+      : root_(root), max_depth_(max_depth), rescue_(rescue) {}
 
   /// True when every struct of the plan can be followed (at most 64 members, for the
   /// duplicate-member bit set); otherwise the decoder never calls the scanner.
@@ -75,13 +79,21 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   /// shape or an impossible value: then parse_timestamp_micros decides.
   bool fixed_timestamp(std::string_view text, int64_t* micros);
 
+  /// The record's rescued members so far (`{"a":1,"b":"x"` without the closing brace).
+  void add_rescued(std::string_view name, std::string_view text);
+  /// Append the rescued object, or null, to the rescued-data column (the last of `columns`).
+  void finish_rescue(const std::vector<ColumnPtr>& columns);
+
   TypePlan* root_;
   int max_depth_;
+  bool rescue_;
   const char* p_ = nullptr;
   const char* end_ = nullptr;
-  std::string binary_;        // scratch for decoded base64
-  uint64_t cached_head_ = 0;  // the cached date's first 8 bytes ...
-  uint16_t cached_tail_ = 0;  // ... and its last 2
+  std::string binary_;             // scratch for decoded base64
+  std::string rescued_;            // rescue only: the record's rescued members
+  std::string_view unknown_name_;  // the name of the unknown member being skipped
+  uint64_t cached_head_ = 0;       // the cached date's first 8 bytes ...
+  uint16_t cached_tail_ = 0;       // ... and its last 2
   int64_t cached_days_ = 0;
   bool have_cached_date_ = false;
 };

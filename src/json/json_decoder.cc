@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include "json/direct_scan.h"
 #include "json/json_text.h"
 #include "lakestream/common/decimal.h"
+#include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 
 namespace lakestream {
@@ -135,11 +137,15 @@ std::string number_text(std::string_view token) {
 
 class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
  public:
-  Impl(Schema schema, JsonDecodeOptions options, std::unique_ptr<TypePlan> root, bool direct)
+  Impl(Schema schema, Schema output, JsonDecodeOptions options, std::unique_ptr<TypePlan> root,
+       bool direct)
       : schema_(std::move(schema)),
-        options_(options),
+        output_(std::move(output)),
+        options_(std::move(options)),
         root_(std::move(root)),
-        direct_(root_.get(), options.max_depth),
+        rescue_(!options_.rescued_data_column.empty()),
+        rescue_nulls_(rescue_ && options_.mode == DecodeMode::kPermissive),
+        direct_(root_.get(), options_.max_depth, rescue_),
         use_direct_(direct && DirectScanner::supports(*root_)) {}
 
   Status decode_events(std::span<const JsonEvent> events, std::string_view source,
@@ -148,9 +154,18 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
                        std::vector<RejectedRecord>* rejects, int64_t first_line);
 
   Schema schema_;
+  Schema output_;  // schema_, then the rescued-data column when there is one
   JsonDecodeOptions options_;
 
  private:
+  /// One step of the path from the record to the value being decoded, kept only when the
+  /// rescued-data column is on (rescued members are keyed by their path).
+  struct PathStep {
+    enum Kind : uint8_t { kMember, kElement, kMapValue } kind;
+    std::string_view name;  ///< member name or map key
+    size_t index = 0;       ///< array element
+  };
+
   Status check_target(const RecordBatch* batch, const std::vector<RejectedRecord>* rejects) const;
   /// Decode one record held in buf[0, len) with buf readable up to buf + capacity (capacity
   /// >= len + SIMDJSON_PADDING). True when the row was appended; false when it was refused,
@@ -193,6 +208,21 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now, size_t bytes_done,
                      size_t bytes_total) const;
   Outcome skip_unknown(od::value value, int depth);
+  // The rescued-data column (options_.rescued_data_column): what a record holds that the
+  // schema does not expect is gathered in rescued_ as `"path":value` members, then written as
+  // one JSON object (or null) when the record is done.
+  /// A member the schema does not name, kept under its path.
+  Outcome rescue_member(od::value value, std::string_view key, int depth);
+  /// decode_slot in permissive mode with the rescued-data column: a value made null is kept.
+  /// Out of line, so decode_slot's own path stays as it was without the column.
+  [[gnu::noinline]] Outcome decode_slot_rescuing(od::value& value, TypePlan& plan, bool nullable,
+                                                 Column& column, int depth);
+  /// Add `"path.leaf":text` to rescued_ (the path alone when `leaf` is null).
+  void add_rescued(const std::string_view* leaf, std::string_view text);
+  /// Start a record whose bytes end at `end` (rescued values are measured up to there).
+  void begin_rescue(const char* end);
+  /// Append the record's rescued object, or null, to the rescued-data column.
+  void finish_rescue(const std::vector<ColumnPtr>& columns);
   Outcome decode_slot(od::value value, TypePlan& plan, bool nullable, Column& column, int depth);
   Outcome decode_value(od::value& value, TypePlan& plan, bool nullable, Column& column, int depth);
 
@@ -223,6 +253,8 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   void prefix_path(std::string_view component);
 
   std::unique_ptr<TypePlan> root_;
+  bool rescue_;        // the rescued-data column is on
+  bool rescue_nulls_;  // ... and permissive mode may null values (whose text it keeps)
   DirectScanner direct_;
   bool use_direct_;
   od::parser parser_;
@@ -230,7 +262,12 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   std::string binary_;        // scratch for decoded base64
   std::string failure_path_;  // "Measurement.Value", built only on failure
   std::string failure_what_;
-  int value_depth_ = 0;  // depth of the value being decoded, for mismatch()
+  int value_depth_ = 0;               // depth of the value being decoded, for mismatch()
+  std::vector<PathStep> path_;        // rescue only: where the decoder is in the record
+  std::string rescued_;               // rescue only: the record's rescued members so far
+  std::string rescued_path_;          // rescue only: scratch for one path
+  std::string json_stack_;            // rescue only: scratch for json_value_length
+  const char* record_end_ = nullptr;  // rescue only: the end of the record's bytes
 };
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -243,16 +280,16 @@ Status JsonDecoder::Impl::check_target(const RecordBatch* batch,
                                    std::string(decode_mode_name(options_.mode)) +
                                    " mode needs a list for rejected records");
   }
-  bool same = batch->num_columns() == schema_.size();
-  for (size_t i = 0; same && i < schema_.size(); ++i) {
-    same = same_type(batch->column(i)->type(), schema_.field(i).type);
+  bool same = batch->num_columns() == output_.size();
+  for (size_t i = 0; same && i < output_.size(); ++i) {
+    same = same_type(batch->column(i)->type(), output_.field(i).type);
   }
   if (!same) {
     return Status::InvalidArgument(
-        "the target batch does not match the decoder's schema (make it with "
-        "RecordBatch::make_empty(decoder.schema())): batch " +
+        "the target batch does not match the decoder's output schema (make it with "
+        "RecordBatch::make_empty(decoder.output_schema())): batch " +
         batch->schema().as_struct()->simple_string() + ", decoder " +
-        schema_.as_struct()->simple_string());
+        output_.as_struct()->simple_string());
   }
   return Status::OK();
 }
@@ -480,7 +517,9 @@ const char* JsonDecoder::Impl::decode_stream_chunk(const char* begin, const char
     od::object object;
     if (doc.get_object().get(object)) return p;
     const int64_t rows = batch.num_rows();
+    if (rescue_) begin_rescue(end);
     const Outcome outcome = decode_fields(object, *root_, columns, 1);
+    if (rescue_ && outcome == Outcome::kOk) finish_rescue(columns);
     const char* after = nullptr;
     // OUT_OF_BOUNDS: the chunk's last record, where stage 1's end-of-stream trimming could
     // hide trailing bytes; the line path decides it. `after` is the next document's start;
@@ -609,10 +648,12 @@ Outcome JsonDecoder::Impl::parse_record(const char* buf, size_t len, size_t capa
     if (error == simdjson::INCORRECT_TYPE) return bad_record("the record is not a JSON object");
     return malformed(error);
   }
+  if (rescue_) begin_rescue(buf + len);
   Outcome outcome = decode_fields(object, *root_, columns, 1);
   if (outcome != Outcome::kOk) return outcome;
   // Anything left after the object ("{...} {...}", "{...} 1") is not one record.
   if (!doc.current_location().error()) return bad_record("trailing content after the JSON object");
+  if (rescue_) finish_rescue(columns);
   return Outcome::kOk;
 }
 
@@ -656,8 +697,9 @@ Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
                          ? expected
                          : find_child(plan, field, &key, &key_error);
     if (key_error) return bad_record("malformed JSON: invalid escape in a key");
-    if (i == n) {  // not in the schema: ignored, but still held to the nesting limit
-      const Outcome outcome = skip_unknown(field.value(), depth + 1);
+    if (i == n) {  // not in the schema: ignored or rescued, held to the nesting limit either way
+      const Outcome outcome = rescue_ ? rescue_member(field.value(), key, depth + 1)
+                                      : skip_unknown(field.value(), depth + 1);
       if (outcome != Outcome::kOk) {
         prefix_path(key);
         return outcome;
@@ -674,8 +716,10 @@ Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
     plan.seen[i] = stamp;
     ++found;
     expected = i + 1;
+    if (rescue_) path_.push_back({PathStep::kMember, child.name});
     const Outcome outcome =
         decode_slot(field.value(), *child.plan, child.nullable, *columns[i], depth + 1);
+    if (rescue_) path_.pop_back();
     if (outcome != Outcome::kOk) {
       prefix_path(child.name);
       return outcome;
@@ -716,10 +760,112 @@ Outcome JsonDecoder::Impl::skip_unknown(od::value value, int depth) {
   return Outcome::kOk;
 }
 
+// ---- the rescued-data column ----------------------------------------------------------------
+
+void JsonDecoder::Impl::begin_rescue(const char* end) {
+  rescued_.clear();
+  path_.clear();
+  record_end_ = end;
+}
+
+void JsonDecoder::Impl::finish_rescue(const std::vector<ColumnPtr>& columns) {
+  Column& column = *columns.back();
+  if (rescued_.empty()) {
+    column.append_null();
+    return;
+  }
+  rescued_.push_back('}');
+  column.append_string(rescued_);
+}
+
+void JsonDecoder::Impl::add_rescued(const std::string_view* leaf, std::string_view text) {
+  // The path as reject reasons write it: Device.Extra, Readings[2].Extra, Labels[site].Extra.
+  rescued_path_.clear();
+  const auto member = [this](std::string_view name) {
+    if (!rescued_path_.empty()) rescued_path_.push_back('.');
+    rescued_path_.append(name);
+  };
+  for (const PathStep& step : path_) {
+    if (step.kind == PathStep::kMember) {
+      member(step.name);
+    } else {
+      rescued_path_.push_back('[');
+      if (step.kind == PathStep::kMapValue) {
+        rescued_path_.append(step.name);
+      } else {
+        char digits[24];
+        const auto r = std::to_chars(digits, digits + sizeof digits, step.index);
+        rescued_path_.append(digits, r.ptr);
+      }
+      rescued_path_.push_back(']');
+    }
+  }
+  if (leaf != nullptr) member(*leaf);
+  rescued_.push_back(rescued_.empty() ? '{' : ',');
+  append_json_string(rescued_, rescued_path_);
+  rescued_.push_back(':');
+  rescued_.append(text);
+}
+
+Outcome JsonDecoder::Impl::rescue_member(od::value value, std::string_view key, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return malformed(error);
+  std::string_view raw;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = value.get_object().get(object)) return malformed(error);
+    if (auto error = object.raw_json().get(raw)) return malformed(error);
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (auto error = value.get_array().get(array)) return malformed(error);
+    if (auto error = array.raw_json().get(raw)) return malformed(error);
+  } else {
+    raw = value.raw_json_token();
+  }
+  raw = json_internal::trim_json_ws(raw);
+  if ((type == od::json_type::object || type == od::json_type::array) &&
+      depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) {
+    return too_deep();
+  }
+  // On-demand skips what it is not asked about without checking it; what the column keeps must
+  // read back as JSON, so it is held to the grammar here.
+  if (json_internal::json_value_length(raw, &json_stack_) != raw.size()) {
+    return malformed_token(raw);
+  }
+  add_rescued(&key, raw);
+  return Outcome::kOk;
+}
+
+Outcome JsonDecoder::Impl::decode_slot_rescuing(od::value& value, TypePlan& plan, bool nullable,
+                                                Column& column, int depth) {
+  const char* const start = value.raw_json_token().data();
+  const size_t rescued_before = rescued_.size();
+  const int64_t before = column.length();
+  const Outcome outcome = decode_value(value, plan, nullable, column, depth);
+  if (outcome != Outcome::kBadValue || !nullable) return outcome;
+  // As decode_slot in permissive mode, and the value made null is kept whole under its path
+  // (what was rescued inside it so far is part of that text).
+  column.truncate(before);
+  column.append_null();
+  failure_path_.clear();
+  failure_what_.clear();
+  rescued_.resize(rescued_before);
+  const std::string_view rest(start, static_cast<size_t>(record_end_ - start));
+  const size_t length = json_internal::json_value_length(rest, &json_stack_);
+  if (length == 0) return malformed_token(rest.substr(0, rest.find_first_of(",}]")));
+  const std::string_view text = rest.substr(0, length);
+  if (depth - 1 + json_internal::json_nesting_depth(text) > options_.max_depth) return too_deep();
+  add_rescued(nullptr, text);
+  return Outcome::kOk;
+}
+
 // ---- values ---------------------------------------------------------------------------------
 
 Outcome JsonDecoder::Impl::decode_slot(od::value value, TypePlan& plan, bool nullable,
                                        Column& column, int depth) {
+  if (rescue_nulls_) [[unlikely]] {
+    return decode_slot_rescuing(value, plan, nullable, column, depth);
+  }
   const int64_t before = column.length();
   const Outcome outcome = decode_value(value, plan, nullable, column, depth);
   if (outcome == Outcome::kBadValue && nullable && options_.mode == DecodeMode::kPermissive) {
@@ -1046,8 +1192,10 @@ Outcome JsonDecoder::Impl::decode_array(od::value& value, od::json_type type, Ty
       elements.truncate(elements_before);
       return malformed(error);
     }
+    if (rescue_) path_.push_back({PathStep::kElement, {}, index});
     const Outcome outcome =
         decode_slot(v, *plan.element, plan.element_nullable, elements, depth + 1);
+    if (rescue_) path_.pop_back();
     if (outcome != Outcome::kOk) {
       elements.truncate(elements_before);
       prefix_path("[" + std::to_string(index) + "]");
@@ -1084,8 +1232,10 @@ Outcome JsonDecoder::Impl::decode_map(od::value& value, od::json_type type, Type
       return malformed(error);
     }
     keys.append_string(key);
+    if (rescue_) path_.push_back({PathStep::kMapValue, key});
     const Outcome outcome =
         decode_slot(field.value(), *plan.element, plan.element_nullable, values, depth + 1);
+    if (rescue_) path_.pop_back();
     if (outcome != Outcome::kOk) {
       undo();
       prefix_path("[" + std::string(key) + "]");
@@ -1178,12 +1328,25 @@ Result<JsonDecoder> JsonDecoder::make(Schema schema, JsonDecodeOptions options) 
                                    std::to_string(kMaxDepthLimit) + ", got " +
                                    std::to_string(options.max_depth));
   }
+  Schema output = schema;
+  if (!options.rescued_data_column.empty()) {
+    // Delta compares column names ignoring case: a clash in case only would break the table.
+    const std::string wanted = to_lower_ascii(options.rescued_data_column);
+    for (const Field& field : schema.fields()) {
+      if (to_lower_ascii(field.name) == wanted) {
+        return Status::InvalidArgument("the rescued-data column '" + options.rescued_data_column +
+                                       "' clashes with the schema's column '" + field.name + "'");
+      }
+    }
+    output.add(options.rescued_data_column, DataType::string(), true);
+  }
   LS_ASSIGN_OR_RAISE(auto plan, json_internal::build_plan(schema));
   // LAKESTREAM_JSON_DIRECT=0 turns the direct path off: every record then takes the simdjson
   // on-demand path (tests compare the two; also a way to rule the direct path out).
   const char* direct_env = std::getenv("LAKESTREAM_JSON_DIRECT");
   const bool direct = direct_env == nullptr || std::string_view(direct_env) != "0";
-  return JsonDecoder(std::make_unique<Impl>(std::move(schema), options, std::move(plan), direct));
+  return JsonDecoder(std::make_unique<Impl>(std::move(schema), std::move(output),
+                                            std::move(options), std::move(plan), direct));
 }
 
 JsonDecoder::JsonDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1191,7 +1354,8 @@ JsonDecoder::JsonDecoder(JsonDecoder&&) noexcept = default;
 JsonDecoder& JsonDecoder::operator=(JsonDecoder&&) noexcept = default;
 JsonDecoder::~JsonDecoder() = default;
 
-const Schema& JsonDecoder::schema() const { return impl_->schema_; }
+const Schema& JsonDecoder::input_schema() const { return impl_->schema_; }
+const Schema& JsonDecoder::output_schema() const { return impl_->output_; }
 const JsonDecodeOptions& JsonDecoder::options() const { return impl_->options_; }
 
 Status JsonDecoder::decode_events(std::span<const JsonEvent> events, std::string_view source,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lakestream/common/strings.h"
+
 namespace lakestream::json_internal {
 
 namespace {
@@ -67,6 +69,114 @@ int json_nesting_depth(std::string_view text) {
     }
   }
   return deepest;
+}
+
+namespace {
+
+/// Past the string starting at `p` (its opening quote), or nullptr when it is not valid.
+const char* string_end(const char* p, const char* end) {
+  for (++p; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"') return p + 1;
+    if (c < 0x20) return nullptr;
+    if (c != '\\') continue;
+    if (++p == end) return nullptr;
+    switch (*p) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        break;
+      case 'u':
+        if (end - p < 5) return nullptr;
+        for (int k = 1; k <= 4; ++k) {
+          if (hex_digit_value(p[k]) < 0) return nullptr;
+        }
+        p += 4;
+        break;
+      default:
+        return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+/// Past the scalar (string, literal or number) starting at `p`, or nullptr.
+const char* scalar_end(const char* p, const char* end) {
+  if (*p == '"') return string_end(p, end);
+  for (const std::string_view word : {"true", "false", "null"}) {
+    if (*p == word[0]) {
+      if (static_cast<size_t>(end - p) < word.size() || std::string_view(p, word.size()) != word) {
+        return nullptr;
+      }
+      return p + word.size();
+    }
+  }
+  const char* q = p;
+  while (q < end && ((*q >= '0' && *q <= '9') || *q == '-' || *q == '+' || *q == '.' || *q == 'e' ||
+                     *q == 'E')) {
+    ++q;
+  }
+  return is_json_number({p, static_cast<size_t>(q - p)}) ? q : nullptr;
+}
+
+}  // namespace
+
+size_t json_value_length(std::string_view text, std::string* stack) {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  const auto skip_ws = [&] {
+    while (p < end && is_json_ws(*p)) ++p;
+  };
+  // After '{' or ',' in an object: `"key" :`.
+  const auto key = [&] {
+    skip_ws();
+    if (p == end || *p != '"' || (p = string_end(p, end)) == nullptr) return false;
+    skip_ws();
+    if (p == end || *p != ':') return false;
+    ++p;
+    return true;
+  };
+  stack->clear();
+  while (true) {
+    // A value.
+    skip_ws();
+    if (p == end) return 0;
+    if (*p == '{' || *p == '[') {
+      const char close = *p == '{' ? '}' : ']';
+      ++p;
+      skip_ws();
+      if (p < end && *p == close) {
+        ++p;
+      } else {
+        stack->push_back(close);
+        if (close == '}' && !key()) return 0;
+        continue;
+      }
+    } else if ((p = scalar_end(p, end)) == nullptr) {
+      return 0;
+    }
+    // After a value: close what it ends, or go on to the next member or element.
+    while (true) {
+      if (stack->empty()) return static_cast<size_t>(p - begin);
+      skip_ws();
+      if (p == end) return 0;
+      if (*p == stack->back()) {
+        ++p;
+        stack->pop_back();
+        continue;
+      }
+      if (*p != ',') return 0;
+      ++p;
+      if (stack->back() == '}' && !key()) return 0;
+      break;
+    }
+  }
 }
 
 std::string quote_value(std::string_view text) {

@@ -24,6 +24,13 @@ bool has_fraction_or_exponent(std::string_view number);
 /// "[1]" -> 1, "{\"a\":[2]}" -> 2). Brackets inside strings do not count.
 int json_nesting_depth(std::string_view text);
 
+/// The length of the one JSON value `text` starts with (no leading whitespace), checked
+/// against strict JSON grammar (literals, numbers, strings and their escapes, objects,
+/// arrays); 0 when it is not one. UTF-8 is not checked (the decoder has done that).
+/// `stack` is scratch for the open brackets, so deep values need no recursion. Used for the
+/// values the rescued-data column keeps, which must read back as JSON.
+size_t json_value_length(std::string_view text, std::string* stack);
+
 /// A value for a reason message: 'text' (single-quoted), cut to 64 bytes with "..." so a huge
 /// value cannot blow up a dead-letter row.
 std::string quote_value(std::string_view text);

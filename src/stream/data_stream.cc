@@ -134,10 +134,14 @@ DataStream event_hub_parse(const DataStream& raw, const Schema& schema, JsonDeco
     plan->status = decoder.status().with_context("event_hub_parse");
     return DataStream(std::move(plan));
   }
-  Schema out = schema;
+  // The decoder's output: the schema, then the rescued-data column when one is asked for.
+  Schema out = decoder->output_schema();
   if (out.has_field(spec.enqueued_time_column)) {
-    plan->status = Status::InvalidArgument("event_hub_parse: the schema already has a column " +
-                                           spec.enqueued_time_column);
+    plan->status = Status::InvalidArgument(
+        (options.rescued_data_column == spec.enqueued_time_column
+             ? "event_hub_parse: the rescued-data column is named like the enqueued-time column "
+             : "event_hub_parse: the schema already has a column ") +
+        spec.enqueued_time_column);
     return DataStream(std::move(plan));
   }
   out.add(spec.enqueued_time_column, DataType::timestamp());

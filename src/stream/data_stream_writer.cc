@@ -49,7 +49,9 @@ QueryPlanInfo describe_plan(const DataStream& stream, const WriteSpec& spec) {
   info.schema_ddl = plan.schema.to_ddl();
   info.schema_tree = plan.schema.tree_string();
   if (plan.parse) {
+    const std::string& rescued = plan.parse->options.rescued_data_column;
     info.decode = "schema-driven JSON (" + std::string(decode_mode_name(plan.parse->options.mode)) +
+                  (rescued.empty() ? "" : ", rescued data in " + rescued) +
                   (plan.raw_layout == RawLayout::kEvents ? ", events)" : ")");
   } else {
     info.decode = "raw events";

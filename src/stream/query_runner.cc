@@ -572,7 +572,7 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
     for (size_t i = begin; i < end; ++i) {
       json.push_back(JsonEvent{events[i].body, events[i].partition, events[i].offset});
     }
-    batch = RecordBatch::make_empty(plan.parse->schema);
+    batch = RecordBatch::make_empty(decoders_[static_cast<size_t>(chunk)].output_schema());
     std::vector<RejectedRecord> rejects;
     LS_RETURN_NOT_OK(
         decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch, &rejects));

@@ -67,6 +67,8 @@ std::vector<std::string> accepted_records() {
       R"({"nn":"x","unknown":1,"u2":"s","u3":true,"u4":null,"u5":-1.5e3,"u6":false})",
       R"({"nn":"x","bin":"aGVsbG8","m":{"k":1,"k":2}})",
       R"({"nn":"x","a_rather_long_member_name":1,"deep":{"x":null}})",
+      R"({"nn":"x","st":{"a":1,"u":2},"m":{"k":1},"u":"top"})",
+      R"({"nn":"x","deep":{"x":{"y":1,"z":"q"},"w":null},"u":1})",
       R"({"nn":""})",
       R"({"nn":"x","ts":"2021-01-19T10:33:00.123456789Z"})",
       R"({"nn":"x","ts":"2021-01-19T10:33:00+02:00","ntz":"2021-01-19"})",
@@ -168,10 +170,11 @@ std::vector<std::string> deferred_records() {
   };
 }
 
-/// A decoder with the direct path on or off.
-JsonDecoder make_decoder(const Schema& schema, DecodeMode mode, int max_depth, bool direct) {
+/// A decoder with the direct path on or off (and a rescued-data column when `rescued` is set).
+JsonDecoder make_decoder(const Schema& schema, DecodeMode mode, int max_depth, bool direct,
+                         const char* rescued = "") {
   if (!direct) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
-  auto decoder = JsonDecoder::make(schema, {mode, max_depth});
+  auto decoder = JsonDecoder::make(schema, {mode, max_depth, rescued});
   unsetenv("LAKESTREAM_JSON_DIRECT");
   EXPECT_TRUE(decoder.ok());
   return std::move(decoder).value();
@@ -224,7 +227,7 @@ void expect_same(const Decoded& direct, const Decoded& on_demand, const std::str
 
 Decoded decode_events_with(JsonDecoder& decoder, const std::vector<std::string>& bodies) {
   Decoded out;
-  out.batch = RecordBatch::make_empty(decoder.schema());
+  out.batch = RecordBatch::make_empty(decoder.output_schema());
   std::vector<JsonEvent> events;
   for (size_t i = 0; i < bodies.size(); ++i) {
     events.push_back({bodies[i], 1, static_cast<int64_t>(i)});
@@ -235,7 +238,7 @@ Decoded decode_events_with(JsonDecoder& decoder, const std::vector<std::string>&
 
 Decoded decode_text_with(JsonDecoder& decoder, const std::string& text) {
   Decoded out;
-  out.batch = RecordBatch::make_empty(decoder.schema());
+  out.batch = RecordBatch::make_empty(decoder.output_schema());
   out.status = decoder.decode_ndjson(text, "f.ndjson", &out.batch, &out.rejects);
   return out;
 }
@@ -263,6 +266,7 @@ struct ModeCase {
   const char* name;
   DecodeMode mode;
   int max_depth;
+  const char* rescued = "";  ///< the rescued-data column, "" = none
 };
 
 class DirectPathTest : public ::testing::TestWithParam<ModeCase> {};
@@ -271,8 +275,8 @@ TEST_P(DirectPathTest, EventsDecodeAsOnDemand) {
   const ModeCase& c = GetParam();
   const Schema schema = all_types_schema();
   for (const std::string& record : every_record()) {
-    JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true);
-    JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false);
+    JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true, c.rescued);
+    JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false, c.rescued);
     // Each record alone (fail-fast stops at a bad one), then between good neighbours.
     expect_same(decode_events_with(direct, {record}), decode_events_with(on_demand, {record}),
                 record);
@@ -285,8 +289,8 @@ TEST_P(DirectPathTest, NdjsonDecodesAsOnDemand) {
   const ModeCase& c = GetParam();
   const Schema schema = all_types_schema();
   for (const std::string& record : every_record()) {
-    JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true);
-    JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false);
+    JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true, c.rescued);
+    JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false, c.rescued);
     for (const std::string& text :
          {record, record + "\n", std::string(kGood) + "\n" + record + "\r\n" + kGood + "\n\n",
           std::string(kGood) + "\n  \n" + record}) {
@@ -299,18 +303,23 @@ TEST_P(DirectPathTest, NdjsonDecodesAsOnDemand) {
     for (const std::string& record : every_record()) text += record + "\n";
     for (int i = 0; i < 200; ++i) text += std::string(kGood) + "\n";
   }
-  JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true);
-  JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false);
+  JsonDecoder direct = make_decoder(schema, c.mode, c.max_depth, true, c.rescued);
+  JsonDecoder on_demand = make_decoder(schema, c.mode, c.max_depth, false, c.rescued);
   expect_same(decode_text_with(direct, text), decode_text_with(on_demand, text), "big text");
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, DirectPathTest,
-                         ::testing::Values(ModeCase{"DeadLetter", DecodeMode::kDeadLetter, 64},
-                                           ModeCase{"Permissive", DecodeMode::kPermissive, 64},
-                                           ModeCase{"FailFast", DecodeMode::kFailFast, 64},
-                                           ModeCase{"DepthTwo", DecodeMode::kDeadLetter, 2},
-                                           ModeCase{"DepthThree", DecodeMode::kPermissive, 3}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Modes, DirectPathTest,
+    ::testing::Values(ModeCase{"DeadLetter", DecodeMode::kDeadLetter, 64},
+                      ModeCase{"Permissive", DecodeMode::kPermissive, 64},
+                      ModeCase{"FailFast", DecodeMode::kFailFast, 64},
+                      ModeCase{"DepthTwo", DecodeMode::kDeadLetter, 2},
+                      ModeCase{"DepthThree", DecodeMode::kPermissive, 3},
+                      ModeCase{"DeadLetterRescued", DecodeMode::kDeadLetter, 64, "_rescued_data"},
+                      ModeCase{"PermissiveRescued", DecodeMode::kPermissive, 64, "_rescued_data"},
+                      ModeCase{"FailFastRescued", DecodeMode::kFailFast, 64, "_rescued_data"},
+                      ModeCase{"DepthThreeRescued", DecodeMode::kPermissive, 3, "_rescued_data"}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 // The scanner itself: ordinary records take the direct path, the tricky ones are handed on.
 class DirectScannerTest : public ::testing::Test {
@@ -323,7 +332,7 @@ class DirectScannerTest : public ::testing::Test {
   }
   bool scans(const std::string& record) {
     RecordBatch batch = RecordBatch::make_empty(schema_);
-    json_internal::DirectScanner scanner(plan_.get(), 64);
+    json_internal::DirectScanner scanner(plan_.get(), 64, false);
     return scanner.decode_event(record.data(), record.data() + record.size(), batch.columns());
   }
   Schema schema_ = all_types_schema();
@@ -340,7 +349,7 @@ TEST_F(DirectScannerTest, TrickyRecordsGoToOnDemand) {
 
 TEST_F(DirectScannerTest, LinesEndAtTheLineBreak) {
   RecordBatch batch = RecordBatch::make_empty(schema_);
-  json_internal::DirectScanner scanner(plan_.get(), 64);
+  json_internal::DirectScanner scanner(plan_.get(), 64, false);
   const std::string text = "{\"nn\":\"a\"} \r\n{\"nn\":\"b\"}";
   const char* nl = scanner.decode_line(text.data(), text.data() + text.size(), batch.columns());
   ASSERT_NE(nl, nullptr);
@@ -398,18 +407,29 @@ std::string mutate(std::string record, std::mt19937& rng) {
   return record;
 }
 
-TEST(DirectPathFuzzTest, MutatedRecordsDecodeAsOnDemand) {
+struct FuzzCase {
+  const char* name;
+  DecodeMode mode;
+  const char* rescued;
+};
+
+class DirectPathFuzzTest : public ::testing::TestWithParam<FuzzCase> {};
+
+TEST_P(DirectPathFuzzTest, MutatedRecordsDecodeAsOnDemand) {
+  const DecodeMode mode = GetParam().mode;
+  const char* const rescued = GetParam().rescued;
   const Schema schema = all_types_schema();
   std::vector<std::string> seeds = accepted_records();
   seeds.push_back(R"({"nn":"m","i32":123456,"ts":"2021-01-19T10:33:00.123Z","dec":99.5})");
+  seeds.push_back(R"({"nn":"m","u":"v","st":{"a":1,"u":[2,{"w":null}]},"m":{"k":1},"x":1.5})");
   std::mt19937 rng(getenv("FUZZ_SEED") ? std::stoul(getenv("FUZZ_SEED")) : 20261124);
   std::vector<std::string> bodies;
   std::string text;
   for (int i = 0; i < (getenv("FUZZ_N") ? std::stoi(getenv("FUZZ_N")) : 4000); ++i) {
     std::string record = mutate(seeds[rng() % seeds.size()], rng);
     // One record alone pins a difference to the mutant that caused it.
-    JsonDecoder direct = make_decoder(schema, DecodeMode::kDeadLetter, 64, true);
-    JsonDecoder on_demand = make_decoder(schema, DecodeMode::kDeadLetter, 64, false);
+    JsonDecoder direct = make_decoder(schema, mode, 64, true, rescued);
+    JsonDecoder on_demand = make_decoder(schema, mode, 64, false, rescued);
     expect_same(decode_events_with(direct, {record}), decode_events_with(on_demand, {record}),
                 record);
     if (::testing::Test::HasFailure()) return;
@@ -417,15 +437,21 @@ TEST(DirectPathFuzzTest, MutatedRecordsDecodeAsOnDemand) {
     bodies.push_back(std::move(record));
   }
   // All of them together, as events and as NDJSON lines.
-  JsonDecoder direct = make_decoder(schema, DecodeMode::kDeadLetter, 64, true);
-  JsonDecoder on_demand = make_decoder(schema, DecodeMode::kDeadLetter, 64, false);
+  JsonDecoder direct = make_decoder(schema, mode, 64, true, rescued);
+  JsonDecoder on_demand = make_decoder(schema, mode, 64, false, rescued);
   const Decoded events = decode_events_with(direct, bodies);
   expect_same(events, decode_events_with(on_demand, bodies), "events");
   expect_same(decode_text_with(direct, text), decode_text_with(on_demand, text), "ndjson");
   // The mutants must be a mix of good and bad records, or the comparison proves little.
   EXPECT_GT(events.batch.num_rows(), 400);
-  EXPECT_GT(events.rejects.size(), 400u);
+  EXPECT_GT(events.rejects.size(), mode == DecodeMode::kPermissive ? 100u : 400u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Modes, DirectPathFuzzTest,
+                         ::testing::Values(FuzzCase{"DeadLetter", DecodeMode::kDeadLetter, ""},
+                                           FuzzCase{"PermissiveRescued", DecodeMode::kPermissive,
+                                                    "_rescued_data"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace lakestream::testing

@@ -122,12 +122,13 @@ struct StreamCase {
   int lines;
   int every;  ///< every n-th line is bad (0: none)
   DecodeMode mode;
-  bool direct = true;  ///< false: LAKESTREAM_JSON_DIRECT=0, only simdjson's on-demand path
+  bool direct = true;        ///< false: LAKESTREAM_JSON_DIRECT=0, only simdjson's on-demand path
+  const char* rescued = "";  ///< the rescued-data column, "" = none
 };
 
-Result<JsonDecoder> make_decoder(DecodeMode mode, bool direct) {
+Result<JsonDecoder> make_decoder(DecodeMode mode, bool direct, const char* rescued = "") {
   if (!direct) setenv("LAKESTREAM_JSON_DIRECT", "0", 1);
-  auto decoder = JsonDecoder::make(stream_schema(), {mode, 64});
+  auto decoder = JsonDecoder::make(stream_schema(), {mode, 64, rescued});
   unsetenv("LAKESTREAM_JSON_DIRECT");
   return decoder;
 }
@@ -144,13 +145,13 @@ TEST_P(StreamEquivalenceTest, NdjsonMatchesLineByLine) {
     text += '\n';
   }
   // The whole text at once (runs through stage 1) ...
-  auto decoder = make_decoder(c.mode, c.direct);
+  auto decoder = make_decoder(c.mode, c.direct, c.rescued);
   ASSERT_TRUE(decoder.ok());
-  RecordBatch whole = RecordBatch::make_empty(stream_schema());
+  RecordBatch whole = RecordBatch::make_empty(decoder->output_schema());
   std::vector<RejectedRecord> whole_rejects;
   ASSERT_TRUE(decoder->decode_ndjson(text, "f", &whole, &whole_rejects, 7).ok());
   // ... against one line per call.
-  RecordBatch single = RecordBatch::make_empty(stream_schema());
+  RecordBatch single = RecordBatch::make_empty(decoder->output_schema());
   std::vector<RejectedRecord> single_rejects;
   for (int n = 0; n < c.lines; ++n) {
     const size_t end = n + 1 < c.lines ? starts[n + 1] : text.size();
@@ -188,12 +189,12 @@ TEST_P(StreamEquivalenceTest, EventsMatchOneByOne) {
   for (size_t i = 0; i < bodies.size(); ++i) {
     events.push_back({bodies[i], 3, static_cast<int64_t>(100 + i)});
   }
-  auto decoder = make_decoder(c.mode, c.direct);
+  auto decoder = make_decoder(c.mode, c.direct, c.rescued);
   ASSERT_TRUE(decoder.ok());
-  RecordBatch whole = RecordBatch::make_empty(stream_schema());
+  RecordBatch whole = RecordBatch::make_empty(decoder->output_schema());
   std::vector<RejectedRecord> whole_rejects;
   ASSERT_TRUE(decoder->decode_events(events, "hub", &whole, &whole_rejects).ok());
-  RecordBatch single = RecordBatch::make_empty(stream_schema());
+  RecordBatch single = RecordBatch::make_empty(decoder->output_schema());
   std::vector<RejectedRecord> single_rejects;
   for (const JsonEvent& e : events) {
     ASSERT_TRUE(decoder->decode_events({&e, 1}, "hub", &single, &single_rejects).ok());
@@ -264,7 +265,13 @@ INSTANTIATE_TEST_SUITE_P(
         StreamCase{"EveryLineBad", 3'000, 1, DecodeMode::kDeadLetter},
         StreamCase{"BadEvery7thOnDemandOnly", 30'000, 7, DecodeMode::kDeadLetter, false},
         StreamCase{"BadEvery997thOnDemandOnly", 60'000, 997, DecodeMode::kPermissive, false},
-        StreamCase{"EveryLineBadOnDemandOnly", 3'000, 1, DecodeMode::kDeadLetter, false}),
+        StreamCase{"EveryLineBadOnDemandOnly", 3'000, 1, DecodeMode::kDeadLetter, false},
+        StreamCase{"BadEvery7thPermissiveRescued", 30'000, 7, DecodeMode::kPermissive, true,
+                   "_rescued_data"},
+        StreamCase{"BadEvery7thPermissiveRescuedOnDemandOnly", 30'000, 7, DecodeMode::kPermissive,
+                   false, "_rescued_data"},
+        StreamCase{"BadEvery997thRescued", 60'000, 997, DecodeMode::kDeadLetter, true,
+                   "_rescued_data"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

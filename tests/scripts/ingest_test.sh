@@ -178,4 +178,55 @@ fi
 echo "$out"
 [[ $out == *"meter_readings.ndjson:5"* ]] || fail "fail-fast did not name line 5: $out"
 [ ! -e "$work/ff/_delta_log" ] || fail "fail-fast created the table"
+echo "--- --rescued-data-column keeps every member the schema does not expect, at any depth"
+cat > "$work/rescue_schema.json" <<'JSON'
+{"type":"struct","fields":[
+ {"name":"Id","type":"string","nullable":false,"metadata":{}},
+ {"name":"Device","type":{"type":"struct","fields":[
+   {"name":"Name","type":"string","nullable":true,"metadata":{}},
+   {"name":"Fw","type":"integer","nullable":true,"metadata":{}}]},"nullable":true,"metadata":{}},
+ {"name":"Readings","type":{"type":"array","elementType":{"type":"struct","fields":[
+   {"name":"Value","type":"long","nullable":true,"metadata":{}},
+   {"name":"Unit","type":"string","nullable":true,"metadata":{}}]},"containsNull":true},
+  "nullable":true,"metadata":{}},
+ {"name":"Labels","type":{"type":"map","keyType":"string","valueType":{"type":"struct","fields":[
+   {"name":"Site","type":"string","nullable":true,"metadata":{}}]},"valueContainsNull":true},
+  "nullable":true,"metadata":{}},
+ {"name":"Count","type":"long","nullable":true,"metadata":{}}]}
+JSON
+cat > "$work/rescue.ndjson" <<'NDJSON'
+{"Id":"r1","Device":{"Name":"a","Fw":1},"Readings":[{"Value":1,"Unit":"kWh"}],"Labels":{"x":{"Site":"s"}},"Count":1}
+{"Id":"r2","Extra":42,"Device":{"Name":"a"}}
+{"Id":"r3","Device":{"Name":"a","Color":"red","Geo":{"lat":1.5,"lon":[1,2]}}}
+{"Id":"r4","Readings":[{"Value":1},{"Value":2,"Note":"late"},{"Value":3,"Tags":["a","b"]}]}
+{"Id":"r5","Labels":{"north":{"Site":"n","Owner":{"id":7}},"south":{"Site":"s"}}}
+{"Id":"r6","count":5,"Count":6}
+{"Id":"r7","Count":"many","Nested":{"deep":{"x":null}},"Flag":true,"Nothing":null}
+{"Id":"r8","Quote":"say \"hi\"\n","Device":{"Name":"b\u00e9"}}
+{"Id":"r9","Readings":[{"Value":5,"Unit":"kWh","Meta":{"q":[{"z":1}]}}],"Top":[{"a":{}}],"Count":-3}
+{"Id":"r10", "Count" : 7 , "Extra" : "spaced" }
+NDJSON
+out=$("$cli" ingest --schema "$work/rescue_schema.json" --input "$work/rescue.ndjson" \
+  --table "$work/rescue" --mode permissive --rescued-data-column _rescued_data)
+echo "$out"
+[[ $out == *"10 lines read = 10 rows written + 0 dead-lettered"* ]] || fail "rescue summary: $out"
+res=$(node "$tools/check_rescued.mjs" --table "$work/rescue" --schema "$work/rescue_schema.json" \
+  --column _rescued_data --id Id --permissive "$work/rescue.ndjson")
+echo "$res"
+[ "$(json_field "$res" expectedMembers)" = 15 ] || fail "15 unexpected members in the corpus"
+[ "$(json_field "$res" rescuedMembers)" = 15 ] || fail "15 rescued members expected"
+# Outside permissive mode a wrong type still rejects the record; unknown members are rescued.
+out=$("$cli" ingest --schema "$work/rescue_schema.json" --input "$work/rescue.ndjson" \
+  --table "$work/rescue_dl" --rescued-data-column _rescued_data)
+echo "$out"
+[[ $out == *"10 lines read = 9 rows written + 1 dead-lettered"* ]] || fail "rescue dead-letter summary: $out"
+# A name the schema already has is refused before anything is written.
+if out=$("$cli" ingest --schema "$work/rescue_schema.json" --input "$work/rescue.ndjson" \
+  --table "$work/rescue_clash" --rescued-data-column count 2>&1); then
+  fail "a rescued column named like a schema column was accepted"
+fi
+echo "$out"
+[[ $out == *"Count"* ]] || fail "the clash error does not name the column: $out"
+[ ! -e "$work/rescue_clash/_delta_log" ] || fail "the clash created the table"
+
 echo "ingest_test: all checks passed"

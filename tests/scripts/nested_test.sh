@@ -15,6 +15,9 @@
 #                   and a column added): refused without --merge-schema, naming the new columns
 #                   and writing nothing; with it the table's schema widens once and the old rows
 #                   read null in the new columns (DuckDB and lakestream show).
+#   stream_rescued  events of the wider schema streamed with the narrow one and
+#                   --rescued-data-column: every unexpected member (a struct member, a column) is
+#                   in the rescued column, by path, and the rest of each row is exact.
 #   stream_options  bad options stop `lakestream stream` (exit 2, the option named) before it
 #                   creates anything; an abfss:// table without a credential likewise.
 # usage: nested_test.sh <scenario> <lakestream> <tests/tools>
@@ -140,6 +143,15 @@ case $scenario in
     [[ $(cat "$work"/t/_delta_log/*.json | grep -c '"metaData"') == 2 ]] ||
       fail "expected one metaData at creation and one for the merge"
     check "$work/t" --events 0:2000 --events 2000:1000:wide --wide-schema
+    ;;
+
+  stream_rescued)
+    start_hub input:2
+    node "$tools/nested_events.mjs" --first 0 --count 3000 --keyed --wide >"$work/produce.txt"
+    kcat -b "$bootstrap" -t input -P -K: <"$work/produce.txt" 2>>"$work/kcat.err" || fail "kcat failed"
+    stream rescued --flatten false --trigger-interval available-now --max-events-per-trigger 800 \
+      --rescued-data-column _rescued_data || fail "the run failed"
+    check "$work/t" --events 0:3000:wide --rescued _rescued_data
     ;;
 
   stream_options)

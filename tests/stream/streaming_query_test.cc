@@ -193,6 +193,33 @@ TEST_F(StreamingQueryTest, DeadLetterRowsKeepReasonPositionAndBytes) {
   EXPECT_EQ(main.txns.at(query_id_ + "-meters-2"), 0);
 }
 
+TEST_F(StreamingQueryTest, RescuedDataColumnKeepsWhatTheSchemaDoesNotExpect) {
+  MeterMessage m;
+  m.meter_id = json_string("p0-0");
+  std::string body = m.json();
+  body.insert(1, R"("Extra": {"a": [1]}, )");  // an unknown member first
+  topic_->produce(0, body, "", 1'600'000'000'000);
+  produce_valid(1, 1);
+  JsonDecodeOptions options;
+  options.rescued_data_column = "_rescued_data";
+  const DataStream s = stream(100, options);
+  ASSERT_TRUE(s.status().ok()) << s.status().to_string();
+  // After the schema's (flattened) columns, before the enqueued time.
+  const Schema& schema = s.schema();
+  ASSERT_GE(schema.size(), 2u);
+  EXPECT_EQ(schema.field(schema.size() - 2).name, "_rescued_data");
+  EXPECT_EQ(schema.field(schema.size() - 1).name, "EventHubEnqueueTime");
+  auto q = writer(s).start(table());
+  ASSERT_TRUE(q.ok()) << q.status().to_string();
+  ASSERT_TRUE(*q->await_termination(30));
+  EXPECT_TRUE(q->exception().ok()) << q->exception().to_string();
+  EXPECT_EQ(as_set(read_table(table(), "_rescued_data").values),
+            (std::multiset<std::string>{R"({"Extra":{"a": [1]}})", ""}));  // "": null
+  // A rescued-data column named like the enqueued-time column is refused up front.
+  options.rescued_data_column = "EventHubEnqueueTime";
+  EXPECT_EQ(stream(100, options).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(StreamingQueryTest, ProgressRecordsHaveSparksFieldsAndRightNumbers) {
   produce_each(10);
   topic_->produce(2, "garbage", "", 1'600'000'000'000);

@@ -10,6 +10,8 @@
 // (firmware.battery, notes; rows of narrow events read null there). The log is replayed here
 // (adds minus removes); DuckDB reads the live files, partition values come from the log.
 // --dead-letter: that table must hold B rows, each the raw bytes of a bad record.
+// --rescued COL: the table's schema is the narrow one but the events (":wide") carry
+// firmware.battery and notes: column COL must hold exactly those members, by path, as JSON.
 // Prints one JSON summary line on success; exits 1 naming the first differences otherwise.
 import { DuckDBInstance } from '@duckdb/node-api'
 import { execFileSync } from 'node:child_process'
@@ -26,6 +28,7 @@ let partitionBy = null
 let deadLetter = null
 let badCount = 0
 let cli = null
+let rescued = null
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--table') table = args[++i]
   else if (args[i] === '--events') {
@@ -37,6 +40,7 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--dead-letter') deadLetter = args[++i]
   else if (args[i] === '--bad-count') badCount = Number(args[++i])
   else if (args[i] === '--cli') cli = args[++i]
+  else if (args[i] === '--rescued') rescued = args[++i]
   else {
     console.error(`check_nested.mjs: unknown argument ${args[i]}`)
     process.exit(2)
@@ -217,6 +221,25 @@ function compare(reader, rows) {
 }
 
 const duck = await duckRows([...byFile.keys()])
+if (rescued) {
+  const wide = new Map()
+  for (const r of ranges) {
+    for (let n = r.first; n < r.first + r.count; n++) {
+      const e = deviceEvent(n, r.wide)
+      const want = {}
+      if (e.firmware && 'battery' in e.firmware) want['firmware.battery'] = e.firmware.battery
+      if ('notes' in e) want.notes = e.notes
+      wide.set(e.deviceId, Object.keys(want).length ? want : null)
+    }
+  }
+  const sorted = (o) => (o === null ? null : JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]])))
+  for (const row of duck) {
+    const got = row[rescued] === null || row[rescued] === undefined ? null : JSON.parse(row[rescued])
+    check(sorted(got) === sorted(wide.get(row.deviceId) ?? null),
+      `${rescued} of ${row.deviceId}: ${JSON.stringify(got)}, expected ${JSON.stringify(wide.get(row.deviceId))}`)
+    delete row[rescued]
+  }
+}
 for (const row of duck) {
   const add = byFile.get(row.filename)
   for (const [k, v] of Object.entries(add?.partitionValues ?? {})) row[k] = v

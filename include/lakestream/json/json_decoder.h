@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,13 @@ struct JsonDecodeOptions {
   /// Deepest object/array nesting accepted anywhere in a record (the record's own object is
   /// depth 1). Deeper records are rejected in every mode.
   int max_depth = 64;
+  /// The rescued-data column (Auto Loader's `_rescued_data`): when not empty, the batches get
+  /// a nullable string column of this name after the schema's columns, holding per record one
+  /// JSON object of what the schema did not expect: members it does not name (at any depth,
+  /// keyed by path: `Extra`, `Device.Extra`, `Readings[2].Extra`, `Labels[site].Extra`) and,
+  /// in permissive mode, the original value of every field made null. Null when nothing was
+  /// rescued. Empty (the default): no such column, unknown members are ignored.
+  std::string rescued_data_column = {};
 };
 
 /// One event body to decode, with the coordinates that identify it in its partition.
@@ -51,21 +59,27 @@ struct JsonEvent {
 /// per schema, and call it for every batch. Not thread-safe; movable.
 class JsonDecoder {
  public:
-  /// A decoder for `schema`. InvalidArgument for options out of range; NotImplemented for a
-  /// map whose key type is not string (JSON object keys are strings).
+  /// A decoder for `schema`. InvalidArgument for options out of range or a rescued-data column
+  /// named like a schema column (compared ignoring case, as Delta compares column names);
+  /// NotImplemented for a map whose key type is not string (JSON object keys are strings).
   static Result<JsonDecoder> make(Schema schema, JsonDecodeOptions options = {});
 
   JsonDecoder(JsonDecoder&&) noexcept;
   JsonDecoder& operator=(JsonDecoder&&) noexcept;
   ~JsonDecoder();
 
-  const Schema& schema() const;
+  /// The schema records are decoded against (the one given to make).
+  const Schema& input_schema() const;
+  /// The schema of the batches this decoder fills: input_schema(), then the rescued-data
+  /// column when options().rescued_data_column is set. Make batches with
+  /// RecordBatch::make_empty(output_schema()).
+  const Schema& output_schema() const;
   const JsonDecodeOptions& options() const;
 
   /// Decode separate event bodies (one JSON object each) from `source` (the topic / event hub
   /// name, used in positions). Rows are appended to `batch`, which must have been made for
-  /// this decoder's schema (RecordBatch::make_empty(schema())); refused records are appended
-  /// to `rejects` (may be null in fail-fast mode). In fail-fast mode the first bad record
+  /// this decoder's output (RecordBatch::make_empty(output_schema())); refused records are
+  /// appended to `rejects` (may be null in fail-fast mode). In fail-fast mode the first bad record
   /// stops decoding with InvalidArgument naming its position and the reason; the rows before
   /// it stay in the batch and the bad one is rolled back.
   Status decode_events(std::span<const JsonEvent> events, std::string_view source,

@@ -52,6 +52,9 @@ struct BatchTransform {
 /// How the events' JSON bodies become columns (event_hub_parse).
 struct ParseSpec {
   Schema schema;  ///< the body's schema
+  /// Mode, depth limit, and the rescued-data column (options.rescued_data_column, "" = none):
+  /// when set, the parsed stream has that string column after the schema's columns, before
+  /// the enqueued time.
   JsonDecodeOptions options;
   /// The event's enqueued time is added as this timestamp column ("" = not added).
   std::string enqueued_time_column = "EventHubEnqueueTime";
@@ -123,6 +126,8 @@ class DataStream {
 /// The original's event_hub_parse: each event's body is JSON decoded against `schema`, and the
 /// enqueued time is added as the timestamp column `EventHubEnqueueTime`. Records that do not
 /// fit go to the dead-letter table (options.mode dead-letter, the default) or as the mode says.
+/// With options.rescued_data_column set, what the schema does not expect is kept in that
+/// column (docs/decoding.md, "Rescued data").
 DataStream event_hub_parse(const DataStream& raw, const Schema& schema,
                            JsonDecodeOptions options = {});
 

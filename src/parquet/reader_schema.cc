@@ -90,6 +90,55 @@ using LK = LogicalType::Kind;
 
 Status unsupported(const std::string& what) { return Status::NotImplemented(what); }
 
+const char* physical_type_name(PhysicalType t) {
+  static constexpr const char* kNames[] = {
+      "BOOLEAN", "INT32",  "INT64",      "INT96",
+      "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+  const auto i = static_cast<size_t>(t);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
+}
+
+/// A logical type's name as parquet.thrift spells it, for messages.
+const char* logical_type_name(LK kind) {
+  switch (kind) {
+    case LK::kNone:
+      return "none";
+    case LK::kString:
+      return "STRING";
+    case LK::kDecimal:
+      return "DECIMAL";
+    case LK::kDate:
+      return "DATE";
+    case LK::kTimestamp:
+      return "TIMESTAMP";
+    case LK::kInteger:
+      return "INTEGER";
+    case LK::kMap:
+      return "MAP";
+    case LK::kList:
+      return "LIST";
+    case LK::kEnum:
+      return "ENUM";
+    case LK::kTime:
+      return "TIME";
+    case LK::kUnknown:
+      return "UNKNOWN";
+    case LK::kJson:
+      return "JSON";
+    case LK::kBson:
+      return "BSON";
+    case LK::kUuid:
+      return "UUID";
+    case LK::kFloat16:
+      return "FLOAT16";
+    case LK::kVariant:
+      return "VARIANT";
+    case LK::kOther:
+      break;
+  }
+  return "a logical type this reader does not know";
+}
+
 Result<DataTypePtr> decimal_type(const SchemaElement& e, Conversion conv, LeafColumn* leaf) {
   int precision = e.precision.value_or(0), scale = e.scale.value_or(0);
   if (e.logical_type.kind == LK::kDecimal) {
@@ -433,20 +482,23 @@ Result<VariantScalar> map_variant_leaf(LeafColumn* leaf) {
   }
   return unsupported("shredded variant field '" + leaf->path +
                      "' has a type that VariantShredding.md does not allow (physical type " +
-                     std::to_string(static_cast<int>(pt)) + ", logical type " +
-                     std::to_string(static_cast<int>(lt.kind)) +
+                     physical_type_name(pt) + ", logical type " + logical_type_name(lt.kind) +
                      "; unsigned integers, TIMESTAMP(MILLIS), bare FIXED_LEN_BYTE_ARRAY, INT96 "
                      "... are not variant types)");
 }
 
+// As for leaves, an unknown logical type leaves the decision to the converted type.
+bool no_known_logical_type(const SchemaElement& e) {
+  return e.logical_type.kind == LK::kNone || e.logical_type.kind == LK::kOther;
+}
 bool is_list_annotated(const SchemaElement& e) {
   return e.logical_type.kind == LK::kList ||
-         (e.logical_type.kind == LK::kNone && e.converted_type == ConvertedType::kList);
+         (no_known_logical_type(e) && e.converted_type == ConvertedType::kList);
 }
 bool is_map_annotated(const SchemaElement& e) {
   return e.logical_type.kind == LK::kMap ||
-         (e.logical_type.kind == LK::kNone && (e.converted_type == ConvertedType::kMap ||
-                                               e.converted_type == ConvertedType::kMapKeyValue));
+         (no_known_logical_type(e) && (e.converted_type == ConvertedType::kMap ||
+                                       e.converted_type == ConvertedType::kMapKeyValue));
 }
 
 struct AssemblyBuilder {
@@ -500,6 +552,15 @@ struct AssemblyBuilder {
       return out;
     }
     if (e.logical_type.kind == LK::kVariant) return variant(id, def);
+    // A group is a struct only when nothing says otherwise: a logical type this reader does not
+    // know (or one meant for leaves) may change what the group means, and reading it as its
+    // physical struct would return a column in a shape other than its type.
+    if (e.logical_type.kind != LK::kNone && e.logical_type.kind != LK::kList &&
+        e.logical_type.kind != LK::kMap && !is_list_annotated(e) && !is_map_annotated(e)) {
+      return unsupported("group '" + n.path + "' is annotated with " +
+                         logical_type_name(e.logical_type.kind) +
+                         (e.logical_type.kind == LK::kOther ? "" : ", which is not a group type"));
+    }
     if (is_list_annotated(e)) {
       if (n.children.size() != 1 || !repeated(at(n.children[0]))) {
         return unsupported("LIST group '" + n.path + "' does not have exactly one repeated child");

@@ -649,7 +649,9 @@ TEST(ShreddedVariantTest, ValuesMatchTheCaseDescriptions) {
 /// A file of our writer whose groups named in `variants` are then annotated VARIANT in the
 /// footer (our writer never annotates one; re-encoding the footer makes test files of any
 /// shape).
-std::string annotate_variants(const std::string& file, const std::vector<std::string>& variants) {
+std::string annotate_variants(
+    const std::string& file, const std::vector<std::string>& variants,
+    parquet::LogicalType::Kind kind = parquet::LogicalType::Kind::kVariant) {
   uint32_t len = 0;
   std::memcpy(&len, file.data() + file.size() - 8, 4);
   const std::string_view footer(file.data() + file.size() - 8 - len, len);
@@ -659,7 +661,7 @@ std::string annotate_variants(const std::string& file, const std::vector<std::st
   int annotated = 0;
   for (auto& e : md.schema) {
     if (std::find(variants.begin(), variants.end(), e.name) != variants.end()) {
-      e.logical_type.kind = parquet::LogicalType::Kind::kVariant;
+      e.logical_type.kind = kind;
       ++annotated;
     }
   }
@@ -808,6 +810,38 @@ TEST(VariantColumnTest, AVariantGroupWithoutMetadataIsSkippedNotReadAsAStruct) {
   EXPECT_FALSE((*reader)->schema().has_field("var"));
   ASSERT_EQ((*reader)->skipped_columns().size(), 1u);
   EXPECT_NE((*reader)->skipped_columns()[0].reason.find("no metadata field"), std::string::npos);
+}
+
+TEST(GroupAnnotationTest, AGroupWithALogicalTypeWeDoNotKnowIsSkippedNotReadAsAStruct) {
+  // "No Parquet column is ever returned in a shape other than its logical type": a group whose
+  // annotation we do not know (here VARIANT's id 16 changed to 40 in the footer) or one meant
+  // for leaves is listed as skipped with the reason.
+  const Schema schema = Schema().add("var", variant_struct()).add("s", variant_struct());
+  std::vector<ColumnPtr> cols{Column::make(schema.field(0).type),
+                              Column::make(schema.field(1).type)};
+  append_variant(cols[0].get(), kEmptyMetadata, primitive(0));
+  append_variant(cols[1].get(), kEmptyMetadata, primitive(0));
+  std::string file = annotate_variants(
+      annotate_variants(write_batch(RecordBatch(schema, std::move(cols))), {"var"}), {"s"},
+      parquet::LogicalType::Kind::kString);
+  // LogicalType member 16 (long field header: struct type 0x0c, zigzag id 0x20), holding
+  // VariantType {1: i8 1}.
+  const std::string member = bytes_of({0x0c, 0x20, 0x13, 0x01, 0x00});
+  const size_t at = file.find(member);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(file.find(member, at + 1), std::string::npos);
+  file[at + 1] = 0x50;  // field id 40
+  auto reader = ParquetReader::open(std::make_unique<BytesFile>(file, "unknown.parquet"));
+  ASSERT_TRUE(reader.ok()) << reader.status().to_string();
+  EXPECT_EQ((*reader)->schema().size(), 0u);
+  ASSERT_EQ((*reader)->skipped_columns().size(), 2u);
+  EXPECT_EQ((*reader)->skipped_columns()[0].reason,
+            "group 'var' is annotated with a logical type this reader does not know");
+  EXPECT_EQ((*reader)->skipped_columns()[1].reason,
+            "group 's' is annotated with STRING, which is not a group type");
+  auto batch = (*reader)->read_row_group(0, std::vector<std::string>{"var"});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_NE(batch.status().message().find("cannot be read"), std::string::npos);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "lakestream/batch/show.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
-#include "lakestream/storage/azure_shared_key.h"
+#include "lakestream/storage/azure_shared_key.h"  // base64_encode, the project's one encoder
 #include "parquet/value_decoder.h"
 
 namespace lakestream::parquet {

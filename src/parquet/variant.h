@@ -58,8 +58,9 @@ struct VariantField {
   std::string_view value;
 };
 
-/// Decodes variant values into JSON text, appending to the caller's string (no allocation of
-/// its own but the text of floating-point numbers and binary values).
+/// Decodes variant values into JSON text, appending to the caller's string. Numbers, dates,
+/// timestamps and base64 go through the project's shared formatters (show's Java float text,
+/// common/time, common/decimal), so one value may allocate a short temporary string.
 class VariantDecoder {
  public:
   /// Append the JSON text of the variant value at the start of `value` to `out`. On error `out`

@@ -1,6 +1,7 @@
 #include "parquet/reader_schema.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>

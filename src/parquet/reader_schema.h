@@ -4,7 +4,8 @@
 // value conversion), the lakestream Schema of the readable top-level columns, the assembly
 // tree that rebuilds nested values from levels, and the columns that cannot be read (with the
 // reason). Follows parquet-format's LogicalTypes.md, including its backward-compatibility
-// rules for legacy 2-level lists and MAP_KEY_VALUE maps.
+// rules for legacy 2-level lists and MAP_KEY_VALUE maps, and VariantShredding.md for the
+// shapes of VARIANT groups (read as JSON text by the record assembler).
 
 #include <string>
 #include <vector>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/log_fmt.h"
@@ -19,6 +20,32 @@
 
 namespace lakestream {
 namespace {
+
+/// The top-level columns of a schemaString whose type is, or holds, Spark's variant type.
+std::vector<std::string> variant_columns(const std::string& schema_string) {
+  const auto schema = nlohmann::json::parse(schema_string, nullptr, false);
+  auto holds_variant = [](const nlohmann::json& type, const auto& self) -> bool {
+    if (type.is_string()) return type.get<std::string>() == "variant";
+    if (!type.is_object()) return false;
+    for (const char* key : {"type", "elementType", "keyType", "valueType"}) {
+      if (auto it = type.find(key); it != type.end() && self(*it, self)) return true;
+    }
+    if (auto it = type.find("fields"); it != type.end() && it->is_array()) {
+      for (const auto& f : *it) {
+        if (self(f, self)) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<std::string> out;
+  if (!schema.is_object() || !schema.contains("fields") || !schema["fields"].is_array()) return out;
+  for (const auto& f : schema["fields"]) {
+    if (holds_variant(f, holds_variant) && f.contains("name") && f["name"].is_string()) {
+      out.push_back(f["name"].get<std::string>());
+    }
+  }
+  return out;
+}
 
 std::string list_text(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -191,6 +218,15 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
         ", which uses the feature columnMapping (delta.columnMapping.mode '" +
         table.state_.metadata->configuration.at("delta.columnMapping.mode") +
         "'): lakestream reads such tables but does not write them yet");
+  }
+  // Variant columns read as JSON text; writing that text back would put strings where the
+  // table declares variants (and OPTIMIZE would rewrite variant files as strings).
+  if (auto variants = variant_columns(table.state_.metadata->schema_string); !variants.empty()) {
+    return Status::NotImplemented("writing to the Delta table at " +
+                                  table.fs_->describe(table.path_) + ", whose column(s) " +
+                                  list_text(variants) +
+                                  " have the variant type: lakestream reads variant columns (as "
+                                  "JSON text) but does not write them");
   }
   auto schema = Schema::from_json(table.state_.metadata->schema_string);
   if (!schema.ok()) {

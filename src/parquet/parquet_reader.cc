@@ -1,14 +1,17 @@
 #include "lakestream/parquet/parquet_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "lakestream/common/strings.h"
 #include "parquet/column_chunk_reader.h"
 #include "parquet/parquet_types.h"
 #include "parquet/reader_schema.h"
 #include "parquet/thrift_compact.h"
 #include "parquet/value_decoder.h"
+#include "parquet/variant.h"
 
 namespace lakestream {
 
@@ -167,7 +170,8 @@ class Assembler {
     // rows comes from the footer: reserve no more than the levels actually decoded.
     out->reserve(std::min(rows, data_[0].num_levels));
     for (int64_t r = 0; r < rows; ++r) {
-      if (!build(node, out)) return Status::Corrupt(error_);
+      row_ = r;
+      if (!build(node, out)) return Status(error_code_, error_);
       const size_t l = slot(node.leaf_begin);
       if (cursor_[l] < data_[l].num_levels && rep_at(l, cursor_[l]) != 0) {
         return Status::Corrupt("repetition level " + std::to_string(rep_at(l, cursor_[l])) +
@@ -196,6 +200,14 @@ class Assembler {
   }
   bool fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);
+    return false;
+  }
+  /// A variant that cannot be read: the status's code is kept, the row is named.
+  bool fail_variant(const Status& st) {
+    if (error_.empty()) {
+      error_code_ = st.code();
+      error_ = "row " + std::to_string(row_) + ": " + st.message();
+    }
     return false;
   }
   /// Consume one entry of every leaf under `node` (a null or empty value).
@@ -267,9 +279,268 @@ class Assembler {
         out->append_list_end();
         return true;
       }
+      case AssemblyNode::Kind::kVariant: {
+        if (d < node.def) {
+          out->append_null();
+          return skip(node);
+        }
+        return build_variant(node, out);
+      }
+      case AssemblyNode::Kind::kVariantPair:
+      case AssemblyNode::Kind::kVariantObject:
+        break;  // only ever reached through their kVariant node
     }
     return fail("unknown assembly node");
   }
+
+  // ---- VARIANT: one JSON text per value, rebuilt from the shredded columns as
+  // VariantShredding.md's construct_variant does, straight into text ----
+
+  bool build_variant(const AssemblyNode& node, Column* out) {
+    std::string_view md_bytes;
+    bool present = false;
+    if (!take_bytes(node.children[0], &md_bytes, &present)) return false;
+    if (!present) return fail_variant(Status::Corrupt("the variant's metadata is null"));
+    parquet::VariantMetadata md;
+    if (Status st = parquet::VariantMetadata::parse(md_bytes, &md); !st.ok()) {
+      return fail_variant(st);
+    }
+    json_.clear();
+    if (!variant_pair(node.children[1], md, &present)) return false;
+    // Missing where a value is required: a variant null (VariantShredding.md).
+    if (!present) json_ = "null";
+    if (out->data().size() + json_.size() > static_cast<size_t>(INT32_MAX)) {
+      return fail_variant(Status::NotImplemented(
+          "the JSON text of the column's variants passes 2 GiB in one row group"));
+    }
+    out->append_string(json_);
+    return true;
+  }
+
+  /// Consume one entry of binary leaf `node`: its bytes when defined.
+  bool take_bytes(const AssemblyNode& node, std::string_view* bytes, bool* present) {
+    const size_t l = slot(node.leaf);
+    if (cursor_[l] >= data_[l].num_levels) {
+      return fail("leaf '" + leaves_[static_cast<size_t>(node.leaf)].path + "' ends early");
+    }
+    *present = def_at(l, cursor_[l]++) >= node.def;
+    if (!*present) return true;
+    const int64_t v = vcursor_[l]++;
+    if (v >= data_[l].values->length()) return fail("a leaf has fewer values than its levels say");
+    *bytes = data_[l].values->string_value(v);
+    return true;
+  }
+
+  /// The definition level at the next entry of `node`'s first leaf.
+  bool peek_def(const AssemblyNode& node, int16_t* d) {
+    const size_t l = slot(node.leaf_begin);
+    if (cursor_[l] >= data_[l].num_levels) {
+      return fail("leaf '" + leaves_[static_cast<size_t>(node.leaf_begin)].path + "' ends early");
+    }
+    *d = def_at(l, cursor_[l]);
+    return true;
+  }
+
+  /// Append the JSON of a {value, typed_value} pair to json_; `*present` false (nothing
+  /// appended) when the pair holds no value (a missing object field).
+  bool variant_pair(const AssemblyNode& pair, const parquet::VariantMetadata& md, bool* present) {
+    *present = false;
+    int16_t d = 0;
+    if (!peek_def(pair.children[0], &d)) return false;
+    if (d < pair.def) {  // an optional field group that is null: the field is missing
+      for (const auto& c : pair.children) {
+        if (!skip(c)) return false;
+      }
+      return true;
+    }
+    std::string_view value;
+    bool has_value = false;
+    if (pair.value_child >= 0) {
+      if (!take_bytes(pair.children[static_cast<size_t>(pair.value_child)], &value, &has_value))
+        return false;
+    }
+    if (pair.typed_child >= 0) {
+      const AssemblyNode& t = pair.children[static_cast<size_t>(pair.typed_child)];
+      if (!peek_def(t, &d)) return false;
+      if (d >= t.def) {
+        *present = true;
+        if (t.kind == AssemblyNode::Kind::kVariantObject) {
+          if (has_value && !parquet::VariantDecoder::is_object(value)) {
+            return fail_variant(
+                Status::Corrupt("invalid variant: a non-object value with shredded object fields"));
+          }
+          return typed_object(t, md, has_value ? value : std::string_view());
+        }
+        if (has_value) {
+          return fail_variant(Status::Corrupt(
+              "invalid variant: both value and typed_value are set for a non-object value"));
+        }
+        return t.kind == AssemblyNode::Kind::kList ? typed_array(t, md) : typed_scalar(t);
+      }
+      if (!skip(t)) return false;
+    }
+    if (!has_value) return true;
+    *present = true;
+    if (Status st = decoder_.to_json(md, value, &json_); !st.ok()) return fail_variant(st);
+    return true;
+  }
+
+  bool typed_scalar(const AssemblyNode& t) {
+    using parquet::VariantScalar;
+    const size_t l = slot(t.leaf);
+    ++cursor_[l];
+    const int64_t v = vcursor_[l]++;
+    const Column& c = *data_[l].values;
+    if (v >= c.length()) return fail("a leaf has fewer values than its levels say");
+    Status st;
+    switch (t.scalar) {
+      case VariantScalar::kBoolean:
+        json_ += c.bool_value(v) ? "true" : "false";
+        break;
+      case VariantScalar::kInt8:
+        json_ += std::to_string(c.value<int8_t>(v));
+        break;
+      case VariantScalar::kInt16:
+        json_ += std::to_string(c.value<int16_t>(v));
+        break;
+      case VariantScalar::kInt32:
+        json_ += std::to_string(c.value<int32_t>(v));
+        break;
+      case VariantScalar::kInt64:
+        json_ += std::to_string(c.value<int64_t>(v));
+        break;
+      case VariantScalar::kFloat:
+        parquet::append_json_float(c.value<float>(v), &json_);
+        break;
+      case VariantScalar::kDouble:
+        parquet::append_json_double(c.value<double>(v), &json_);
+        break;
+      case VariantScalar::kDecimal:
+        parquet::append_json_decimal(c.decimal_value(v), t.type->scale(), &json_);
+        break;
+      case VariantScalar::kDate:
+        parquet::append_json_date(c.value<int32_t>(v), &json_);
+        break;
+      case VariantScalar::kTime:
+        st = parquet::append_json_time_micros(c.value<int64_t>(v), &json_);
+        break;
+      case VariantScalar::kTimestamp:
+      case VariantScalar::kTimestampNtz:
+      case VariantScalar::kTimestampNanos:
+      case VariantScalar::kTimestampNtzNanos:
+        parquet::append_json_timestamp(
+            c.value<int64_t>(v),
+            t.scalar == VariantScalar::kTimestampNanos ||
+                t.scalar == VariantScalar::kTimestampNtzNanos,
+            t.scalar == VariantScalar::kTimestamp || t.scalar == VariantScalar::kTimestampNanos,
+            &json_);
+        break;
+      case VariantScalar::kBinary:
+        parquet::append_json_binary(c.string_value(v), &json_);
+        break;
+      case VariantScalar::kString:
+        st = parquet::append_json_utf8(c.string_value(v), &json_);
+        break;
+      case VariantScalar::kUuid:
+        append_json_string(json_, c.string_value(v));
+        break;
+      case VariantScalar::kNone:
+        return fail("a typed_value leaf without a variant type");
+    }
+    return st.ok() || fail_variant(st);
+  }
+
+  bool typed_array(const AssemblyNode& t, const parquet::VariantMetadata& md) {
+    const size_t l = slot(t.leaf_begin);
+    json_.push_back('[');
+    if (def_at(l, cursor_[l]) < t.elem_def) {  // empty
+      json_.push_back(']');
+      return skip(t);
+    }
+    for (bool first = true;; first = false) {
+      if (!first) json_.push_back(',');
+      bool present = false;
+      if (!variant_pair(t.children[0], md, &present)) return false;
+      // Elements cannot be missing; one stored as such reads as a variant null.
+      if (!present) json_ += "null";
+      if (cursor_[l] >= data_[l].num_levels) break;
+      const int16_t r = rep_at(l, cursor_[l]);
+      if (r < t.rep) break;
+      if (r > t.rep) {
+        return fail("repetition level " + std::to_string(r) + " deeper than the list at level " +
+                    std::to_string(t.rep) + " expects, at level entry " +
+                    std::to_string(cursor_[l]));
+      }
+    }
+    json_.push_back(']');
+    return true;
+  }
+
+  /// A shredded object: its shredded fields, then the fields of `value` (a partially shredded
+  /// object) that are not shredded, written in key order as an unshredded object would be.
+  bool typed_object(const AssemblyNode& t, const parquet::VariantMetadata& md,
+                    std::string_view value) {
+    json_.push_back('{');
+    const size_t start = json_.size();
+    const size_t base = members_.size();
+    auto begin_member = [&](std::string_view key) {
+      if (members_.size() > base) json_.push_back(',');
+      members_.push_back({key, json_.size(), 0});
+    };
+    for (size_t i = 0; i < t.children.size(); ++i) {
+      const size_t mark = json_.size();
+      begin_member(t.names[i]);
+      append_json_string(json_, t.names[i]);
+      json_.push_back(':');
+      bool present = false;
+      if (!variant_pair(t.children[i], md, &present)) return false;
+      if (present) {
+        members_.back().end = json_.size();
+      } else {
+        members_.pop_back();
+        json_.resize(mark);
+      }
+    }
+    if (!value.empty()) {
+      Status st = decoder_.for_each_field(md, value, [&](const parquet::VariantField& f) {
+        // A field both shredded and in value breaks the spec; the shredded one wins.
+        if (std::binary_search(
+                t.sorted_names.begin(), t.sorted_names.end(), f.key,
+                [&](const auto& a, const auto& b) { return name_of(t, a) < name_of(t, b); })) {
+          return Status::OK();
+        }
+        begin_member(f.key);
+        LS_RETURN_NOT_OK(parquet::append_json_utf8(f.key, &json_));
+        json_.push_back(':');
+        LS_RETURN_NOT_OK(decoder_.to_json(md, f.value, &json_));
+        members_.back().end = json_.size();
+        return Status::OK();
+      });
+      if (!st.ok()) return fail_variant(st);
+    }
+    bool sorted = true;
+    for (size_t k = base + 1; k < members_.size() && sorted; ++k) {
+      sorted = members_[k - 1].key < members_[k].key;
+    }
+    if (!sorted) {
+      // Same members, same commas: the object keeps its length, so the spans of the members
+      // of enclosing objects stay valid.
+      scratch_.assign(json_, start, std::string::npos);
+      std::sort(members_.begin() + static_cast<std::ptrdiff_t>(base), members_.end(),
+                [](const Member& a, const Member& b) { return a.key < b.key; });
+      json_.resize(start);
+      for (size_t k = base; k < members_.size(); ++k) {
+        if (k > base) json_.push_back(',');
+        json_.append(scratch_, members_[k].begin - start, members_[k].end - members_[k].begin);
+      }
+    }
+    members_.resize(base);
+    json_.push_back('}');
+    return true;
+  }
+
+  static std::string_view name_of(const AssemblyNode& t, uint32_t i) { return t.names[i]; }
+  static std::string_view name_of(const AssemblyNode&, std::string_view key) { return key; }
 
   const std::vector<LeafColumn>& leaves_;
   std::vector<LeafData>& data_;
@@ -277,6 +548,18 @@ class Assembler {
   std::vector<int64_t> cursor_;
   std::vector<int64_t> vcursor_;
   std::string error_;
+  StatusCode error_code_ = StatusCode::kCorrupt;
+  int64_t row_ = 0;
+  // Variant scratch, reused from row to row.
+  struct Member {
+    std::string_view key;
+    size_t begin;
+    size_t end;
+  };
+  std::string json_;
+  std::string scratch_;
+  std::vector<Member> members_;
+  parquet::VariantDecoder decoder_;
 };
 
 enum class StatKind { kBool, kInteger, kFloating, kBytes };

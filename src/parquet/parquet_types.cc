@@ -46,6 +46,11 @@ void write_thrift(ThriftCompactWriter& w, const LogicalType& v) {
       w.field_bool(2, v.is_signed);
       w.struct_end();
       break;
+    case LogicalType::Kind::kVariant:
+      w.field_struct_begin(16);  // VARIANT (the writer never annotates one; tests build files)
+      w.field_i8(1, v.variant_version);
+      w.struct_end();
+      break;
     default:
       break;  // the writer never produces the other members
   }
@@ -359,6 +364,16 @@ bool read_logical_type(ThriftCompactReader& r, LogicalType* v) {
       case 15:
         v->kind = K::kFloat16;
         return false;
+      case 16:
+        v->kind = K::kVariant;
+        read_struct(r, [&](int16_t fid, CompactType ft) {
+          if (fid == 1 && expect(r, ft, CompactType::kByte, "VariantType.specification_version")) {
+            r.read_i8(&v->variant_version);
+            return true;
+          }
+          return false;
+        });
+        return true;
       default:
         v->kind = K::kOther;
         return false;

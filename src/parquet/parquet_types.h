@@ -85,8 +85,8 @@ enum class PageType : int32_t {
 enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 
 /// The LogicalType union. The writer emits kString, kDecimal, kDate, kTimestamp (MICROS),
-/// kInteger, kList and kMap; the reader recognises every member (kUnknown is the "always null"
-/// type).
+/// kInteger, kList and kMap; the reader recognises every member up to VARIANT (kUnknown is the
+/// "always null" type; GEOMETRY and GEOGRAPHY are kOther).
 struct LogicalType {
   enum class Kind : uint8_t {
     kNone,
@@ -104,7 +104,8 @@ struct LogicalType {
     kBson,
     kUuid,
     kFloat16,
-    kOther,  ///< a union member this reader does not know
+    kVariant,  ///< a group holding a Variant (metadata, value[, typed_value])
+    kOther,    ///< a union member this reader does not know
   };
   Kind kind = Kind::kNone;
   int32_t scale = 0;                  ///< kDecimal
@@ -113,6 +114,7 @@ struct LogicalType {
   TimeUnit unit = TimeUnit::kMicros;  ///< kTimestamp, kTime
   int8_t bit_width = 0;               ///< kInteger
   bool is_signed = true;              ///< kInteger
+  int8_t variant_version = 1;         ///< kVariant: specification_version, 1 when absent
 };
 
 struct SchemaElement {

@@ -1,6 +1,9 @@
 #include "parquet/reader_schema.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "lakestream/parquet/parquet_writer.h"
@@ -87,6 +90,55 @@ struct TreeBuilder {
 using LK = LogicalType::Kind;
 
 Status unsupported(const std::string& what) { return Status::NotImplemented(what); }
+
+const char* physical_type_name(PhysicalType t) {
+  static constexpr const char* kNames[] = {
+      "BOOLEAN", "INT32",  "INT64",      "INT96",
+      "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+  const auto i = static_cast<size_t>(t);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
+}
+
+/// A logical type's name as parquet.thrift spells it, for messages.
+const char* logical_type_name(LK kind) {
+  switch (kind) {
+    case LK::kNone:
+      return "none";
+    case LK::kString:
+      return "STRING";
+    case LK::kDecimal:
+      return "DECIMAL";
+    case LK::kDate:
+      return "DATE";
+    case LK::kTimestamp:
+      return "TIMESTAMP";
+    case LK::kInteger:
+      return "INTEGER";
+    case LK::kMap:
+      return "MAP";
+    case LK::kList:
+      return "LIST";
+    case LK::kEnum:
+      return "ENUM";
+    case LK::kTime:
+      return "TIME";
+    case LK::kUnknown:
+      return "UNKNOWN";
+    case LK::kJson:
+      return "JSON";
+    case LK::kBson:
+      return "BSON";
+    case LK::kUuid:
+      return "UUID";
+    case LK::kFloat16:
+      return "FLOAT16";
+    case LK::kVariant:
+      return "VARIANT";
+    case LK::kOther:
+      break;
+  }
+  return "a logical type this reader does not know";
+}
 
 Result<DataTypePtr> decimal_type(const SchemaElement& e, Conversion conv, LeafColumn* leaf) {
   int precision = e.precision.value_or(0), scale = e.scale.value_or(0);
@@ -216,6 +268,8 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
     case LK::kMap:
     case LK::kList:
       return unsupported(where + "is a primitive annotated as MAP/LIST");
+    case LK::kVariant:
+      return unsupported(where + "is a primitive annotated as VARIANT (a variant is a group)");
     case LK::kNone:
     case LK::kOther:
       break;
@@ -295,14 +349,157 @@ Result<DataTypePtr> map_leaf(LeafColumn* leaf) {
                          std::to_string(static_cast<int>(pt)));
 }
 
+/// The lakestream type, conversion and JSON rendering of a shredded variant's typed_value leaf.
+/// Only the types VariantShredding.md lists are allowed; anything else (unsigned integers,
+/// TIMESTAMP(MILLIS), a bare FIXED_LEN_BYTE_ARRAY, INT96, ...) makes the column unreadable.
+Result<VariantScalar> map_variant_leaf(LeafColumn* leaf) {
+  const SchemaElement& e = *leaf->element;
+  const PhysicalType pt = leaf->physical;
+  LogicalType lt = e.logical_type;
+  // A legacy writer may give only the converted type: read it as its logical equivalent.
+  if (lt.kind == LK::kNone && e.converted_type) {
+    switch (*e.converted_type) {
+      case ConvertedType::kUtf8:
+        lt.kind = LK::kString;
+        break;
+      case ConvertedType::kDecimal:
+        lt.kind = LK::kDecimal;
+        lt.precision = e.precision.value_or(0);
+        lt.scale = e.scale.value_or(0);
+        break;
+      case ConvertedType::kDate:
+        lt.kind = LK::kDate;
+        break;
+      case ConvertedType::kInt8:
+      case ConvertedType::kInt16:
+      case ConvertedType::kInt32:
+      case ConvertedType::kInt64:
+        lt.kind = LK::kInteger;
+        lt.is_signed = true;
+        lt.bit_width = *e.converted_type == ConvertedType::kInt8    ? 8
+                       : *e.converted_type == ConvertedType::kInt16 ? 16
+                       : *e.converted_type == ConvertedType::kInt32 ? 32
+                                                                    : 64;
+        break;
+      case ConvertedType::kTimestampMicros:
+        lt.kind = LK::kTimestamp;
+        lt.adjusted_to_utc = true;
+        lt.unit = TimeUnit::kMicros;
+        break;
+      case ConvertedType::kTimeMicros:
+        lt.kind = LK::kTime;
+        lt.unit = TimeUnit::kMicros;
+        break;
+      default:
+        lt.kind = LK::kOther;
+        break;
+    }
+  }
+  auto& conv = leaf->conversion;
+  auto as = [&](Conversion c, DataTypePtr t, VariantScalar v) -> Result<VariantScalar> {
+    conv = c;
+    leaf->type = std::move(t);
+    return v;
+  };
+  switch (lt.kind) {
+    case LK::kNone:
+      switch (pt) {
+        case PhysicalType::kBoolean:
+          return as(Conversion::kBool, DataType::boolean(), VariantScalar::kBoolean);
+        case PhysicalType::kInt32:
+          return as(Conversion::kInt32, DataType::int_(), VariantScalar::kInt32);
+        case PhysicalType::kInt64:
+          return as(Conversion::kInt64, DataType::long_(), VariantScalar::kInt64);
+        case PhysicalType::kFloat:
+          return as(Conversion::kFloat, DataType::float_(), VariantScalar::kFloat);
+        case PhysicalType::kDouble:
+          return as(Conversion::kDouble, DataType::double_(), VariantScalar::kDouble);
+        case PhysicalType::kByteArray:
+          return as(Conversion::kBytes, DataType::binary(), VariantScalar::kBinary);
+        default:
+          break;
+      }
+      break;
+    case LK::kString:
+      if (pt == PhysicalType::kByteArray) {
+        return as(Conversion::kBytes, DataType::string(), VariantScalar::kString);
+      }
+      break;
+    case LK::kInteger:
+      if (!lt.is_signed) break;
+      if (pt == PhysicalType::kInt32 && lt.bit_width == 8) {
+        return as(Conversion::kInt32ToInt8, DataType::byte(), VariantScalar::kInt8);
+      }
+      if (pt == PhysicalType::kInt32 && lt.bit_width == 16) {
+        return as(Conversion::kInt32ToInt16, DataType::short_(), VariantScalar::kInt16);
+      }
+      if (pt == PhysicalType::kInt32 && lt.bit_width == 32) {
+        return as(Conversion::kInt32, DataType::int_(), VariantScalar::kInt32);
+      }
+      if (pt == PhysicalType::kInt64 && lt.bit_width == 64) {
+        return as(Conversion::kInt64, DataType::long_(), VariantScalar::kInt64);
+      }
+      break;
+    case LK::kDecimal: {
+      SchemaElement d = e;
+      d.logical_type = lt;
+      Conversion c = Conversion::kBytesToDecimal;
+      if (pt == PhysicalType::kInt32) {
+        c = Conversion::kInt32ToDecimal;
+      } else if (pt == PhysicalType::kInt64) {
+        c = Conversion::kInt64ToDecimal;
+      } else if (pt != PhysicalType::kByteArray && pt != PhysicalType::kFixedLenByteArray) {
+        break;
+      }
+      LS_ASSIGN_OR_RAISE(leaf->type, decimal_type(d, c, leaf));
+      return VariantScalar::kDecimal;
+    }
+    case LK::kDate:
+      if (pt == PhysicalType::kInt32) {
+        return as(Conversion::kInt32, DataType::date(), VariantScalar::kDate);
+      }
+      break;
+    case LK::kTime:
+      if (pt == PhysicalType::kInt64 && lt.unit == TimeUnit::kMicros) {
+        return as(Conversion::kInt64, DataType::long_(), VariantScalar::kTime);
+      }
+      break;
+    case LK::kTimestamp:
+      if (pt != PhysicalType::kInt64 || lt.unit == TimeUnit::kMillis) break;
+      if (lt.unit == TimeUnit::kNanos) {
+        return as(Conversion::kInt64, DataType::long_(),
+                  lt.adjusted_to_utc ? VariantScalar::kTimestampNanos
+                                     : VariantScalar::kTimestampNtzNanos);
+      }
+      return as(Conversion::kInt64, DataType::long_(),
+                lt.adjusted_to_utc ? VariantScalar::kTimestamp : VariantScalar::kTimestampNtz);
+    case LK::kUuid:
+      if (pt == PhysicalType::kFixedLenByteArray && leaf->type_length == 16) {
+        return as(Conversion::kUuidToString, DataType::string(), VariantScalar::kUuid);
+      }
+      break;
+    default:
+      break;
+  }
+  return unsupported("shredded variant field '" + leaf->path +
+                     "' has a type that VariantShredding.md does not allow (physical type " +
+                     physical_type_name(pt) + ", logical type " + logical_type_name(lt.kind) +
+                     "; unsigned integers, TIMESTAMP(MILLIS), bare FIXED_LEN_BYTE_ARRAY, INT96 "
+                     "... are not variant types)");
+}
+
+// As for leaves, an unknown logical type leaves the decision to the converted type.
+bool no_known_logical_type(const SchemaElement& e) {
+  return e.logical_type.kind == LK::kNone || e.logical_type.kind == LK::kOther;
+}
 bool is_list_annotated(const SchemaElement& e) {
   return e.logical_type.kind == LK::kList ||
-         (e.logical_type.kind == LK::kNone && e.converted_type == ConvertedType::kList);
+         (no_known_logical_type(e) && e.converted_type == ConvertedType::kList);
 }
 bool is_map_annotated(const SchemaElement& e) {
   return e.logical_type.kind == LK::kMap ||
-         (e.logical_type.kind == LK::kNone && (e.converted_type == ConvertedType::kMap ||
-                                               e.converted_type == ConvertedType::kMapKeyValue));
+         (no_known_logical_type(e) && (e.converted_type == ConvertedType::kMap ||
+                                       e.converted_type == ConvertedType::kMapKeyValue));
 }
 
 struct AssemblyBuilder {
@@ -354,6 +551,16 @@ struct AssemblyBuilder {
       out.type = leaf.type;
       out.leaf = n.leaf_begin;
       return out;
+    }
+    if (e.logical_type.kind == LK::kVariant) return variant(id, def);
+    // A group is a struct only when nothing says otherwise: a logical type this reader does not
+    // know (or one meant for leaves) may change what the group means, and reading it as its
+    // physical struct would return a column in a shape other than its type.
+    if (e.logical_type.kind != LK::kNone && e.logical_type.kind != LK::kList &&
+        e.logical_type.kind != LK::kMap && !is_list_annotated(e) && !is_map_annotated(e)) {
+      return unsupported("group '" + n.path + "' is annotated with " +
+                         logical_type_name(e.logical_type.kind) +
+                         (e.logical_type.kind == LK::kOther ? "" : ", which is not a group type"));
     }
     if (is_list_annotated(e)) {
       if (n.children.size() != 1 || !repeated(at(n.children[0]))) {
@@ -410,6 +617,157 @@ struct AssemblyBuilder {
       out.children.push_back(std::move(child));
     }
     out.type = DataType::struct_(std::move(fields));
+    return out;
+  }
+
+  // ---- VARIANT (VariantEncoding.md, VariantShredding.md) ----
+
+  /// The child of group `n` named `name`, or -1. Variant fields are found by name, never by
+  /// position (VariantShredding.md).
+  int child_named(const TreeNode& n, std::string_view name) const {
+    for (int c : n.children) {
+      if (at(c).element->name == name) return c;
+    }
+    return -1;
+  }
+
+  /// A binary leaf of a variant group (`metadata` or `value`).
+  Result<AssemblyNode> variant_binary(int id) {
+    const TreeNode& n = at(id);
+    if (!n.children.empty() || n.element->num_children.value_or(0) > 0 || repeated(n) ||
+        *n.element->type != PhysicalType::kByteArray) {
+      return unsupported("variant field '" + n.path + "' is not a binary (BYTE_ARRAY) leaf");
+    }
+    LeafColumn& leaf = leaves[static_cast<size_t>(n.leaf_begin)];
+    leaf.conversion = Conversion::kBytes;
+    leaf.type = DataType::binary();
+    AssemblyNode out;
+    out.kind = AssemblyNode::Kind::kPrimitive;
+    out.type = leaf.type;
+    out.def = n.def;
+    out.leaf = n.leaf_begin;
+    out.leaf_begin = n.leaf_begin;
+    out.leaf_end = n.leaf_end;
+    return out;
+  }
+
+  /// A group annotated VARIANT, read as a string column of JSON text.
+  Result<AssemblyNode> variant(int id, int16_t def) {
+    const TreeNode& n = at(id);
+    if (n.element->logical_type.variant_version != 1) {
+      return unsupported("VARIANT group '" + n.path + "' has specification version " +
+                         std::to_string(n.element->logical_type.variant_version) +
+                         " (only 1 is defined)");
+    }
+    const int metadata = child_named(n, "metadata");
+    if (metadata < 0) return unsupported("VARIANT group '" + n.path + "' has no metadata field");
+    AssemblyNode out;
+    out.kind = AssemblyNode::Kind::kVariant;
+    out.type = DataType::string();
+    out.def = def;
+    out.leaf_begin = n.leaf_begin;
+    out.leaf_end = n.leaf_end;
+    LS_ASSIGN_OR_RAISE(AssemblyNode md, variant_binary(metadata));
+    if (md.def != n.def) {
+      return unsupported("VARIANT group '" + n.path + "' has an optional metadata field");
+    }
+    out.children.push_back(std::move(md));
+    LS_ASSIGN_OR_RAISE(AssemblyNode pair, variant_pair(id, def, true));
+    out.children.push_back(std::move(pair));
+    return out;
+  }
+
+  /// The {value, typed_value} fields of group `id`, present at definition level `def`.
+  Result<AssemblyNode> variant_pair(int id, int16_t def, bool top) {
+    const TreeNode& n = at(id);
+    AssemblyNode out;
+    out.kind = AssemblyNode::Kind::kVariantPair;
+    out.type = DataType::string();
+    out.def = def;
+    for (int c : n.children) {
+      const std::string& name = at(c).element->name;
+      if (name == "value") {
+        out.value_child = static_cast<int8_t>(out.children.size());
+        LS_ASSIGN_OR_RAISE(AssemblyNode v, variant_binary(c));
+        out.children.push_back(std::move(v));
+      } else if (name == "typed_value") {
+        out.typed_child = static_cast<int8_t>(out.children.size());
+        LS_ASSIGN_OR_RAISE(AssemblyNode t, typed_value(c));
+        out.children.push_back(std::move(t));
+      } else if (!(top && name == "metadata")) {
+        return unsupported("variant group '" + n.path + "' has a field '" + name +
+                           "' besides metadata, value and typed_value");
+      }
+    }
+    if (out.children.empty()) {
+      return unsupported("variant group '" + n.path + "' has neither value nor typed_value");
+    }
+    out.leaf_begin = out.children.front().leaf_begin;
+    out.leaf_end = out.children.back().leaf_end;
+    return out;
+  }
+
+  /// A typed_value: a primitive, a shredded array (3-level LIST of element pairs) or a shredded
+  /// object (a group of field pairs).
+  Result<AssemblyNode> typed_value(int id) {
+    const TreeNode& n = at(id);
+    const SchemaElement& e = *n.element;
+    if (repeated(n)) return unsupported("variant field '" + n.path + "' is repeated");
+    AssemblyNode out;
+    out.def = n.def;
+    out.leaf_begin = n.leaf_begin;
+    out.leaf_end = n.leaf_end;
+    out.type = DataType::string();
+    if (n.children.empty()) {
+      LeafColumn& leaf = leaves[static_cast<size_t>(n.leaf_begin)];
+      LS_ASSIGN_OR_RAISE(out.scalar, map_variant_leaf(&leaf));
+      out.kind = AssemblyNode::Kind::kPrimitive;
+      out.type = leaf.type;
+      out.leaf = n.leaf_begin;
+      return out;
+    }
+    if (is_list_annotated(e)) {
+      const TreeNode* list = n.children.size() == 1 ? &at(n.children[0]) : nullptr;
+      if (list == nullptr || !repeated(*list) || list->children.size() != 1 ||
+          at(list->children[0]).children.empty() || repeated(at(list->children[0]))) {
+        return unsupported("shredded variant array '" + n.path +
+                           "' is not a 3-level LIST of element groups");
+      }
+      out.kind = AssemblyNode::Kind::kList;
+      out.elem_def = list->def;
+      out.rep = list->rep;
+      const int element = list->children[0];
+      LS_ASSIGN_OR_RAISE(AssemblyNode pair, variant_pair(element, at(element).def, false));
+      out.children.push_back(std::move(pair));
+      return out;
+    }
+    if (e.logical_type.kind != LK::kNone || e.converted_type) {
+      return unsupported("shredded variant field '" + n.path +
+                         "' is an annotated group other than LIST");
+    }
+    out.kind = AssemblyNode::Kind::kVariantObject;
+    for (int c : n.children) {
+      const TreeNode& f = at(c);
+      if (f.children.empty() || repeated(f)) {
+        return unsupported("shredded variant object '" + n.path + "' has a field '" +
+                           f.element->name + "' that is not a {value, typed_value} group");
+      }
+      // The spec asks for required field groups; an optional one that is null reads as a
+      // missing field.
+      LS_ASSIGN_OR_RAISE(AssemblyNode pair, variant_pair(c, f.def, false));
+      out.names.push_back(f.element->name);
+      out.children.push_back(std::move(pair));
+    }
+    out.sorted_names.resize(out.names.size());
+    for (size_t i = 0; i < out.names.size(); ++i) out.sorted_names[i] = static_cast<uint32_t>(i);
+    std::sort(out.sorted_names.begin(), out.sorted_names.end(),
+              [&](uint32_t a, uint32_t b) { return out.names[a] < out.names[b]; });
+    for (size_t i = 1; i < out.sorted_names.size(); ++i) {
+      if (out.names[out.sorted_names[i]] == out.names[out.sorted_names[i - 1]]) {
+        return unsupported("shredded variant object '" + n.path + "' has two fields named '" +
+                           out.names[out.sorted_names[i]] + "'");
+      }
+    }
     return out;
   }
 };

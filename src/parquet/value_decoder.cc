@@ -369,6 +369,17 @@ constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
 
 }  // namespace
 
+void format_uuid(const char* bytes, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  size_t at = 0;
+  for (size_t k = 0; k < 16; ++k) {
+    if (k == 4 || k == 6 || k == 8 || k == 10) out[at++] = '-';
+    const auto b = static_cast<uint8_t>(bytes[k]);
+    out[at++] = kHex[b >> 4];
+    out[at++] = kHex[b & 15];
+  }
+}
+
 Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues& in, size_t n,
                         Column* out) {
   (void)type;
@@ -492,17 +503,10 @@ Status append_converted(Conversion conv, PhysicalType type, const PhysicalValues
       for (size_t i = 0; i < n; ++i) out->append_string(in.bytes[i]);
       return Status::OK();
     case Conversion::kUuidToString: {
-      static constexpr char kHex[] = "0123456789abcdef";
       char buf[36];
       for (size_t i = 0; i < n; ++i) {
         if (in.bytes[i].size() != 16) return Status::Corrupt("UUID value is not 16 bytes");
-        size_t at = 0;
-        for (size_t k = 0; k < 16; ++k) {
-          if (k == 4 || k == 6 || k == 8 || k == 10) buf[at++] = '-';
-          const auto b = static_cast<uint8_t>(in.bytes[i][k]);
-          buf[at++] = kHex[b >> 4];
-          buf[at++] = kHex[b & 15];
-        }
+        format_uuid(in.bytes[i].data(), buf);
         out->append_string(std::string_view(buf, 36));
       }
       return Status::OK();

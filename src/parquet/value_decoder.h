@@ -42,6 +42,10 @@ Status decode_values(Encoding encoding, PhysicalType type, int32_t type_length,
 /// false when the value needs more than 128 bits.
 bool decimal_from_big_endian(std::string_view bytes, int128_t* out);
 
+/// The canonical text of a UUID: 16 big-endian bytes at `bytes` as 36 characters
+/// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower-case hex) at `out`.
+void format_uuid(const char* bytes, char* out);
+
 /// How a leaf's physical values become column values.
 enum class Conversion : uint8_t {
   kBool,

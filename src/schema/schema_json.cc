@@ -81,7 +81,11 @@ Result<DataTypePtr> primitive_from_name(const std::string& name, const std::stri
   if (name == "timestamp") return DataType::timestamp();
   if (name == "timestamp_ntz") return DataType::timestamp_ntz();
   if (name == "binary") return DataType::binary();
-  if (name == "void") return DataType::null_();            // Spark's NullType
+  if (name == "void") return DataType::null_();  // Spark's NullType
+  // Spark 4's VariantType. lakestream has no variant type: a variant column reads as its JSON
+  // text (the Parquet reader turns VARIANT groups into strings, docs/parquet.md), and the Delta
+  // writers refuse tables that hold one (delta_table.cc).
+  if (name == "variant") return DataType::string();
   if (name == "decimal") return DataType::decimal(10, 0);  // Spark's USER_DEFAULT
   int a = 0;
   int b = 0;

@@ -149,6 +149,17 @@ TEST(SchemaJsonTest, AcceptsSparkSpellingsItDoesNotWrite) {
   EXPECT_TRUE(same_type(schema->field(2).type, DataType::string()));
 }
 
+TEST(SchemaJsonTest, SparkVariantReadsAsItsJsonText) {
+  // Spark 4's variant, at the top and nested: lakestream reads variant columns as JSON text.
+  auto schema = Schema::from_json(
+      R"j({"type":"struct","fields":[{"name":"v","type":"variant","nullable":true,"metadata":{}},)j"
+      R"j({"name":"a","type":{"type":"array","elementType":"variant","containsNull":true},)j"
+      R"j("nullable":true,"metadata":{}}]})j");
+  ASSERT_TRUE(schema.ok()) << schema.status().to_string();
+  EXPECT_TRUE(same_type(schema->field(0).type, DataType::string()));
+  EXPECT_TRUE(same_type(schema->field(1).type, DataType::array(DataType::string(), true)));
+}
+
 struct JsonErrorCase {
   std::string_view name;
   std::string_view json;

@@ -60,6 +60,10 @@ grep -qx 9 "$work/dv_v0.out" || fail "dv time travel"
 out=$("$cli" show "$src/tests/data/table_with_column_mapping" --format csv \
   --where "Company Very Short=BME")
 [ "$out" = "$(printf 'Company Very Short,Super Name\nBME,Timothy Lamb')" ] || fail "mapping: $out"
+# A variant column shows as its JSON text (tests/data/variant-table, data from parquet-testing).
+out=$("$cli" show "$src/tests/data/variant-table" --format json --columns var)
+[ "$(echo "$out" | sed -n 3p)" = '{"var":"{\"c\":8,\"d\":-0.0}"}' ] || fail "variant: $out"
+"$cli" show "$src/tests/data/variant-table" | grep -q '|    {"c":8,"d":-0.0}|' || fail "variant table"
 
 # The conformance corpus (LAKESTREAM_TEST_DATA at test time, else the build's setting).
 data=${LAKESTREAM_TEST_DATA:-$data}

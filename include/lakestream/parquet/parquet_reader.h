@@ -14,9 +14,11 @@
 //   }
 //
 // Type mapping (physical + logical/converted type -> lakestream type) is documented in
-// docs/parquet.md ("Reading"). Columns whose type has no lakestream equivalent (INTERVAL, the
-// UNKNOWN null type, decimals over 38 digits, malformed nested groups) are left out of
-// schema() and listed by skipped_columns() with the reason: never read wrongly, never silently.
+// docs/parquet.md ("Reading"); a VARIANT column (unshredded or shredded) reads as a string
+// column of JSON text. Columns whose type has no lakestream equivalent (INTERVAL, the UNKNOWN
+// null type, decimals over 38 digits, malformed nested or variant groups, groups with a logical
+// type we do not know) are left out of schema() and listed by skipped_columns() with the
+// reason: never read wrongly (in a shape other than their type), never silently.
 
 #include <cstdint>
 #include <memory>

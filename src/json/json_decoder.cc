@@ -172,6 +172,9 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   /// with every column rolled back and failure_ saying why.
   bool decode_record(const char* buf, size_t len, size_t capacity, RecordBatch& batch);
   /// Turn failure_ into a RejectedRecord (or, in fail-fast mode, into the returned error).
+  /// Reject a record longer than options_.max_record_bytes, undecoded.
+  Status reject_oversized(const PositionRef& where, std::string_view raw,
+                          std::vector<RejectedRecord>* rejects);
   Status reject(const PositionRef& where, std::string_view raw,
                 std::vector<RejectedRecord>* rejects);
   /// A view of `body` followed by SIMDJSON_PADDING readable bytes (a reused scratch copy).
@@ -318,6 +321,11 @@ Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events, std::
     }
     const char* const body = event.body.data();
     const size_t size = event.body.size();
+    if (static_cast<int64_t>(size) > options_.max_record_bytes) {
+      LS_RETURN_NOT_OK(
+          reject_oversized({source, event.partition, event.offset, -1}, event.body, rejects));
+      continue;
+    }
     if (use_direct_) {
       // The direct path reads the body where it is; UTF-8 is checked first, as stage 1 would.
       const int64_t rows = batch->num_rows();
@@ -341,6 +349,9 @@ Status JsonDecoder::Impl::decode_line(const char* p, const char* nl, const char*
                                       RecordBatch& batch, std::vector<RejectedRecord>* rejects) {
   size_t len = static_cast<size_t>(nl - p);
   if (len > 0 && p[len - 1] == '\r') --len;
+  if (static_cast<int64_t>(len) > options_.max_record_bytes) {
+    return reject_oversized({source, -1, p - begin, line}, {p, len}, rejects);
+  }
   // Parse in place when the text after the line can serve as simdjson's padding (it only has
   // to be readable; stage 1 never looks past `len`). Only the last line or so of the buffer is
   // copied.
@@ -394,6 +405,11 @@ Status JsonDecoder::Impl::decode_lines_direct(const char** at, const char* begin
         if (simdjson::validate_utf8(first, static_cast<size_t>(line_end - first))) {
           nl = direct_.decode_line(first, line_end, columns);
         }
+      }
+      if (nl != nullptr && nl - first > options_.max_record_bytes) {
+        // Decoded, but over the limit: taken back, and decode_line rejects it.
+        for (const ColumnPtr& column : columns) column->truncate(rows);
+        nl = nullptr;
       }
       if (nl == nullptr) {
         for (const ColumnPtr& column : columns) column->truncate(rows);
@@ -618,6 +634,18 @@ bool JsonDecoder::Impl::decode_record(const char* buf, size_t len, size_t capaci
   // Every column back to its length before the record, so the batch stays rectangular.
   for (const ColumnPtr& column : batch.columns()) column->truncate(rows);
   return false;
+}
+
+Status JsonDecoder::Impl::reject_oversized(const PositionRef& where, std::string_view raw,
+                                           std::vector<RejectedRecord>* rejects) {
+  // Its first MiB is kept with the reason and its position (the source still holds it all):
+  // copying the whole of it into the dead-letter table is what the limit is there to avoid.
+  constexpr size_t kKept = 1 << 20;
+  std::string why = "the record is " + std::to_string(raw.size()) + " bytes, over the limit of " +
+                    std::to_string(options_.max_record_bytes) + " (max_record_bytes)";
+  if (raw.size() > kKept) why += "; its first " + std::to_string(kKept) + " bytes are kept";
+  bad_record(std::move(why));
+  return reject(where, raw.substr(0, kKept), rejects);
 }
 
 Status JsonDecoder::Impl::reject(const PositionRef& where, std::string_view raw,
@@ -1323,6 +1351,10 @@ std::string_view decode_mode_name(DecodeMode mode) {
 }
 
 Result<JsonDecoder> JsonDecoder::make(Schema schema, JsonDecodeOptions options) {
+  if (options.max_record_bytes < 1) {
+    return Status::InvalidArgument("JsonDecodeOptions.max_record_bytes must be positive, got " +
+                                   std::to_string(options.max_record_bytes));
+  }
   if (options.max_depth < 1 || options.max_depth > kMaxDepthLimit) {
     return Status::InvalidArgument("JSON max nesting depth must be within 1.." +
                                    std::to_string(kMaxDepthLimit) + ", got " +

@@ -97,6 +97,56 @@ TEST(EventsTest, RejectsCarryPartitionOffsetAndBytes) {
   EXPECT_EQ(rejects[0].reason, "ObservationTime: '2021-19-01T10:33:00Z' is not a valid timestamp");
 }
 
+TEST(OversizedRecordTest, OverTheLimitIsRejectedUndecodedWithItsFirstBytes) {
+  // Both paths (events through the direct scanner, NDJSON lines in blocks and alone) refuse a
+  // record over max_record_bytes whatever it holds, and keep its neighbours.
+  const std::string good = MeterMessage{}.json();
+  const std::string big =
+      MeterMessage{.meter_id = json_string(std::string(3 << 20, 'x'))}.json();  // 3 MiB
+  JsonDecodeOptions options;
+  options.max_record_bytes = static_cast<int64_t>(good.size()) + 100;
+  auto decoder = JsonDecoder::make(meter_schema(), options);
+  ASSERT_TRUE(decoder.ok());
+
+  RecordBatch batch = RecordBatch::make_empty(meter_schema());
+  std::vector<RejectedRecord> rejects;
+  const std::vector<JsonEvent> events = {{good, 0, 1}, {big, 0, 2}, {good, 0, 3}};
+  ASSERT_TRUE(decoder->decode_events(events, "input", &batch, &rejects).ok());
+  EXPECT_EQ(batch.num_rows(), 2);
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].position, (RecordPosition{"input", 0, 2, -1}));
+  EXPECT_NE(rejects[0].reason.find("the record is " + std::to_string(big.size()) + " bytes"),
+            std::string::npos)
+      << rejects[0].reason;
+  EXPECT_NE(rejects[0].reason.find("first 1048576 bytes are kept"), std::string::npos);
+  EXPECT_EQ(rejects[0].raw, big.substr(0, 1 << 20));
+
+  for (const std::string& text : {good + "\n" + big + "\n" + good + "\n", big + "\n" + good}) {
+    RecordBatch lines = RecordBatch::make_empty(meter_schema());
+    std::vector<RejectedRecord> line_rejects;
+    ASSERT_TRUE(decoder->decode_ndjson(text, "f.ndjson", &lines, &line_rejects).ok());
+    EXPECT_EQ(lines.num_rows(), text.starts_with(good) ? 2 : 1);
+    ASSERT_EQ(line_rejects.size(), 1u);
+    EXPECT_EQ(line_rejects[0].position.line, text.starts_with(good) ? 2 : 1);
+    EXPECT_EQ(line_rejects[0].raw.size(), size_t{1} << 20);
+  }
+
+  // A record at the limit is decoded as usual; fail-fast stops at one over it.
+  options.max_record_bytes = static_cast<int64_t>(good.size());
+  auto exact = JsonDecoder::make(meter_schema(), options);
+  RecordBatch one = RecordBatch::make_empty(meter_schema());
+  ASSERT_TRUE(exact->decode_ndjson(good, "f", &one, &rejects).ok());
+  EXPECT_EQ(one.num_rows(), 1);
+  options.mode = DecodeMode::kFailFast;
+  auto strict = JsonDecoder::make(meter_schema(), options);
+  const std::vector<JsonEvent> over = {{big, 1, 9}};
+  const Status st = strict->decode_events(over, "input", &one, nullptr);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("over the limit"), std::string::npos) << st.message();
+  options.max_record_bytes = 0;
+  EXPECT_FALSE(JsonDecoder::make(meter_schema(), options).ok());
+}
+
 TEST(EventsTest, EmptyBodyIsRejected) {
   const std::vector<JsonEvent> events = {{"", 0, 1}};
   auto decoder = JsonDecoder::make(meter_schema());

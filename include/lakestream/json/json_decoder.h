@@ -45,6 +45,12 @@ struct JsonDecodeOptions {
   /// in permissive mode, the original value of every field made null. Null when nothing was
   /// rescued. Empty (the default): no such column, unknown members are ignored.
   std::string rescued_data_column = {};
+  /// A record (event body, NDJSON line) longer than this is rejected in every mode before any
+  /// of it is decoded, with its position and its first MiB (the reason says so): one oversized
+  /// record cannot blow up the memory of the batch, its Parquet pages and statistics. Event Hubs'
+  /// largest event is 1 MB (Standard) or 20 MB (Premium); Kafka's default message.max.bytes is 1
+  /// MB.
+  int64_t max_record_bytes = 32LL << 20;
 };
 
 /// One event body to decode, with the coordinates that identify it in its partition.

@@ -14,6 +14,7 @@
 
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "lakestream/config/config.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream::cli {
 

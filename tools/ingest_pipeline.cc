@@ -19,6 +19,7 @@
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream::cli {
 

@@ -10,6 +10,7 @@
 #include "lakestream/config/config.h"
 #include "lakestream/delta/optimize.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream::cli {
 

@@ -13,6 +13,7 @@
 #include "lakestream/delta/table_writer.h"
 #include "lakestream/schema/data_type.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream::meter {
 

@@ -17,6 +17,7 @@
 #include "lakestream/delta/deletion_vector.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream {
 namespace {

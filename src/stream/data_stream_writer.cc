@@ -7,6 +7,7 @@
 #include "lakestream/common/strings.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 #include "lakestream/stream/query_manager.h"
 #include "query_runner.h"
 

@@ -14,6 +14,7 @@
 #include "lakestream/delta/partition.h"
 #include "lakestream/storage/azure_file_system.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream {
 namespace {

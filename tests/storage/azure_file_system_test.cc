@@ -8,6 +8,7 @@
 
 #include "lakestream/common/metrics.h"
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 #include "storage/http_client.h"
 
 namespace lakestream {

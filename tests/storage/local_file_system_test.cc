@@ -1,4 +1,5 @@
 #include "lakestream/storage/local_file_system.h"
+#include "lakestream/storage/open_file_system.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

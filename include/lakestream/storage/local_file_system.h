@@ -4,9 +4,7 @@
 // it ("..", NUL bytes are refused). Writes are atomic: a stream writes a hidden temporary file
 // in the destination folder and renames it on close; put_if_absent publishes with link(), which
 // fails if the name exists, so two racing writers never both succeed.
-//
-//   LS_ASSIGN_OR_RAISE(auto opened, open_file_system("file:///data/tables/meters"));
-//   auto& [fs, path] = opened;   // fs rooted at "/", path "data/tables/meters"
+// Opening a table by its URI (local path, file://, abfss://): storage/open_file_system.h.
 
 #include <memory>
 #include <string>
@@ -72,14 +70,5 @@ class LocalFileSystem final : public FileSystem {
   std::string root_;
   LocalFileSystemOptions options_;
 };
-
-/// Open the file system a table URI lives on and the path of the table within it.
-/// Local paths ("/data/t", "rel/t") and file URIs ("file:///data/t", "file:/data/t",
-/// "file://localhost/data/t") give a LocalFileSystem rooted at "/" (absolute) or "." (relative)
-/// and the rest of the path. Azure URIs (abfss://, abfs://, wasbs://, https://, http://) give an
-/// AzureFileSystem over the container (storage/azure_file_system.h; credentials from
-/// azure_storage_defaults() and AZURE_STORAGE_CONNECTION_STRING) and the path within it. Other
-/// schemes are NotImplemented, naming the scheme.
-Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std::string_view uri);
 
 }  // namespace lakestream

@@ -3,12 +3,12 @@
 #include <cctype>
 #include <charconv>
 
-#include "checkpoint.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/storage/open_file_system.h"
 #include "lakestream/stream/query_manager.h"
+#include "query_checkpoint.h"
 #include "query_runner.h"
 
 namespace lakestream {
@@ -183,7 +183,7 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
   const std::string checkpoint = option_or(spec_.options, "checkpoint-location", "");
   if (!checkpoint.empty()) {
     LS_ASSIGN_OR_RAISE(auto where, locate(spec_, checkpoint));
-    LS_ASSIGN_OR_RAISE(auto cp, stream_internal::Checkpoint::open(where.first, where.second));
+    LS_ASSIGN_OR_RAISE(auto cp, stream_internal::QueryCheckpoint::open(where.first, where.second));
     setup.query_id = cp.query_id();
     setup.checkpoint.emplace(std::move(cp));
   } else {

@@ -27,12 +27,12 @@
 #include <thread>
 #include <vector>
 
-#include "checkpoint.h"
 #include "lakestream/common/metrics.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
 #include "lakestream/stream/query_manager.h"
+#include "query_checkpoint.h"
 #include "query_sink.h"
 
 namespace lakestream::stream_internal {
@@ -50,7 +50,7 @@ struct RunnerSetup {
   std::shared_ptr<const StreamPlan> plan;
   WriteSpec spec;
   std::unique_ptr<QuerySink> sink;
-  std::optional<Checkpoint> checkpoint;
+  std::optional<QueryCheckpoint> checkpoint;
   std::string query_id;
   std::string name;
   bool log_progress = true;

@@ -1,5 +1,6 @@
 #pragma once
-// stream/checkpoint (private): the query's checkpoint location. It holds the query's identity
+// stream/query_checkpoint (private): the query's checkpoint location (not the Delta
+// checkpoint of delta/checkpoint.h). It holds the query's identity
 // (`metadata`, {"id":"<uuid>"}, written once on first start, as Spark's) and the progress of
 // the latest batches (`progress/<batchId>.json`, the last 100). Offsets are not kept here:
 // the Delta table's txn actions are the truth.
@@ -16,10 +17,10 @@ namespace lakestream::stream_internal {
 
 inline constexpr int64_t kProgressRecordsKept = 100;
 
-class Checkpoint {
+class QueryCheckpoint {
  public:
   /// Read (or create) the checkpoint at `path` on `fs`.
-  static Result<Checkpoint> open(std::shared_ptr<FileSystem> fs, std::string path);
+  static Result<QueryCheckpoint> open(std::shared_ptr<FileSystem> fs, std::string path);
 
   const std::string& query_id() const { return query_id_; }
   /// The batch id after the last one recorded (0 for a new query).

@@ -1,4 +1,4 @@
-#include "checkpoint.h"
+#include "query_checkpoint.h"
 
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -20,8 +20,8 @@ Result<std::string> parse_metadata(const std::string& text, const std::string& w
 
 }  // namespace
 
-Result<Checkpoint> Checkpoint::open(std::shared_ptr<FileSystem> fs, std::string path) {
-  Checkpoint cp;
+Result<QueryCheckpoint> QueryCheckpoint::open(std::shared_ptr<FileSystem> fs, std::string path) {
+  QueryCheckpoint cp;
   cp.fs_ = std::move(fs);
   cp.path_ = std::move(path);
   const std::string meta = join_path(cp.path_, "metadata");
@@ -60,7 +60,7 @@ Result<Checkpoint> Checkpoint::open(std::shared_ptr<FileSystem> fs, std::string 
   return cp;
 }
 
-Status Checkpoint::record(const QueryProgress& progress, std::string_view progress_json) {
+Status QueryCheckpoint::record(const QueryProgress& progress, std::string_view progress_json) {
   const std::string dir = join_path(path_, "progress");
   std::string text;
   text.reserve(progress_json.size() + 1);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A long run at a steady rate: does streaming_job stay flat (memory, files, threads), keep up
+# (lag) and keep its latency (enqueued time to commit)?
+#   bench/soak.sh <build-dir>   env: MINUTES (60; `make bench` runs 5: SOAK_MINUTES there),
+#                               RATE (20000 events/s), PARTITIONS (4), OUT (a folder for the
+#                               samples, summary and plot; default a temporary one, printed)
+# `lakestream hub` on 127.0.0.1, data_generator producing RATE meter events a second, and
+# streaming_job reading them at a 1 s trigger (group mode, auto-compaction on, the live UI on a
+# free port). Every 10 s: the job's RSS, open files and threads (/proc), the table's live files
+# (`lakestream describe`), and from the job's last progress record the lag (events behind the
+# latest offset, summed over partitions), the batch duration and the event latency the sink
+# reports. At the end the event latency of every row is computed from the table itself (the
+# commit's timestamp minus the row's EventHubEnqueueTime, DuckDB over the live files): p50, p99,
+# max; and the goals are checked: RSS of the last half within 5% of minutes 10-20 (or of the
+# second quarter for short runs), no fd or thread growth, p50 <= 1.2 s and p99 <= 2 s, lag not
+# growing. bench/soak_plot.mjs draws the series as an SVG.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${1:-$src/build/release}
+build=$(cd "$build" && pwd)
+cli=${LAKESTREAM_CLI:-$build/bin/lakestream}
+minutes=${MINUTES:-${SOAK_MINUTES:-60}}
+rate=${RATE:-20000}
+partitions=${PARTITIONS:-4}
+tools=$src/tests/tools
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
+out=${OUT:-$work/out}
+mkdir -p "$out"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work/data"
+}
+trap cleanup EXIT
+
+"$cli" hub --hub "input:$partitions" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
+pids+=($!)
+for _ in $(seq 1 100); do
+  [ -s "$work/conn" ] && grep -q '^lakestream hub: ready' "$work/hub.out" && break
+  sleep 0.1
+done
+conn=$(head -n 1 "$work/conn")
+
+(cd "$work" && exec "$build/bin/streaming_job" --config /dev/null --output-root "$work/data" \
+  --input-eh-connection-string "$conn" --partition-assignment group --preview-seconds 0 \
+  --trigger-interval "1 second" --max-events-per-trigger $((rate * 3)) --ui-port 0) \
+  >"$work/job.out" 2>"$work/job.err" &
+job=$!
+pids+=($job)
+sleep 5  # the group join
+(cd "$work" && exec "$build/bin/data_generator" --config /dev/null \
+  --output-eh-connection-string "$conn" --rows-per-second "$rate" --preview-seconds 0 --no-ui) \
+  >"$work/gen.out" 2>"$work/gen.err" &
+pids+=($!)
+
+table=$work/data/delta/streaming-data
+samples=$out/samples.csv
+echo "seconds,rss_mb,open_files,threads,live_files,lag_events,batch_ms,event_latency_avg_ms,event_latency_max_ms" >"$samples"
+start=$SECONDS
+end=$((start + minutes * 60))
+echo "soak: $minutes min at $rate events/s into $table (samples: $samples)"
+while [ $SECONDS -lt $end ]; do
+  sleep 10
+  kill -0 "$job" 2>/dev/null || { echo "soak: streaming_job exited: $(tail -n 5 "$work/job.err")" >&2; exit 1; }
+  rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$job/status")
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$job/status")
+  fds=$(ls "/proc/$job/fd" | wc -l)
+  files=$("$cli" describe "$table" --no-ui 2>/dev/null | awk '/^Files:/ {print $2}' || true)
+  last=$(grep '"batchId"' "$work/job.err" | tail -n 1 || true)
+  read -r lag batch lat_avg lat_max < <(node -e '
+    const l = process.argv[1]; if (!l) { console.log("0 0 0 0"); process.exit(0) }
+    const p = JSON.parse(l.slice(l.indexOf("{")));
+    const lag = (p.sources || []).reduce((s, x) => s + Number((x.metrics || {}).maxOffsetsBehindLatest || 0), 0);
+    const m = (p.sink || {}).metrics || {};
+    console.log(lag, (p.durationMs || {}).triggerExecution || 0, m.avgEventLatencyMs || 0, m.maxEventLatencyMs || 0);
+  ' "$last")
+  echo "$((SECONDS - start)),$rss,$fds,$threads,${files:-0},$lag,$batch,$lat_avg,$lat_max" >>"$samples"
+done
+kill -TERM "${pids[2]}" 2>/dev/null || true  # the generator first, then let the job catch up
+sleep 5
+kill -TERM "$job"
+wait "$job" || true
+
+node "$here/soak_summary.mjs" "$tools" "$table" "$samples" "$rate" "$minutes" | tee "$out/summary.txt"
+node "$here/soak_plot.mjs" "$samples" "$out/soak.svg" "streaming_job, $rate events/s, 1 s trigger, $minutes min"
+echo "plot: $out/soak.svg"

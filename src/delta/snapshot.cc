@@ -16,8 +16,10 @@ namespace {
 /// Reader features this reader applies (deletion vectors) or whose data it reads correctly
 /// without doing anything special.
 bool supported_reader_feature(const std::string& feature) {
+  // variantType: variant columns read as their JSON text (parquet/variant.h).
   return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
-         feature == "checkpointProtection" || feature == "deletionVectors";
+         feature == "checkpointProtection" || feature == "deletionVectors" ||
+         feature == "variantType" || feature == "variantType-preview";
 }
 
 }  // namespace

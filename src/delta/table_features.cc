@@ -108,6 +108,9 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
                   "commits must carry commitInfo.inCommitTimestamp, which lakestream does not "
                   "write");
   }
+  if (feature == "variantType" || feature == "variantType-preview") {
+    return refuse(where, feature, "variant columns would be written as strings");
+  }
   if (feature == "rowTracking") {
     return refuse(where, feature, "new files need base row ids, which lakestream does not assign");
   }

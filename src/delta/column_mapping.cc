@@ -101,8 +101,100 @@ Result<DataTypePtr> physical_type(const DataTypePtr& type, ColumnMappingMode mod
   }
 }
 
+namespace {
+
+/// The integer width of `id` in bytes (0: not an integer type).
+int integer_width(TypeId id) {
+  switch (id) {
+    case TypeId::kByte:
+      return 1;
+    case TypeId::kShort:
+      return 2;
+    case TypeId::kInt:
+      return 4;
+    case TypeId::kLong:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+int64_t integer_at(const Column& c, int64_t row) {
+  switch (c.type()->id()) {
+    case TypeId::kByte:
+      return c.value<int8_t>(row);
+    case TypeId::kShort:
+      return c.value<int16_t>(row);
+    case TypeId::kInt:
+      return c.value<int32_t>(row);
+    default:
+      return c.value<int64_t>(row);
+  }
+}
+
+/// Delta's type widening (the typeWidening feature): the values of a file written before the
+/// table's type was widened, in the table's type. Null when `from` -> `to` is not a widening
+/// Delta allows: byte/short/int to a wider integer or to double, float to double, a decimal to
+/// one with at least as many digits on each side of the point, date to timestamp_ntz.
+ColumnPtr widen(const Column& from, const DataTypePtr& to) {
+  const TypeId f = from.type()->id();
+  const TypeId t = to->id();
+  const int64_t rows = from.length();
+  const int fw = integer_width(f);
+  const int tw = integer_width(t);
+  const bool ints = fw > 0 && tw > fw;
+  const bool int_to_double = fw > 0 && fw < 8 && t == TypeId::kDouble;
+  const bool float_to_double = f == TypeId::kFloat && t == TypeId::kDouble;
+  const bool date_to_ntz = f == TypeId::kDate && t == TypeId::kTimestampNtz;
+  bool decimals = false;
+  int128_t scale_by = 1;
+  if (f == TypeId::kDecimal && t == TypeId::kDecimal) {
+    const int fs = from.type()->scale(), ts = to->scale();
+    decimals = ts >= fs && to->precision() - ts >= from.type()->precision() - fs;
+    for (int i = fs; i < ts; ++i) scale_by *= 10;
+  }
+  if (!ints && !int_to_double && !float_to_double && !date_to_ntz && !decimals) return nullptr;
+  ColumnPtr out = Column::make(to);
+  out->reserve(rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    if (from.is_null(r)) {
+      out->append_null();
+    } else if (ints) {
+      const int64_t v = integer_at(from, r);
+      switch (t) {
+        case TypeId::kShort:
+          out->append<int16_t>(static_cast<int16_t>(v));
+          break;
+        case TypeId::kInt:
+          out->append<int32_t>(static_cast<int32_t>(v));
+          break;
+        default:
+          out->append<int64_t>(v);
+          break;
+      }
+    } else if (int_to_double) {
+      out->append<double>(static_cast<double>(integer_at(from, r)));
+    } else if (float_to_double) {
+      out->append<double>(static_cast<double>(from.value<float>(r)));
+    } else if (date_to_ntz) {
+      out->append<int64_t>(int64_t{from.value<int32_t>(r)} * 86'400'000'000);
+    } else {
+      out->append_decimal(from.decimal_value(r) * scale_by);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<ColumnPtr> to_logical_column(ColumnPtr physical, const DataTypePtr& logical,
                                     ColumnMappingMode mode, const std::string& where) {
+  if (!logical->is_nested() && !(*physical->type() == *logical)) {
+    if (ColumnPtr widened = widen(*physical, logical)) return widened;
+    return Status::InvalidArgument(where + " has type " + physical->type()->simple_string() +
+                                   " in the data file, the table says " + logical->simple_string() +
+                                   " (not a widening Delta allows)");
+  }
   if (!has_struct(*logical)) return physical;
   if (physical->type()->id() != logical->id()) {
     return Status::InvalidArgument(where + " has type " + physical->type()->simple_string() +

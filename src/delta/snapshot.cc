@@ -16,10 +16,12 @@ namespace {
 /// Reader features this reader applies (deletion vectors) or whose data it reads correctly
 /// without doing anything special.
 bool supported_reader_feature(const std::string& feature) {
-  // variantType: variant columns read as their JSON text (parquet/variant.h).
+  // variantType: variant columns read as their JSON text (parquet/variant.h); typeWidening:
+  // values of files written before a widening read in the table's type (delta/column_mapping.h).
   return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
          feature == "checkpointProtection" || feature == "deletionVectors" ||
-         feature == "variantType" || feature == "variantType-preview";
+         feature == "variantType" || feature == "variantType-preview" ||
+         feature == "typeWidening" || feature == "typeWidening-preview";
 }
 
 }  // namespace

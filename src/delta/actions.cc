@@ -11,6 +11,8 @@ using Json = nlohmann::ordered_json;
 
 Json to_json(const CommitInfoAction& c) {
   Json j;
+  // First, as the protocol asks: a reader finds it without parsing the rest.
+  if (c.in_commit_timestamp) j["inCommitTimestamp"] = *c.in_commit_timestamp;
   j["timestamp"] = c.timestamp;
   j["operation"] = c.operation;
   Json params = Json::object();
@@ -204,6 +206,7 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       c.is_blind_append = get_optional<bool>(value, "isBlindAppend").value_or(false);
       c.engine_info = get_optional<std::string>(value, "engineInfo").value_or("");
       c.txn_id = get_optional<std::string>(value, "txnId").value_or("");
+      c.in_commit_timestamp = get_optional<int64_t>(value, "inCommitTimestamp");
       out.commit_info = std::move(c);
     }
     // Other actions (cdc, domainMetadata, ...) do not change what this writer needs.

@@ -160,6 +160,9 @@ Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
   if (commit.protocol) protocol = commit.protocol;
   if (commit.metadata) metadata = commit.metadata;
   for (const TxnAction& t : commit.txns) txn_versions[t.app_id] = t.version;
+  if (commit.commit_info && commit.commit_info->in_commit_timestamp) {
+    last_in_commit_timestamp = commit.commit_info->in_commit_timestamp;
+  }
   version = commit_version;
   return Status::OK();
 }
@@ -462,6 +465,17 @@ Result<int64_t> Transaction::commit(std::string operation,
     } else {
       actions.protocol.reset();
       actions.metadata = table.pending_metadata_;  // a schema merge, once
+    }
+    if (table.state_.metadata && in_commit_timestamps_enabled(*table.state_.metadata)) {
+      // Monotonic: after the previous commit's, whatever this machine's clock says.
+      if (!table.state_.last_in_commit_timestamp && version > 0) {
+        LS_ASSIGN_OR_RAISE(CommitActions previous, read_commit(fs, table.path_, version - 1));
+        if (previous.commit_info) {
+          table.state_.last_in_commit_timestamp = previous.commit_info->in_commit_timestamp;
+        }
+      }
+      actions.commit_info->in_commit_timestamp =
+          std::max(wall_clock_ms(), table.state_.last_in_commit_timestamp.value_or(0) + 1);
     }
     const std::string path = join_path(table.path_, commit_file_path(version));
     Status put = fs.put_if_absent(path, serialize_commit(actions));

@@ -100,13 +100,8 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
                   "and field ids, which lakestream does not write");
   }
   if (feature == "inCommitTimestamp" || feature == "inCommitTimestamp-preview") {
-    if (!config_true(metadata, "delta.enableInCommitTimestamps") &&
-        !config_true(metadata, "delta.enableInCommitTimestamps-preview")) {
-      return Status::OK();
-    }
-    return refuse(where, feature,
-                  "commits must carry commitInfo.inCommitTimestamp, which lakestream does not "
-                  "write");
+    // Honoured: every commit carries a monotonic commitInfo.inCommitTimestamp when enabled.
+    return Status::OK();
   }
   if (feature == "variantType" || feature == "variantType-preview") {
     return refuse(where, feature, "variant columns would be written as strings");
@@ -154,6 +149,11 @@ Status check_writable(const ProtocolAction& protocol, const MetadataAction& meta
     LS_RETURN_NOT_OK(check_feature(feature, metadata, schema, where));
   }
   return Status::OK();
+}
+
+bool in_commit_timestamps_enabled(const MetadataAction& metadata) {
+  return config_true(metadata, "delta.enableInCommitTimestamps") ||
+         config_true(metadata, "delta.enableInCommitTimestamps-preview");
 }
 
 bool is_append_only(const MetadataAction& metadata) {

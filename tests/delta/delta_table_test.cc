@@ -101,8 +101,15 @@ TEST(CommitFiles, NamesAndVersions) {
 
 TEST(Actions, SerializeParseRoundTrip) {
   CommitActions c;
-  c.commit_info = CommitInfoAction{5,     "WRITE", {{"mode", "Append"}},    3, true,
-                                   "e/1", "id",    {{"numAddedFiles", "2"}}};
+  c.commit_info = CommitInfoAction{5,
+                                   "WRITE",
+                                   {{"mode", "Append"}},
+                                   3,
+                                   true,
+                                   "e/1",
+                                   "id",
+                                   {{"numAddedFiles", "2"}},
+                                   1700000000123};
   c.protocol = ProtocolAction{};
   MetadataAction m;
   m.id = "abc";
@@ -123,7 +130,10 @@ TEST(Actions, SerializeParseRoundTrip) {
                       "\"partitionValues\":{\"SupplierId\":\"7\"},\"size\":321}}"),
             std::string::npos)
       << text;
-  EXPECT_TRUE(text.starts_with("{\"commitInfo\":{\"timestamp\":5,\"operation\":\"WRITE\""));
+  EXPECT_TRUE(
+      text.starts_with("{\"commitInfo\":{\"inCommitTimestamp\":1700000000123,\"timestamp\":5,"
+                       "\"operation\":\"WRITE\""))
+      << text;
   EXPECT_NE(text.find("{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"),
             std::string::npos);
   EXPECT_NE(text.find("\"partitionValues\":{\"SupplierId\":null}"), std::string::npos);
@@ -131,6 +141,7 @@ TEST(Actions, SerializeParseRoundTrip) {
   auto back = parse_commit(text, "test");
   ASSERT_TRUE(back.ok()) << back.status().to_string();
   EXPECT_EQ(back->metadata->schema_string, m.schema_string);
+  EXPECT_EQ(back->commit_info->in_commit_timestamp, 1700000000123);
   EXPECT_EQ(back->metadata->configuration, m.configuration);
   EXPECT_EQ(back->txns[0].app_id, "q-topic-0");
   EXPECT_EQ(back->txns[0].version, 17);

@@ -34,6 +34,7 @@ class TableFeaturesTest : public TempTableDirTest {
       if (c == '"' || c == '\\') escaped += '\\';
       escaped += c;
     }
+    std::filesystem::remove_all(dir_ / "t");  // a fresh table each time
     std::filesystem::create_directories(dir_ / "t" / "_delta_log");
     std::ofstream out(dir_ / "t" / "_delta_log" / "00000000000000000000.json");
     out << R"({"protocol":)" << protocol << "}\n"
@@ -97,10 +98,36 @@ TEST_F(TableFeaturesTest, FeaturesWithoutWriterSupportAreRefusedByName) {
   }
 }
 
-TEST_F(TableFeaturesTest, InCommitTimestampsAreRefusedOnlyWhenEnabled) {
+TEST_F(TableFeaturesTest, EnabledInCommitTimestampsAreWrittenFirstAndMonotonic) {
+  // The previous commit's timestamp is far in the future: ours must still be after it.
+  const int64_t future = 4102444800000;  // 2100-01-01
   write_log(R"({"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["inCommitTimestamp"]})",
             "", R"({"delta.enableInCommitTimestamps":"true"})");
-  expect_refused(open_status(), "inCommitTimestamp", "commitInfo.inCommitTimestamp");
+  {
+    std::ofstream first(dir_ / "t" / "_delta_log" / "00000000000000000000.json", std::ios::app);
+    first << R"({"commitInfo":{"inCommitTimestamp":)" << future
+          << R"(,"timestamp":1,"operation":"CREATE TABLE"}})"
+          << "\n";
+  }
+  for (int64_t v = 1; v <= 2; ++v) {
+    auto committed = append();
+    ASSERT_TRUE(committed.ok()) << committed.status().to_string();
+    ASSERT_EQ(*committed, v);
+    char name[32];
+    std::snprintf(name, sizeof(name), "%020lld.json", static_cast<long long>(v));
+    std::ifstream in(dir_ / "t" / "_delta_log" / name);
+    std::string line;
+    std::getline(in, line);
+    const std::string want = R"({"commitInfo":{"inCommitTimestamp":)" + std::to_string(future + v);
+    EXPECT_TRUE(line.starts_with(want)) << line;
+  }
+  // Not enabled: no such field.
+  write_log(
+      R"({"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["inCommitTimestamp"]})");
+  ASSERT_TRUE(append().ok());
+  std::ifstream in(dir_ / "t" / "_delta_log" / "00000000000000000001.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("inCommitTimestamp"), std::string::npos);
 }
 
 TEST_F(TableFeaturesTest, ConstraintsGeneratedAndIdentityColumnsAreRefusedWhereTheTableUsesThem) {

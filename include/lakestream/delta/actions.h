@@ -98,6 +98,9 @@ struct CommitInfoAction {
   /// What the operation did (Spark's operationMetrics: "numAddedFiles" → "3", ...); values
   /// are strings as Spark writes them. Empty: absent.
   std::vector<std::pair<std::string, std::string>> operation_metrics;
+  /// The commit's in-commit timestamp (ms; the inCommitTimestamp table feature): monotonic
+  /// across the table's commits, so time travel by timestamp is exact.
+  std::optional<int64_t> in_commit_timestamp;
 };
 
 /// The actions of one commit file, in the order they are written.

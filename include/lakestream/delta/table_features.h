@@ -22,14 +22,19 @@ namespace lakestream {
 /// 5: columnMapping; 6: identityColumns), version 7 by its writerFeatures list.
 ///
 /// Honoured: appendOnly (removes that change data are refused, see is_append_only),
+/// inCommitTimestamp (commits carry a monotonic one when enabled),
 /// changeDataFeed (appends need no change files), deletionVectors (new files carry none),
 /// timestampNtz, typeWidening (files are written in the current type), vacuumProtocolCheck,
 /// and invariants / checkConstraints / generatedColumns / identityColumns when the table
 /// defines none. Refused: columnMapping (physical names and field ids are not written),
-/// rowTracking, domainMetadata, clustering, v2Checkpoint, inCommitTimestamp when enabled,
-/// icebergCompat*, checkpointProtection, and any feature not named here.
+/// rowTracking, domainMetadata, clustering, v2Checkpoint, variantType, icebergCompat*,
+/// checkpointProtection, and any feature not named here.
 Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
                       const Schema& schema, const std::string& where);
+
+/// Whether every commit must carry commitInfo.inCommitTimestamp (delta.enableInCommitTimestamps):
+/// Transaction::commit then writes one, monotonic across the table's commits.
+bool in_commit_timestamps_enabled(const MetadataAction& metadata);
 
 /// Whether the table is append-only (delta.appendOnly=true): no commit may remove data
 /// (a remove with dataChange=true); compaction's removes (dataChange=false) are allowed.

@@ -1,5 +1,4 @@
 #include "lakestream/storage/local_file_system.h"
-#include "lakestream/storage/open_file_system.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -12,6 +11,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "lakestream/storage/open_file_system.h"
 
 namespace lakestream {
 namespace {

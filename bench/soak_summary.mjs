@@ -48,18 +48,26 @@ const lines = fs.readFileSync(samplesFile, 'utf8').trim().split('\n')
 const header = lines[0].split(',')
 const samples = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], Number(v)])))
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length)
+// Medians: auto-compaction runs every few minutes and lifts RSS and open files while it does;
+// the goals are about the level the job returns to, the peaks are reported beside.
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b)
+  return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : 0
+}
 const at = (lo, hi) => samples.filter((s) => s.seconds > lo && s.seconds <= hi)
 const total = Number(minutes) * 60
 // Warm-up window: minutes 10-20 of a long run, the second quarter of a short one.
 const [w0, w1] = total >= 40 * 60 ? [600, 1200] : [total / 4, total / 2]
 const warm = at(w0, w1)
 const late = at(total / 2, total)
-const rssWarm = mean(warm.map((s) => s.rss_mb))
-const rssLate = mean(late.map((s) => s.rss_mb))
-const fdWarm = Math.max(...warm.map((s) => s.open_files))
-const fdLate = Math.max(...late.map((s) => s.open_files))
-const thWarm = Math.max(...warm.map((s) => s.threads))
-const thLate = Math.max(...late.map((s) => s.threads))
+const rssWarm = median(warm.map((s) => s.rss_mb))
+const rssLate = median(late.map((s) => s.rss_mb))
+const rssPeak = Math.max(...samples.map((s) => s.rss_mb))
+const fdWarm = median(warm.map((s) => s.open_files))
+const fdLate = median(late.map((s) => s.open_files))
+const fdPeak = Math.max(...samples.map((s) => s.open_files))
+const thWarm = median(warm.map((s) => s.threads))
+const thLate = median(late.map((s) => s.threads))
 const lagWarm = mean(warm.map((s) => s.lag_events))
 const lagLate = mean(late.map((s) => s.lag_events))
 const verdict = (ok) => (ok ? 'met' : 'NOT MET')
@@ -68,6 +76,6 @@ const p99 = Number(r.p99) / 1000
 console.log(`soak: ${minutes} min at ${rate} events/s, ${samples.length} samples, ${r.n} rows in the table`)
 console.log(`event latency (commit time - enqueued time, every row): p50 ${p50.toFixed(3)} s, p99 ${p99.toFixed(3)} s, max ${(Number(r.max) / 1000).toFixed(3)} s` +
   ` (goal p50 <= 1.2 s: ${verdict(p50 <= 1.2)}; p99 <= 2 s: ${verdict(p99 <= 2)})`)
-console.log(`RSS: ${rssWarm.toFixed(1)} MB over ${w0 / 60}-${w1 / 60} min, ${rssLate.toFixed(1)} MB over the last half (${((rssLate / rssWarm - 1) * 100).toFixed(1)}%; goal within 5%: ${verdict(Math.abs(rssLate / rssWarm - 1) <= 0.05)})`)
-console.log(`open files: max ${fdWarm} then ${fdLate}; threads: max ${thWarm} then ${thLate} (goal no growth: ${verdict(fdLate <= fdWarm + 2 && thLate <= thWarm)})`)
+console.log(`RSS (median): ${rssWarm.toFixed(1)} MB over ${w0 / 60}-${w1 / 60} min, ${rssLate.toFixed(1)} MB over the last half (${((rssLate / rssWarm - 1) * 100).toFixed(1)}%; goal within 5%: ${verdict(Math.abs(rssLate / rssWarm - 1) <= 0.05)}); peak ${rssPeak.toFixed(1)} MB`)
+console.log(`open files (median): ${fdWarm} then ${fdLate}, peak ${fdPeak}; threads (median): ${thWarm} then ${thLate} (goal no growth: ${verdict(fdLate <= fdWarm && thLate <= thWarm)})`)
 console.log(`lag: mean ${lagWarm.toFixed(0)} then ${lagLate.toFixed(0)} events behind (goal not growing: ${verdict(lagLate <= Math.max(lagWarm * 1.5, Number(rate)))})`)

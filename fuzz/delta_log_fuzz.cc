@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +58,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   auto snapshot = Snapshot::load(fs, std::string(kTable));
+  // LAKESTREAM_FUZZ_VERBOSE=1: say how far each input got (for checking that seeds load).
+  static const bool verbose = std::getenv("LAKESTREAM_FUZZ_VERBOSE") != nullptr;
+  if (verbose) {
+    std::fprintf(stderr, "snapshot: %s\n",
+                 snapshot.ok() ? ("version " + std::to_string(snapshot->version()) + ", " +
+                                  std::to_string(snapshot->files().size()) + " files")
+                                     .c_str()
+                               : snapshot.status().to_string().c_str());
+  }
   if (snapshot.ok()) {
     const auto& files = snapshot->files();
     for (size_t i = 1; i < files.size(); ++i) check(files[i - 1].path < files[i].path);

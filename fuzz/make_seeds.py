@@ -58,12 +58,8 @@ def parquet_seeds():
 
 def delta_seeds():
     def table(files):
-        out = b""
-        for name, body in files:
-            out += b"@@@@ " + name.encode() + b"\n" + body
-            if not body.endswith(b"\n"):
-                out += b"\n"
-        return out
+        # The target splits at "\n@@@@ ", so joining with "\n" keeps every body byte for byte.
+        return b"\n".join(b"@@@@ " + name.encode() + b"\n" + body for name, body in files)
 
     for folder in ("table-with-dv-small", "table_with_deletion_logs", "table_with_column_mapping"):
         log = ROOT / "tests/data" / folder / "_delta_log"

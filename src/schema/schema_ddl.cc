@@ -407,7 +407,16 @@ Result<Schema> Schema::from_ddl(std::string_view ddl) {
   if (columns.ok()) return columns;
   // Like Spark's DataType.fromDDL, also accept one STRUCT<...> type holding the columns.
   auto whole = DdlParser(ddl).parse_whole_type();
-  if (whole.ok() && (*whole)->id() == TypeId::kStruct) return Schema((*whole)->fields());
+  if (whole.ok() && (*whole)->id() == TypeId::kStruct) {
+    // Blank text is refused (a schema needs a column), so STRUCT<> is too: otherwise from_ddl
+    // would hand out an empty schema whose to_ddl() ("") it refuses to read back.
+    if ((*whole)->fields().empty()) {
+      return Status::InvalidArgument(
+          "invalid schema DDL: STRUCT<> has no column (a schema "
+          "needs at least one)");
+    }
+    return Schema((*whole)->fields());
+  }
   return columns.status();
 }
 

@@ -207,7 +207,17 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"NotNullTwice", "a INT NOT NULL NOT NULL",
                   "invalid schema DDL at column 16: NOT NULL given twice for 'a'"},
         ErrorCase{"TypeMissing", "a, b INT",
-                  "invalid schema DDL at column 2: expected a type, found ','"}),
+                  "invalid schema DDL at column 2: expected a type, found ','"},
+        // Found by fuzz/schema_fuzz.cc: a back-quoted name that is not UTF-8 came back from
+        // to_json as U+FFFD, a different name.
+        ErrorCase{"NameNotUtf8", "a INT, `b\x8d` REAL",
+                  "invalid schema DDL at column 10: the text is not UTF-8"},
+        ErrorCase{"OverlongUtf8", "`\xC0\xAF` INT",
+                  "invalid schema DDL at column 2: the text is not UTF-8"},
+        ErrorCase{"SurrogateUtf8", "a INT COMMENT '\xED\xA0\x80'",
+                  "invalid schema DDL at column 16: the text is not UTF-8"},
+        ErrorCase{"TruncatedUtf8", "`caf\xC3` INT",
+                  "invalid schema DDL at column 5: the text is not UTF-8"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(SchemaToDdlTest, WritesSparkDdl) {

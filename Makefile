@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 CLI := $(BUILD_DIR)/bin/lakestream
 
-.PHONY: all bootstrap configure build test run bench format lint package install clean
+.PHONY: all bootstrap configure build test run bench fuzz format lint package install clean
 
 all: build
 
@@ -27,6 +27,12 @@ run: build
 
 bench: build
 	@scripts/run_bench.sh $(BUILD_DIR)
+
+# libFuzzer targets (fuzz/README.md): build preset fuzz (clang) and run each for FUZZ_SECONDS;
+# FUZZ_TARGETS="json parquet" picks some. `make test` replays their corpora without clang.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@scripts/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

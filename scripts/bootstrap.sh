@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libroaring-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
+  # make fuzz: libFuzzer (fuzz/) needs clang and its runtime; make test does not.
+  clang libclang-rt-14-dev
   # The live UI (src/ui) and the library's logging.
   libcpp-httplib-dev libspdlog-dev
   # promtool checks /metrics; headless Chromium loads the UI pages (tests only).

@@ -1,8 +1,11 @@
 #include "lakestream/delta/actions.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace lakestream {
 namespace {
@@ -77,16 +80,53 @@ void append_line(std::string& out, const char* key, Json value) {
   out.push_back('\n');
 }
 
+/// A JSON number as the integer type T, or nullopt when it is not an integer T can hold.
+/// nlohmann's get<T>() converts a float or a wider integer without a check (a float out of
+/// range is undefined behaviour, 4294967297 would read as minReaderVersion 1). An integral
+/// float (1.0, 1e3) is accepted: some writers spell integers that way.
+template <typename T>
+std::optional<T> json_integer(const Json& value) {
+  if (value.is_number_unsigned()) {
+    const uint64_t u = value.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<T>::max())) return std::nullopt;
+    return static_cast<T>(u);
+  }
+  if (value.is_number_integer()) {
+    const int64_t i = value.get<int64_t>();
+    if (i < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+        i > static_cast<int64_t>(std::numeric_limits<T>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<T>(i);
+  }
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    // -2^63 and 2^63 are exact doubles; every integral double in [-2^63, 2^63) fits int64_t.
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != std::trunc(d)) {
+      return std::nullopt;
+    }
+    Json as_integer = static_cast<int64_t>(d);
+    return json_integer<T>(as_integer);
+  }
+  return std::nullopt;
+}
+
 template <typename T>
 Result<T> get_field(const Json& obj, const char* name, std::string_view where) {
   auto it = obj.find(name);
   if (it == obj.end() || it->is_null()) {
     return Status::Corrupt(std::string(where) + ": missing field '" + name + "'");
   }
-  try {
-    return it->get<T>();
-  } catch (const std::exception&) {
-    return Status::Corrupt(std::string(where) + ": field '" + name + "' has the wrong type");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (auto v = json_integer<T>(*it)) return *v;
+    return Status::Corrupt(std::string(where) + ": field '" + name +
+                           "' is not an integer in range");
+  } else {
+    try {
+      return it->get<T>();
+    } catch (const std::exception&) {
+      return Status::Corrupt(std::string(where) + ": field '" + name + "' has the wrong type");
+    }
   }
 }
 
@@ -94,10 +134,14 @@ template <typename T>
 std::optional<T> get_optional(const Json& obj, const char* name) {
   auto it = obj.find(name);
   if (it == obj.end() || it->is_null()) return std::nullopt;
-  try {
-    return it->get<T>();
-  } catch (const std::exception&) {
-    return std::nullopt;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    return json_integer<T>(*it);
+  } else {
+    try {
+      return it->get<T>();
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
   }
 }
 

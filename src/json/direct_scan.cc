@@ -105,6 +105,7 @@ void put_null(Column& column) {
       break;
     default: {
       const auto width = static_cast<size_t>(column.type()->fixed_width());
+      if (width == 0) break;  // VOID holds no value bytes (and may have no buffer at all)
       std::vector<uint8_t>& values = column.mutable_values();
       const size_t at = column.validity().size() * width;
       if (values.size() < at + width) grow_for(values, at + width, kSlackRows * width);

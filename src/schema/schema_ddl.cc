@@ -25,6 +25,42 @@ struct Token {
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
+/// The offset of the first byte that is not part of well-formed UTF-8 (no overlong forms, no
+/// surrogates, nothing above U+10FFFF), or npos.
+size_t invalid_utf8_at(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;  // the allowed range of the second byte
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -403,11 +439,26 @@ std::string field_ddl(const Field& field, const char* separator) {
 }  // namespace
 
 Result<Schema> Schema::from_ddl(std::string_view ddl) {
+  // Names and comments go on to JSON (Delta's schemaString) and Parquet footers, which hold
+  // UTF-8 only: a name that is not would be changed on the way (to_json replaces it).
+  if (size_t bad = invalid_utf8_at(ddl); bad != std::string_view::npos) {
+    return Status::InvalidArgument("invalid schema DDL at column " + std::to_string(bad + 1) +
+                                   ": the text is not UTF-8");
+  }
   auto columns = DdlParser(ddl).parse_columns();
   if (columns.ok()) return columns;
   // Like Spark's DataType.fromDDL, also accept one STRUCT<...> type holding the columns.
   auto whole = DdlParser(ddl).parse_whole_type();
-  if (whole.ok() && (*whole)->id() == TypeId::kStruct) return Schema((*whole)->fields());
+  if (whole.ok() && (*whole)->id() == TypeId::kStruct) {
+    // Blank text is refused (a schema needs a column), so STRUCT<> is too: otherwise from_ddl
+    // would hand out an empty schema whose to_ddl() ("") it refuses to read back.
+    if ((*whole)->fields().empty()) {
+      return Status::InvalidArgument(
+          "invalid schema DDL: STRUCT<> has no column (a schema "
+          "needs at least one)");
+    }
+    return Schema((*whole)->fields());
+  }
   return columns.status();
 }
 

@@ -106,9 +106,10 @@ class XmlReader {
       std::string_view tag = xml_.substr(pos_ + 1, gt - pos_ - 1);
       size_t at = pos_;
       pos_ = gt + 1;
+      // "</>" is both a '/' prefix and suffix: strip one slash only, never past an empty name.
       bool closing = !tag.empty() && tag.front() == '/';
-      bool self_closing = !tag.empty() && tag.back() == '/';
       if (closing) tag.remove_prefix(1);
+      bool self_closing = !closing && !tag.empty() && tag.back() == '/';
       if (self_closing) tag.remove_suffix(1);
       size_t name_end = tag.find_first_of(" \t\r\n");
       name_ = std::string(tag.substr(0, name_end));

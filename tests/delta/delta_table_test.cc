@@ -166,6 +166,31 @@ TEST(Actions, BadLinesAreCorruptWithTheLineNumber) {
   EXPECT_NE(missing.status().message().find("appId"), std::string::npos);
 }
 
+// Integer fields take JSON integers in range only. nlohmann's unchecked conversion read a
+// float out of range as undefined behaviour (found by fuzz/delta_log_fuzz.cc) and would read
+// minReaderVersion 4294967297 as 1, letting a reader open a table it cannot read.
+TEST(Actions, IntegerFieldsMustFitTheirType) {
+  auto wide = parse_commit(
+      "{\"protocol\":{\"minReaderVersion\":4294967297,\"minWriterVersion\":2}}\n", "v.json");
+  EXPECT_EQ(wide.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(wide.status().message().find("minReaderVersion"), std::string::npos);
+  auto fractional = parse_commit("{\"txn\":{\"appId\":\"a\",\"version\":1.5}}\n", "f.json");
+  EXPECT_EQ(fractional.status().code(), StatusCode::kCorrupt);
+
+  // Optional ones out of range are absent, as other wrong types are; integral floats count.
+  auto r = parse_commit(
+      "{\"commitInfo\":{\"timestamp\":1.69089e21,\"readVersion\":-1e300}}\n"
+      "{\"add\":{\"path\":\"a\",\"size\":1e3,\"modificationTime\":18446744073709551615,"
+      "\"dataChange\":true}}\n",
+      "o.json");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->commit_info->timestamp, 0);
+  EXPECT_FALSE(r->commit_info->read_version.has_value());
+  ASSERT_EQ(r->adds.size(), 1u);
+  EXPECT_EQ(r->adds[0].size, 1000);
+  EXPECT_EQ(r->adds[0].modification_time, 0);
+}
+
 TEST_F(DeltaTableTest, CreateAppendReopen) {
   auto table = open_or_create();
   ASSERT_TRUE(table.ok()) << table.status().to_string();

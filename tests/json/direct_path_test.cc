@@ -361,6 +361,24 @@ TEST_F(DirectScannerTest, LinesEndAtTheLineBreak) {
             nullptr);
 }
 
+// A VOID column holds no value bytes: its nulls must not touch the (empty, unallocated) value
+// buffer. Found by fuzz/json_fuzz.cc (UBSan: memset on a null pointer); the check that matters
+// runs under PRESET=asan.
+TEST(DirectPathSchemaTest, VoidColumnsTakeNullsWithoutValueBytes) {
+  const Schema schema = Schema().add("v", DataType::null_()).add("s", DataType::string());
+  auto plan = json_internal::build_plan(schema);
+  ASSERT_TRUE(plan.ok());
+  RecordBatch batch = RecordBatch::make_empty(schema);
+  json_internal::DirectScanner scanner(plan->get(), 64);
+  for (const std::string record : {R"({"v":null,"s":"a"})", R"({"s":"b"})", R"({"v":null})"}) {
+    EXPECT_TRUE(scanner.decode_event(record.data(), record.data() + record.size(), batch.columns()))
+        << record;
+  }
+  ASSERT_EQ(batch.column(0)->length(), 3);
+  EXPECT_EQ(batch.column(0)->validity(), (std::vector<uint8_t>{0, 0, 0}));
+  EXPECT_TRUE(batch.column(0)->values().empty());
+}
+
 TEST(DirectPathSchemaTest, StructsWithMoreThan64MembersUseOnDemandOnly) {
   Schema wide;
   for (int i = 0; i < 65; ++i) {

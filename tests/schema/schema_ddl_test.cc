@@ -125,6 +125,21 @@ TEST(SchemaDdlTest, AcceptsAWholeStructType) {
   EXPECT_EQ(*schema, Schema().add("a", DataType::int_(), false).add("b", DataType::string()));
 }
 
+// A whole STRUCT<> would be a schema without columns, whose DDL ("") is refused: found by
+// fuzz/schema_fuzz.cc as a DDL round trip that failed. A column of an empty struct type is fine.
+TEST(SchemaDdlTest, RefusesAWholeEmptyStructButNotAnEmptyStructColumn) {
+  auto whole = Schema::from_ddl("STRUCT<>");
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(whole.status().message().find("STRUCT<> has no column"), std::string::npos);
+
+  auto column = Schema::from_ddl("a STRUCT<>");
+  ASSERT_TRUE(column.ok()) << column.status().to_string();
+  auto back = Schema::from_ddl(column->to_ddl());
+  ASSERT_TRUE(back.ok()) << column->to_ddl();
+  EXPECT_EQ(*back, *column);
+}
+
 TEST(SchemaDdlTest, ToleratesWhitespaceAndNewlines) {
   auto schema = Schema::from_ddl("\n  a\tINT  NOT   NULL ,\n  b STRING\n");
   ASSERT_TRUE(schema.ok()) << schema.status().to_string();
@@ -192,7 +207,17 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"NotNullTwice", "a INT NOT NULL NOT NULL",
                   "invalid schema DDL at column 16: NOT NULL given twice for 'a'"},
         ErrorCase{"TypeMissing", "a, b INT",
-                  "invalid schema DDL at column 2: expected a type, found ','"}),
+                  "invalid schema DDL at column 2: expected a type, found ','"},
+        // Found by fuzz/schema_fuzz.cc: a back-quoted name that is not UTF-8 came back from
+        // to_json as U+FFFD, a different name.
+        ErrorCase{"NameNotUtf8", "a INT, `b\x8d` REAL",
+                  "invalid schema DDL at column 10: the text is not UTF-8"},
+        ErrorCase{"OverlongUtf8", "`\xC0\xAF` INT",
+                  "invalid schema DDL at column 2: the text is not UTF-8"},
+        ErrorCase{"SurrogateUtf8", "a INT COMMENT '\xED\xA0\x80'",
+                  "invalid schema DDL at column 16: the text is not UTF-8"},
+        ErrorCase{"TruncatedUtf8", "`caf\xC3` INT",
+                  "invalid schema DDL at column 5: the text is not UTF-8"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(SchemaToDdlTest, WritesSparkDdl) {

@@ -83,7 +83,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadXml{"bad_length",
                "<EnumerationResults><Blobs><Blob><Name>a</Name><Properties><Content-Length>x"
                "</Content-Length></Properties></Blob></Blobs></EnumerationResults>"},
-        BadXml{"unterminated_tag", "<EnumerationResults"}),
+        BadXml{"unterminated_tag", "<EnumerationResults"},
+        // "</>" once read past the end of the document (found by fuzz/azure_xml_fuzz.cc).
+        BadXml{"slash_only_tag", "<EnumerationResults></>"},
+        BadXml{"slash_only_tag_at_end", "<EnumerationResults><Blobs></Blobs></"},
+        BadXml{"closing_self_closing",
+               "<EnumerationResults><Blobs></Blobs/></EnumerationResults>"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(HttpDate, ParsesRfc1123AndRejectsOtherText) {

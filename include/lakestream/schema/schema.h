@@ -42,12 +42,14 @@ class Schema {
   /// Unit: STRING>". Type names are case-insensitive and accept Spark's aliases (INT/INTEGER,
   /// BIGINT/LONG, TINYINT/BYTE, SMALLINT/SHORT, REAL/FLOAT, DEC/NUMERIC); names may be
   /// back-quoted; COMMENT 'text' is accepted and kept in metadata ({"comment":"text"}).
-  /// A single STRUCT<...> type is accepted too. Errors give the 1-based text column and the token
-  /// found.
+  /// A single STRUCT<...> type is accepted too. A schema needs a column: blank text and STRUCT<>
+  /// are refused, as is text that is not UTF-8. Errors give the 1-based text column and the
+  /// token found.
   static Result<Schema> from_ddl(std::string_view ddl);
   /// Spark DDL text (as StructType.toDDL writes it: "a INT NOT NULL,b STRUCT<c: STRING>") that
   /// from_ddl parses back into an equal schema, except for what DDL cannot say: arrays/maps
-  /// with non-null elements/values, and metadata keys other than "comment".
+  /// with non-null elements/values, metadata keys other than "comment", and the schema without
+  /// fields (its DDL is "", which from_ddl refuses).
   std::string to_ddl() const;
 
   /// Parse Spark's StructType JSON ({"type":"struct","fields":[...]}). Each field's metadata is

@@ -369,7 +369,7 @@ TEST(DirectPathSchemaTest, VoidColumnsTakeNullsWithoutValueBytes) {
   auto plan = json_internal::build_plan(schema);
   ASSERT_TRUE(plan.ok());
   RecordBatch batch = RecordBatch::make_empty(schema);
-  json_internal::DirectScanner scanner(plan->get(), 64);
+  json_internal::DirectScanner scanner(plan->get(), 64, /*rescue=*/false);
   for (const std::string record : {R"({"v":null,"s":"a"})", R"({"s":"b"})", R"({"v":null})"}) {
     EXPECT_TRUE(scanner.decode_event(record.data(), record.data() + record.size(), batch.columns()))
         << record;

@@ -14,8 +14,8 @@
 namespace lakestream::parquet {
 namespace {
 
-// Basic types (the low two bits of a value's first byte).
-constexpr int kPrimitive = 0;
+// Basic types (the low two bits of a value's first byte); 0 is a primitive, whose type id is
+// in the upper six bits (what is left once the other three are handled).
 constexpr int kShortString = 1;
 constexpr int kObject = 2;
 constexpr int kArray = 3;

@@ -1,5 +1,5 @@
 # measure.bash: the figures the script benchmarks read from `/usr/bin/time -v -o FILE` reports,
-# and the median of a list. Sourced by bench/*.sh (named .bash so that scripts/run_bench.sh,
+# the median of a list, and the local hub they stream from. Sourced by bench/*.sh (named .bash so that scripts/run_bench.sh,
 # which runs every bench/*.sh, does not take it for a benchmark).
 
 # peak_rss_kb <time -v output file>: maximum resident set size, KB.
@@ -15,3 +15,16 @@ wall_s() {
 }
 # median <number>...
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# start_hub <partitions> <work dir>: `lakestream hub` (from $cli) with topic `input` in the
+# background, its pid appended to $pids; sets $conn (its connection string) and $bootstrap.
+start_hub() {
+  "$cli" hub --hub "input:$1" --connection-file "$2/conn" >"$2/hub.out" 2>"$2/hub.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    [ -s "$2/conn" ] && grep -q '^lakestream hub: ready' "$2/hub.out" && break
+    sleep 0.1
+  done
+  conn=$(head -n 1 "$2/conn")
+  bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
+}

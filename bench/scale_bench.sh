@@ -16,6 +16,7 @@
 # throughput; what K = 8 shows is the price of eight writers racing for each version.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/measure.bash"
 src=$(dirname "$here")
 build=${1:-$src/build/release}
 build=$(cd "$build" && pwd)
@@ -41,14 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$cli" hub --hub "input:$partitions" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
-pids+=($!)
-for _ in $(seq 1 100); do
-  [ -s "$work/conn" ] && grep -q '^lakestream hub: ready' "$work/hub.out" && break
-  sleep 0.1
-done
-conn=$(head -n 1 "$work/conn")
-bootstrap=$(sed -n 's/^Endpoint=sb:\/\/\([^;]*\);.*/\1/p' <<<"$conn")
+start_hub "$partitions" "$work"
 awk -v n="$events" 'BEGIN {
   for (i = 0; i < n; i++) {
     v = i * 3019; s = int(i / 1000)

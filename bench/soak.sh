@@ -16,6 +16,7 @@
 # growing. bench/soak_plot.mjs draws the series as an SVG.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/measure.bash"
 src=$(dirname "$here")
 build=${1:-$src/build/release}
 build=$(cd "$build" && pwd)
@@ -38,13 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$cli" hub --hub "input:$partitions" --connection-file "$work/conn" >"$work/hub.out" 2>"$work/hub.err" &
-pids+=($!)
-for _ in $(seq 1 100); do
-  [ -s "$work/conn" ] && grep -q '^lakestream hub: ready' "$work/hub.out" && break
-  sleep 0.1
-done
-conn=$(head -n 1 "$work/conn")
+start_hub "$partitions" "$work"
 
 (cd "$work" && exec "$build/bin/streaming_job" --config /dev/null --output-root "$work/data" \
   --input-eh-connection-string "$conn" --partition-assignment group --preview-seconds 0 \

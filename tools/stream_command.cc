@@ -82,9 +82,7 @@ Status configure_storage(const Config& cfg,
     connection = std::move(*parsed);
   }
   if (!out.blob_endpoint.empty()) {
-    const std::string lowered = to_lower_ascii(out.blob_endpoint);
-    if ((!lowered.starts_with("https://") && !lowered.starts_with("http://")) ||
-        out.blob_endpoint.find('?') != std::string::npos) {
+    if (!is_blob_endpoint_url(out.blob_endpoint)) {
       return Status::InvalidArgument("--storage-blob-endpoint: '" + out.blob_endpoint +
                                      "' is not an http:// or https:// URL without a query");
     }

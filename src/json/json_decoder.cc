@@ -211,6 +211,8 @@ class __attribute__((visibility("hidden"))) JsonDecoder::Impl {
   void reserve_ahead(RecordBatch& batch, int64_t rows_before, int64_t rows_now, size_t bytes_done,
                      size_t bytes_total) const;
   Outcome skip_unknown(od::value value, int depth);
+  /// The raw JSON text of an object or array value (`type` says which).
+  Outcome container_text(od::value& value, od::json_type type, std::string_view* raw);
   // The rescued-data column (options_.rescued_data_column): what a record holds that the
   // schema does not expect is gathered in rescued_ as `"path":value` members, then written as
   // one JSON object (or null) when the record is done.
@@ -768,22 +770,27 @@ Outcome JsonDecoder::Impl::decode_fields(od::object& object, TypePlan& plan,
   return Outcome::kOk;
 }
 
+Outcome JsonDecoder::Impl::container_text(od::value& value, od::json_type type,
+                                          std::string_view* raw) {
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = value.get_object().get(object)) return malformed(error);
+    if (auto error = object.raw_json().get(*raw)) return malformed(error);
+  } else {
+    od::array array;
+    if (auto error = value.get_array().get(array)) return malformed(error);
+    if (auto error = array.raw_json().get(*raw)) return malformed(error);
+  }
+  return Outcome::kOk;
+}
+
 Outcome JsonDecoder::Impl::skip_unknown(od::value value, int depth) {
   od::json_type type;
   if (auto error = value.type().get(type)) return malformed(error);
   // Scalars are left alone: on-demand skips them when the object moves on.
+  if (type != od::json_type::object && type != od::json_type::array) return Outcome::kOk;
   std::string_view raw;
-  if (type == od::json_type::object) {
-    od::object object;
-    if (auto error = value.get_object().get(object)) return malformed(error);
-    if (auto error = object.raw_json().get(raw)) return malformed(error);
-  } else if (type == od::json_type::array) {
-    od::array array;
-    if (auto error = value.get_array().get(array)) return malformed(error);
-    if (auto error = array.raw_json().get(raw)) return malformed(error);
-  } else {
-    return Outcome::kOk;
-  }
+  if (Outcome o = container_text(value, type, &raw); o != Outcome::kOk) return o;
   if (depth - 1 + json_internal::json_nesting_depth(raw) > options_.max_depth) return too_deep();
   return Outcome::kOk;
 }
@@ -839,14 +846,8 @@ Outcome JsonDecoder::Impl::rescue_member(od::value value, std::string_view key, 
   od::json_type type;
   if (auto error = value.type().get(type)) return malformed(error);
   std::string_view raw;
-  if (type == od::json_type::object) {
-    od::object object;
-    if (auto error = value.get_object().get(object)) return malformed(error);
-    if (auto error = object.raw_json().get(raw)) return malformed(error);
-  } else if (type == od::json_type::array) {
-    od::array array;
-    if (auto error = value.get_array().get(array)) return malformed(error);
-    if (auto error = array.raw_json().get(raw)) return malformed(error);
+  if (type == od::json_type::object || type == od::json_type::array) {
+    if (Outcome o = container_text(value, type, &raw); o != Outcome::kOk) return o;
   } else {
     raw = value.raw_json_token();
   }

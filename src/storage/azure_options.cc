@@ -106,6 +106,12 @@ bool is_sas_token(std::string_view sas) {
   return false;
 }
 
+bool is_blob_endpoint_url(std::string_view url) {
+  const std::string lowered = to_lower_ascii(url);
+  return (lowered.starts_with("https://") || lowered.starts_with("http://")) &&
+         url.find('?') == std::string_view::npos;
+}
+
 bool is_account_key(std::string_view key) { return !key.empty() && base64_decode(key).ok(); }
 
 bool is_azure_scheme(std::string_view scheme) {

@@ -84,6 +84,9 @@ Result<AzureLocation> parse_azure_uri(std::string_view uri);
 /// Whether `sas` (without a leading '?') has the form of a SAS token: a query string whose
 /// parameters include the signature (sig=...).
 bool is_sas_token(std::string_view sas);
+/// Whether `url` can be a blob endpoint: http:// or https://, without a query (a SAS goes in
+/// its own option).
+bool is_blob_endpoint_url(std::string_view url);
 /// Whether `key` has the form of a storage account key (base64 text).
 bool is_account_key(std::string_view key);
 

@@ -242,6 +242,54 @@ const char* DirectScanner::decode_line(const char* p, const char* end,
   return true;
 }
 
+[[gnu::always_inline]] inline bool DirectScanner::short_number(ShortNumber* out) {
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most 18 digits in all, not followed by more of a
+  // number (an exponent, a second point): its digits as one integer, below 10^18.
+  const char* q = p_;
+  const bool negative = q < end_ && *q == '-';
+  if (negative) ++q;
+  const char* const first = q;
+  uint64_t m = 0;
+  while (q < end_ && static_cast<unsigned>(*q - '0') <= 9u && q - first < 19) {
+    m = m * 10 + static_cast<unsigned>(*q - '0');
+    ++q;
+  }
+  const auto int_digits = static_cast<int>(q - first);
+  if (int_digits == 0 || (int_digits > 1 && *first == '0')) return false;
+  int frac_digits = 0;
+  if (q < end_ && *q == '.') {
+    const char* const frac = ++q;
+    while (q < end_ && static_cast<unsigned>(*q - '0') <= 9u && q - frac < 19) {
+      m = m * 10 + static_cast<unsigned>(*q - '0');
+      ++q;
+    }
+    frac_digits = static_cast<int>(q - frac);
+    if (frac_digits == 0) return false;
+  }
+  if (int_digits + frac_digits > 18 || (q < end_ && is_number_char(*q))) return false;
+  out->digits = m;
+  out->negative = negative;
+  // "0.5": the integer part's one zero is not a significant digit.
+  out->int_digits = *first == '0' ? 0 : int_digits;
+  out->frac_digits = frac_digits;
+  out->end = q;
+  return true;
+}
+
+[[gnu::always_inline]] inline bool DirectScanner::short_double(double* out) {
+  // With at most 15 digits, the digits as an integer m < 10^15 < 2^53 and 10^k (k <= 15) are
+  // both exact doubles, so the one IEEE division m / 10^k is the correctly rounded value
+  // (Clinger's fast path): the same double from_chars gives.
+  static constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  ShortNumber n;
+  if (!short_number(&n) || n.digits >= 1'000'000'000'000'000ULL) return false;
+  const double d = static_cast<double>(n.digits) / kPow10[n.frac_digits];
+  *out = n.negative ? -d : d;
+  p_ = n.end;
+  return true;
+}
+
 [[gnu::always_inline]] inline bool DirectScanner::literal(const char* word, size_t len) {
   if (static_cast<size_t>(end_ - p_) < len || std::memcmp(p_, word, len) != 0) return false;
   p_ += len;
@@ -457,16 +505,18 @@ template <bool kLines>
     }
     case TypeId::kFloat:
     case TypeId::kDouble: {
-      // Plain decimal notation only (no exponent, so never out of range): correctly rounded
-      // by from_chars exactly as simdjson rounds it. Floats go through double, as there.
-      if (!number_token(&text) || !is_json_number(text) ||
-          text.find_first_of("eE") != std::string_view::npos) {
-        return false;
-      }
       double d = 0;
-      const char* first = text.data();
-      const auto r = std::from_chars(first, first + text.size(), d);
-      if (r.ec != std::errc() || r.ptr != first + text.size()) return false;
+      if (!short_double(&d)) {
+        // Plain decimal notation only (no exponent, so never out of range): correctly rounded
+        // by from_chars exactly as simdjson rounds it. Floats go through double, as there.
+        if (!number_token(&text) || !is_json_number(text)) return false;
+        for (const char ch : text) {
+          if (ch == 'e' || ch == 'E') return false;
+        }
+        const char* first = text.data();
+        const auto r = std::from_chars(first, first + text.size(), d);
+        if (r.ec != std::errc() || r.ptr != first + text.size()) return false;
+      }
       if (plan.id == TypeId::kFloat) {
         if (std::fabs(d) > FLT_MAX) return false;
         put_fixed(column, static_cast<float>(d));
@@ -479,15 +529,15 @@ template <bool kLines>
       if (c == '"') {
         if (!plain_string(&text)) return false;
       } else {
-        int64_t v = 0;
-        int digits = 0;
-        const char* const start = p_;
-        if (integer_token(&v, &digits)) {
-          if (digits + plan.scale <= plan.precision) {
-            put_fixed(column, static_cast<int128_t>(v) * plan.scale_factor);
-            return true;
-          }
-          p_ = start;
+        // Up to 18 digits with no more fraction digits than the scale: exact as an integer
+        // times a power of ten; anything else (rounding, exponents, range) parse_decimal decides.
+        ShortNumber n;
+        if (short_number(&n) && n.frac_digits <= plan.scale &&
+            n.int_digits + plan.scale <= plan.precision) {
+          const auto v = static_cast<int128_t>(n.digits) * pow10_i128(plan.scale - n.frac_digits);
+          put_fixed(column, n.negative ? -v : v);
+          p_ = n.end;
+          return true;
         }
         if (!number_token(&text) || !is_json_number(text)) return false;
       }

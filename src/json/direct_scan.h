@@ -73,6 +73,20 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   /// number: its value and significant digits, the cursor past it. False, cursor unmoved,
   /// for any other token.
   bool integer_token(int64_t* value, int* digits);
+  /// A number in plain decimal notation, -?(0|[1-9][0-9]*)(.[0-9]+)?, of at most 18 digits.
+  struct ShortNumber {
+    uint64_t digits = 0;  ///< all its digits as one integer (the point left out)
+    bool negative = false;
+    int int_digits = 0;   ///< significant digits before the point (0 for "0.5")
+    int frac_digits = 0;  ///< digits after the point
+    const char* end = nullptr;
+  };
+  /// Such a number at the cursor, the cursor unmoved (end says where it stops). False for any
+  /// other token: the general paths decide about those.
+  bool short_number(ShortNumber* out);
+  /// A short number of at most 15 digits as the correctly rounded double (one exact
+  /// division), the cursor past it; false, cursor unmoved, otherwise.
+  bool short_double(double* out);
   bool literal(const char* word, size_t len);
   /// A timestamp in the common fixed shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z], with the date
   /// part's day number cached (consecutive records mostly share a date). False for any other

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -359,6 +361,65 @@ TEST_F(DirectScannerTest, LinesEndAtTheLineBreak) {
   const std::string split = "{\"nn\":\n\"a\"}";
   EXPECT_EQ(scanner.decode_line(split.data(), split.data() + split.size(), batch.columns()),
             nullptr);
+}
+
+// Short decimals (at most 15 digits, no exponent) take a fast conversion on the direct path
+// (one exact division): it must give the very double the on-demand path and from_chars give,
+// for every sign, digit count and point position, and leave everything longer to them.
+TEST(DirectPathNumbersTest, DoublesDecodeExactlyAsOnDemandAndFromChars) {
+  const Schema schema =
+      Schema().add("d", DataType::double_()).add("f", DataType::float_()).add("n", DataType::int_());
+  std::mt19937_64 rng(20261208);
+  std::vector<std::string> numbers = {"0",     "-0",     "0.0",       "-0.0",   "1",
+                                      "0.1",   "0.2",    "0.3",       "8.78",   "-13.599999999999994",
+                                      "1e2",   "00.5",   "1.",        "-",      "123456789012345",
+                                      "1234567890123456", "0.000000000000001", "9.99999999999999"};
+  for (int i = 0; i < 20000; ++i) {
+    const int int_digits = 1 + static_cast<int>(rng() % 9);
+    const int frac_digits = static_cast<int>(rng() % 10);
+    std::string t = rng() % 3 == 0 ? "-" : "";
+    for (int k = 0; k < int_digits; ++k) {
+      t.push_back(static_cast<char>('0' + (k == 0 && int_digits > 1 ? 1 + rng() % 9 : rng() % 10)));
+    }
+    if (frac_digits > 0) {
+      t.push_back('.');
+      for (int k = 0; k < frac_digits; ++k) t.push_back(static_cast<char>('0' + rng() % 10));
+    }
+    numbers.push_back(t);
+  }
+  std::string text;
+  for (const std::string& n : numbers) {
+    text += R"({"d":)" + n + R"(,"f":)" + n + R"(,"n":1})" + "\n";
+  }
+  JsonDecoder direct = make_decoder(schema, DecodeMode::kDeadLetter, 64, true);
+  JsonDecoder on_demand = make_decoder(schema, DecodeMode::kDeadLetter, 64, false);
+  const Decoded a = decode_text_with(direct, text);
+  expect_same(a, decode_text_with(on_demand, text), "numbers");
+  // And against from_chars itself, for the rows that decoded (3 of the fixed ones are not JSON).
+  ASSERT_EQ(a.rejects.size(), 3u);
+  const Column& d = *a.batch.column(0);
+  int64_t row = 0;
+  for (const std::string& n : numbers) {
+    if (n == "00.5" || n == "1." || n == "-") continue;
+    double want = 0;
+    ASSERT_EQ(std::from_chars(n.data(), n.data() + n.size(), want).ec, std::errc()) << n;
+    double got = 0;
+    std::memcpy(&got, d.values().data() + row * 8, 8);
+    EXPECT_EQ(std::memcmp(&got, &want, 8), 0) << n << ": " << got << " != " << want;
+    ++row;
+  }
+  EXPECT_EQ(row, a.batch.num_rows());
+
+  // Decimals take the same scan: exact when the fraction fits the scale, and the rest (more
+  // fraction digits, too many integer digits) decided as on the on-demand path.
+  const Schema decimals = Schema().add("dec", DataType::decimal(12, 4));
+  std::string dec_text;
+  for (const std::string& n : numbers) dec_text += R"({"dec":)" + n + "}\n";
+  JsonDecoder direct_dec = make_decoder(decimals, DecodeMode::kDeadLetter, 64, true);
+  JsonDecoder on_demand_dec = make_decoder(decimals, DecodeMode::kDeadLetter, 64, false);
+  const Decoded b = decode_text_with(direct_dec, dec_text);
+  expect_same(b, decode_text_with(on_demand_dec, dec_text), "decimals");
+  EXPECT_GT(b.batch.num_rows(), 5000);  // most fit DECIMAL(12,4) exactly or after rounding
 }
 
 // A VOID column holds no value bytes: its nulls must not touch the (empty, unallocated) value

@@ -1,5 +1,8 @@
 #include "parquet/rle_encoder.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "parquet/thrift_compact.h"
 
 namespace lakestream::parquet {
@@ -36,13 +39,26 @@ void append_bit_packed(const T* v, size_t begin, size_t groups, size_t n, int bi
                        std::string* out) {
   append_uvarint(out, (static_cast<uint64_t>(groups) << 1) | 1);
   const size_t at = out->size();
-  const size_t bytes = groups * static_cast<size_t>(bit_width);  // 8 values * bw bits / 8
-  out->resize(at + bytes);
+  const auto width = static_cast<size_t>(bit_width);
+  const size_t bytes = groups * width;  // 8 values * bw bits / 8
+  // 8 spare bytes: each group is stored as one 8-byte word of which `width` bytes count.
+  out->resize(at + bytes + 8);
   auto* dst = reinterpret_cast<uint8_t*>(out->data() + at);
+  size_t i = begin;
+  const size_t full = std::min(groups, n > begin ? (n - begin) / 8 : 0);
+  if (width <= 8) {
+    // A group of 8 values of at most 8 bits fits one 64-bit word: no carry between groups.
+    for (size_t g = 0; g < full; ++g, i += 8, dst += width) {
+      uint64_t word = 0;
+      for (size_t k = 0; k < 8; ++k) word |= static_cast<uint64_t>(v[i + k]) << (k * width);
+      std::memcpy(dst, &word, 8);
+    }
+  }
+  // The rest (wider values, and the last group, padded with zeros past n) bit by bit.
   uint64_t acc = 0;
   int bits = 0;
   const size_t end = begin + groups * 8;
-  for (size_t i = begin; i < end; ++i) {
+  for (; i < end; ++i) {
     const uint64_t value = i < n ? static_cast<uint64_t>(v[i]) : 0;
     acc |= value << bits;
     bits += bit_width;
@@ -52,6 +68,7 @@ void append_bit_packed(const T* v, size_t begin, size_t groups, size_t n, int bi
       bits -= 8;
     }
   }
+  out->resize(at + bytes);
 }
 
 template <typename T>

@@ -111,6 +111,7 @@ TEST_P(RleRoundTripTest, DecodesToTheInput) {
 INSTANTIATE_TEST_SUITE_P(Patterns, RleRoundTripTest,
                          ::testing::Values(RoundTripCase{"random_w1", 1, 1000, 0},
                                            RoundTripCase{"random_w3", 3, 1001, 0},
+                                           RoundTripCase{"random_w8", 8, 2003, 0},
                                            RoundTripCase{"random_w13", 13, 5000, 0},
                                            RoundTripCase{"random_w32", 32, 777, 0},
                                            RoundTripCase{"runs_w7", 7, 4000, 1},
@@ -130,6 +131,27 @@ TEST(RleEncoderTest, ByteLevelsRoundTrip) {
   const auto decoded = decode_hybrid(out, 1, levels.size());
   ASSERT_EQ(decoded.size(), levels.size());
   for (size_t i = 0; i < levels.size(); ++i) ASSERT_EQ(decoded[i], levels[i]) << "at " << i;
+}
+
+// Widths up to 8 pack a group of 8 values as one 64-bit word: every width, lengths that end
+// inside a group, random values and runs mixed.
+TEST(RleEncoderTest, ByteLevelsOfEveryWidthRoundTrip) {
+  std::mt19937 rng(7);
+  for (int width = 1; width <= 8; ++width) {
+    for (size_t count : {size_t{1}, size_t{9}, size_t{517}, size_t{4099}}) {
+      std::vector<uint8_t> levels(count);
+      for (size_t i = 0; i < count; ++i) {
+        levels[i] = (i / 50) % 3 == 0 ? 1 : static_cast<uint8_t>(rng() & ((1u << width) - 1));
+      }
+      std::string out;
+      rle_hybrid_encode(levels.data(), levels.size(), width, &out);
+      const auto decoded = decode_hybrid(out, width, count);
+      ASSERT_EQ(decoded.size(), count) << width;
+      for (size_t i = 0; i < count; ++i) {
+        ASSERT_EQ(decoded[i], levels[i]) << "width " << width << " count " << count << " at " << i;
+      }
+    }
+  }
 }
 
 TEST(RleEncoderTest, BooleansPackLsbFirst) {

@@ -277,13 +277,16 @@ const char* DirectScanner::decode_line(const char* p, const char* end,
 }
 
 [[gnu::always_inline]] inline bool DirectScanner::short_double(double* out) {
-  // With at most 15 digits, the digits as an integer m < 10^15 < 2^53 and 10^k (k <= 15) are
-  // both exact doubles, so the one IEEE division m / 10^k is the correctly rounded value
-  // (Clinger's fast path): the same double from_chars gives.
-  static constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  // The digits as an integer m < 2^53 and 10^k for k <= 22 are both exact doubles, so the one
+  // IEEE division m / 10^k is the correctly rounded value (Clinger's fast path): the same
+  // double from_chars gives. (k counts every fraction digit, leading zeros included:
+  // 0.0800000000000125 is m = 800000000000125, k = 16.)
+  static constexpr double kPow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   ShortNumber n;
-  if (!short_number(&n) || n.digits >= 1'000'000'000'000'000ULL) return false;
+  if (!short_number(&n) || n.digits >= (uint64_t{1} << 53)) return false;
+  static_assert(18 < sizeof(kPow10) / sizeof(kPow10[0]), "short_number's fraction digits");
   const double d = static_cast<double>(n.digits) / kPow10[n.frac_digits];
   *out = n.negative ? -d : d;
   p_ = n.end;

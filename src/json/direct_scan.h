@@ -84,8 +84,8 @@ class __attribute__((visibility("hidden"))) DirectScanner {
   /// Such a number at the cursor, the cursor unmoved (end says where it stops). False for any
   /// other token: the general paths decide about those.
   bool short_number(ShortNumber* out);
-  /// A short number of at most 15 digits as the correctly rounded double (one exact
-  /// division), the cursor past it; false, cursor unmoved, otherwise.
+  /// A short number whose digits make an integer below 2^53, as the correctly rounded double
+  /// (one exact division), the cursor past it; false, cursor unmoved, otherwise.
   bool short_double(double* out);
   bool literal(const char* word, size_t len);
   /// A timestamp in the common fixed shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z], with the date

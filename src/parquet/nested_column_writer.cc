@@ -168,17 +168,21 @@ class NestedColumnWriter final : public ColumnChunkWriter {
           from = to;
           continue;
         }
-        for (int64_t i = from; i < to;) {
-          if (validity[i] == 0 && leaf.steps[0].nullable) {
-            // A run of null rows: one entry each, defined to no level.
-            int64_t j = i + 1;
-            while (j < to && validity[j] == 0) ++j;
-            def_.insert(def_.end(), static_cast<size_t>(j - i), 0);
-            rep_.insert(rep_.end(), static_cast<size_t>(j - i), 0);
-            i = j;
-            continue;
+        if (leaf.max_rep == 1) {
+          LS_RETURN_NOT_OK(shred_one_list_leaf(leaf, shredder, column, from, to));
+        } else {
+          for (int64_t i = from; i < to;) {
+            if (validity[i] == 0 && leaf.steps[0].nullable) {
+              // A run of null rows: one entry each, defined to no level.
+              int64_t j = i + 1;
+              while (j < to && validity[j] == 0) ++j;
+              def_.insert(def_.end(), static_cast<size_t>(j - i), 0);
+              rep_.insert(rep_.end(), static_cast<size_t>(j - i), 0);
+              i = j;
+              continue;
+            }
+            LS_RETURN_NOT_OK(shredder.row(column, i++));
           }
-          LS_RETURN_NOT_OK(shredder.row(column, i++));
         }
         LeafLevels levels;
         levels.def = leaf.steps.back().def > 0 ? def_.data() : nullptr;
@@ -190,6 +194,66 @@ class NestedColumnWriter final : public ColumnChunkWriter {
       }
     }
     return Status::OK();
+  }
+
+  /// Rows [from, to) of a leaf under exactly one list or map (structs above and below it, as
+  /// in `readings` ARRAY<STRUCT<sensor, value>> or a MAP's key and value): the general walk
+  /// without its recursion, straight into the level buffers, then to the leaf's encoder.
+  Status shred_one_list_leaf(Leaf& leaf, Shredder& shredder, const Column& column, int64_t from,
+                             int64_t to) {
+    const std::vector<Step>& steps = leaf.steps;
+    size_t list = 0;
+    while (steps[list].kind == Step::Kind::kStruct) ++list;
+    const Step& ls = steps[list];
+    for (int64_t i = from; i < to; ++i) {
+      const Column* c = &column;
+      bool done = false;
+      for (size_t d = 0; d < list; ++d) {
+        if (c->is_null(i)) {
+          if (!steps[d].nullable) return shredder.row(column, i);  // names the column
+          emit(0, static_cast<uint8_t>(steps[d].def - 1));
+          done = true;
+          break;
+        }
+        c = c->children()[steps[d].child].get();
+      }
+      if (done) continue;
+      if (c->is_null(i)) {
+        if (!ls.nullable) return shredder.row(column, i);
+        emit(0, static_cast<uint8_t>(ls.def - 1));
+        continue;
+      }
+      const int32_t begin = c->offset(i), end = c->offset(i + 1);
+      if (begin >= end) {
+        emit(0, ls.def);
+        continue;
+      }
+      const Column& elements = *c->children()[ls.child];
+      for (int32_t j = begin; j < end; ++j) {
+        const uint8_t rep = j == begin ? 0 : ls.rep;
+        const Column* e = &elements;
+        for (size_t d = list + 1;; ++d) {
+          const Step& s = steps[d];
+          if (e->is_null(j)) {
+            if (!s.nullable) return shredder.row(column, i);
+            emit(rep, static_cast<uint8_t>(s.def - 1));
+            break;
+          }
+          if (s.kind == Step::Kind::kLeaf) {
+            emit(rep, s.def);
+            rows_.push_back(j);
+            break;
+          }
+          e = e->children()[s.child].get();
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  void emit(uint8_t rep, uint8_t def) {
+    rep_.push_back(rep);
+    def_.push_back(def);
   }
 
   /// Rows [from, to) of a leaf under structs only (no list or map above it): one level entry

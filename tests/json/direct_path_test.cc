@@ -373,7 +373,8 @@ TEST(DirectPathNumbersTest, DoublesDecodeExactlyAsOnDemandAndFromChars) {
   std::vector<std::string> numbers = {"0",     "-0",     "0.0",       "-0.0",   "1",
                                       "0.1",   "0.2",    "0.3",       "8.78",   "-13.599999999999994",
                                       "1e2",   "00.5",   "1.",        "-",      "123456789012345",
-                                      "1234567890123456", "0.000000000000001", "9.99999999999999"};
+                                      "1234567890123456", "0.000000000000001", "9.99999999999999",
+                                      "0.0800000000000125", "9007199254740993", "0.9007199254740993"};
   for (int i = 0; i < 20000; ++i) {
     const int int_digits = 1 + static_cast<int>(rng() % 9);
     const int frac_digits = static_cast<int>(rng() % 10);
@@ -386,6 +387,13 @@ TEST(DirectPathNumbersTest, DoublesDecodeExactlyAsOnDemandAndFromChars) {
       for (int k = 0; k < frac_digits; ++k) t.push_back(static_cast<char>('0' + rng() % 10));
     }
     numbers.push_back(t);
+    // Small values: leading zeros after the point count as fraction digits, not as digits of
+    // the integer (0.0800000000000125 has 16 fraction digits and a 15-digit integer).
+    std::string small = rng() % 2 == 0 ? "-0." : "0.";
+    small.append(static_cast<size_t>(rng() % 12), '0');
+    const int tail = 1 + static_cast<int>(rng() % 16);
+    for (int k = 0; k < tail; ++k) small.push_back(static_cast<char>('0' + rng() % 10));
+    numbers.push_back(small);
   }
   std::string text;
   for (const std::string& n : numbers) {

@@ -14,6 +14,15 @@
 # max; and the goals are checked: RSS of the last half within 5% of minutes 10-20 (or of the
 # second quarter for short runs), no fd or thread growth, p50 <= 1.2 s and p99 <= 2 s, lag not
 # growing. bench/soak_plot.mjs draws the series as an SVG.
+#
+# CHAOS=1: the same run under failures, for exact totals rather than latency. streaming_job is
+# killed with SIGKILL every KILL_EVERY seconds (default 240) and started again at once (its
+# group membership expires on the hub; the restarted member takes the partitions over), and the
+# hub's broker is down for OUTAGE_SECONDS (default 60; SIGUSR1, then SIGUSR2) from the middle of
+# the run. At the end the generator stops, the job drains the backlog (the group's lag back to
+# 0), and the table must hold exactly the events the hub received: its rows (every live file,
+# DuckDB) against the sum of the partitions' high watermarks (`lakestream offsets`). Exits 1
+# when they differ.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.bash"
@@ -22,6 +31,9 @@ build=${1:-$src/build/release}
 build=$(cd "$build" && pwd)
 cli=${LAKESTREAM_CLI:-$build/bin/lakestream}
 minutes=${MINUTES:-${SOAK_MINUTES:-60}}
+chaos=${CHAOS:-0}
+kill_every=${KILL_EVERY:-240}
+outage_seconds=${OUTAGE_SECONDS:-60}
 rate=${RATE:-20000}
 partitions=${PARTITIONS:-4}
 tools=$src/tests/tools
@@ -40,18 +52,29 @@ cleanup() {
 trap cleanup EXIT
 
 start_hub "$partitions" "$work"
+hub=${pids[0]}
 
-(cd "$work" && exec "$build/bin/streaming_job" --config /dev/null --output-root "$work/data" \
-  --input-eh-connection-string "$conn" --partition-assignment group --preview-seconds 0 \
-  --trigger-interval "1 second" --max-events-per-trigger $((rate * 3)) --ui-port 0) \
-  >"$work/job.out" 2>"$work/job.err" &
-job=$!
-pids+=($job)
+# start_job: streaming_job in the background (appending to job.out/job.err); sets $job.
+start_job() {
+  (cd "$work" && exec "$build/bin/streaming_job" --config /dev/null --output-root "$work/data" \
+    --input-eh-connection-string "$conn" --partition-assignment group --preview-seconds 0 \
+    --trigger-interval "1 second" --max-events-per-trigger $((rate * 3)) --ui-port 0) \
+    >>"$work/job.out" 2>>"$work/job.err" &
+  job=$!
+  pids+=($job)
+}
+start_job
 sleep 5  # the group join
 (cd "$work" && exec "$build/bin/data_generator" --config /dev/null \
   --output-eh-connection-string "$conn" --rows-per-second "$rate" --preview-seconds 0 --no-ui) \
   >"$work/gen.out" 2>"$work/gen.err" &
-pids+=($!)
+gen=$!
+pids+=($gen)
+kills=0
+next_kill=$((SECONDS + kill_every))
+outage_from=$((SECONDS + minutes * 30))
+outage_to=$((outage_from + outage_seconds))
+outage=0  # 1 while the broker is down, 2 after
 
 table=$work/data/delta/streaming-data
 samples=$out/samples.csv
@@ -62,6 +85,21 @@ echo "soak: $minutes min at $rate events/s into $table (samples: $samples)"
 while [ $SECONDS -lt $end ]; do
   sleep 10
   kill -0 "$job" 2>/dev/null || { echo "soak: streaming_job exited: $(tail -n 5 "$work/job.err")" >&2; exit 1; }
+  if ((chaos)); then
+    if ((SECONDS >= next_kill)); then
+      kill -KILL "$job"
+      wait "$job" 2>/dev/null || true
+      kills=$((kills + 1))
+      echo "soak: $((SECONDS - start)) s: streaming_job killed (SIGKILL $kills), started again"
+      start_job
+      next_kill=$((SECONDS + kill_every))
+    fi
+    if ((outage == 0 && SECONDS >= outage_from)); then
+      kill -USR1 "$hub" && outage=1 && echo "soak: $((SECONDS - start)) s: broker down"
+    elif ((outage == 1 && SECONDS >= outage_to)); then
+      kill -USR2 "$hub" && outage=2 && echo "soak: $((SECONDS - start)) s: broker up"
+    fi
+  fi
   rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$job/status")
   threads=$(awk '/^Threads:/ {print $2}' "/proc/$job/status")
   fds=$(ls "/proc/$job/fd" | wc -l)
@@ -76,11 +114,30 @@ while [ $SECONDS -lt $end ]; do
   ' "$last")
   echo "$((SECONDS - start)),$rss,$fds,$threads,${files:-0},$lag,$batch,$lat_avg,$lat_max" >>"$samples"
 done
-kill -TERM "${pids[2]}" 2>/dev/null || true  # the generator first, then let the job catch up
-sleep 5
+kill -TERM "$gen" 2>/dev/null || true  # the generator first, then let the job catch up
+wait "$gen" 2>/dev/null || true
+if ((chaos)); then
+  ((outage == 1)) && kill -USR2 "$hub"
+  # Drained when the group's lag is 0 (the job commits its offsets after each batch's commit).
+  offsets() { "$cli" offsets --connection "$conn" --group '$Default' --no-ui 2>/dev/null; }
+  for _ in $(seq 1 120); do
+    lag=$(offsets | awk '$1 ~ /^[0-9]+$/ {s += $5; n++} END {print n ? s : -1}')
+    [ "$lag" = 0 ] && break
+    sleep 1
+  done
+  produced=$(offsets | awk '$1 ~ /^[0-9]+$/ {s += $4} END {print s + 0}')
+else
+  sleep 5
+fi
 kill -TERM "$job"
 wait "$job" || true
 
 node "$here/soak_summary.mjs" "$tools" "$table" "$samples" "$rate" "$minutes" | tee "$out/summary.txt"
+if ((chaos)); then
+  echo "chaos: $kills kills (SIGKILL every $kill_every s), broker down $outage_seconds s from minute $((minutes / 2))" |
+    tee -a "$out/summary.txt"
+  node "$here/soak_totals.mjs" "$tools" "$table" "$produced" | tee -a "$out/summary.txt" ||
+    { echo "soak: the table does not hold exactly the events produced" >&2; exit 1; }
+fi
 node "$here/soak_plot.mjs" "$samples" "$out/soak.svg" "streaming_job, $rate events/s, 1 s trigger, $minutes min"
 echo "plot: $out/soak.svg"

@@ -114,9 +114,17 @@ class ChunkDecoder {
                                std::to_string(h.compressed_page_size) + " bytes, the chunk has " +
                                std::to_string(chunk.size() - body_at) + " left");
       }
-      if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes) {
+      if (h.uncompressed_page_size < 0) {
         return Status::Corrupt("page" + at_byte(pos) + " claims an uncompressed size of " +
                                std::to_string(h.uncompressed_page_size) + " bytes");
+      }
+      if (h.uncompressed_page_size > kMaxPageBytes) {
+        // Valid Parquet (the size is an int32), but a page is decompressed whole: refused before
+        // anything is allocated, so a hostile or huge value (a 2 GB string) costs no memory.
+        return Status::NotImplemented(
+            "page" + at_byte(pos) + " holds " + std::to_string(h.uncompressed_page_size) +
+            " bytes uncompressed; lakestream reads pages of up to 1 GiB (1073741824 bytes), as "
+            "each is decompressed whole");
       }
       const std::string_view body =
           chunk.substr(body_at, static_cast<size_t>(h.compressed_page_size));

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cstring>
 
 #include "lakestream/parquet/parquet_reader.h"
@@ -393,6 +395,57 @@ TEST(ParquetReaderPagesTest, UnsupportedCodecAndBadDictionaryIndexNameFileAndCol
   EXPECT_NE(st.message().find("dictionary index 5 out of range (the dictionary has 2 values)"),
             std::string::npos)
       << st.to_string();
+}
+
+long max_rss_kb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// A 2 GB string cannot be read (pages are decompressed whole, up to 1 GiB), and trying must
+// cost no memory: a zstd page that claims 2^31 - 1 bytes uncompressed is refused by its header,
+// and a PLAIN value whose length prefix says 2 GiB in a small page is refused by the prefix,
+// both naming the file and column, neither allocating what they claim.
+TEST(ParquetReaderPagesTest, TwoGigabyteValuesAreRefusedWithoutAllocatingThem) {
+  const long before = max_rss_kb();
+  PageHeader h;
+  h.type = PageType::kDataPage;
+  const std::string body(64, 'z');
+  h.compressed_page_size = static_cast<int32_t>(body.size());
+  h.uncompressed_page_size = INT32_MAX;
+  h.data_page_header = DataPageHeader{1, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
+  auto huge = open(make_file({root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
+                             {{PhysicalType::kByteArray,
+                               {"s"},
+                               page(h, body),
+                               1,
+                               CompressionCodec::kZstd}},
+                             1));
+  ASSERT_TRUE(huge.ok());
+  auto st = (*huge)->read_row_group(0).status();
+  EXPECT_EQ(st.code(), StatusCode::kNotImplemented) << st.to_string();
+  EXPECT_NE(st.message().find("built.parquet: row group 0, column 's'"), std::string::npos)
+      << st.to_string();
+  EXPECT_NE(st.message().find("holds 2147483647 bytes uncompressed; lakestream reads pages of up "
+                              "to 1 GiB"),
+            std::string::npos)
+      << st.to_string();
+
+  const std::string value = le32(0x80000000u) + std::string(16, 'v');
+  auto prefix = open(make_file({root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
+                               {{PhysicalType::kByteArray,
+                                 {"s"},
+                                 data_page_v1(1, Encoding::kPlain, value),
+                                 1}},
+                               1));
+  ASSERT_TRUE(prefix.ok());
+  st = (*prefix)->read_row_group(0).status();
+  EXPECT_EQ(st.code(), StatusCode::kCorrupt) << st.to_string();
+  EXPECT_NE(st.message().find("column 's'"), std::string::npos) << st.to_string();
+  EXPECT_NE(st.message().find("runs past the page end"), std::string::npos) << st.to_string();
+  // Neither claim was allocated (2 GiB would show as ~2,000,000 KB).
+  EXPECT_LT(max_rss_kb() - before, 64 * 1024);
 }
 
 }  // namespace

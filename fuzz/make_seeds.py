@@ -162,9 +162,38 @@ def text_seeds():
     write("partition", "percent", "%41%zz%%4%2f%2F%C3%A9")
 
 
+def deletion_vector_seeds():
+    # Control byte 0: a RoaringBitmapArray; 1: z85 text; 2: an inline DV; 3: a DV file.
+    import struct
+    dv = read("tests/data/table-with-dv-small/"
+              "deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin")
+    size = struct.unpack(">i", dv[1:5])[0]
+    bitmap = dv[5:5 + size]
+    alphabet = (b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                b".-:+=^!/*?&<>()[]{}@%$#")
+
+    def z85(b):
+        b = b + b"\0" * ((-len(b)) % 4)
+        out = bytearray()
+        for i in range(0, len(b), 4):
+            v = struct.unpack(">I", b[i:i + 4])[0]
+            digits = []
+            for _ in range(5):
+                digits.append(alphabet[v % 85])
+                v //= 85
+            out += bytes(reversed(digits))
+        return bytes(out)
+
+    write("deletion_vector", "bitmap-dv-small", b"\x00" + bitmap)
+    write("deletion_vector", "z85-uuid", b"\x01" + b"vBn[lx{q8@P<9BNH/isA")
+    write("deletion_vector", "inline-dv", b"\x02" + struct.pack("<ii", size, 2) + z85(bitmap))
+    write("deletion_vector", "file-dv-small", b"\x03" + struct.pack("<iii", 1, size, 2) + dv)
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
     json_seeds()
     parquet_seeds()
     delta_seeds()
     text_seeds()
+    deletion_vector_seeds()

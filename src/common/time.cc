@@ -195,46 +195,28 @@ inline bool days_from_civil_4digit(unsigned year, unsigned month, unsigned day, 
   return true;
 }
 
-/// The common shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z] parsed with fixed offsets. Returns false
-/// when the text has another shape (the caller then runs the general scanner); true with
-/// *ok = false when it has this shape but names an impossible date or time.
+/// The common shape yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z] parsed with fixed offsets (the time of
+/// day by fixed_shape_time_of_day, shared with the JSON decoder). Returns false when the text
+/// has another shape or an impossible time (the caller then runs the general scanner, which
+/// says no to the latter); true with *ok = false for an impossible date.
 inline bool parse_timestamp_fast(std::string_view text, bool* ok, int64_t* out) {
   const char* p = text.data();
-  const size_t n = text.size();
-  if (n < 19 || p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':') return false;
-  if (p[10] != 'T' && p[10] != 't' && p[10] != ' ') return false;
+  if (text.size() < 19 || p[4] != '-' || p[7] != '-') return false;
   const int y1 = two_digits(p);
   const int y2 = two_digits(p + 2);
   const int month = two_digits(p + 5);
   const int day = two_digits(p + 8);
-  const int hour = two_digits(p + 11);
-  const int minute = two_digits(p + 14);
-  const int second = two_digits(p + 17);
-  if ((y1 | y2 | month | day | hour | minute | second) < 0) return false;
-  size_t i = 19;
-  int64_t fraction = 0;
-  if (i < n && (p[i] == '.' || p[i] == ',')) {
-    ++i;
-    int count = 0;
-    while (i < n && static_cast<unsigned>(p[i] - '0') <= 9u) {
-      if (++count > 9) return false;
-      if (count <= 6) fraction = fraction * 10 + (p[i] - '0');
-      ++i;
-    }
-    if (count == 0) return false;
-    for (int k = count; k < 6; ++k) fraction *= 10;
-  }
-  if (i < n && (p[i] == 'Z' || p[i] == 'z')) ++i;
-  if (i != n) return false;  // an offset or something else: the general path decides
+  if ((y1 | y2 | month | day) < 0) return false;
+  const int64_t time_of_day = fixed_shape_time_of_day(text);
+  if (time_of_day < 0) return false;
   *ok = false;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return true;
+  if (month < 1 || month > 12) return true;
   int64_t days = 0;
   if (!days_from_civil_4digit(static_cast<unsigned>(y1 * 100 + y2), static_cast<unsigned>(month),
                               static_cast<unsigned>(day), &days)) {
     return true;
   }
-  *out = days * kMicrosPerDay +
-         (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
+  *out = days * kMicrosPerDay + time_of_day;
   *ok = true;
   return true;
 }

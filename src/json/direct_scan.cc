@@ -33,8 +33,7 @@ inline bool is_number_char(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-constexpr int64_t kMicrosPerSecond = 1'000'000;
-constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 
 /// Two ASCII digits as 0..99, or a negative number.
 inline int two_digits(const char* p) {
@@ -300,58 +299,24 @@ const char* DirectScanner::decode_line(const char* p, const char* end,
 }
 
 bool DirectScanner::fixed_timestamp(std::string_view text, int64_t* micros) {
+  const int64_t time_of_day = fixed_shape_time_of_day(text);
+  if (time_of_day < 0) return false;
+  // The date through a one-entry cache: a batch's events mostly share their day.
   const char* p = text.data();
-  const size_t n = text.size();
-  if (n < 19 || p[13] != ':' || p[16] != ':' || (p[10] != 'T' && p[10] != 't' && p[10] != ' ')) {
-    return false;
-  }
-  int64_t days = 0;
   uint64_t head = 0;
   uint16_t tail = 0;
   std::memcpy(&head, p, 8);
   std::memcpy(&tail, p + 8, 2);
-  if (have_cached_date_ && head == cached_head_ && tail == cached_tail_) {
-    days = cached_days_;
-  } else {
+  if (!have_cached_date_ || head != cached_head_ || tail != cached_tail_) {
     if (p[4] != '-' || p[7] != '-' || two_digits(p) < 0 || two_digits(p + 2) < 0) return false;
     const auto parsed = parse_date_days(text.substr(0, 10));
     if (!parsed) return false;
-    days = *parsed;
     cached_head_ = head;
     cached_tail_ = tail;
-    cached_days_ = days;
+    cached_days_ = *parsed;
     have_cached_date_ = true;
   }
-  const int hour = two_digits(p + 11);
-  const int minute = two_digits(p + 14);
-  const int second = two_digits(p + 17);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return false;
-  }
-  size_t i = 19;
-  int64_t fraction = 0;
-  const unsigned m1 = n == 24 ? static_cast<unsigned>(p[20] - '0') : 10u;
-  const unsigned m2 = n == 24 ? static_cast<unsigned>(p[21] - '0') : 10u;
-  const unsigned m3 = n == 24 ? static_cast<unsigned>(p[22] - '0') : 10u;
-  if (n == 24 && p[19] == '.' && (p[23] == 'Z' || p[23] == 'z') && m1 <= 9 && m2 <= 9 && m3 <= 9) {
-    // Milliseconds and Z, as Spark and most producers write them.
-    fraction = static_cast<int64_t>(m1 * 100 + m2 * 10 + m3) * 1000;
-    i = 24;
-  } else if (i < n && (p[i] == '.' || p[i] == ',')) {
-    ++i;
-    int count = 0;
-    while (i < n && static_cast<unsigned>(p[i] - '0') <= 9u) {
-      if (++count > 9) return false;
-      if (count <= 6) fraction = fraction * 10 + (p[i] - '0');
-      ++i;
-    }
-    if (count == 0) return false;
-    for (int k = count; k < 6; ++k) fraction *= 10;
-  }
-  if (i < n && (p[i] == 'Z' || p[i] == 'z')) ++i;
-  if (i != n) return false;
-  *micros =
-      days * kMicrosPerDay + (hour * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
+  *micros = cached_days_ * kMicrosPerDay + time_of_day;
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 namespace lakestream {
@@ -269,6 +270,34 @@ TEST(FormatDateTest, Dates) {
   EXPECT_EQ(format_date_days(-719162), "0001-01-01");
   EXPECT_EQ(format_date_days(2932896), "9999-12-31");
   EXPECT_EQ(format_date_days(2932897), "10000-01-01");
+}
+
+}  // namespace
+}  // namespace lakestream
+
+namespace lakestream {
+namespace {
+
+// The fixed shape's time of day (shared by parse_timestamp_micros and the JSON decoder's
+// direct path): every second of a day, with and without a fraction, and the shapes it leaves
+// to the general parser.
+TEST(FixedShapeTimeOfDayTest, EverySecondOfADay) {
+  char text[40];
+  for (int s = 0; s < 86400; ++s) {
+    const int64_t want = int64_t{s} * 1'000'000;
+    std::snprintf(text, sizeof text, "2021-01-19T%02d:%02d:%02d.123Z", s / 3600, s / 60 % 60, s % 60);
+    ASSERT_EQ(fixed_shape_time_of_day(text), want + 123'000) << text;
+    std::snprintf(text, sizeof text, "2021-01-19 %02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    ASSERT_EQ(fixed_shape_time_of_day(text), want) << text;
+  }
+  EXPECT_EQ(fixed_shape_time_of_day("2021-01-19T10:33:00.1234567Z"), 37'980'123'456);
+  EXPECT_EQ(fixed_shape_time_of_day("2021-01-19t10:33:00,5z"), 37'980'500'000);
+  for (const char* other : {"2021-01-19T24:00:00Z", "2021-01-19T10:60:00Z", "2021-01-19T10:33:60",
+                            "2021-01-19T10:33Z", "2021-01-19T10:33:00+01:00", "2021-01-19T10:33:00.Z",
+                            "2021-01-19T10:33:00.1234567890Z", "2021-01-19X10:33:00",
+                            "2021-01-19T1a:33:00"}) {
+    EXPECT_EQ(fixed_shape_time_of_day(other), -1) << other;
+  }
 }
 
 }  // namespace

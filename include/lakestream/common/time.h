@@ -27,6 +27,47 @@ void civil_from_days(int32_t days, int64_t* year, int* month, int* day);
 ///   nullopt when malformed, followed by anything else, or the date/time does not exist
 ///   (hour 24, minute 60, second 60, month 19, February 29 of a non-leap year, ...).
 std::optional<int64_t> parse_timestamp_micros(std::string_view text);
+/// The time of day of a timestamp in the shape producers write most, yyyy-MM-dd[T ]HH:mm:ss
+/// followed by an optional fraction (1-9 digits after '.' or ',', truncated to microseconds)
+/// and an optional Z: microseconds since midnight, or -1 when the text has another shape (an
+/// offset, no seconds, ...) or an impossible time. The date part (the first 10 bytes) is not
+/// looked at: callers resolve it their own way (parse_timestamp_micros by calendar arithmetic,
+/// the JSON decoder through a one-entry cache). Inline: it is on the decoder's hot path.
+inline int64_t fixed_shape_time_of_day(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n < 19 || p[13] != ':' || p[16] != ':' || (p[10] != 'T' && p[10] != 't' && p[10] != ' ')) {
+    return -1;
+  }
+  const auto digit = [](char c) { return static_cast<unsigned>(c - '0'); };
+  const unsigned h1 = digit(p[11]), h2 = digit(p[12]), m1 = digit(p[14]), m2 = digit(p[15]);
+  const unsigned s1 = digit(p[17]), s2 = digit(p[18]);
+  if (h1 > 9u || h2 > 9u || m1 > 9u || m2 > 9u || s1 > 9u || s2 > 9u) return -1;
+  const unsigned hour = h1 * 10 + h2, minute = m1 * 10 + m2, second = s1 * 10 + s2;
+  if (hour > 23 || minute > 59 || second > 59) return -1;
+  int64_t fraction = 0;
+  size_t i = 19;
+  if (n == 24 && p[19] == '.' && (p[23] == 'Z' || p[23] == 'z') && digit(p[20]) <= 9u &&
+      digit(p[21]) <= 9u && digit(p[22]) <= 9u) {
+    // Milliseconds and Z, as Spark and most producers write them.
+    fraction = static_cast<int64_t>(digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22])) * 1000;
+    i = 24;
+  } else if (i < n && (p[i] == '.' || p[i] == ',')) {
+    ++i;
+    int count = 0;
+    while (i < n && digit(p[i]) <= 9u) {
+      if (++count > 9) return -1;
+      if (count <= 6) fraction = fraction * 10 + digit(p[i]);
+      ++i;
+    }
+    if (count == 0) return -1;
+    for (int k = count; k < 6; ++k) fraction *= 10;
+  }
+  if (i < n && (p[i] == 'Z' || p[i] == 'z')) ++i;
+  if (i != n) return -1;
+  return (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * 1'000'000 + fraction;
+}
+
 /// Parse yyyy-MM-dd into days since the epoch; nullopt when malformed or impossible.
 std::optional<int32_t> parse_date_days(std::string_view text);
 

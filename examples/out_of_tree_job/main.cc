@@ -1,6 +1,7 @@
 // meter_job: the smallest job built against an installed lakestream. It declares the meter
-// reading schema of the sample pipeline with the fluent API, flattens it the way the streaming
-// job does before writing, and prints the columns it would write.
+// reading schema of the sample pipeline in Spark DDL (as StructType.fromDDL takes it; the
+// fluent form is lakestream::meter::meter_schema() in jobs/meter_utils), flattens it the way the
+// streaming job does before writing, and prints the columns it would write.
 #include <cstdio>
 
 #include "lakestream/common/status.h"
@@ -9,28 +10,19 @@
 
 namespace {
 
-using lakestream::DataType;
 using lakestream::Schema;
 
 /// The message schema of the original sample:
 /// {"MeterId": "217", "SupplierId": "23", "Measurement": {"Value": 12345, "Unit": "kWH"},
 ///  "ObservationTime": "2021-01-19T10:33:00Z"}
-Schema meter_reading_schema() {
-  return Schema()
-      .add("MeterId", DataType::string(), false)
-      .add("SupplierId", DataType::string(), false)
-      .add("Measurement",
-           Schema()
-               .add("Value", DataType::decimal(10, 0), false)
-               .add("Unit", DataType::string())
-               .as_struct(),
-           false)
-      .add("ObservationTime", DataType::timestamp(), false);
-}
+constexpr const char* kMeterReadingDdl =
+    "MeterId STRING NOT NULL, SupplierId STRING NOT NULL, "
+    "Measurement STRUCT<Value: DECIMAL(10,0) NOT NULL, Unit: STRING> NOT NULL, "
+    "ObservationTime TIMESTAMP NOT NULL";
 
 /// Everything that can fail returns a Status; a job reports it and exits non-zero.
 lakestream::Status run() {
-  const Schema schema = meter_reading_schema();
+  LS_ASSIGN_OR_RAISE(Schema schema, Schema::from_ddl(kMeterReadingDdl));
   LS_ASSIGN_OR_RAISE(Schema flat, schema.flatten());
 
   std::printf("lakestream %s\n", lakestream::kVersion);

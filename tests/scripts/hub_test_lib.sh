@@ -16,6 +16,10 @@
 #                        that are not JSON (dead letters), produced with kcat.
 #   appended_rows TABLE  rows the table's commits appended (numRecords of the add actions with
 #                        dataChange true: a compaction's adds rewrite rows already counted)
+#   start_job NAME OUT [options]
+#                        $job (streaming_job) in the background from $work, reading the hub
+#                        ($conn) into the output root OUT, no console preview, output appended
+#                        to $work/NAME.out and .err; sets $job_pid
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/${scenario}.XXXXXX")
 pids=()
@@ -75,4 +79,13 @@ produce() {
 appended_rows() {
   cat "$1"/_delta_log/*.json 2>/dev/null | grep '^{"add"' | grep '"dataChange":true' |
     grep -o 'numRecords\\":[0-9]*' | awk -F: '{s += $2} END {print s + 0}'
+}
+
+start_job() {
+  local name=$1 out=$2
+  shift 2
+  (cd "$work" && exec "$job" --output-root "$out" --input-eh-connection-string "$conn" \
+    --preview-seconds 0 "$@") >>"$work/$name.out" 2>>"$work/$name.err" &
+  job_pid=$!
+  pids+=("$job_pid")
 }

@@ -27,16 +27,6 @@ src=$5
 source "$(dirname "$0")/hub_test_lib.sh"
 
 table=$work/out/delta/streaming-data
-# start_job NAME [options]: streaming_job in the background from $work; sets job_pid.
-start_job() {
-  local name=$1
-  shift
-  (cd "$work" && exec "$job" --output-root "$work/out" --input-eh-connection-string "$conn" \
-    --preview-seconds 0 --no-ui "$@") >>"$work/$name.out" 2>>"$work/$name.err" &
-  job_pid=$!
-  pids+=("$job_pid")
-}
-
 # live_rows: the rows of the table's latest version (describe reads the snapshot's stats).
 live_rows() {
   "$cli" describe "$table" 2>/dev/null | awk '/^Rows:/ {print $2; found = 1} END {if (!found) print 0}'
@@ -56,7 +46,7 @@ case $scenario in
     n=20000
     start_hub input:4
     produce 0 "$n"
-    start_job drain --trigger-interval available-now --max-events-per-trigger 500
+    start_job drain "$work/out" --no-ui --trigger-interval available-now --max-events-per-trigger 500
     rc=0
     wait "$job_pid" || rc=$?
     [[ $rc -eq 0 ]] || fail "the drain exited $rc"
@@ -94,7 +84,7 @@ case $scenario in
     n=30000
     start_hub input:8
     produce 0 "$n"
-    start_job stream --consumer-group g --trigger-interval "100 ms" --max-events-per-trigger 300
+    start_job stream "$work/out" --no-ui --consumer-group g --trigger-interval "100 ms" --max-events-per-trigger 300
     stream_pid=$job_pid
     until [[ -n $(ls "$table/_delta_log/" 2>/dev/null) ]]; do
       kill -0 "$stream_pid" 2>/dev/null || fail "the stream exited before its first commit"
@@ -110,7 +100,7 @@ case $scenario in
         wait "$stream_pid" 2>/dev/null
         killed_job=1
         note "killed the stream (kill -9) at $(live_rows) rows; restarting it"
-        start_job stream --consumer-group g --trigger-interval "100 ms" --max-events-per-trigger 300
+        start_job stream "$work/out" --no-ui --consumer-group g --trigger-interval "100 ms" --max-events-per-trigger 300
         stream_pid=$job_pid
       fi
       kill -0 "$stream_pid" 2>/dev/null || fail "the stream exited"
@@ -154,7 +144,7 @@ case $scenario in
     mkdir -p "$work/conf"
     echo "lakestream.delta.autoCompact.minNumFiles=10" >"$work/conf/lakestream-defaults.conf"
     export LAKESTREAM_CONF_DIR=$work/conf
-    start_job auto --trigger-interval "50 ms" --max-events-per-trigger 300 --consumer-group ga
+    start_job auto "$work/out" --no-ui --trigger-interval "50 ms" --max-events-per-trigger 300 --consumer-group ga
     auto_pid=$job_pid
     most=0
     deadline=$((SECONDS + 90))
@@ -184,7 +174,7 @@ case $scenario in
 
     # The same without auto-compaction: every batch's file stays.
     rm -rf "$work/out"
-    start_job manual --trigger-interval "50 ms" --max-events-per-trigger 300 \
+    start_job manual "$work/out" --no-ui --trigger-interval "50 ms" --max-events-per-trigger 300 \
       --consumer-group gm --auto-compact false
     manual_pid=$job_pid
     deadline=$((SECONDS + 90))

@@ -31,16 +31,13 @@ src=$5
 source "$(dirname "$0")/hub_test_lib.sh"
 
 table=$work/out/delta/streaming-data
-# start_job NAME GROUP TRIGGER MAX_EVENTS [more options]: streaming_job in the background, run
-# from $work (no default config file there); sets job_pid.
-start_job() {
+# group_job NAME GROUP TRIGGER MAX_EVENTS [more options]: streaming_job (start_job, into
+# $work/out) in consumer group GROUP; sets job_pid.
+group_job() {
   local name=$1 group=$2 trigger=$3 max=$4
   shift 4
-  (cd "$work" && exec "$job" --output-root "$work/out" --input-eh-connection-string "$conn" \
-    --consumer-group "$group" --trigger-interval "$trigger" --max-events-per-trigger "$max" \
-    --preview-seconds 0 "$@") >"$work/$name.out" 2>"$work/$name.err" &
-  job_pid=$!
-  pids+=("$job_pid")
+  start_job "$name" "$work/out" --consumer-group "$group" --trigger-interval "$trigger" \
+    --max-events-per-trigger "$max" "$@"
 }
 
 # rows_committed: rows the table's commits appended so far (hub_test_lib.sh appended_rows); a
@@ -117,10 +114,10 @@ case $scenario in
     start_hub input:8
     produce 0 "$n"
     # Small micro-batches so the run lasts long enough to kill one member in the middle.
-    start_job a group-ab "250 ms" 2000
+    group_job a group-ab "250 ms" 2000
     a_pid=$job_pid
     sleep 1
-    start_job b group-ab "250 ms" 2000
+    group_job b group-ab "250 ms" 2000
     b_pid=$job_pid
     # Kill a once both members have committed batches (the group has split the partitions).
     deadline=$((SECONDS + 45))
@@ -146,7 +143,7 @@ case $scenario in
     n2=10000
     start_hub input:8
     produce 0 "$n1"
-    start_job job group-down "200 ms" 1000
+    group_job job group-down "200 ms" 1000
     job_pid1=$job_pid
     wait_rows $((n1 / 4)) 40 "$job_pid1"
     kill -USR1 "$hub_pid"
@@ -172,11 +169,7 @@ case $scenario in
     n=20000
     start_hub input:8
     produce 0 "$n"
-    (cd "$work" && exec "$job" --output-root "$work/out" --input-eh-connection-string "$conn" \
-      --consumer-group group-offsets --trigger-interval available-now \
-      --max-events-per-trigger 3000 --preview-seconds 0) >"$work/job.out" 2>"$work/job.err" &
-    job_pid=$!
-    pids+=("$job_pid")
+    group_job job group-offsets available-now 3000
     rc=0
     wait "$job_pid" || rc=$?
     [[ $rc -eq 0 ]] || fail "the available-now job exited $rc"
@@ -192,12 +185,12 @@ case $scenario in
     n=200000
     start_hub input:16
     produce 0 "$n"
-    start_job a group-scale "200 ms" 1000 --ui-port 0
+    group_job a group-scale "200 ms" 1000 --ui-port 0
     a_pid=$job_pid
     wait_rows $((n / 10)) 60 "$a_pid"
     declare -A member_pid=([a]=$a_pid)
     for m in b c d; do
-      start_job "$m" group-scale "200 ms" 1000 --ui-port 0
+      group_job "$m" group-scale "200 ms" 1000 --ui-port 0
       member_pid[$m]=$job_pid
     done
     note "scaled up to 4 instances at $(rows_committed) of $n rows"
@@ -232,7 +225,7 @@ case $scenario in
     n=60000
     start_hub input:8
     produce 0 "$n"
-    start_job a group-term "100 ms" 1000
+    group_job a group-term "100 ms" 1000
     wait_rows $((n / 4)) 60 "$job_pid"
     at=$(rows_committed)
     ((at < n)) || fail "the backlog was drained before the stop"
@@ -249,7 +242,7 @@ case $scenario in
     check_offsets group-term 0
     ((parts > 0)) || fail "the group committed no offsets"
     note "group offsets = txn versions + 1 on $parts partitions"
-    start_job b group-term "100 ms" 1000
+    group_job b group-term "100 ms" 1000
     wait_rows "$n" 90 "$job_pid"
     sleep 1
     stop_job "$job_pid" b
@@ -263,9 +256,9 @@ case $scenario in
     start_hub input:8
     produce 0 "$n"
     # Small batches, so that the two runs overlap over many commits.
-    start_job a drains available-now 500
+    group_job a drains available-now 500
     a_pid=$job_pid
-    start_job b drains available-now 500
+    group_job b drains available-now 500
     b_pid=$job_pid
     for p in a b; do
       pid_var=${p}_pid

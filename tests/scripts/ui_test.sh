@@ -25,17 +25,6 @@ out=$6
 hub_secret="uiTestKey$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')="
 source "$(dirname "$0")/hub_test_lib.sh"
 
-# start_job NAME [options]: streaming_job in the background from $work, into its own output
-# root $work/out-NAME; sets job_pid.
-start_job() {
-  local name=$1
-  shift
-  (cd "$work" && exec "$job" --output-root "$work/out-$name" --input-eh-connection-string "$conn" \
-    --preview-seconds 0 "$@") >"$work/$name.out" 2>"$work/$name.err" &
-  job_pid=$!
-  pids+=("$job_pid")
-}
-
 # ui_port NAME: the port of the job's "UI: http://127.0.0.1:<port>/" line (waits up to 15 s).
 ui_port() {
   local deadline=$((SECONDS + 15)) line
@@ -77,7 +66,7 @@ case $scenario in
     bad=25
     start_hub input:4
     produce 0 "$good" "$bad"
-    start_job job --ui-port 0 --trigger-interval "300 ms" --max-events-per-trigger 2000
+    start_job job "$work/out-job" --ui-port 0 --trigger-interval "300 ms" --max-events-per-trigger 2000
     port=$(ui_port job)
     base="http://127.0.0.1:$port"
     note "job UI at $base"
@@ -142,7 +131,7 @@ case $scenario in
     for _ in $(seq 1 50); do [[ -s $work/holder.out ]] && break; sleep 0.1; done
     taken=$(head -n 1 "$work/holder.out")
     [[ $taken =~ ^[0-9]+$ ]] || fail "no port held"
-    start_job a --ui-port "$taken" --consumer-group ga --trigger-interval "500 ms"
+    start_job a "$work/out-a" --ui-port "$taken" --consumer-group ga --trigger-interval "500 ms"
     a_pid=$job_pid
     port=$(ui_port a)
     ((port > taken && port <= taken + 16)) || fail "port $taken taken: the job chose $port, expected the next free one"
@@ -152,7 +141,7 @@ case $scenario in
     # A free port for the --no-ui job to be given (and not to use).
     free=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
       console.log(s.address().port); s.close() })')
-    start_job b --no-ui --ui-port "$free" --consumer-group gb --trigger-interval "500 ms"
+    start_job b "$work/out-b" --no-ui --ui-port "$free" --consumer-group gb --trigger-interval "500 ms"
     b_pid=$job_pid
     deadline=$((SECONDS + 30))
     until grep -q '"numInputRows":[1-9]' "$work/b.err"; do

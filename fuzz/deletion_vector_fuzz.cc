@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       auto rows = parse_roaring_bitmap_array(in, "fuzz.bin");
       if (!rows.ok()) return 0;
-      constexpr uint64_t kWindow = 1 << 16;
+      constexpr uint64_t kWindow = 1 << 12;
       const std::vector<uint64_t> seen = rows_in_window(*rows, kWindow);
       for (uint64_t r : seen) check(rows->contains(r));
       check(rows->cardinality() >= seen.size());

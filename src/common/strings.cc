@@ -139,4 +139,17 @@ std::optional<bool> parse_bool_text(std::string_view text) {
   return std::nullopt;
 }
 
+std::string kebab_case_option(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c >= 'A' && c <= 'Z') {
+      if (!out.empty()) out += '-';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c == '_' ? '-' : c;
+    }
+  }
+  return out;
+}
+
 }  // namespace lakestream

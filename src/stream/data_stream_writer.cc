@@ -15,19 +15,6 @@ namespace lakestream {
 
 namespace {
 
-std::string normalize_key(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      if (!out.empty()) out += '-';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      out += c == '_' ? '-' : c;
-    }
-  }
-  return out;
-}
-
 std::string option_or(const std::map<std::string, std::string>& options, const std::string& key,
                       std::string fallback) {
   auto it = options.find(key);
@@ -106,7 +93,7 @@ DataStreamWriter& DataStreamWriter::trigger(Trigger trigger) {
   return *this;
 }
 DataStreamWriter& DataStreamWriter::option(std::string key, std::string value) {
-  spec_.options[normalize_key(key)] = std::move(value);
+  spec_.options[kebab_case_option(key)] = std::move(value);
   return *this;
 }
 DataStreamWriter& DataStreamWriter::foreach_batch(

@@ -15,22 +15,6 @@ namespace lakestream {
 
 namespace {
 
-/// Spark's camelCase option names map to ours ("maxEventsPerTrigger" -> "max-events-per-trigger").
-std::string normalize_key(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      if (!out.empty()) out += '-';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (c == '_') {
-      out += '-';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 Result<int64_t> int_option(const std::map<std::string, std::string>& options,
                            const std::string& key, int64_t fallback) {
   auto it = options.find(key);
@@ -127,7 +111,7 @@ DataStreamReader& DataStreamReader::format(std::string name) {
 }
 
 DataStreamReader& DataStreamReader::option(std::string key, std::string value) {
-  options_[normalize_key(key)] = std::move(value);
+  options_[kebab_case_option(key)] = std::move(value);
   return *this;
 }
 

@@ -30,6 +30,10 @@ bool equals_ignore_case_ascii(std::string_view a, std::string_view b);
 /// flag; nullopt for anything else.
 std::optional<bool> parse_bool_text(std::string_view text);
 
+/// An option name as lakestream spells them: Spark's camelCase and snake_case become
+/// kebab-case ("maxEventsPerTrigger" and "max_events_per_trigger" -> "max-events-per-trigger").
+std::string kebab_case_option(std::string_view key);
+
 /// The value of a hexadecimal digit, or -1.
 int hex_digit_value(char c);
 

@@ -1,3 +1,7 @@
+// common/strings: the small text helpers the modules share.
+#include "lakestream/common/strings.h"
+
+#include <gtest/gtest.h>
 
 namespace lakestream {
 namespace {

@@ -152,4 +152,15 @@ std::string kebab_case_option(std::string_view key) {
   return out;
 }
 
+std::vector<std::string_view> split_trimmed(std::string_view text, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find(sep, start);
+    out.push_back(trim(text.substr(start, end == std::string_view::npos ? end : end - start)));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
 }  // namespace lakestream

@@ -113,19 +113,13 @@ std::vector<std::string> split_list_value(std::string_view text) {
   std::string_view inner = trim(text.substr(1, text.size() - 2));
   std::vector<std::string> out;
   if (inner.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = inner.find(',', start);
-    std::string_view item = trim(inner.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+  for (std::string_view item : split_trimmed(inner, ',')) {
     // Quotes around an element are how Python writes a list; they are not part of the value.
     if (item.size() >= 2 && (item.front() == '\'' || item.front() == '"') &&
         item.back() == item.front()) {
       item = item.substr(1, item.size() - 2);
     }
     out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   return out;
 }

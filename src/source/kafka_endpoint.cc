@@ -190,12 +190,7 @@ std::string KafkaEndpoint::describe() const {
 
 Result<KafkaEndpoint> parse_event_hubs_connection_string(std::string_view text) {
   std::vector<Segment> segments;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(';', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view raw = trim(text.substr(start, end - start));
-    start = end + 1;
+  for (const std::string_view raw : split_trimmed(text, ';')) {
     if (raw.empty()) continue;  // "a=b;;" and the usual trailing ';'
     size_t eq = raw.find('=');
     Segment seg;
@@ -313,12 +308,7 @@ Result<KafkaEndpoint> parse_kafka_url(std::string_view text) {
   KafkaEndpoint ep;
   ep.kind = KafkaEndpoint::Kind::kKafka;
   ep.topic = std::string(topic);
-  size_t start = 0;
-  while (start <= servers.size()) {
-    size_t end = servers.find(',', start);
-    if (end == std::string_view::npos) end = servers.size();
-    std::string_view server = trim(servers.substr(start, end - start));
-    start = end + 1;
+  for (const std::string_view server : split_trimmed(servers, ',')) {
     auto hp = split_host_port(server);
     if (!hp || (!hp->port.empty() && !valid_port(hp->port))) {
       return Status::InvalidArgument("Kafka address '" + std::string(text) + "': server '" +

@@ -32,13 +32,8 @@ Result<AzureConnectionString> parse_connection_string(std::string_view text) {
   std::string protocol = "https";
   std::string suffix = "core.windows.net";
   bool dev = false;
-  size_t i = 0;
   int segment = 0;
-  while (i <= text.size()) {
-    size_t semi = text.find(';', i);
-    if (semi == std::string_view::npos) semi = text.size();
-    std::string_view part = trim(text.substr(i, semi - i));
-    i = semi + 1;
+  for (const std::string_view part : split_trimmed(text, ';')) {
     ++segment;
     if (part.empty()) continue;
     size_t eq = part.find('=');

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lakestream {
 
@@ -29,6 +30,11 @@ bool equals_ignore_case_ascii(std::string_view a, std::string_view b);
 /// true/yes/1 or false/no/0 (any case, spaces trimmed), as config files and settings write a
 /// flag; nullopt for anything else.
 std::optional<bool> parse_bool_text(std::string_view text);
+
+/// The pieces of `text` between `sep` characters, each trimmed of ASCII whitespace. Empty
+/// pieces are kept, so piece k is the k-th field as the text has it ("a; ;b" gives "a", "", "b";
+/// "" gives one empty piece). Views into `text`.
+std::vector<std::string_view> split_trimmed(std::string_view text, char sep);
 
 /// An option name as lakestream spells them: Spark's camelCase and snake_case become
 /// kebab-case ("maxEventsPerTrigger" and "max_events_per_trigger" -> "max-events-per-trigger").

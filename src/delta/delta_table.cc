@@ -160,6 +160,13 @@ Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
   if (commit.protocol) protocol = commit.protocol;
   if (commit.metadata) metadata = commit.metadata;
   for (const TxnAction& t : commit.txns) txn_versions[t.app_id] = t.version;
+  for (const DomainMetadataAction& d : commit.domain_metadata) {
+    if (d.removed) {
+      domains.erase(d.domain);
+    } else {
+      domains[d.domain] = d;
+    }
+  }
   if (commit.commit_info && commit.commit_info->in_commit_timestamp) {
     last_in_commit_timestamp = commit.commit_info->in_commit_timestamp;
   }

@@ -67,6 +67,8 @@ struct LogState {
   std::map<std::string, int64_t> txn_versions;  ///< appId → version
   /// The newest commit's inCommitTimestamp, when the replay saw one.
   std::optional<int64_t> last_in_commit_timestamp;
+  /// The metadata domains (latest domainMetadata per domain; removed ones dropped).
+  std::map<std::string, DomainMetadataAction> domains;
   /// Apply one commit on top (version must be `version + 1`).
   Status apply(int64_t commit_version, const CommitActions& commit);
 };

@@ -11,6 +11,7 @@
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
 #include "lakestream/delta/uuid.h"
@@ -473,7 +474,26 @@ Result<int64_t> Transaction::commit(std::string operation,
       actions.protocol.reset();
       actions.metadata = table.pending_metadata_;  // a schema merge, once
     }
-    if (table.state_.metadata && in_commit_timestamps_enabled(*table.state_.metadata)) {
+    // What this commit is written under: the new table's protocol and metaData at version 0.
+    const ProtocolAction* protocol = actions.protocol      ? &*actions.protocol
+                                     : table.state_.protocol ? &*table.state_.protocol
+                                                             : nullptr;
+    const MetadataAction* metadata = actions.metadata      ? &*actions.metadata
+                                     : table.state_.metadata ? &*table.state_.metadata
+                                                             : nullptr;
+    // Row tracking: fresh row ids above the table's high-water mark, assigned again at every
+    // attempt (a winner may have raised the mark), and the new mark in the same commit.
+    std::erase_if(actions.domain_metadata, [](const DomainMetadataAction& d) {
+      return d.domain == kRowTrackingDomain;
+    });
+    if (protocol && metadata && row_tracking_supported(*protocol, *metadata)) {
+      LS_ASSIGN_OR_RAISE(std::optional<int64_t> mark,
+                         row_id_high_water_mark(table.state_.domains));
+      LS_ASSIGN_OR_RAISE(std::optional<DomainMetadataAction> new_mark,
+                         assign_row_ids(actions.adds, mark, version, where));
+      if (new_mark) actions.domain_metadata.push_back(std::move(*new_mark));
+    }
+    if (metadata && in_commit_timestamps_enabled(*metadata)) {
       // Monotonic: after the previous commit's, whatever this machine's clock says.
       if (!table.state_.last_in_commit_timestamp && version > 0) {
         LS_ASSIGN_OR_RAISE(CommitActions previous, read_commit(fs, table.path_, version - 1));

@@ -16,6 +16,7 @@
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
+#include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
@@ -137,6 +138,14 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
     return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
                                   ", which uses the feature columnMapping: lakestream does not "
                                   "rewrite such tables yet");
+  }
+  // Rewritten rows must keep their row ids (materialized row id and row commit version
+  // columns in the new files), which OPTIMIZE does not write.
+  if (row_tracking_supported(snapshot.protocol(), snapshot.metadata())) {
+    return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
+                                  ", which uses the feature rowTracking: rewritten rows would "
+                                  "lose their row ids (lakestream appends to such tables but "
+                                  "does not rewrite them)");
   }
   OptimizeResult result;
   result.read_version = snapshot.version();

@@ -14,6 +14,7 @@
 #include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
+#include "lakestream/delta/table_properties.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
 #include "lakestream/schema/schema_merge.h"
@@ -90,7 +91,9 @@ Status validate_create_options(const TableCreateOptions& options) {
     return Status::InvalidArgument(
         "all columns are partition columns: at least one column must hold data");
   }
-  return Status::OK();
+  // Unknown or unsupported delta.* properties are refused before anything is written, whether
+  // or not the table exists yet (a typo would otherwise pass silently on an existing table).
+  return new_table_protocol(options.schema, options.configuration).status();
 }
 
 /// The commit conflicts of the table `where` (fs.describe of its path) for /metrics: created at
@@ -462,12 +465,15 @@ Result<int64_t> Transaction::commit(std::string operation,
     }
     if (version == 0) {
       if (!table.create_) return Status::Internal("no create options for a new table " + where);
-      actions.protocol = ProtocolAction{};
+      // The lowest protocol the schema and the table properties need (table_properties.h).
+      LS_ASSIGN_OR_RAISE(NewTableProtocol created, new_table_protocol(table.create_->schema,
+                                                                      table.create_->configuration));
+      actions.protocol = std::move(created.protocol);
       MetadataAction m;
       m.id = uuid_v4();
       m.schema_string = table.create_->schema.to_json();
       m.partition_columns = table.create_->partition_columns;
-      m.configuration = table.create_->configuration;
+      m.configuration = std::move(created.configuration);
       m.created_time = now;
       actions.metadata = std::move(m);
     } else {

@@ -52,6 +52,9 @@ namespace lakestream {
 struct TableCreateOptions {
   Schema schema;
   std::vector<std::string> partition_columns;
+  /// Table properties (metaData.configuration) of a new table; its protocol is the lowest they
+  /// and the schema need (delta/table_properties.h). Unknown delta.* keys are refused, even
+  /// when the table exists (then the properties are otherwise not applied).
   std::map<std::string, std::string> configuration;
   /// Delta's mergeSchema for an existing table: `schema` may add nullable columns (top level
   /// or inside structs) to the table's, merged by schema/schema_merge.h; the first commit then

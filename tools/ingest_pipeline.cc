@@ -611,7 +611,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   LS_ASSIGN_OR_RAISE(Schema flat_schema, options.flatten ? probe.output_schema().flatten()
                                                          : Result<Schema>(probe.output_schema()));
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
-  TableCreateOptions create{flat_schema, options.partition_by, {}};
+  TableCreateOptions create{flat_schema, options.partition_by, options.table_properties};
   create.merge_schema = options.merge_schema;
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);

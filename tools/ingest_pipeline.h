@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct IngestOptions {
   std::string table_uri;
   std::string dead_letter_uri;
   std::vector<std::string> partition_by;
+  /// Table properties of the table when this run creates it (--table-property).
+  std::map<std::string, std::string> table_properties;
   ParquetCompression compression = ParquetCompression::kSnappy;
   DecodeMode mode = DecodeMode::kDeadLetter;
   /// The decoder's rescued-data column ("" = none): a top-level string column of the table.

@@ -33,6 +33,7 @@ struct Tables {
   std::string dl_path;
   Schema schema;
   DeltaTableWriterOptions writer_options;
+  std::map<std::string, std::string> table_properties;  ///< if the sink creates the table
   bool merge_schema = false;  ///< the stream's schema may widen the table's
   std::string query_id;
   std::string description;
@@ -238,7 +239,7 @@ class DeltaSink final : public QuerySink {
   }
 
   Status open() {
-    TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};
+    TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, t_.table_properties};
     create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
     t_.table.emplace(std::move(table));
@@ -368,6 +369,7 @@ Result<std::unique_ptr<QuerySink>> make_delta_sink(
   t.dl_path = std::move(dead_letter_path);
   t.schema = schema;
   t.writer_options.partition_columns = spec.partition_columns;
+  t.table_properties = spec.table_properties;
   auto codec = spec.options.find("compression");
   if (codec != spec.options.end()) {
     LS_ASSIGN_OR_RAISE(t.writer_options.parquet.compression,

@@ -16,6 +16,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
 #include "lakestream/storage/local_file_system.h"
@@ -454,6 +455,7 @@ class Worker {
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
         wo.task_id = index_;
+        wo.always_stats_columns = options_.always_stats_columns;
         LS_ASSIGN_OR_RAISE(job.writers[w],
                            DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
       }
@@ -623,6 +625,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   const int64_t chunk = std::max<int64_t>(options.chunk_bytes, 1);
   IngestOptions opts = options;
   opts.chunk_bytes = chunk;
+  LS_ASSIGN_OR_RAISE(opts.always_stats_columns, clustering_columns(table.state().domains));
 
   // Every input is identified and opened before any work, so the workers can run from one
   // input into the next without waiting for its commit.

@@ -44,6 +44,9 @@ struct IngestOptions {
   std::vector<std::string> partition_by;
   /// Table properties of the table when this run creates it (--table-property).
   std::map<std::string, std::string> table_properties;
+  /// Set by ingest_files from the table: columns every data file has statistics for (a
+  /// clustered table's clustering columns, delta/clustering.h).
+  std::vector<std::vector<std::string>> always_stats_columns;
   ParquetCompression compression = ParquetCompression::kSnappy;
   DecodeMode mode = DecodeMode::kDeadLetter;
   /// The decoder's rescued-data column ("" = none): a top-level string column of the table.

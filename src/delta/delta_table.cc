@@ -10,6 +10,7 @@
 #include "lakestream/common/metrics.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
@@ -498,6 +499,11 @@ Result<int64_t> Transaction::commit(std::string operation,
       LS_ASSIGN_OR_RAISE(std::optional<DomainMetadataAction> new_mark,
                          assign_row_ids(actions.adds, mark, version, where));
       if (new_mark) actions.domain_metadata.push_back(std::move(*new_mark));
+    }
+    // Clustered tables: every added file has statistics for the clustering columns.
+    if (protocol && is_clustered(*protocol)) {
+      LS_ASSIGN_OR_RAISE(auto columns, clustering_columns(table.state_.domains));
+      LS_RETURN_NOT_OK(check_clustering_stats(actions.adds, columns, where));
     }
     if (metadata && in_commit_timestamps_enabled(*metadata)) {
       // Monotonic: after the previous commit's, whatever this machine's clock says.

@@ -13,6 +13,7 @@
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
@@ -198,6 +199,8 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   writer_options.target_file_bytes = result.target_file_bytes;
   writer_options.data_change = false;
   writer_options.num_indexed_columns = num_indexed_columns(snapshot.metadata().configuration);
+  LS_ASSIGN_OR_RAISE(writer_options.always_stats_columns,
+                     clustering_columns(snapshot.domain_metadata()));
 
   // Bins on up to max_concurrent_tasks threads; each writer has its own task id (file names).
   std::atomic<size_t> next{0};

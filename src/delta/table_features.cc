@@ -112,11 +112,9 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
   if (feature == "rowTracking" || feature == "domainMetadata" || feature == "v2Checkpoint") {
     return Status::OK();
   }
-  if (feature == "clustering") {
-    return refuse(where, feature,
-                  "appended files must carry statistics for the clustering columns, which "
-                  "lakestream does not guarantee");
-  }
+  // Honoured: appended files are left unclustered (allowed) and carry statistics for the
+  // clustering columns (delta/clustering.h).
+  if (feature == "clustering") return Status::OK();
   if (feature == "checkpointProtection") {
     return refuse(where, feature, "log cleanup must keep protected checkpoints");
   }

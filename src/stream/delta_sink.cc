@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "common/log_fmt.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
 #include "query_sink.h"
@@ -242,6 +243,9 @@ class DeltaSink final : public QuerySink {
     TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, t_.table_properties};
     create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
+    // A clustered table needs statistics on its clustering columns in every file.
+    LS_ASSIGN_OR_RAISE(t_.writer_options.always_stats_columns,
+                       clustering_columns(table.state().domains));
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
                                                                  {dead_letter_schema(), {}, {}}));

@@ -73,7 +73,7 @@ TEST_F(TableFeaturesTest, FeaturesLakestreamHonoursLetAnAppendThrough) {
       R"({"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors","timestampNtz","v2Checkpoint"],)"
       R"("writerFeatures":["deletionVectors","timestampNtz","appendOnly","changeDataFeed","typeWidening",)"
       R"("invariants","checkConstraints","generatedColumns","identityColumns","vacuumProtocolCheck",)"
-      R"("inCommitTimestamp","domainMetadata","rowTracking","v2Checkpoint"]})",
+      R"("inCommitTimestamp","domainMetadata","rowTracking","v2Checkpoint","clustering"]})",
       "", R"({"delta.enableChangeDataFeed":"true","delta.enableDeletionVectors":"true"})");
   auto v = append();
   ASSERT_TRUE(v.ok()) << v.status().to_string();
@@ -82,7 +82,6 @@ TEST_F(TableFeaturesTest, FeaturesLakestreamHonoursLetAnAppendThrough) {
 
 TEST_F(TableFeaturesTest, FeaturesWithoutWriterSupportAreRefusedByName) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"clustering", "clustering columns"},
       {"checkpointProtection", "protected checkpoints"},
       {"icebergCompatV2", "does not know"},
       {"someFutureFeature", "does not know"},

@@ -400,5 +400,77 @@ TEST_F(V2CheckpointTest, BrokenV2CheckpointsAreErrorsNamingTheFile) {
   EXPECT_TRUE(Snapshot::load(fs_, "t", 3).ok());
 }
 
+/// Spark-written tables (delta-kernel-rs's test data, tests/data/README.md): v2 checkpoints at
+/// every version, JSON or Parquet, each with two sidecars.
+class SparkV2CheckpointTest : public V2CheckpointTest,
+                              public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(SparkV2CheckpointTest, ReadsAsItsLogAtEveryVersionAndTakesOurAppend) {
+  // A copy: the test appends to it.
+  fs::copy(fs::path(LAKESTREAM_SOURCE_DIR) / "tests" / "data" / GetParam(), dir_ / "t",
+           fs::copy_options::recursive);
+  for (int64_t v = 0; v <= 6; ++v) {
+    SCOPED_TRACE("version " + std::to_string(v));
+    auto snap = Snapshot::load(fs_, "t", v);
+    ASSERT_TRUE(snap.ok()) << snap.status().to_string();
+    if (v > 0) {
+      ASSERT_TRUE(snap->checkpoint());
+      EXPECT_EQ(snap->checkpoint()->version, v);
+      EXPECT_FALSE(snap->checkpoint()->uuid_file.empty());
+    }
+    expect_same_state(*snap, json_replay(v));
+    auto rows = TableReader(*snap).read_all({});
+    ASSERT_TRUE(rows.ok()) << rows.status().to_string();
+    EXPECT_EQ(rows->num_rows(), *snap->total_rows());
+  }
+  auto latest = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->files().size(), 101u);
+  const int64_t rows = *latest->total_rows();
+  // Appending: our commit, then our v2 checkpoint (delta.checkpointInterval is 1) built on
+  // Spark's checkpoint and its sidecars.
+  auto table = DeltaTable::open(fs_, "t");
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  RecordBatch batch = RecordBatch::make_empty(latest->schema());
+  for (int64_t i = 0; i < 5; ++i) batch.mutable_column(0).append<int64_t>(1000 + i);
+  auto writer = DeltaTableWriter::make(fs_, "t", latest->schema(), {});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->write(batch).ok());
+  auto adds = (*writer)->finish();
+  ASSERT_TRUE(adds.ok());
+  Transaction t = table->begin();
+  for (AddFile& a : *adds) t.add_file(std::move(a));
+  ASSERT_EQ(*t.commit("WRITE"), 7);
+  ASSERT_TRUE(table->wait_for_checkpoint().ok()) << table->last_checkpoint_status().to_string();
+  auto after = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(after.ok()) << after.status().to_string();
+  ASSERT_TRUE(after->checkpoint());
+  EXPECT_EQ(after->checkpoint()->version, 7);
+  EXPECT_TRUE(after->checkpoint()->uuid_file.ends_with(".parquet"));
+  EXPECT_EQ(*after->total_rows(), rows + 5);
+  expect_same_state(*after, json_replay());
+
+  // DuckDB reads the same rows from the live files.
+  std::string list;
+  for (const LiveFile& f : after->files()) {
+    list += (list.empty() ? "'" : ",'") + (dir_ / f.path).string() + "'";
+  }
+  auto duck = duckdb_sql("SELECT count(*) AS n, sum(id) AS s FROM read_parquet([" + list + "])");
+  if (!duck) GTEST_SKIP() << "npm test tools missing in tests/tools: DuckDB not checked";
+  auto ours = TableReader(*after).read_all({});
+  ASSERT_TRUE(ours.ok());
+  int64_t sum = 0;
+  for (int64_t r = 0; r < ours->num_rows(); ++r) sum += ours->column(0)->value<int64_t>(r);
+  EXPECT_EQ(duckdb_int((*duck)[0]["n"]), rows + 5);
+  EXPECT_EQ(duckdb_int((*duck)[0]["s"]), sum);
+}
+
+INSTANTIATE_TEST_SUITE_P(DeltaKernelRs, SparkV2CheckpointTest,
+                         ::testing::Values("v2-checkpoints-json-with-sidecars",
+                                           "v2-checkpoints-parquet-with-sidecars"),
+                         [](const auto& info) {
+                           return info.param.ends_with("json-with-sidecars") ? "Json" : "Parquet";
+                         });
+
 }  // namespace
 }  // namespace lakestream

@@ -53,6 +53,10 @@ checks() {
   note "$(cat "$work/check.json")"
   "$cli" describe "$t" >"$work/describe.out" || fail "describe failed"
   grep -q 'checkpoint 2' "$work/describe.out" || fail "describe: $(cat "$work/describe.out")"
+  grep -q 'Writer features:   \[appendOnly, invariants, v2Checkpoint, deletionVectors, rowTracking, domainMetadata\]' \
+    "$work/describe.out" || fail "describe features: $(cat "$work/describe.out")"
+  grep -q 'Metadata domains:  \[delta.rowTracking\]' "$work/describe.out" ||
+    fail "describe domains: $(cat "$work/describe.out")"
 }
 properties=(--table-property delta.enableRowTracking=true --table-property delta.enableDeletionVectors=true
   --table-property delta.checkpointPolicy=v2 --table-property delta.checkpointInterval=2

@@ -140,13 +140,15 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
                                   ", which uses the feature columnMapping: lakestream does not "
                                   "rewrite such tables yet");
   }
-  // Rewritten rows must keep their row ids (materialized row id and row commit version
-  // columns in the new files), which OPTIMIZE does not write.
-  if (row_tracking_supported(snapshot.protocol(), snapshot.metadata())) {
+  // With row tracking enabled, rewritten rows must keep their row ids (materialized row id and
+  // row commit version columns in the new files), which OPTIMIZE does not write. Supported but
+  // not enabled, fresh ids are all the protocol asks: the commit numbers the new files.
+  if (row_tracking_supported(snapshot.protocol(), snapshot.metadata()) &&
+      row_tracking_enabled(snapshot.metadata())) {
     return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
-                                  ", which uses the feature rowTracking: rewritten rows would "
-                                  "lose their row ids (lakestream appends to such tables but "
-                                  "does not rewrite them)");
+                                  ", which uses the feature rowTracking (enabled): rewritten "
+                                  "rows would lose their row ids (lakestream appends to such "
+                                  "tables but does not rewrite them)");
   }
   OptimizeResult result;
   result.read_version = snapshot.version();
@@ -251,6 +253,9 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
       r.extended_file_metadata = true;
       r.partition_values = f->add.partition_values;
       r.size = f->add.size;
+      // Row tracking: a remove carries the row ids of the add it removes.
+      r.base_row_id = f->add.base_row_id;
+      r.default_row_commit_version = f->add.default_row_commit_version;
       txn.remove_file(std::move(r));
       result.files_removed++;
       result.bytes_removed += f->add.size;

@@ -17,6 +17,11 @@ bool row_tracking_supported(const ProtocolAction& protocol, const MetadataAction
   return it == metadata.configuration.end() || !parse_bool_text(it->second).value_or(false);
 }
 
+bool row_tracking_enabled(const MetadataAction& metadata) {
+  auto it = metadata.configuration.find("delta.enableRowTracking");
+  return it != metadata.configuration.end() && parse_bool_text(it->second).value_or(false);
+}
+
 Result<std::optional<int64_t>> row_id_high_water_mark(
     const std::map<std::string, DomainMetadataAction>& domains) {
   auto it = domains.find(kRowTrackingDomain);

@@ -2,7 +2,8 @@
 // a baseRowId above the table's high-water mark (consecutive over the commit's files by their
 // numRecords) and defaultRowCommitVersion = the commit's version, the commit carries the new
 // mark in the delta.rowTracking domain, a commit that loses its version is numbered again after
-// the winner's rows, and readers get both fields back from JSON commits and checkpoints. The
+// the winner's rows, and readers get both fields back from JSON commits and checkpoints;
+// OPTIMIZE rewrites with fresh ids only while row tracking is not enabled. The
 // table's version 0 is written by hand as Databricks writes a table with row tracking enabled.
 
 #include "lakestream/delta/row_tracking.h"
@@ -229,6 +230,38 @@ TEST_F(RowTrackingTest, AFileWithoutNumRecordsCannotBeNumbered) {
   EXPECT_NE(st.message().find("numRecords"), std::string::npos);
   EXPECT_NE(st.message().find("x.parquet"), std::string::npos);
   EXPECT_FALSE(*fs_->exists("t/" + commit_file_path(1)));
+}
+
+TEST_F(RowTrackingTest, OptimizeOfSupportedButNotEnabledRowTrackingGivesFreshIds) {
+  create_table("{}");  // rowTracking in the protocol, delta.enableRowTracking not set
+  auto table = DeltaTable::open(fs_, "t");
+  ASSERT_TRUE(table.ok());
+  ASSERT_TRUE(append(*table, 0, 10).ok());
+  ASSERT_TRUE(append(*table, 10, 10).ok());
+  auto before = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(before.ok());
+  auto result = optimize_table(fs_, "t", {});
+  ASSERT_TRUE(result.ok()) << result.status().to_string();
+  ASSERT_TRUE(result->version);
+  CommitActions c = commit_actions(*result->version);
+  ASSERT_EQ(c.removes.size(), 6u);
+  for (const RemoveFile& r : c.removes) {
+    const auto it = std::find_if(before->files().begin(), before->files().end(),
+                                 [&](const LiveFile& f) { return f.add.path == r.path; });
+    ASSERT_NE(it, before->files().end());
+    EXPECT_EQ(r.base_row_id, it->add.base_row_id) << r.path;  // the removed add's ids
+    EXPECT_EQ(r.default_row_commit_version, it->add.default_row_commit_version);
+  }
+  ASSERT_EQ(c.adds.size(), 3u);
+  for (const AddFile& a : c.adds) {
+    EXPECT_GE(*a.base_row_id, 20);  // fresh, above the mark
+    EXPECT_EQ(a.default_row_commit_version, *result->version);
+  }
+  EXPECT_EQ(mark_of(c), 39);
+  auto after = Snapshot::load(fs_, "t");
+  ASSERT_TRUE(after.ok());
+  expect_unique_row_ids(*after);
+  EXPECT_EQ(*after->total_rows(), 20);
 }
 
 TEST_F(RowTrackingTest, OptimizeIsRefusedByName) {

@@ -7,7 +7,8 @@
 // ({"rowIdHighWaterMark":N}). Transaction::commit (delta_table.cc) calls assign_row_ids at
 // every attempt, so a commit that loses its version is re-assigned against the winner's mark.
 // Row ids of rewritten rows are not preserved (no materialized row id columns are written), so
-// OPTIMIZE refuses such tables.
+// OPTIMIZE refuses tables with row tracking enabled; supported but not enabled, it rewrites
+// (the new files get fresh ids, its removes keep the old ones).
 
 #include <cstdint>
 #include <map>
@@ -26,6 +27,10 @@ inline constexpr const char* kRowTrackingDomain = "delta.rowTracking";
 /// Whether writers must assign row ids: rowTracking among the writer features (writer version
 /// 7) and delta.rowTrackingSuspended not true.
 bool row_tracking_supported(const ProtocolAction& protocol, const MetadataAction& metadata);
+
+/// Whether row tracking is enabled (delta.enableRowTracking=true): row ids are then stable and
+/// must survive rewrites.
+bool row_tracking_enabled(const MetadataAction& metadata);
 
 /// The highest row id assigned so far (the delta.rowTracking domain's rowIdHighWaterMark);
 /// nullopt when none was. Corrupt when the domain's configuration does not hold one.

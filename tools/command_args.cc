@@ -107,7 +107,9 @@ std::optional<int> table_property_options(const Config& options, const char* pro
                                           std::map<std::string, std::string>* out) {
   for (const std::string& text : options.get_list("table-property")) {
     auto parsed = parse_table_property(text);
-    if (!parsed.ok()) return usage_error(prog, "option '--table-property': " + parsed.status().message());
+    if (!parsed.ok()) {
+      return usage_error(prog, "option '--table-property': " + parsed.status().message());
+    }
     if (!out->emplace(parsed->first, parsed->second).second) {
       return usage_error(prog, "option '--table-property': " + parsed->first + " is given twice");
     }

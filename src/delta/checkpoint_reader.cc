@@ -454,7 +454,9 @@ Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_p
                   std::back_inserter(out.domain_metadata));
         if (batch.metadata) out.metadata = std::move(batch.metadata);
         if (batch.protocol) out.protocol = std::move(batch.protocol);
-        if (batch.checkpoint_metadata) out.checkpoint_metadata = std::move(batch.checkpoint_metadata);
+        if (batch.checkpoint_metadata) {
+          out.checkpoint_metadata = std::move(batch.checkpoint_metadata);
+        }
         return Status::OK();
       }));
   return out;

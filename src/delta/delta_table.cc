@@ -467,8 +467,9 @@ Result<int64_t> Transaction::commit(std::string operation,
     if (version == 0) {
       if (!table.create_) return Status::Internal("no create options for a new table " + where);
       // The lowest protocol the schema and the table properties need (table_properties.h).
-      LS_ASSIGN_OR_RAISE(NewTableProtocol created, new_table_protocol(table.create_->schema,
-                                                                      table.create_->configuration));
+      LS_ASSIGN_OR_RAISE(
+          NewTableProtocol created,
+          new_table_protocol(table.create_->schema, table.create_->configuration));
       actions.protocol = std::move(created.protocol);
       MetadataAction m;
       m.id = uuid_v4();

@@ -37,7 +37,8 @@ TEST(NewTableProtocol, StaysAtTheLowestVersionsTheTableNeeds) {
   EXPECT_EQ(protocol_of({{"delta.enableDeletionVectors", "false"}}),
             (ProtocolAction{1, 2, {}, {}}));
   EXPECT_EQ(protocol_of({{"delta.enableDeletionVectors", "true"}}),
-            (ProtocolAction{3, 7, {"deletionVectors"}, {"appendOnly", "invariants", "deletionVectors"}}));
+            (ProtocolAction{
+                3, 7, {"deletionVectors"}, {"appendOnly", "invariants", "deletionVectors"}}));
   EXPECT_EQ(protocol_of({{"delta.enableInCommitTimestamps", "true"}}),
             (ProtocolAction{1, 7, {}, {"appendOnly", "invariants", "inCommitTimestamp"}}));
   EXPECT_EQ(protocol_of({{"delta.checkpointPolicy", "v2"}}),
@@ -47,7 +48,8 @@ TEST(NewTableProtocol, StaysAtTheLowestVersionsTheTableNeeds) {
   // Legacy features join the list once table features are needed.
   EXPECT_EQ(protocol_of({{"delta.enableChangeDataFeed", "true"},
                          {"delta.enableInCommitTimestamps", "true"}}),
-            (ProtocolAction{1, 7, {}, {"appendOnly", "invariants", "changeDataFeed", "inCommitTimestamp"}}));
+            (ProtocolAction{
+                1, 7, {}, {"appendOnly", "invariants", "changeDataFeed", "inCommitTimestamp"}}));
   // A timestamp_ntz column needs the timestampNtz feature, nested ones too.
   const Schema ntz = Schema().add("id", DataType::long_()).add(
       "s", DataType::struct_({Field{"t", DataType::timestamp_ntz()}}));
@@ -59,7 +61,8 @@ TEST(NewTableProtocol, RowTrackingBringsDomainMetadataAndItsColumnNames) {
   auto p = new_table_protocol(flat_meter_schema(), {{"delta.enableRowTracking", "true"}});
   ASSERT_TRUE(p.ok()) << p.status().to_string();
   EXPECT_EQ(p->protocol,
-            (ProtocolAction{1, 7, {}, {"appendOnly", "invariants", "rowTracking", "domainMetadata"}}));
+            (ProtocolAction{
+                1, 7, {}, {"appendOnly", "invariants", "rowTracking", "domainMetadata"}}));
   EXPECT_EQ(p->configuration.at("delta.enableRowTracking"), "true");
   EXPECT_TRUE(p->configuration.at("delta.rowTracking.materializedRowIdColumnName")
                   .starts_with("_row-id-col-"));
@@ -77,7 +80,8 @@ TEST(NewTableProtocol, RowTrackingBringsDomainMetadataAndItsColumnNames) {
 TEST(NewTableProtocol, UnknownAndUnsupportedPropertiesAreRefusedByName) {
   const std::vector<std::pair<std::map<std::string, std::string>, std::string>> cases = {
       {{{"delta.enableRowTraking", "true"}}, "unknown table property delta.enableRowTraking"},
-      {{{"delta.appendOnly", "yes please"}}, "delta.appendOnly='yes please': expected true or false"},
+      {{{"delta.appendOnly", "yes please"}},
+       "delta.appendOnly='yes please': expected true or false"},
       {{{"delta.checkpointInterval", "0"}}, "delta.checkpointInterval='0'"},
       {{{"delta.checkpointPolicy", "v3"}}, "classic or v2"},
       {{{"delta.logRetentionDuration", "forever"}}, "delta.logRetentionDuration='forever'"},
@@ -152,8 +156,8 @@ TEST_F(TablePropertiesTableTest, ANewTableWithRowTrackingTimestampsAndV2Checkpoi
 }
 
 TEST_F(TablePropertiesTableTest, AnUnknownPropertyIsRefusedBeforeAnythingIsWritten) {
-  auto table = DeltaTable::open_or_create(fs_, "t",
-                                          {flat_meter_schema(), {}, {{"delta.appendOnyl", "true"}}});
+  auto table = DeltaTable::open_or_create(
+      fs_, "t", {flat_meter_schema(), {}, {{"delta.appendOnyl", "true"}}});
   ASSERT_FALSE(table.ok());
   EXPECT_NE(table.status().message().find("delta.appendOnyl"), std::string::npos);
   EXPECT_FALSE(*fs_->exists("t/_delta_log/" + std::string("00000000000000000000.json")));

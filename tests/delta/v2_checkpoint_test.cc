@@ -136,14 +136,15 @@ std::pair<int64_t, ScanMetrics> scan_rows(const Snapshot& snap, std::vector<Scan
 }
 
 TEST(CheckpointNamesV2, UuidNamedJsonAndParquet) {
-  const std::string json = "00000000000000000012.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json";
+  const std::string json =
+      "00000000000000000012.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json";
   auto ref = checkpoint_file_ref("t/_delta_log/" + json);
   ASSERT_TRUE(ref);
   EXPECT_EQ(ref->version, 12);
   EXPECT_EQ(ref->num_parts, 1);
   EXPECT_EQ(ref->uuid_file, json);
-  auto parquet =
-      checkpoint_file_ref("00000000000000000020.checkpoint.016ae953-37a9-438e-8683-9a9a4a79a395.parquet");
+  auto parquet = checkpoint_file_ref(
+      "00000000000000000020.checkpoint.016ae953-37a9-438e-8683-9a9a4a79a395.parquet");
   ASSERT_TRUE(parquet);
   EXPECT_EQ(parquet->version, 20);
   EXPECT_FALSE(checkpoint_file_ref("00000000000000000020.checkpoint.not-a-uuid!.parquet"));
@@ -162,7 +163,8 @@ TEST_F(V2CheckpointTest, DomainMetadataIsReplayedLatestWinsAndRemovedDrops) {
   EXPECT_EQ(v4->domain_metadata().size(), 2u);
   EXPECT_EQ(v4->domain("com.example.gone"), nullptr);
   ASSERT_NE(v4->domain("delta.clustering"), nullptr);
-  EXPECT_EQ(v4->domain("delta.clustering")->configuration, R"({"clusteringColumns":[["MeterId"]]})");
+  EXPECT_EQ(v4->domain("delta.clustering")->configuration,
+            R"({"clusteringColumns":[["MeterId"]]})");
   EXPECT_EQ(v4->domain("com.example.kept")->configuration, R"({"a":1})");
   // Before the upgrade there are none.
   auto v2 = Snapshot::load(fs_, "t", 2);
@@ -226,7 +228,8 @@ TEST_F(V2CheckpointTest, ClassicCheckpointsCarryDomainMetadataToo) {
              R"({"domainMetadata":{"domain":"user.domain","configuration":"{}","removed":false}})"
              "\n");
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", 2).ok());
-  EXPECT_EQ(checkpoint_names(), std::vector<std::string>{"00000000000000000002.checkpoint.parquet"});
+  EXPECT_EQ(checkpoint_names(),
+            std::vector<std::string>{"00000000000000000002.checkpoint.parquet"});
   auto snap = Snapshot::load(fs_, "t");
   ASSERT_TRUE(snap.ok()) << snap.status().to_string();
   ASSERT_TRUE(snap->checkpoint());

@@ -28,12 +28,12 @@ namespace lakestream {
 /// timestampNtz, typeWidening (files are written in the current type), vacuumProtocolCheck,
 /// domainMetadata (checkpoints keep every domain), rowTracking (new files get baseRowId and
 /// defaultRowCommitVersion and the delta.rowTracking high-water mark advances,
-/// delta/row_tracking.h; OPTIMIZE refuses them while row tracking is enabled), clustering (files are appended
-/// unclustered, with statistics for the clustering columns, delta/clustering.h), v2Checkpoint
-/// (checkpoints are UUID-named v2-spec ones, delta/checkpoint.h), and invariants /
-/// checkConstraints / generatedColumns / identityColumns when the table defines none.
-/// Refused: columnMapping (physical names and field ids are not written), variantType,
-/// icebergCompat*, checkpointProtection, and any feature not named here.
+/// delta/row_tracking.h; OPTIMIZE refuses them while row tracking is enabled), clustering
+/// (files are appended unclustered, with statistics for the clustering columns,
+/// delta/clustering.h), v2Checkpoint (checkpoints are UUID-named v2-spec ones,
+/// delta/checkpoint.h), and invariants / checkConstraints / generatedColumns / identityColumns
+/// when the table defines none. Refused: columnMapping (physical names and field ids are not
+/// written), variantType, icebergCompat*, checkpointProtection, and any feature not named here.
 Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
                       const Schema& schema, const std::string& where);
 

@@ -18,6 +18,7 @@
 
 #include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/storage/open_file_system.h"
@@ -455,6 +456,7 @@ class Worker {
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
         wo.task_id = index_;
+        wo.num_indexed_columns = options_.num_indexed_columns;
         wo.always_stats_columns = options_.always_stats_columns;
         LS_ASSIGN_OR_RAISE(job.writers[w],
                            DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
@@ -625,6 +627,9 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   const int64_t chunk = std::max<int64_t>(options.chunk_bytes, 1);
   IngestOptions opts = options;
   opts.chunk_bytes = chunk;
+  // Statistics as the table asks (a table this run creates has the properties it was given).
+  opts.num_indexed_columns = num_indexed_columns(
+      table.state().metadata ? table.state().metadata->configuration : options.table_properties);
   LS_ASSIGN_OR_RAISE(opts.always_stats_columns, clustering_columns(table.state().domains));
 
   // Every input is identified and opened before any work, so the workers can run from one

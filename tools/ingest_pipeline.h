@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "lakestream/delta/stats.h"
 #include "lakestream/common/status.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/parquet/parquet_writer.h"
@@ -44,8 +45,10 @@ struct IngestOptions {
   std::vector<std::string> partition_by;
   /// Table properties of the table when this run creates it (--table-property).
   std::map<std::string, std::string> table_properties;
-  /// Set by ingest_files from the table: columns every data file has statistics for (a
-  /// clustered table's clustering columns, delta/clustering.h).
+  /// Set by ingest_files from the table: its delta.dataSkippingNumIndexedCols, and columns
+  /// every data file has statistics for (a clustered table's clustering columns,
+  /// delta/clustering.h).
+  int num_indexed_columns = kDefaultNumIndexedColumns;
   std::vector<std::vector<std::string>> always_stats_columns;
   ParquetCompression compression = ParquetCompression::kSnappy;
   DecodeMode mode = DecodeMode::kDeadLetter;

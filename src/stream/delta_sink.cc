@@ -5,6 +5,7 @@
 #include "common/log_fmt.h"
 #include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
 #include "query_sink.h"
 
@@ -243,7 +244,10 @@ class DeltaSink final : public QuerySink {
     TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, t_.table_properties};
     create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
-    // A clustered table needs statistics on its clustering columns in every file.
+    // Statistics as the table asks (a table this sink creates has the properties it was
+    // given); a clustered table needs them on its clustering columns in every file.
+    t_.writer_options.num_indexed_columns = num_indexed_columns(
+        table.state().metadata ? table.state().metadata->configuration : t_.table_properties);
     LS_ASSIGN_OR_RAISE(t_.writer_options.always_stats_columns,
                        clustering_columns(table.state().domains));
     t_.table.emplace(std::move(table));

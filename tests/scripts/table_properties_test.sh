@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --table-property on `lakestream ingest` and `lakestream stream` (label readers): a new table
 # gets the properties and the lowest protocol they need (delta/table_properties.h); appends
-# honour them (row ids numbered, a v2 checkpoint written); DuckDB reads every row
+# honour them (row ids numbered, a v2 checkpoint written), appends to a clustered table carry
+# statistics for its clustering column; DuckDB reads every row
 # (tests/tools/check_delta.mjs against the NDJSON); an unknown delta.* key or a malformed
 # option is refused before anything is written; an existing table's properties stay as they are.
 #   table_properties_test.sh <scenario: ingest | stream> <lakestream> <tests/tools> <source dir>
@@ -58,6 +59,53 @@ checks() {
   grep -q 'Metadata domains:  \[delta.rowTracking\]' "$work/describe.out" ||
     fail "describe domains: $(cat "$work/describe.out")"
 }
+# make_clustered TABLE: TABLE (lakestream's, not partitioned) gets version 0 rewritten as
+# Databricks' CREATE TABLE ... CLUSTER BY (ObservationTime) writes it: the clustering and
+# domainMetadata features, the delta.clustering domain, and statistics on the first column only
+# (delta.dataSkippingNumIndexedCols=1) for the files written from now on.
+make_clustered() {
+  node -e '
+    const fs = require("fs");
+    const v0 = process.argv[1] + "/_delta_log/00000000000000000000.json";
+    const out = [];
+    for (const a of fs.readFileSync(v0, "utf8").split("\n").filter(Boolean).map(JSON.parse)) {
+      if (a.protocol) {
+        a.protocol = { minReaderVersion: 1, minWriterVersion: 7,
+                       writerFeatures: ["clustering", "domainMetadata", "appendOnly", "invariants"] };
+      }
+      if (a.metaData) a.metaData.configuration = { "delta.dataSkippingNumIndexedCols": "1" };
+      out.push(a);
+      if (a.metaData) {
+        out.push({ domainMetadata: { domain: "delta.clustering",
+          configuration: JSON.stringify({ clusteringColumns: [["ObservationTime"]] }), removed: false } });
+      }
+    }
+    fs.writeFileSync(v0, out.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  ' "$1" || fail "making $1 clustered failed"
+}
+# check_clustered TABLE FIRST_VERSION: every add from that version on has stats on the
+# clustering column ObservationTime and on MeterId (the one indexed column), none on SupplierId.
+check_clustered() {
+  node -e '
+    const fs = require("fs");
+    const log = process.argv[1] + "/_delta_log/";
+    let adds = 0;
+    for (const f of fs.readdirSync(log).filter((n) => /^\d{20}\.json$/.test(n))) {
+      if (Number(f.slice(0, 20)) < Number(process.argv[2])) continue;
+      for (const a of fs.readFileSync(log + f, "utf8").split("\n").filter(Boolean).map(JSON.parse)) {
+        if (!a.add) continue;
+        const s = JSON.parse(a.add.stats);
+        if (!("ObservationTime" in s.nullCount) || !("ObservationTime" in s.minValues) ||
+            !("MeterId" in s.nullCount) || "SupplierId" in s.nullCount) {
+          console.error("stats of " + a.add.path + ": " + a.add.stats);
+          process.exit(1);
+        }
+        adds++;
+      }
+    }
+    if (adds === 0) { console.error("no add to check"); process.exit(1); }
+  ' "$1" "$2" || fail "statistics of the clustered table $1"
+}
 properties=(--table-property delta.enableRowTracking=true --table-property delta.enableDeletionVectors=true
   --table-property delta.checkpointPolicy=v2 --table-property delta.checkpointInterval=2
   --table-property "owner=metering team")
@@ -81,6 +129,16 @@ case $1 in
       fail "an ingest into the existing table failed"
     [[ $(js 'meta.configuration["delta.appendOnly"]' "$work/v0.json") == undefined ]] || fail "v0 changed"
     ! grep -q '"metaData"' "$(commit "$work/t" 3)" || fail "a property changed an existing table"
+    note "appends to a clustered table carry statistics for its clustering column"
+    "$cli" ingest --schema "$schema" -i "$src/samples/meter_readings.ndjson" --table "$work/c" \
+      >>"$work/ingest.out" 2>&1 || fail "creating the table to cluster failed"
+    make_clustered "$work/c"
+    "$cli" ingest --schema "$schema" -i "$work/part_00" --table "$work/c" >>"$work/ingest.out" 2>&1 ||
+      fail "an ingest into the clustered table failed"
+    check_clustered "$work/c" 1
+    node "$tools/check_delta.mjs" --table "$work/c" "$src/samples/meter_readings.ndjson" \
+      "$work/part_00" >"$work/check.json" 2>"$work/check.err" ||
+      fail "DuckDB check of the clustered table: $(head -c 2000 "$work/check.err")"
     note "refusals write nothing"
     rc=0
     "$cli" ingest --schema "$schema" -i "$work/part_00" --table "$work/u" \
@@ -113,6 +171,21 @@ case $1 in
     [[ $(grep -c 'auto-compaction of .* is off: .*rowTracking' "$work/stream.err") == 1 ]] ||
       fail "no single notice that auto-compaction is off: $(grep -i compaction "$work/stream.err")"
     ! grep -q '"operation":"OPTIMIZE"' "$work"/t/_delta_log/*.json || fail "a compaction committed"
+    note "a stream into a clustered table"
+    stream_c() {
+      "$cli" stream --schema "$schema" --input-eh-connection-string "$conn" --table "$work/c" \
+        --checkpoint-location "$work/cp_c" --no-ui --trigger-interval available-now \
+        --max-events-per-trigger 300 >>"$work/stream_c.out" 2>>"$work/stream_c.err" ||
+        fail "the stream into the clustered table failed"
+    }
+    stream_c  # versions 0-2: the 900 events
+    make_clustered "$work/c"  # as if created clustered
+    produce 900 300 0
+    cut -d: -f2- "$work/produce.txt" >>"$work/all.ndjson"
+    stream_c  # version 3
+    check_clustered "$work/c" 3
+    node "$tools/check_delta.mjs" --table "$work/c" "$work/all.ndjson" >"$work/check.json" \
+      2>"$work/check.err" || fail "DuckDB check of the clustered table: $(head -c 2000 "$work/check.err")"
     note "an unknown delta.* key stops the stream before it creates anything"
     rc=0
     "$cli" stream --schema "$schema" --input-eh-connection-string "$conn" --table "$work/u" \

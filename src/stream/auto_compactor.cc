@@ -113,7 +113,7 @@ void AutoCompactor::run() {
     Result<OptimizeResult> r = OptimizeResult{};
     if (!refused_) r = optimize_table(fs_, table_path_, options);
     if (!r.ok() && r.status().code() == StatusCode::kNotImplemented) {
-      // A table OPTIMIZE does not rewrite (row tracking, ...): say so once, then stop trying.
+      // A table OPTIMIZE does not rewrite (column mapping, ...): say so once, then stop trying.
       refused_ = true;
       log_warn("stream", "auto-compaction of {} is off: {}", fs_->describe(table_path_),
                r.status().to_string());

@@ -6,9 +6,9 @@
 // new high-water mark as the domainMetadata of domain "delta.rowTracking"
 // ({"rowIdHighWaterMark":N}). Transaction::commit (delta_table.cc) calls assign_row_ids at
 // every attempt, so a commit that loses its version is re-assigned against the winner's mark.
-// Row ids of rewritten rows are not preserved (no materialized row id columns are written), so
-// OPTIMIZE refuses tables with row tracking enabled; supported but not enabled, it rewrites
-// (the new files get fresh ids, its removes keep the old ones).
+// OPTIMIZE (optimize.cc) keeps rewritten rows' stable ids and commit versions in the table's
+// materialized columns when row tracking is enabled; supported but not enabled, the new files
+// only get fresh ids (its removes keep the old ones).
 
 #include <cstdint>
 #include <map>

@@ -28,7 +28,7 @@ namespace lakestream {
 /// timestampNtz, typeWidening (files are written in the current type), vacuumProtocolCheck,
 /// domainMetadata (checkpoints keep every domain), rowTracking (new files get baseRowId and
 /// defaultRowCommitVersion and the delta.rowTracking high-water mark advances,
-/// delta/row_tracking.h; OPTIMIZE refuses them while row tracking is enabled), clustering
+/// delta/row_tracking.h; OPTIMIZE keeps stable row ids in materialized columns), clustering
 /// (files are appended unclustered, with statistics for the clustering columns,
 /// delta/clustering.h), v2Checkpoint (checkpoints are UUID-named v2-spec ones,
 /// delta/checkpoint.h), and invariants / checkConstraints / generatedColumns / identityColumns

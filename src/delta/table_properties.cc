@@ -173,7 +173,7 @@ Result<NewTableProtocol> new_table_protocol(const Schema& schema,
       out.configuration[key] = value;  // not Delta's: kept as it is, as Spark does
       continue;
     }
-    if (key.starts_with("delta.feature.")) {
+    if (to_lower_ascii(key).starts_with("delta.feature.")) {
       const std::string feature = key.substr(14);
       const std::string v = to_lower_ascii(value);
       if (v != "supported" && v != "enabled") {
@@ -186,13 +186,19 @@ Result<NewTableProtocol> new_table_protocol(const Schema& schema,
       need(feature);
       continue;
     }
+    // Keys compare ignoring case, as Spark's do; the table gets Delta's spelling.
+    const std::string lower = to_lower_ascii(key);
     const Property* known = nullptr;
     for (const Property& p : kProperties) {
-      if (key == p.key) known = &p;
+      if (lower == to_lower_ascii(p.key)) known = &p;
     }
     if (!known) {
+      if (lower == "delta.columnmapping.mode" && to_lower_ascii(value) == "none") {
+        out.configuration["delta.columnMapping.mode"] = value;  // what every table has
+        continue;
+      }
       for (const auto& [refused, why] : kRefused) {
-        if (key == refused) {
+        if (lower == to_lower_ascii(refused)) {
           return Status::InvalidArgument("table property " + key + ": " + why);
         }
       }
@@ -201,7 +207,7 @@ Result<NewTableProtocol> new_table_protocol(const Schema& schema,
                                      "keys are kept as they are)");
     }
     LS_ASSIGN_OR_RAISE(const bool on, check_value(*known, value));
-    out.configuration[key] = value;
+    out.configuration[known->key] = value;
     if (on && known->feature) need(known->feature);
   }
   const bool row_tracking = std::find(features.begin(), features.end(), "rowTracking") !=

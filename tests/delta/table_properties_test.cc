@@ -96,6 +96,13 @@ TEST(NewTableProtocol, UnknownAndUnsupportedPropertiesAreRefusedByName) {
     EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(p.status().message().find(want), std::string::npos) << p.status().message();
   }
+  // Keys compare ignoring case and are stored in Delta's spelling; mode none is no mapping.
+  auto spelled = new_table_protocol(flat_meter_schema(), {{"delta.ENABLEROWTRACKING", "true"},
+                                                          {"delta.columnMapping.mode", "none"}});
+  ASSERT_TRUE(spelled.ok()) << spelled.status().to_string();
+  EXPECT_EQ(spelled->configuration.count("delta.enableRowTracking"), 1u);
+  EXPECT_EQ(spelled->configuration.count("delta.ENABLEROWTRACKING"), 0u);
+  EXPECT_EQ(spelled->protocol.min_writer_version, 7);
   EXPECT_EQ(*parse_table_property("delta.appendOnly=true"),
             (std::pair<std::string, std::string>{"delta.appendOnly", "true"}));
   EXPECT_EQ(parse_table_property("a=b=c")->second, "b=c");

@@ -308,9 +308,10 @@ Status for_each_parquet_batch(FileSystem& fs, const std::string& path, bool side
   auto reader = ParquetReader::open(std::move(file));
   if (!reader.ok()) return reader.status().with_context(kind + where);
   std::vector<std::string> projection;
-  static const char* const kCheckpointColumns[] = {
-      "txn",      "add",           "remove", "metaData", "protocol", "domainMetadata",
-      "checkpointMetadata", "sidecar"};
+  static const char* const kCheckpointColumns[] = {"txn",      "add",
+                                                   "remove",   "metaData",
+                                                   "protocol", "domainMetadata",
+                                                   "checkpointMetadata", "sidecar"};
   static const char* const kSidecarColumns[] = {"add", "remove"};
   auto take = [&](const auto& names) {
     for (const char* name : names) {

@@ -52,8 +52,16 @@ def json_seeds():
 
 def parquet_seeds():
     for path in sorted((ROOT / "tests/data").rglob("*.parquet")):
+        # Of the v2-checkpoint tables (hundreds of tiny files), the newest checkpoint and one
+        # of its sidecars are enough.
+        if path.parts[-3:-1] == ("_delta_log", "_sidecars") or "v2-checkpoints" in str(path):
+            continue
         if path.stat().st_size <= 64 * 1024:
             write("parquet", path.name, path.read_bytes())
+    v2 = ROOT / "tests/data/v2-checkpoints-parquet-with-sidecars/_delta_log"
+    for path in [*sorted(v2.glob("00000000000000000006.checkpoint.*.parquet")),
+                 *sorted((v2 / "_sidecars").glob("00000000000000000006.checkpoint.*.parquet"))[:1]]:
+        write("parquet", path.name, path.read_bytes())
 
 
 def delta_seeds():
@@ -91,6 +99,32 @@ def delta_seeds():
          b'"modificationTime":0,"dataChange":true}}\n'),
         ("00000000000000000002.checkpoint.0000000001.0000000002.parquet", b"PAR1"),
         ("_last_checkpoint", b'{"version":2,"size":3,"parts":2}'),
+    ]))
+    # v2 checkpoints (a UUID-named JSON one) and domain metadata.
+    v2_protocol = (b'{"protocol":{"minReaderVersion":3,"minWriterVersion":7,'
+                   b'"readerFeatures":["v2Checkpoint"],'
+                   b'"writerFeatures":["v2Checkpoint","domainMetadata","rowTracking"]}}\n')
+    v2_meta = (b'{"metaData":{"id":"y","format":{"provider":"parquet","options":{}},'
+               b'"schemaString":"{\\"type\\":\\"struct\\",\\"fields\\":[{\\"name\\":\\"id\\",'
+               b'\\"type\\":\\"long\\",\\"nullable\\":true,\\"metadata\\":{}}]}",'
+               b'"partitionColumns":[],"configuration":{"delta.checkpointPolicy":"v2"}}}\n')
+    write("delta_log", "v2-json-checkpoint", table([
+        ("00000000000000000000.json", v2_protocol + v2_meta +
+         b'{"domainMetadata":{"domain":"delta.rowTracking",'
+         b'"configuration":"{\\"rowIdHighWaterMark\\":2}","removed":false}}\n'
+         b'{"add":{"path":"a.parquet","partitionValues":{},"size":1,"modificationTime":0,'
+         b'"dataChange":true,"stats":"{\\"numRecords\\":3}","baseRowId":0,'
+         b'"defaultRowCommitVersion":0}}\n'),
+        ("00000000000000000001.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json",
+         b'{"checkpointMetadata":{"version":1,"tags":{}}}\n' + v2_protocol + v2_meta +
+         b'{"domainMetadata":{"domain":"user.x","configuration":"{}","removed":false}}\n'
+         b'{"add":{"path":"a.parquet","partitionValues":{},"size":1,"modificationTime":0,'
+         b'"dataChange":true,"baseRowId":0,"defaultRowCommitVersion":0}}\n'
+         b'{"sidecar":{"path":"s.parquet","sizeInBytes":4,"modificationTime":0,"tags":{}}}\n'),
+        ("00000000000000000001.json",
+         b'{"domainMetadata":{"domain":"user.x","configuration":"{}","removed":false}}\n'),
+        ("00000000000000000002.json",
+         b'{"domainMetadata":{"domain":"user.x","configuration":"{}","removed":true}}\n'),
     ]))
 
 

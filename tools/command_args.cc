@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "lakestream/common/strings.h"
+#include "lakestream/delta/table_properties.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/stream/data_stream_writer.h"
 
@@ -89,6 +90,31 @@ std::optional<bool> bool_option(const Config& options, const std::string& name, 
         usage_error(prog, "option '--" + name + "': expected true or false, got '" + text + "'");
   }
   return value;
+}
+
+void add_table_property_option(ArgParser& parser) {
+  parser.add("--table-property")
+      .list()
+      .metavar("KEY=VALUE")
+      .help(
+          "a table property of the Delta table if this command creates it (e.g. "
+          "delta.enableRowTracking=true, delta.enableDeletionVectors=true, delta.appendOnly=true, "
+          "delta.checkpointInterval=N, delta.enableInCommitTimestamps=true, "
+          "delta.checkpointPolicy=v2); unknown delta.* keys are refused; repeat for several");
+}
+
+std::optional<int> table_property_options(const Config& options, const char* prog,
+                                          std::map<std::string, std::string>* out) {
+  for (const std::string& text : options.get_list("table-property")) {
+    auto parsed = parse_table_property(text);
+    if (!parsed.ok()) {
+      return usage_error(prog, "option '--table-property': " + parsed.status().message());
+    }
+    if (!out->emplace(parsed->first, parsed->second).second) {
+      return usage_error(prog, "option '--table-property': " + parsed->first + " is given twice");
+    }
+  }
+  return std::nullopt;
 }
 
 void add_merge_schema_option(ArgParser& parser) {

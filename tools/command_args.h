@@ -8,6 +8,7 @@
 //   if (args.stop) return *args.stop;  // usage error printed, or help/config shown
 //   TableReader::open(args.table_uri, ...);
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -48,6 +49,14 @@ Result<Schema> load_schema_file(const std::string& path);
 /// for anything else.
 std::optional<bool> bool_option(const Config& options, const std::string& name, const char* prog,
                                 std::optional<int>* stop);
+
+/// Add --table-property KEY=VALUE (repeatable) to a command that may create a Delta table.
+void add_table_property_option(ArgParser& parser);
+/// The --table-property options into `out`; a usage error (printed, exit code 2) for one that
+/// is not KEY=VALUE or repeats a key. The keys are checked when the table is opened
+/// (delta/table_properties.h), before anything is written.
+std::optional<int> table_property_options(const Config& options, const char* prog,
+                                          std::map<std::string, std::string>* out);
 
 /// Add --merge-schema to a command that appends to a Delta table (ingest; stream).
 void add_merge_schema_option(ArgParser& parser);

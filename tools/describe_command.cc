@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "command_args.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/delta/optimize.h"
@@ -112,6 +113,35 @@ int run_describe(int argc, char** argv) {
   }
   std::printf("Protocol:          reader %d, writer %d\n", snap.protocol().min_reader_version,
               snap.protocol().min_writer_version);
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ", ";
+      out += items[i];
+    }
+    return out + "]";
+  };
+  if (!snap.protocol().reader_features.empty()) {
+    std::printf("Reader features:   %s\n", joined(snap.protocol().reader_features).c_str());
+  }
+  if (!snap.protocol().writer_features.empty()) {
+    std::printf("Writer features:   %s\n", joined(snap.protocol().writer_features).c_str());
+  }
+  if (!snap.domain_metadata().empty()) {
+    std::vector<std::string> domains;
+    for (const auto& [name, d] : snap.domain_metadata()) domains.push_back(name);
+    std::printf("Metadata domains:  %s\n", joined(domains).c_str());
+  }
+  if (auto clustering = clustering_columns(snap.domain_metadata());
+      clustering.ok() && !clustering->empty()) {
+    std::vector<std::string> columns;
+    for (const auto& path : *clustering) {
+      std::string dotted;
+      for (const std::string& part : path) dotted += (dotted.empty() ? "" : ".") + part;
+      columns.push_back(std::move(dotted));
+    }
+    std::printf("Clustering columns: %s\n", joined(columns).c_str());
+  }
   std::string parts = "[";
   for (size_t i = 0; i < meta.partition_columns.size(); ++i) {
     if (i) parts += ", ";

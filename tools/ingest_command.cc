@@ -124,6 +124,7 @@ int run_ingest(int argc, char** argv) {
       .default_value(128)
       .help("roll to a new data file past this size");
   add_merge_schema_option(parser);
+  add_table_property_option(parser);
 
   CommandArgs args = parse_command_args(parser, argc, argv);
   if (args.stop) return *args.stop;
@@ -169,6 +170,7 @@ int run_ingest(int argc, char** argv) {
           : options.table_uri + "_dead_letter";
   options.partition_by = cfg.get_list("partition-by");
   options.merge_schema = merge_schema_option(cfg);
+  if (auto stop = table_property_options(cfg, argv[0], &options.table_properties)) return *stop;
   auto schema = load_schema_file(cfg.get_string("schema"));
   if (!schema.ok()) return fail(schema.status());
   options.schema = std::move(*schema);

@@ -16,7 +16,9 @@
 #include <thread>
 #include <unordered_set>
 
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/storage/open_file_system.h"
@@ -454,6 +456,8 @@ class Worker {
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
         wo.task_id = index_;
+        wo.num_indexed_columns = options_.num_indexed_columns;
+        wo.always_stats_columns = options_.always_stats_columns;
         LS_ASSIGN_OR_RAISE(job.writers[w],
                            DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
       }
@@ -611,7 +615,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   LS_ASSIGN_OR_RAISE(Schema flat_schema, options.flatten ? probe.output_schema().flatten()
                                                          : Result<Schema>(probe.output_schema()));
   LS_ASSIGN_OR_RAISE(auto table_loc, open_table_location(options.table_uri));
-  TableCreateOptions create{flat_schema, options.partition_by, {}};
+  TableCreateOptions create{flat_schema, options.partition_by, options.table_properties};
   create.merge_schema = options.merge_schema;
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
@@ -623,6 +627,10 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   const int64_t chunk = std::max<int64_t>(options.chunk_bytes, 1);
   IngestOptions opts = options;
   opts.chunk_bytes = chunk;
+  // Statistics as the table asks (a table this run creates has the properties it was given).
+  opts.num_indexed_columns = num_indexed_columns(
+      table.state().metadata ? table.state().metadata->configuration : options.table_properties);
+  LS_ASSIGN_OR_RAISE(opts.always_stats_columns, clustering_columns(table.state().domains));
 
   // Every input is identified and opened before any work, so the workers can run from one
   // input into the next without waiting for its commit.

@@ -25,9 +25,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "lakestream/delta/stats.h"
 #include "lakestream/common/status.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/parquet/parquet_writer.h"
@@ -41,6 +43,13 @@ struct IngestOptions {
   std::string table_uri;
   std::string dead_letter_uri;
   std::vector<std::string> partition_by;
+  /// Table properties of the table when this run creates it (--table-property).
+  std::map<std::string, std::string> table_properties;
+  /// Set by ingest_files from the table: its delta.dataSkippingNumIndexedCols, and columns
+  /// every data file has statistics for (a clustered table's clustering columns,
+  /// delta/clustering.h).
+  int num_indexed_columns = kDefaultNumIndexedColumns;
+  std::vector<std::vector<std::string>> always_stats_columns;
   ParquetCompression compression = ParquetCompression::kSnappy;
   DecodeMode mode = DecodeMode::kDeadLetter;
   /// The decoder's rescued-data column ("" = none): a top-level string column of the table.

@@ -206,6 +206,7 @@ int run_stream(int argc, char** argv) {
       .default_value(0)
       .help("stop after this many seconds (0: run until stopped, or drained with available-now)");
   add_merge_schema_option(parser);
+  add_table_property_option(parser);
   add_storage_options(parser);
 
   CommandArgs args = parse_command_args(parser, argc, argv);
@@ -249,6 +250,8 @@ int run_stream(int argc, char** argv) {
   const int64_t await_seconds = cfg.get_int("await-seconds");
   if (stop_timeout < 0) return usage_error(prog, "option '--stop-timeout-seconds' must be >= 0");
   if (await_seconds < 0) return usage_error(prog, "option '--await-seconds' must be >= 0");
+  std::map<std::string, std::string> table_properties;
+  if (auto stop = table_property_options(cfg, prog, &table_properties)) return *stop;
 
   const std::string table = without_trailing_slashes(cfg.get_string("table"));
   const std::string checkpoint = without_trailing_slashes(cfg.get_string("checkpoint-location"));
@@ -311,6 +314,7 @@ int run_stream(int argc, char** argv) {
       .query_name(cfg.get_string("query-name"));
   // Only when given: otherwise the writer applies lakestream.delta.schema.autoMerge.enabled.
   if (cfg.get_bool("merge-schema")) writer.option("merge-schema", "true");
+  for (const auto& [key, value] : table_properties) writer.table_property(key, value);
   auto query = writer.start(table);
   if (!query.ok()) return fail("starting the query to " + table, query.status());
   set_stop_timeout_seconds(static_cast<double>(stop_timeout));

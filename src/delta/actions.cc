@@ -69,7 +69,16 @@ Json to_json(const AddFile& a) {
   j["modificationTime"] = a.modification_time;
   j["dataChange"] = a.data_change;
   if (!a.stats.empty()) j["stats"] = a.stats;
+  if (a.base_row_id) j["baseRowId"] = *a.base_row_id;
+  if (a.default_row_commit_version) j["defaultRowCommitVersion"] = *a.default_row_commit_version;
+  if (!a.clustering_provider.empty()) j["clusteringProvider"] = a.clustering_provider;
   return j;
+}
+
+Json string_map_json(const std::map<std::string, std::string>& m) {
+  Json out = Json::object();
+  for (const auto& [k, v] : m) out[k] = v;
+  return out;
 }
 
 /// Dump one action line; invalid UTF-8 in strings is replaced rather than throwing.
@@ -143,6 +152,17 @@ std::optional<T> get_optional(const Json& obj, const char* name) {
       return std::nullopt;
     }
   }
+}
+
+/// A map<string,string> member (tags): string values only.
+std::map<std::string, std::string> read_string_map(const Json& action, const char* name) {
+  std::map<std::string, std::string> out;
+  if (auto m = action.find(name); m != action.end() && m->is_object()) {
+    for (const auto& [k, v] : m->items()) {
+      if (v.is_string()) out[k] = v.get<std::string>();
+    }
+  }
+  return out;
 }
 
 /// An add's or remove's partitionValues (a JSON null value is nullopt).
@@ -220,6 +240,9 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
         LS_ASSIGN_OR_RAISE(d.cardinality, get_field<int64_t>(*dv, "cardinality", dv_at));
         a.deletion_vector = std::move(d);
       }
+      a.base_row_id = get_optional<int64_t>(value, "baseRowId");
+      a.default_row_commit_version = get_optional<int64_t>(value, "defaultRowCommitVersion");
+      a.clustering_provider = get_optional<std::string>(value, "clusteringProvider").value_or("");
       out.adds.push_back(std::move(a));
     } else if (key == "remove") {
       RemoveFile r;
@@ -229,7 +252,27 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       r.extended_file_metadata = get_optional<bool>(value, "extendedFileMetadata").value_or(false);
       r.partition_values = read_partition_values(value);
       r.size = get_optional<int64_t>(value, "size");
+      r.base_row_id = get_optional<int64_t>(value, "baseRowId");
+      r.default_row_commit_version = get_optional<int64_t>(value, "defaultRowCommitVersion");
       out.removes.push_back(std::move(r));
+    } else if (key == "domainMetadata") {
+      DomainMetadataAction d;
+      LS_ASSIGN_OR_RAISE(d.domain, get_field<std::string>(value, "domain", at));
+      LS_ASSIGN_OR_RAISE(d.configuration, get_field<std::string>(value, "configuration", at));
+      d.removed = get_optional<bool>(value, "removed").value_or(false);
+      out.domain_metadata.push_back(std::move(d));
+    } else if (key == "checkpointMetadata") {
+      CheckpointMetadataAction c;
+      LS_ASSIGN_OR_RAISE(c.version, get_field<int64_t>(value, "version", at));
+      c.tags = read_string_map(value, "tags");
+      out.checkpoint_metadata = std::move(c);
+    } else if (key == "sidecar") {
+      SidecarAction sc;
+      LS_ASSIGN_OR_RAISE(sc.path, get_field<std::string>(value, "path", at));
+      LS_ASSIGN_OR_RAISE(sc.size_in_bytes, get_field<int64_t>(value, "sizeInBytes", at));
+      sc.modification_time = get_optional<int64_t>(value, "modificationTime").value_or(0);
+      sc.tags = read_string_map(value, "tags");
+      out.sidecars.push_back(std::move(sc));
     } else if (key == "commitInfo") {
       CommitInfoAction c;
       c.timestamp = get_optional<int64_t>(value, "timestamp").value_or(0);
@@ -253,7 +296,7 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
       c.in_commit_timestamp = get_optional<int64_t>(value, "inCommitTimestamp");
       out.commit_info = std::move(c);
     }
-    // Other actions (cdc, domainMetadata, ...) do not change what this writer needs.
+    // Other actions (cdc, ...) do not change the table state.
   }
   return Status::OK();
 }
@@ -262,6 +305,11 @@ Status parse_action(const Json& line, const std::string& where, CommitActions& o
 
 std::string serialize_commit(const CommitActions& actions) {
   std::string out;
+  if (actions.checkpoint_metadata) {
+    append_line(out, "checkpointMetadata",
+                Json{{"version", actions.checkpoint_metadata->version},
+                     {"tags", string_map_json(actions.checkpoint_metadata->tags)}});
+  }
   if (actions.commit_info) append_line(out, "commitInfo", to_json(*actions.commit_info));
   if (actions.protocol) {
     Json p{{"minReaderVersion", actions.protocol->min_reader_version},
@@ -275,6 +323,11 @@ std::string serialize_commit(const CommitActions& actions) {
     append_line(out, "protocol", std::move(p));
   }
   if (actions.metadata) append_line(out, "metaData", to_json(*actions.metadata));
+  for (const DomainMetadataAction& d : actions.domain_metadata) {
+    append_line(out, "domainMetadata",
+                Json{{"domain", d.domain}, {"configuration", d.configuration},
+                     {"removed", d.removed}});
+  }
   for (const TxnAction& t : actions.txns) {
     Json j{{"appId", t.app_id}, {"version", t.version}};
     if (t.last_updated) j["lastUpdated"] = *t.last_updated;
@@ -290,7 +343,16 @@ std::string serialize_commit(const CommitActions& actions) {
       j["partitionValues"] = partition_values_json(r.partition_values);
       if (r.size) j["size"] = *r.size;
     }
+    if (r.base_row_id) j["baseRowId"] = *r.base_row_id;
+    if (r.default_row_commit_version) j["defaultRowCommitVersion"] = *r.default_row_commit_version;
     append_line(out, "remove", std::move(j));
+  }
+  for (const SidecarAction& sc : actions.sidecars) {
+    append_line(out, "sidecar",
+                Json{{"path", sc.path},
+                     {"sizeInBytes", sc.size_in_bytes},
+                     {"modificationTime", sc.modification_time},
+                     {"tags", string_map_json(sc.tags)}});
   }
   return out;
 }

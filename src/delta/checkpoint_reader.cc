@@ -1,10 +1,14 @@
-// Reading Parquet checkpoints of the Delta log: each row holds one action in one of the
-// struct columns txn, add, remove, metaData, protocol (the others are null in that row).
+// Reading checkpoints of the Delta log. A Parquet checkpoint row holds one action in one of the
+// struct columns txn, add, remove, metaData, protocol, domainMetadata, and for v2-spec
+// checkpoints checkpointMetadata and sidecar (the others are null in that row). A UUID-named
+// checkpoint may also be JSON (one action a line, as a commit); the add and remove actions of a
+// v2-spec checkpoint may live in sidecar Parquet files in _delta_log/_sidecars/ instead.
 #include <cstdio>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/partition.h"
 #include "lakestream/parquet/parquet_reader.h"
 
 namespace lakestream {
@@ -63,6 +67,14 @@ std::vector<std::pair<std::string, std::optional<std::string>>> get_map(const Co
   return out;
 }
 
+std::map<std::string, std::string> get_string_map(const Column* c, int64_t row) {
+  std::map<std::string, std::string> out;
+  for (auto& [k, v] : get_map(c, row)) {
+    if (v) out[k] = std::move(*v);
+  }
+  return out;
+}
+
 std::vector<std::string> get_string_list(const Column* c, int64_t row) {
   std::vector<std::string> out;
   if (!c || c->is_null(row) || c->type()->id() != TypeId::kArray) return out;
@@ -79,6 +91,9 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
   const ColumnPtr remove = batch.column_by_name("remove");
   const ColumnPtr meta = batch.column_by_name("metaData");
   const ColumnPtr protocol = batch.column_by_name("protocol");
+  const ColumnPtr domain = batch.column_by_name("domainMetadata");
+  const ColumnPtr checkpoint_meta = batch.column_by_name("checkpointMetadata");
+  const ColumnPtr sidecar = batch.column_by_name("sidecar");
   for (int64_t row = 0; row < batch.num_rows(); ++row) {
     auto at = [&] { return where + " row " + std::to_string(row); };  // errors only
     if (add && add->is_valid(row)) {
@@ -111,6 +126,9 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
         d.cardinality = *cardinality;
         a.deletion_vector = std::move(d);
       }
+      a.base_row_id = get_int(child(*add, "baseRowId"), row);
+      a.default_row_commit_version = get_int(child(*add, "defaultRowCommitVersion"), row);
+      a.clustering_provider = get_string(child(*add, "clusteringProvider"), row).value_or("");
       out.adds.push_back(std::move(a));
     }
     if (remove && remove->is_valid(row)) {
@@ -126,7 +144,40 @@ Status read_rows(const RecordBatch& batch, const std::string& where, CommitActio
         r.partition_values = get_map(child(*remove, "partitionValues"), row);
         r.size = get_int(child(*remove, "size"), row);
       }
+      r.base_row_id = get_int(child(*remove, "baseRowId"), row);
+      r.default_row_commit_version = get_int(child(*remove, "defaultRowCommitVersion"), row);
       out.removes.push_back(std::move(r));
+    }
+    if (domain && domain->is_valid(row)) {
+      DomainMetadataAction d;
+      auto name = get_string(child(*domain, "domain"), row);
+      auto configuration = get_string(child(*domain, "configuration"), row);
+      if (!name || !configuration) {
+        return Status::Corrupt(at() + ": domainMetadata without domain/configuration");
+      }
+      d.domain = std::move(*name);
+      d.configuration = std::move(*configuration);
+      d.removed = get_bool(child(*domain, "removed"), row).value_or(false);
+      out.domain_metadata.push_back(std::move(d));
+    }
+    if (checkpoint_meta && checkpoint_meta->is_valid(row)) {
+      CheckpointMetadataAction c;
+      auto version = get_int(child(*checkpoint_meta, "version"), row);
+      if (!version) return Status::Corrupt(at() + ": checkpointMetadata without a version");
+      c.version = *version;
+      c.tags = get_string_map(child(*checkpoint_meta, "tags"), row);
+      out.checkpoint_metadata = std::move(c);
+    }
+    if (sidecar && sidecar->is_valid(row)) {
+      SidecarAction sc;
+      auto path = get_string(child(*sidecar, "path"), row);
+      auto size = get_int(child(*sidecar, "sizeInBytes"), row);
+      if (!path || !size) return Status::Corrupt(at() + ": sidecar without path/sizeInBytes");
+      sc.path = std::move(*path);
+      sc.size_in_bytes = *size;
+      sc.modification_time = get_int(child(*sidecar, "modificationTime"), row).value_or(0);
+      sc.tags = get_string_map(child(*sidecar, "tags"), row);
+      out.sidecars.push_back(std::move(sc));
     }
     if (txn && txn->is_valid(row)) {
       TxnAction t;
@@ -210,7 +261,17 @@ std::optional<CheckpointRef> checkpoint_file_ref(std::string_view name, int* par
   std::string_view rest = name.substr(20 + kInfix.size());
   if (rest == "parquet") {
     if (part) *part = 1;
-    return CheckpointRef{version, 1};
+    return CheckpointRef{version, 1, ""};
+  }
+  // UUID-named (v2 spec): <uuid>.json or <uuid>.parquet, the UUID without dots.
+  for (std::string_view ext : {std::string_view(".json"), std::string_view(".parquet")}) {
+    if (rest.size() > ext.size() && rest.ends_with(ext)) {
+      std::string_view uuid = rest.substr(0, rest.size() - ext.size());
+      if (uuid.find('.') != std::string_view::npos) break;
+      if (uuid.find_first_not_of("0123456789abcdefABCDEF-") != std::string_view::npos) break;
+      if (part) *part = 1;
+      return CheckpointRef{version, 1, std::string(name)};
+    }
   }
   // <part:010>.<parts:010>.parquet
   if (rest.size() != 10 + 1 + 10 + 8 || rest[10] != '.' || rest.substr(21) != ".parquet") {
@@ -220,12 +281,144 @@ std::optional<CheckpointRef> checkpoint_file_ref(std::string_view name, int* par
   if (!digits(rest.substr(0, 10), &p) || !digits(rest.substr(11, 10), &n)) return std::nullopt;
   if (n < 1 || p < 1 || p > n || n > 1000000) return std::nullopt;
   if (part) *part = static_cast<int>(p);
-  return CheckpointRef{version, static_cast<int>(n)};
+  return CheckpointRef{version, static_cast<int>(n), ""};
 }
+
+namespace {
+
+/// Where a sidecar action's file is: its path is URI-encoded and, as the protocol encourages,
+/// usually the bare file name in _delta_log/_sidecars/; an absolute path or file: URI is taken
+/// as it is (resolve_log_path).
+Result<std::string> sidecar_location(const std::string& table_path, const SidecarAction& sc) {
+  LS_ASSIGN_OR_RAISE(std::string decoded, decode_add_path(sc.path));
+  if (decoded.empty()) return Status::Corrupt("a sidecar action with an empty path");
+  const size_t colon = decoded.find(':');
+  const bool has_scheme = colon != std::string::npos && decoded.find('/') > colon;
+  if (has_scheme || decoded.starts_with('/')) return resolve_log_path(table_path, decoded);
+  return resolve_log_path(table_path, "_delta_log/_sidecars/" + decoded);
+}
+
+/// Read one Parquet file of the log (a checkpoint or a sidecar), one row group at a time.
+/// A sidecar holds add and remove actions only.
+Status for_each_parquet_batch(FileSystem& fs, const std::string& path, bool sidecar,
+                              const std::function<Status(CommitActions&)>& fn) {
+  const std::string where = fs.describe(path);
+  const char* kind = sidecar ? "checkpoint sidecar " : "checkpoint ";
+  LS_ASSIGN_OR_RAISE(auto file, fs.open_input_file(path));
+  auto reader = ParquetReader::open(std::move(file));
+  if (!reader.ok()) return reader.status().with_context(kind + where);
+  std::vector<std::string> projection;
+  static const char* const kCheckpointColumns[] = {"txn",      "add",
+                                                   "remove",   "metaData",
+                                                   "protocol", "domainMetadata",
+                                                   "checkpointMetadata", "sidecar"};
+  static const char* const kSidecarColumns[] = {"add", "remove"};
+  auto take = [&](const auto& names) {
+    for (const char* name : names) {
+      if ((*reader)->schema().has_field(name)) projection.emplace_back(name);
+    }
+  };
+  if (sidecar) {
+    take(kSidecarColumns);
+  } else {
+    take(kCheckpointColumns);
+  }
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    auto batch = (*reader)->read_row_group(rg, projection);
+    if (!batch.ok()) return batch.status().with_context(kind + where);
+    CommitActions actions;
+    LS_RETURN_NOT_OK(read_rows(*batch, where + " row group " + std::to_string(rg), actions));
+    LS_RETURN_NOT_OK(fn(actions));
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
                                  const CheckpointRef& ref,
                                  const std::function<Status(CommitActions&)>& fn) {
+  // The v2-spec checkpoint's own rows first; its sidecars (collected meanwhile) after them.
+  std::vector<SidecarAction> sidecars;
+  bool has_checkpoint_metadata = false;
+  std::string where;
+  auto take_batch = [&](CommitActions& batch) -> Status {
+    if (batch.checkpoint_metadata) {
+      if (batch.checkpoint_metadata->version != ref.version) {
+        return Status::Corrupt("checkpoint " + where + " of version " +
+                               std::to_string(ref.version) + " has checkpointMetadata version " +
+                               std::to_string(batch.checkpoint_metadata->version));
+      }
+      has_checkpoint_metadata = true;
+    }
+    std::move(batch.sidecars.begin(), batch.sidecars.end(), std::back_inserter(sidecars));
+    batch.sidecars.clear();
+    return fn(batch);
+  };
+  if (!ref.uuid_file.empty()) {
+    const std::string path = join_path(table_path, "_delta_log/" + ref.uuid_file);
+    where = fs.describe(path);
+    if (ref.uuid_file.ends_with(".json")) {
+      LS_ASSIGN_OR_RAISE(std::string text, fs.read_file(path));
+      auto actions = parse_commit(text, "checkpoint " + where);
+      if (!actions.ok()) return actions.status();
+      actions->commit_info.reset();  // not part of a checkpoint's state
+      LS_RETURN_NOT_OK(take_batch(*actions));
+    } else {
+      LS_RETURN_NOT_OK(for_each_parquet_batch(fs, path, /*sidecar=*/false, take_batch));
+    }
+    if (!has_checkpoint_metadata) {
+      return Status::Corrupt("checkpoint " + where +
+                             " is UUID-named (v2 spec) but has no checkpointMetadata action");
+    }
+  } else {
+    for (int part = 1; part <= ref.num_parts; ++part) {
+      const std::string path = join_path(
+          table_path, ref.num_parts == 1 ? checkpoint_file_path(ref.version)
+                                         : checkpoint_part_path(ref.version, part, ref.num_parts));
+      where = fs.describe(path);
+      LS_RETURN_NOT_OK(for_each_parquet_batch(fs, path, /*sidecar=*/false, take_batch));
+    }
+  }
+  for (const SidecarAction& sc : sidecars) {
+    auto location = sidecar_location(table_path, sc);
+    if (!location.ok()) {
+      return location.status().with_context("sidecar '" + sc.path + "' of checkpoint " + where);
+    }
+    LS_RETURN_NOT_OK(for_each_parquet_batch(
+        fs, *location, /*sidecar=*/true, [&](CommitActions& batch) -> Status {
+          // A sidecar holds file actions only; anything else in it is ignored, as the
+          // protocol allows no other action there.
+          CommitActions files;
+          files.adds = std::move(batch.adds);
+          files.removes = std::move(batch.removes);
+          return fn(files);
+        }));
+  }
+  return Status::OK();
+}
+
+Result<std::optional<ProtocolAction>> read_checkpoint_protocol(FileSystem& fs,
+                                                              const std::string& table_path,
+                                                              const CheckpointRef& ref) {
+  if (!ref.uuid_file.empty()) {
+    // A v2 checkpoint's non-file actions are all in its own file: read them without sidecars.
+    std::optional<ProtocolAction> protocol;
+    const std::string path = join_path(table_path, "_delta_log/" + ref.uuid_file);
+    auto take = [&](CommitActions& batch) -> Status {
+      if (batch.protocol) protocol = std::move(batch.protocol);
+      return Status::OK();
+    };
+    if (ref.uuid_file.ends_with(".json")) {
+      LS_ASSIGN_OR_RAISE(std::string text, fs.read_file(path));
+      LS_ASSIGN_OR_RAISE(CommitActions actions, parse_commit(text, fs.describe(path)));
+      LS_RETURN_NOT_OK(take(actions));
+    } else {
+      LS_RETURN_NOT_OK(for_each_parquet_batch(fs, path, /*sidecar=*/false, take));
+    }
+    return protocol;
+  }
+  std::optional<ProtocolAction> protocol;
   for (int part = 1; part <= ref.num_parts; ++part) {
     const std::string path = join_path(
         table_path, ref.num_parts == 1 ? checkpoint_file_path(ref.version)
@@ -234,19 +427,16 @@ Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
     LS_ASSIGN_OR_RAISE(auto file, fs.open_input_file(path));
     auto reader = ParquetReader::open(std::move(file));
     if (!reader.ok()) return reader.status().with_context("checkpoint " + where);
-    std::vector<std::string> projection;
-    for (const char* name : {"txn", "add", "remove", "metaData", "protocol"}) {
-      if ((*reader)->schema().has_field(name)) projection.emplace_back(name);
-    }
+    if (!(*reader)->schema().has_field("protocol")) continue;
     for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-      auto batch = (*reader)->read_row_group(rg, projection);
+      auto batch = (*reader)->read_row_group(rg, std::vector<std::string>{"protocol"});
       if (!batch.ok()) return batch.status().with_context("checkpoint " + where);
       CommitActions actions;
       LS_RETURN_NOT_OK(read_rows(*batch, where + " row group " + std::to_string(rg), actions));
-      LS_RETURN_NOT_OK(fn(actions));
+      if (actions.protocol) protocol = std::move(actions.protocol);
     }
   }
-  return Status::OK();
+  return protocol;
 }
 
 Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_path,
@@ -261,8 +451,13 @@ Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_p
         }
         std::move(batch.removes.begin(), batch.removes.end(), std::back_inserter(out.removes));
         std::move(batch.txns.begin(), batch.txns.end(), std::back_inserter(out.txns));
+        std::move(batch.domain_metadata.begin(), batch.domain_metadata.end(),
+                  std::back_inserter(out.domain_metadata));
         if (batch.metadata) out.metadata = std::move(batch.metadata);
         if (batch.protocol) out.protocol = std::move(batch.protocol);
+        if (batch.checkpoint_metadata) {
+          out.checkpoint_metadata = std::move(batch.checkpoint_metadata);
+        }
         return Status::OK();
       }));
   return out;

@@ -1,5 +1,6 @@
 // Writing Parquet checkpoints: the actions become rows of a nested RecordBatch (the struct
-// columns txn, add, remove, metaData and protocol, one action per row, the other columns null)
+// columns txn, add, remove, metaData, protocol, domainMetadata and, in a v2-spec checkpoint,
+// checkpointMetadata; one action per row, the other columns null)
 // written by the project's Parquet writer. The batch is cut every ~1024 actions (or about
 // 2 MiB of text) and handed to an encoder thread that writes it as one row group, while the
 // next batch fills a second set of columns; each set is emptied and reused. What a checkpoint
@@ -10,8 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/partition.h"
+#include "lakestream/delta/uuid.h"
 #include "lakestream/parquet/parquet_writer.h"
 
 namespace lakestream {
@@ -20,48 +23,68 @@ namespace {
 DataTypePtr string_map() { return DataType::map(DataType::string(), DataType::string()); }
 DataTypePtr string_list() { return DataType::array(DataType::string()); }
 
-/// The checkpoint schema of PROTOCOL.md ("Checkpoint Schema"), the fields lakestream models.
-/// Every field is nullable, as Spark writes them; map keys are required (Parquet's MAP).
-Schema make_checkpoint_schema() {
+/// The checkpoint schema of PROTOCOL.md ("Checkpoint Schema"), the fields lakestream models;
+/// `v2` adds the checkpointMetadata column of a v2-spec checkpoint. Every field is nullable, as
+/// Spark writes them; map keys are required (Parquet's MAP).
+Schema make_checkpoint_schema(bool v2) {
   auto f = [](std::string name, DataTypePtr type) {
     return Field{std::move(name), std::move(type)};
   };
-  return Schema()
-      .add("txn",
-           DataType::struct_({f("appId", DataType::string()), f("version", DataType::long_()),
-                              f("lastUpdated", DataType::long_())}))
-      .add("add",
-           DataType::struct_(
-               {f("path", DataType::string()), f("partitionValues", string_map()),
-                f("size", DataType::long_()), f("modificationTime", DataType::long_()),
-                f("dataChange", DataType::boolean()), f("stats", DataType::string()),
-                f("deletionVector",
-                  DataType::struct_(
-                      {f("storageType", DataType::string()),
-                       f("pathOrInlineDv", DataType::string()), f("offset", DataType::int_()),
-                       f("sizeInBytes", DataType::int_()), f("cardinality", DataType::long_())}))}))
-      .add("remove", DataType::struct_(
-                         {f("path", DataType::string()), f("deletionTimestamp", DataType::long_()),
-                          f("dataChange", DataType::boolean()),
-                          f("extendedFileMetadata", DataType::boolean()),
-                          f("partitionValues", string_map()), f("size", DataType::long_())}))
-      .add("metaData",
-           DataType::struct_(
-               {f("id", DataType::string()), f("name", DataType::string()),
-                f("description", DataType::string()),
-                f("format", DataType::struct_(
-                                {f("provider", DataType::string()), f("options", string_map())})),
-                f("schemaString", DataType::string()), f("partitionColumns", string_list()),
-                f("configuration", string_map()), f("createdTime", DataType::long_())}))
-      .add("protocol",
-           DataType::struct_(
-               {f("minReaderVersion", DataType::int_()), f("minWriterVersion", DataType::int_()),
-                f("readerFeatures", string_list()), f("writerFeatures", string_list())}));
+  Schema schema =
+      Schema()
+          .add("txn",
+               DataType::struct_({f("appId", DataType::string()), f("version", DataType::long_()),
+                                  f("lastUpdated", DataType::long_())}))
+          .add("add",
+               DataType::struct_(
+                   {f("path", DataType::string()), f("partitionValues", string_map()),
+                    f("size", DataType::long_()), f("modificationTime", DataType::long_()),
+                    f("dataChange", DataType::boolean()), f("stats", DataType::string()),
+                    f("deletionVector",
+                      DataType::struct_({f("storageType", DataType::string()),
+                                         f("pathOrInlineDv", DataType::string()),
+                                         f("offset", DataType::int_()),
+                                         f("sizeInBytes", DataType::int_()),
+                                         f("cardinality", DataType::long_())})),
+                    f("baseRowId", DataType::long_()),
+                    f("defaultRowCommitVersion", DataType::long_()),
+                    f("clusteringProvider", DataType::string())}))
+          .add("remove",
+               DataType::struct_(
+                   {f("path", DataType::string()), f("deletionTimestamp", DataType::long_()),
+                    f("dataChange", DataType::boolean()),
+                    f("extendedFileMetadata", DataType::boolean()),
+                    f("partitionValues", string_map()), f("size", DataType::long_()),
+                    f("baseRowId", DataType::long_()),
+                    f("defaultRowCommitVersion", DataType::long_())}))
+          .add("metaData",
+               DataType::struct_(
+                   {f("id", DataType::string()), f("name", DataType::string()),
+                    f("description", DataType::string()),
+                    f("format", DataType::struct_({f("provider", DataType::string()),
+                                                   f("options", string_map())})),
+                    f("schemaString", DataType::string()), f("partitionColumns", string_list()),
+                    f("configuration", string_map()), f("createdTime", DataType::long_())}))
+          .add("protocol",
+               DataType::struct_({f("minReaderVersion", DataType::int_()),
+                                  f("minWriterVersion", DataType::int_()),
+                                  f("readerFeatures", string_list()),
+                                  f("writerFeatures", string_list())}))
+          .add("domainMetadata",
+               DataType::struct_({f("domain", DataType::string()),
+                                  f("configuration", DataType::string()),
+                                  f("removed", DataType::boolean())}));
+  if (v2) {
+    schema.add("checkpointMetadata", DataType::struct_({f("version", DataType::long_()),
+                                                        f("tags", string_map())}));
+  }
+  return schema;
 }
 
-const Schema& checkpoint_schema() {
-  static const Schema schema = make_checkpoint_schema();
-  return schema;
+const Schema& checkpoint_schema(bool v2) {
+  static const Schema classic = make_checkpoint_schema(false);
+  static const Schema with_metadata = make_checkpoint_schema(true);
+  return v2 ? with_metadata : classic;
 }
 
 /// Append `n` null rows to `c` at once (a struct's members too, keeping the batch invariant).
@@ -149,10 +172,11 @@ size_t put_map(Column& c, const Pairs& pairs) {
 /// appended to the open batch; a full batch is written as one row group and its columns reused.
 class CheckpointFileWriter {
  public:
-  enum Column_ { kTxn, kAdd, kRemove, kMeta, kProtocol, kNumColumns };
+  enum Column_ { kTxn, kAdd, kRemove, kMeta, kProtocol, kDomain, kCheckpointMeta };
 
-  explicit CheckpointFileWriter(const CheckpointWriteOptions& options)
-      : options_(options), schema_(checkpoint_schema()) {
+  /// `v2`: a v2-spec checkpoint (with a checkpointMetadata column).
+  CheckpointFileWriter(const CheckpointWriteOptions& options, bool v2)
+      : options_(options), schema_(checkpoint_schema(v2)) {
     for (auto& set : sets_) {
       for (const Field& f : schema_.fields()) set.push_back(Column::make(f.type));
     }
@@ -232,8 +256,26 @@ class CheckpointFileWriter {
     } else {
       dv.append_null();
     }
+    put_opt_long(c.mutable_child(7), a.base_row_id);
+    put_opt_long(c.mutable_child(8), a.default_row_commit_version);
+    bytes += put_opt_string(c.mutable_child(9), a.clustering_provider);
     ++num_adds_;
     return end_row(bytes);
+  }
+
+  Status add_domain(const DomainMetadataAction& d) {
+    Column& c = start_row(kDomain);
+    size_t bytes = put_string(c.mutable_child(0), d.domain);
+    bytes += put_string(c.mutable_child(1), d.configuration);
+    c.mutable_child(2).append_bool(d.removed);
+    return end_row(bytes);
+  }
+
+  Status add_checkpoint_metadata(int64_t version) {
+    Column& c = start_row(kCheckpointMeta);
+    c.mutable_child(0).append<int64_t>(version);
+    put_map(c.mutable_child(1), std::map<std::string, std::string>{});
+    return end_row(0);
   }
 
   Status add_remove(const RemoveFile& r) {
@@ -249,6 +291,8 @@ class CheckpointFileWriter {
       // As Spark writes a remove without them: the extended fields are null.
       for (size_t i = 3; i <= 5; ++i) c.mutable_child(i).append_null();
     }
+    put_opt_long(c.mutable_child(6), r.base_row_id);
+    put_opt_long(c.mutable_child(7), r.default_row_commit_version);
     return end_row(bytes);
   }
 
@@ -330,13 +374,22 @@ class CheckpointFileWriter {
 
 /// Stream the actions `emit` gives a CheckpointFileWriter into the checkpoint file of `version`,
 /// then write _last_checkpoint. `emit` returning an error aborts the file: nothing is visible.
+/// `v2`: the table has the v2Checkpoint feature, so the checkpoint is a UUID-named v2-spec one
+/// ("<v>.checkpoint.<uuid>.parquet", with its checkpointMetadata row; no sidecars: the file
+/// actions stay in it), which the protocol asks of such tables instead of a v1 one.
 Status write_checkpoint_file(FileSystem& fs, const std::string& table_path, int64_t version,
-                             const CheckpointWriteOptions& options,
+                             const CheckpointWriteOptions& options, bool v2,
                              const std::function<Status(CheckpointFileWriter&)>& emit) {
-  const std::string path_out = join_path(table_path, checkpoint_file_path(version));
+  std::string name = checkpoint_file_path(version);
+  if (v2) {
+    name = name.substr(0, name.size() - std::string_view("parquet").size()) + uuid_v4() +
+           ".parquet";
+  }
+  const std::string path_out = join_path(table_path, name);
   LS_ASSIGN_OR_RAISE(auto out, fs.open_output_stream(path_out));
-  CheckpointFileWriter writer(options);
+  CheckpointFileWriter writer(options, v2);
   Status written = writer.open(std::move(out));
+  if (written.ok() && v2) written = writer.add_checkpoint_metadata(version);
   if (written.ok()) written = emit(writer);
   Result<int64_t> size_in_bytes = written.ok() ? writer.finish() : Result<int64_t>(written);
   if (!size_in_bytes.ok()) {
@@ -348,11 +401,25 @@ Status write_checkpoint_file(FileSystem& fs, const std::string& table_path, int6
                               {"size", writer.num_rows()},
                               {"sizeInBytes", *size_in_bytes},
                               {"numOfAddFiles", writer.num_adds()}};
+  if (v2) {
+    // As Delta's writers describe a UUID-named checkpoint, so a reader need not list to find it.
+    last["v2Checkpoint"] = {{"path", name.substr(name.rfind('/') + 1)},
+                            {"sizeInBytes", *size_in_bytes},
+                            {"modificationTime", wall_clock_ms()}};
+  }
   const std::string last_path = join_path(table_path, "_delta_log/_last_checkpoint");
   Status st = fs.write_file(last_path, last.dump());
   if (!st.ok()) return st.with_context("writing " + fs.describe(last_path));
   return Status::OK();
 }
+
+/// Whether the table's checkpoints must be v2-spec (the v2Checkpoint writer feature).
+bool uses_v2_checkpoints(const ProtocolAction& protocol) {
+  return protocol.min_writer_version >= 7 &&
+         std::find(protocol.writer_features.begin(), protocol.writer_features.end(),
+                   "v2Checkpoint") != protocol.writer_features.end();
+}
+
 /// The final action on a path among the commits replayed on top of a checkpoint.
 struct Touched {
   bool live = false;  ///< an add (else a remove: a tombstone)
@@ -364,9 +431,13 @@ struct Touched {
 
 Status write_checkpoint(const Snapshot& snapshot, const CheckpointWriteOptions& options) {
   return write_checkpoint_file(snapshot.file_system(), snapshot.table_path(), snapshot.version(),
-                               options, [&](CheckpointFileWriter& w) -> Status {
+                               options, uses_v2_checkpoints(snapshot.protocol()),
+                               [&](CheckpointFileWriter& w) -> Status {
                                  LS_RETURN_NOT_OK(w.add_protocol(snapshot.protocol()));
                                  LS_RETURN_NOT_OK(w.add_metadata(snapshot.metadata()));
+                                 for (const auto& [name, d] : snapshot.domain_metadata()) {
+                                   LS_RETURN_NOT_OK(w.add_domain(d));
+                                 }
                                  for (const auto& [app, version] : snapshot.txn_versions()) {
                                    LS_RETURN_NOT_OK(w.add_txn(app, version));
                                  }
@@ -391,6 +462,7 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
   std::optional<ProtocolAction> protocol;
   std::optional<MetadataAction> metadata;
   std::map<std::string, int64_t> commit_txns;
+  std::vector<DomainMetadataAction> commit_domains;  // in commit order
   std::unordered_map<std::string, Touched> touched;
   // Keyed as Snapshot::load keys files: the canonical path (snapshot.h resolve_log_path).
   auto canonical_path = [&](const std::string& uri_path) -> Result<std::string> {
@@ -404,6 +476,8 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
     if (actions.protocol) protocol = std::move(actions.protocol);
     if (actions.metadata) metadata = std::move(actions.metadata);
     for (const TxnAction& t : actions.txns) commit_txns[t.app_id] = t.version;
+    std::move(actions.domain_metadata.begin(), actions.domain_metadata.end(),
+              std::back_inserter(commit_domains));
     for (RemoveFile& r : actions.removes) {
       LS_ASSIGN_OR_RAISE(std::string key, canonical_path(r.path));
       Touched& t = touched[key];
@@ -419,10 +493,23 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
       t.remove = RemoveFile{};
     }
   }
+  // The form of the checkpoint follows the protocol at `version`: from the commits, else the
+  // base checkpoint's (a UUID-named one exists only on v2Checkpoint tables).
+  bool v2 = false;
+  if (protocol) {
+    v2 = uses_v2_checkpoints(*protocol);
+  } else if (seg.checkpoint && !seg.checkpoint->uuid_file.empty()) {
+    v2 = true;
+  } else if (seg.checkpoint) {
+    LS_ASSIGN_OR_RAISE(std::optional<ProtocolAction> base_protocol,
+                       read_checkpoint_protocol(fsr, table_path, *seg.checkpoint));
+    v2 = base_protocol && uses_v2_checkpoints(*base_protocol);
+  }
   return write_checkpoint_file(
-      fsr, table_path, version, options, [&](CheckpointFileWriter& w) -> Status {
+      fsr, table_path, version, options, v2, [&](CheckpointFileWriter& w) -> Status {
         // 2. The base checkpoint, one row group at a time: what the commits did not touch.
         std::map<std::string, int64_t> txns;
+        std::map<std::string, DomainMetadataAction> domains;
         // Whether the commits decide `path` (compared canonically: escapes and spellings of
         // one file may differ).
         auto is_touched = [&](const std::string& path) -> Result<bool> {
@@ -436,6 +523,7 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
                 if (batch.protocol && !protocol) protocol = std::move(batch.protocol);
                 if (batch.metadata && !metadata) metadata = std::move(batch.metadata);
                 for (const TxnAction& t : batch.txns) txns[t.app_id] = t.version;
+                apply_domain_metadata(domains, batch.domain_metadata);
                 for (const RemoveFile& r : batch.removes) {
                   LS_ASSIGN_OR_RAISE(bool skip, is_touched(r.path));
                   if (!skip) LS_RETURN_NOT_OK(w.add_remove(r));
@@ -454,6 +542,9 @@ Status write_checkpoint_at(const std::shared_ptr<FileSystem>& fs, const std::str
         }
         for (const auto& [app, v] : commit_txns) txns[app] = v;
         for (const auto& [app, v] : txns) LS_RETURN_NOT_OK(w.add_txn(app, v));
+        // Every domain is kept, known or not (PROTOCOL.md "Domain Metadata"); removed ones go.
+        apply_domain_metadata(domains, commit_domains);
+        for (const auto& [name, d] : domains) LS_RETURN_NOT_OK(w.add_domain(d));
         if (!protocol)
           return Status::Corrupt("the Delta table at " + where + " has no protocol action");
         if (!metadata)

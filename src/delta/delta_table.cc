@@ -10,9 +10,12 @@
 #include "lakestream/common/metrics.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
+#include "lakestream/delta/table_properties.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
 #include "lakestream/schema/schema_merge.h"
@@ -89,7 +92,9 @@ Status validate_create_options(const TableCreateOptions& options) {
     return Status::InvalidArgument(
         "all columns are partition columns: at least one column must hold data");
   }
-  return Status::OK();
+  // Unknown or unsupported delta.* properties are refused before anything is written, whether
+  // or not the table exists yet (a typo would otherwise pass silently on an existing table).
+  return new_table_protocol(options.schema, options.configuration).status();
 }
 
 /// The commit conflicts of the table `where` (fs.describe of its path) for /metrics: created at
@@ -160,6 +165,13 @@ Status LogState::apply(int64_t commit_version, const CommitActions& commit) {
   if (commit.protocol) protocol = commit.protocol;
   if (commit.metadata) metadata = commit.metadata;
   for (const TxnAction& t : commit.txns) txn_versions[t.app_id] = t.version;
+  for (const DomainMetadataAction& d : commit.domain_metadata) {
+    if (d.removed) {
+      domains.erase(d.domain);
+    } else {
+      domains[d.domain] = d;
+    }
+  }
   if (commit.commit_info && commit.commit_info->in_commit_timestamp) {
     last_in_commit_timestamp = commit.commit_info->in_commit_timestamp;
   }
@@ -454,19 +466,47 @@ Result<int64_t> Transaction::commit(std::string operation,
     }
     if (version == 0) {
       if (!table.create_) return Status::Internal("no create options for a new table " + where);
-      actions.protocol = ProtocolAction{};
+      // The lowest protocol the schema and the table properties need (table_properties.h).
+      LS_ASSIGN_OR_RAISE(
+          NewTableProtocol created,
+          new_table_protocol(table.create_->schema, table.create_->configuration));
+      actions.protocol = std::move(created.protocol);
       MetadataAction m;
       m.id = uuid_v4();
       m.schema_string = table.create_->schema.to_json();
       m.partition_columns = table.create_->partition_columns;
-      m.configuration = table.create_->configuration;
+      m.configuration = std::move(created.configuration);
       m.created_time = now;
       actions.metadata = std::move(m);
     } else {
       actions.protocol.reset();
       actions.metadata = table.pending_metadata_;  // a schema merge, once
     }
-    if (table.state_.metadata && in_commit_timestamps_enabled(*table.state_.metadata)) {
+    // What this commit is written under: the new table's protocol and metaData at version 0.
+    const ProtocolAction* protocol = actions.protocol      ? &*actions.protocol
+                                     : table.state_.protocol ? &*table.state_.protocol
+                                                             : nullptr;
+    const MetadataAction* metadata = actions.metadata      ? &*actions.metadata
+                                     : table.state_.metadata ? &*table.state_.metadata
+                                                             : nullptr;
+    // Row tracking: fresh row ids above the table's high-water mark, assigned again at every
+    // attempt (a winner may have raised the mark), and the new mark in the same commit.
+    std::erase_if(actions.domain_metadata, [](const DomainMetadataAction& d) {
+      return d.domain == kRowTrackingDomain;
+    });
+    if (protocol && metadata && row_tracking_supported(*protocol, *metadata)) {
+      LS_ASSIGN_OR_RAISE(std::optional<int64_t> mark,
+                         row_id_high_water_mark(table.state_.domains));
+      LS_ASSIGN_OR_RAISE(std::optional<DomainMetadataAction> new_mark,
+                         assign_row_ids(actions.adds, mark, version, where));
+      if (new_mark) actions.domain_metadata.push_back(std::move(*new_mark));
+    }
+    // Clustered tables: every added file has statistics for the clustering columns.
+    if (protocol && is_clustered(*protocol)) {
+      LS_ASSIGN_OR_RAISE(auto columns, clustering_columns(table.state_.domains));
+      LS_RETURN_NOT_OK(check_clustering_stats(actions.adds, columns, where));
+    }
+    if (metadata && in_commit_timestamps_enabled(*metadata)) {
       // Monotonic: after the previous commit's, whatever this machine's clock says.
       if (!table.state_.last_in_commit_timestamp && version > 0) {
         LS_ASSIGN_OR_RAISE(CommitActions previous, read_commit(fs, table.path_, version - 1));

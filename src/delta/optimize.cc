@@ -13,12 +13,15 @@
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
+#include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
+#include "lakestream/parquet/parquet_reader.h"
 
 namespace lakestream {
 
@@ -54,25 +57,111 @@ std::string predicate_parameter(const std::vector<ScanFilter>& where) {
   return out + "]";
 }
 
-/// Rewrite one bin's files into new files near the target.
+/// The hidden columns that keep rows' stable row ids and row commit versions through a rewrite
+/// of a table with row tracking enabled (PROTOCOL.md "Row Tracking": materialized Row IDs and
+/// Row Commit Versions); empty names when row tracking is not enabled.
+struct MaterializedRowTracking {
+  std::string row_id_column;
+  std::string commit_version_column;
+  bool enabled() const { return !row_id_column.empty(); }
+};
+
+/// A file's materialized values of `column` (null where absent), in row order; all null when
+/// the file lacks the column.
+Result<std::vector<std::optional<int64_t>>> read_materialized(FileSystem& fs,
+                                                              const LiveFile& file,
+                                                              const std::string& column) {
+  LS_ASSIGN_OR_RAISE(auto input, fs.open_input_file(file.path));
+  auto reader = ParquetReader::open(std::move(input));
+  if (!reader.ok()) return reader.status().with_context(fs.describe(file.path));
+  std::vector<std::optional<int64_t>> out;
+  out.reserve(static_cast<size_t>((*reader)->num_rows()));
+  const bool present = (*reader)->schema().has_field(column);
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    if (!present) {
+      out.resize(out.size() + static_cast<size_t>((*reader)->row_group(rg).num_rows));
+      continue;
+    }
+    LS_ASSIGN_OR_RAISE(RecordBatch b,
+                       (*reader)->read_row_group(rg, std::vector<std::string>{column}));
+    const Column& c = *b.column(0);
+    if (c.type()->id() != TypeId::kLong) {
+      return Status::Corrupt(fs.describe(file.path) + ": the row tracking column " + column +
+                             " is not a long");
+    }
+    for (int64_t r = 0; r < b.num_rows(); ++r) {
+      out.push_back(c.is_null(r) ? std::nullopt : std::optional<int64_t>(c.value<int64_t>(r)));
+    }
+  }
+  return out;
+}
+
+/// Rewrite one bin's files into new files near the target. With row tracking enabled, each
+/// row's stable row id (its materialized one, else the file's baseRowId + its position) and row
+/// commit version (materialized, else the file's defaultRowCommitVersion) go into the new files'
+/// materialized columns, so they survive the rewrite.
 Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& fs,
                    const std::string& table_path, const DeltaTableWriterOptions& writer_options,
-                   Bin& bin) {
-  ScanOptions scan_options;
-  std::vector<std::string> paths;
-  for (const LiveFile* f : bin.files) paths.push_back(f->add.path);
-  scan_options.paths = std::move(paths);
+                   const MaterializedRowTracking& tracking, Bin& bin) {
+  Schema schema = snapshot.schema();
+  if (tracking.enabled()) {
+    schema.add(tracking.row_id_column, DataType::long_());
+    schema.add(tracking.commit_version_column, DataType::long_());
+  }
   TableReader reader(snapshot);
-  LS_ASSIGN_OR_RAISE(TableScan scan, reader.scan(std::move(scan_options)));
-  LS_ASSIGN_OR_RAISE(auto writer,
-                     DeltaTableWriter::make(fs, table_path, snapshot.schema(), writer_options));
+  LS_ASSIGN_OR_RAISE(auto writer, DeltaTableWriter::make(fs, table_path, schema, writer_options));
+  // One scan of the bin's files, or one per file when the rows' positions in their file count.
+  std::vector<std::vector<const LiveFile*>> scans;
+  if (tracking.enabled()) {
+    for (const LiveFile* f : bin.files) scans.push_back({f});
+  } else {
+    scans.push_back(bin.files);
+  }
   Status st = [&]() -> Status {
-    RecordBatch batch;
-    while (true) {
-      LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
-      if (!more) break;
-      bin.rows += batch.num_rows();
-      LS_RETURN_NOT_OK(writer->write(batch));
+    for (const std::vector<const LiveFile*>& files : scans) {
+      ScanOptions scan_options;
+      std::vector<std::string> paths;
+      for (const LiveFile* f : files) paths.push_back(f->add.path);
+      scan_options.paths = std::move(paths);
+      LS_ASSIGN_OR_RAISE(TableScan scan, reader.scan(std::move(scan_options)));
+      std::vector<std::optional<int64_t>> row_ids, commit_versions;
+      int64_t base = 0, version = 0, position = 0;
+      if (tracking.enabled()) {
+        const AddFile& add = files.front()->add;
+        if (!add.base_row_id || !add.default_row_commit_version) {
+          return Status::Corrupt("row tracking is enabled on the Delta table at " +
+                                 fs->describe(table_path) + ", but its file " + add.path +
+                                 " has no baseRowId/defaultRowCommitVersion");
+        }
+        base = *add.base_row_id;
+        version = *add.default_row_commit_version;
+        LS_ASSIGN_OR_RAISE(row_ids, read_materialized(*fs, *files.front(), tracking.row_id_column));
+        LS_ASSIGN_OR_RAISE(commit_versions, read_materialized(*fs, *files.front(),
+                                                              tracking.commit_version_column));
+      }
+      RecordBatch batch;
+      while (true) {
+        LS_ASSIGN_OR_RAISE(bool more, scan.next(&batch));
+        if (!more) break;
+        bin.rows += batch.num_rows();
+        if (tracking.enabled()) {
+          ColumnPtr ids = Column::make(DataType::long_());
+          ColumnPtr versions = Column::make(DataType::long_());
+          for (int64_t r = 0; r < batch.num_rows(); ++r, ++position) {
+            const auto p = static_cast<size_t>(position);
+            if (p >= row_ids.size()) {
+              return Status::Internal("OPTIMIZE read more rows of " + files.front()->add.path +
+                                      " than the file holds");
+            }
+            ids->append<int64_t>(row_ids[p].value_or(base + position));
+            versions->append<int64_t>(commit_versions[p].value_or(version));
+          }
+          batch = batch.with_column(Field{tracking.row_id_column, DataType::long_()}, ids)
+                      .with_column(Field{tracking.commit_version_column, DataType::long_()},
+                                   versions);
+        }
+        LS_RETURN_NOT_OK(writer->write(batch));
+      }
     }
     LS_ASSIGN_OR_RAISE(bin.adds, writer->finish());
     for (const AddFile& a : bin.adds) {
@@ -138,6 +227,24 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
                                   ", which uses the feature columnMapping: lakestream does not "
                                   "rewrite such tables yet");
   }
+  // With row tracking enabled, rewritten rows keep their stable row ids and row commit
+  // versions in the materialized columns the table names; supported but not enabled, fresh ids
+  // are all the protocol asks (the commit numbers the new files).
+  MaterializedRowTracking tracking;
+  if (row_tracking_supported(snapshot.protocol(), snapshot.metadata()) &&
+      row_tracking_enabled(snapshot.metadata())) {
+    const auto& conf = snapshot.metadata().configuration;
+    auto id_column = conf.find("delta.rowTracking.materializedRowIdColumnName");
+    auto version_column = conf.find("delta.rowTracking.materializedRowCommitVersionColumnName");
+    if (id_column == conf.end() || version_column == conf.end() || id_column->second.empty() ||
+        version_column->second.empty()) {
+      return Status::Corrupt("the Delta table at " + where_text +
+                             " has row tracking enabled but no "
+                             "delta.rowTracking.materializedRow*ColumnName properties");
+    }
+    tracking.row_id_column = id_column->second;
+    tracking.commit_version_column = version_column->second;
+  }
   OptimizeResult result;
   result.read_version = snapshot.version();
   result.target_file_bytes = options.target_file_bytes;
@@ -189,6 +296,8 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   writer_options.target_file_bytes = result.target_file_bytes;
   writer_options.data_change = false;
   writer_options.num_indexed_columns = num_indexed_columns(snapshot.metadata().configuration);
+  LS_ASSIGN_OR_RAISE(writer_options.always_stats_columns,
+                     clustering_columns(snapshot.domain_metadata()));
 
   // Bins on up to max_concurrent_tasks threads; each writer has its own task id (file names).
   std::atomic<size_t> next{0};
@@ -196,7 +305,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
     for (size_t i = next++; i < bins.size(); i = next++) {
       DeltaTableWriterOptions o = writer_options;
       o.task_id = static_cast<int>(i);
-      bins[i].status = rewrite_bin(snapshot, fs, table_path, o, bins[i]);
+      bins[i].status = rewrite_bin(snapshot, fs, table_path, o, tracking, bins[i]);
     }
   };
   const size_t threads =
@@ -239,6 +348,9 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
       r.extended_file_metadata = true;
       r.partition_values = f->add.partition_values;
       r.size = f->add.size;
+      // Row tracking: a remove carries the row ids of the add it removes.
+      r.base_row_id = f->add.base_row_id;
+      r.default_row_commit_version = f->add.default_row_commit_version;
       txn.remove_file(std::move(r));
       result.files_removed++;
       result.bytes_removed += f->add.size;

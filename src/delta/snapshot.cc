@@ -18,7 +18,10 @@ namespace {
 bool supported_reader_feature(const std::string& feature) {
   // variantType: variant columns read as their JSON text (parquet/variant.h); typeWidening:
   // values of files written before a widening read in the table's type (delta/column_mapping.h).
+  // v2Checkpoint: UUID-named checkpoints, checkpointMetadata and sidecars are read
+  // (checkpoint_reader.cc).
   return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
+         feature == "v2Checkpoint" ||
          feature == "checkpointProtection" || feature == "deletionVectors" ||
          feature == "variantType" || feature == "variantType-preview" ||
          feature == "typeWidening" || feature == "typeWidening-preview";
@@ -97,6 +100,8 @@ Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_pat
   std::set<int64_t> commits;
   // version -> parts -> part numbers seen
   std::map<int64_t, std::map<int, std::set<int>>> checkpoints;
+  // version -> UUID-named (v2) checkpoint files: each complete by itself
+  std::map<int64_t, std::set<std::string>> uuid_checkpoints;
   for (const FileInfo& f : files) {
     if (auto v = commit_file_version(f.path)) {
       commits.insert(*v);
@@ -104,7 +109,11 @@ Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_pat
     }
     int part = 1;
     if (auto ref = checkpoint_file_ref(f.path, &part)) {
-      checkpoints[ref->version][ref->num_parts].insert(part);
+      if (!ref->uuid_file.empty()) {
+        uuid_checkpoints[ref->version].insert(std::move(ref->uuid_file));
+      } else {
+        checkpoints[ref->version][ref->num_parts].insert(part);
+      }
     }
   }
   // _last_checkpoint names the newest checkpoint; the listing above already shows every
@@ -114,6 +123,7 @@ Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_pat
   int64_t newest = -1;
   if (!commits.empty()) newest = *commits.rbegin();
   if (!checkpoints.empty()) newest = std::max(newest, checkpoints.rbegin()->first);
+  if (!uuid_checkpoints.empty()) newest = std::max(newest, uuid_checkpoints.rbegin()->first);
   if (newest < 0) {
     if (version) {
       return Status::NotFound("no Delta table at " + fs.describe(table_path) +
@@ -127,22 +137,29 @@ Result<LogSegment> find_log_segment(FileSystem& fs, const std::string& table_pat
                             fs.describe(table_path) + " does not exist (the newest is " +
                             std::to_string(newest) + ")");
   }
-  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
-    if (it->first > target) continue;
-    bool complete = false;
-    int parts_found = 1;
-    for (const auto& [parts, seen] : it->second) {
-      if (static_cast<int>(seen.size()) == parts) {
-        complete = true;
-        parts_found = parts;
-        break;
+  // The newest checkpoint at or below the target. Several may exist for one version (a
+  // UUID-named v2 one and a classic one, as v2 writers leave for older clients): they hold the
+  // same state, and the UUID-named one is taken (the first by name, so the choice is stable).
+  auto newest_complete = [&]() -> std::optional<CheckpointRef> {
+    auto classic = checkpoints.rbegin();
+    auto uuid = uuid_checkpoints.rbegin();
+    auto skip = [&](auto& it, auto end) {
+      while (it != end && it->first > target) ++it;
+    };
+    skip(classic, checkpoints.rend());
+    skip(uuid, uuid_checkpoints.rend());
+    while (classic != checkpoints.rend() || uuid != uuid_checkpoints.rend()) {
+      const bool take_uuid = uuid != uuid_checkpoints.rend() &&
+                             (classic == checkpoints.rend() || uuid->first >= classic->first);
+      if (take_uuid) return CheckpointRef{uuid->first, 1, *uuid->second.begin()};
+      for (const auto& [parts, seen] : classic->second) {
+        if (static_cast<int>(seen.size()) == parts) return CheckpointRef{classic->first, parts, ""};
       }
+      ++classic;  // incomplete multi-part checkpoints are ignored
     }
-    if (complete) {
-      seg.checkpoint = CheckpointRef{it->first, parts_found};
-      break;
-    }
-  }
+    return std::nullopt;
+  };
+  seg.checkpoint = newest_complete();
   const int64_t first = seg.checkpoint ? seg.checkpoint->version + 1 : 0;
   for (int64_t v = first; v <= target; ++v) {
     if (!commits.count(v)) {
@@ -170,6 +187,7 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
   FileSystem& fsr = *snap.fs_;
   const std::string where = fsr.describe(snap.table_path_);
   LS_ASSIGN_OR_RAISE(LogSegment seg, find_log_segment(fsr, snap.table_path_, version));
+  snap.domain_metadata_.clear();
   if (seg.version < 0) {
     return Status::NotFound("no Delta table at " + where + " (no commit in _delta_log)");
   }
@@ -186,6 +204,7 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
   auto apply = [&](CommitActions&& actions) -> Status {
     if (actions.protocol) protocol = std::move(actions.protocol);
     if (actions.metadata) metadata = std::move(actions.metadata);
+    apply_domain_metadata(snap.domain_metadata_, actions.domain_metadata);
     for (TxnAction& t : actions.txns) snap.txn_versions_[t.app_id] = t.version;
     for (RemoveFile& r : actions.removes) {
       LS_ASSIGN_OR_RAISE(std::string key, canonical_path(r.path));
@@ -235,6 +254,23 @@ Result<Snapshot> Snapshot::load(std::shared_ptr<FileSystem> fs, std::string tabl
   std::sort(snap.tombstones_.begin(), snap.tombstones_.end(),
             [](const RemoveFile& a, const RemoveFile& b) { return a.path < b.path; });
   return snap;
+}
+
+void apply_domain_metadata(std::map<std::string, DomainMetadataAction>& domains,
+                           std::vector<DomainMetadataAction>& actions) {
+  for (DomainMetadataAction& d : actions) {
+    if (d.removed) {
+      domains.erase(d.domain);
+    } else {
+      std::string name = d.domain;
+      domains[std::move(name)] = std::move(d);
+    }
+  }
+}
+
+const DomainMetadataAction* Snapshot::domain(const std::string& name) const {
+  auto it = domain_metadata_.find(name);
+  return it == domain_metadata_.end() ? nullptr : &it->second;
 }
 
 std::optional<int64_t> Snapshot::txn_version(const std::string& app_id) const {

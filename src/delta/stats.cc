@@ -1,5 +1,6 @@
 #include "lakestream/delta/stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -195,18 +196,29 @@ namespace {
 ///   (ParquetFileInfo::columns at the top level, ::groups inside structs); its leaves are passed.
 /// delta.dataSkippingNumIndexedCols counts leaves in that order: a struct's members each, an
 /// array or a map as one (Delta's truncateSchema).
+/// Columns past the budget are still collected when `always` names them (or a struct above
+/// them): liquid clustering needs statistics on its clustering columns whatever
+/// delta.dataSkippingNumIndexedCols says.
 class StatsBuilder {
  public:
-  StatsBuilder(const ParquetFileInfo& info, int num_indexed_columns)
-      : info_(info), budget_(num_indexed_columns < 0 ? INT32_MAX : num_indexed_columns) {}
+  StatsBuilder(const ParquetFileInfo& info, int num_indexed_columns,
+               const std::vector<std::vector<std::string>>& always)
+      : info_(info),
+        budget_(num_indexed_columns < 0 ? INT32_MAX : num_indexed_columns),
+        always_(always) {}
 
   std::string build() {
     Objects top;
     for (const ParquetColumnStats& c : info_.columns) {
-      if (budget_ <= 0) break;
+      path_.assign(1, c.name);
       if (!c.type) {  // no type: nothing can be claimed
         ++leaf_;
         --budget_;
+        continue;
+      }
+      if (budget_ <= 0 && !wanted()) {
+        leaf_ += parquet_leaves(*c.type);
+        group_ += member_groups(*c.type);
         continue;
       }
       member(c.name, *c.type, &c, top);
@@ -273,8 +285,15 @@ class StatsBuilder {
         Objects inner;
         const size_t first_leaf = leaf_, first_group = group_;
         for (const Field& f : type.fields()) {
-          if (budget_ <= 0) break;
-          member(f.name, *f.type, nullptr, inner);
+          path_.push_back(f.name);
+          if (budget_ > 0 || wanted()) {
+            member(f.name, *f.type, nullptr, inner);
+          } else {  // past the budget: passed over
+            const TypeId id = f.type->id();
+            leaf_ += parquet_leaves(*f.type);
+            group_ += (id == TypeId::kArray || id == TypeId::kMap) ? 1 : member_groups(*f.type);
+          }
+          path_.pop_back();
         }
         // Members past the budget are passed over too.
         leaf_ = first_leaf + parquet_leaves(type);
@@ -316,16 +335,30 @@ class StatsBuilder {
     }
   }
 
+  /// Whether the column at path_ is, holds or lies inside a column of always_.
+  bool wanted() const {
+    for (const std::vector<std::string>& a : always_) {
+      const size_t n = std::min(a.size(), path_.size());
+      if (std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), path_.begin())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   const ParquetFileInfo& info_;
   int budget_;
+  const std::vector<std::vector<std::string>>& always_;
+  std::vector<std::string> path_;  ///< of the column being visited
   size_t leaf_ = 0;
   size_t group_ = 0;
 };
 
 }  // namespace
 
-std::string stats_json(const ParquetFileInfo& info, int num_indexed_columns) {
-  return StatsBuilder(info, num_indexed_columns).build();
+std::string stats_json(const ParquetFileInfo& info, int num_indexed_columns,
+                       const std::vector<std::vector<std::string>>& always_columns) {
+  return StatsBuilder(info, num_indexed_columns, always_columns).build();
 }
 
 int num_indexed_columns(const std::map<std::string, std::string>& configuration) {

@@ -106,17 +106,15 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
   if (feature == "variantType" || feature == "variantType-preview") {
     return refuse(where, feature, "variant columns would be written as strings");
   }
-  if (feature == "rowTracking") {
-    return refuse(where, feature, "new files need base row ids, which lakestream does not assign");
+  // Honoured: commits assign baseRowId/defaultRowCommitVersion and advance the delta.rowTracking
+  // high-water mark (delta/row_tracking.h); checkpoints keep every domain; on v2Checkpoint
+  // tables checkpoints are UUID-named v2-spec ones (delta/checkpoint.h).
+  if (feature == "rowTracking" || feature == "domainMetadata" || feature == "v2Checkpoint") {
+    return Status::OK();
   }
-  if (feature == "domainMetadata" || feature == "clustering") {
-    return refuse(where, feature,
-                  "checkpoints must keep the table's domain metadata, which lakestream's do not");
-  }
-  if (feature == "v2Checkpoint") {
-    return refuse(where, feature,
-                  "checkpoints must be v2 checkpoints, which lakestream does not write");
-  }
+  // Honoured: appended files are left unclustered (allowed) and carry statistics for the
+  // clustering columns (delta/clustering.h).
+  if (feature == "clustering") return Status::OK();
   if (feature == "checkpointProtection") {
     return refuse(where, feature, "log cleanup must keep protected checkpoints");
   }

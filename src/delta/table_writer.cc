@@ -269,7 +269,7 @@ class DeltaTableWriter::Impl {
     add.size = info->file_size;
     add.modification_time = wall_clock_ms();
     add.data_change = options_.data_change;
-    add.stats = stats_json(*info, options_.num_indexed_columns);
+    add.stats = stats_json(*info, options_.num_indexed_columns, options_.always_stats_columns);
     bytes_ += info->file_size;
     adds_.push_back(std::move(add));
     return Status::OK();

@@ -110,7 +110,15 @@ void AutoCompactor::run() {
     }
     options.automatic = true;
     options.parquet = parquet_;
-    auto r = optimize_table(fs_, table_path_, options);
+    Result<OptimizeResult> r = OptimizeResult{};
+    if (!refused_) r = optimize_table(fs_, table_path_, options);
+    if (!r.ok() && r.status().code() == StatusCode::kNotImplemented) {
+      // A table OPTIMIZE does not rewrite (column mapping, ...): say so once, then stop trying.
+      refused_ = true;
+      log_warn("stream", "auto-compaction of {} is off: {}", fs_->describe(table_path_),
+               r.status().to_string());
+      r = OptimizeResult{};
+    }
     if (r.ok() && r->version) {
       log_info("stream",
                "auto-compaction of {}: {} small files in {} partitions rewritten into {} "

@@ -82,6 +82,8 @@ class AutoCompactor {
   std::set<PartitionValues> queued_;
   bool running_ = false;
   bool stopping_ = false;
+  /// OPTIMIZE refused the table (NotImplemented: column mapping, ...): no more attempts.
+  bool refused_ = false;
   int64_t compactions_ = 0;
   int64_t files_compacted_ = 0;
   std::thread thread_;

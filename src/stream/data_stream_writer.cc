@@ -93,7 +93,12 @@ DataStreamWriter& DataStreamWriter::trigger(Trigger trigger) {
   return *this;
 }
 DataStreamWriter& DataStreamWriter::option(std::string key, std::string value) {
+  if (key.starts_with("delta.")) return table_property(std::move(key), std::move(value));
   spec_.options[kebab_case_option(key)] = std::move(value);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::table_property(std::string key, std::string value) {
+  spec_.table_properties[std::move(key)] = std::move(value);
   return *this;
 }
 DataStreamWriter& DataStreamWriter::foreach_batch(

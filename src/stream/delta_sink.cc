@@ -3,7 +3,9 @@
 #include <mutex>
 
 #include "common/log_fmt.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/delta_table.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
 #include "query_sink.h"
 
@@ -33,6 +35,7 @@ struct Tables {
   std::string dl_path;
   Schema schema;
   DeltaTableWriterOptions writer_options;
+  std::map<std::string, std::string> table_properties;  ///< if the sink creates the table
   bool merge_schema = false;  ///< the stream's schema may widen the table's
   std::string query_id;
   std::string description;
@@ -238,9 +241,15 @@ class DeltaSink final : public QuerySink {
   }
 
   Status open() {
-    TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};
+    TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, t_.table_properties};
     create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
+    // Statistics as the table asks (a table this sink creates has the properties it was
+    // given); a clustered table needs them on its clustering columns in every file.
+    t_.writer_options.num_indexed_columns = num_indexed_columns(
+        table.state().metadata ? table.state().metadata->configuration : t_.table_properties);
+    LS_ASSIGN_OR_RAISE(t_.writer_options.always_stats_columns,
+                       clustering_columns(table.state().domains));
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
                                                                  {dead_letter_schema(), {}, {}}));
@@ -368,6 +377,7 @@ Result<std::unique_ptr<QuerySink>> make_delta_sink(
   t.dl_path = std::move(dead_letter_path);
   t.schema = schema;
   t.writer_options.partition_columns = spec.partition_columns;
+  t.table_properties = spec.table_properties;
   auto codec = spec.options.find("compression");
   if (codec != spec.options.end()) {
     LS_ASSIGN_OR_RAISE(t.writer_options.parquet.compression,

@@ -54,6 +54,7 @@ class TableFeaturesTest : public TempTableDirTest {
     add.path = "part-0.parquet";
     add.size = 10;
     add.modification_time = 1;
+    add.stats = R"({"numRecords":3})";  // row tracking numbers the rows by it
     t.add_file(add);
     return t.commit("WRITE");
   }
@@ -69,10 +70,10 @@ void expect_refused(const Status& st, const std::string& feature, const std::str
 
 TEST_F(TableFeaturesTest, FeaturesLakestreamHonoursLetAnAppendThrough) {
   write_log(
-      R"({"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors","timestampNtz"],)"
+      R"({"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors","timestampNtz","v2Checkpoint"],)"
       R"("writerFeatures":["deletionVectors","timestampNtz","appendOnly","changeDataFeed","typeWidening",)"
       R"("invariants","checkConstraints","generatedColumns","identityColumns","vacuumProtocolCheck",)"
-      R"("inCommitTimestamp"]})",
+      R"("inCommitTimestamp","domainMetadata","rowTracking","v2Checkpoint","clustering"]})",
       "", R"({"delta.enableChangeDataFeed":"true","delta.enableDeletionVectors":"true"})");
   auto v = append();
   ASSERT_TRUE(v.ok()) << v.status().to_string();
@@ -81,10 +82,6 @@ TEST_F(TableFeaturesTest, FeaturesLakestreamHonoursLetAnAppendThrough) {
 
 TEST_F(TableFeaturesTest, FeaturesWithoutWriterSupportAreRefusedByName) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"rowTracking", "row ids"},
-      {"domainMetadata", "domain metadata"},
-      {"clustering", "domain metadata"},
-      {"v2Checkpoint", "v2 checkpoints"},
       {"checkpointProtection", "protected checkpoints"},
       {"icebergCompatV2", "does not know"},
       {"someFutureFeature", "does not know"},

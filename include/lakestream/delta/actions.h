@@ -64,6 +64,13 @@ struct AddFile {
   /// The rows of the file that are deleted; absent when none are.
   std::optional<DeletionVectorDescriptor> deletion_vector;
   bool has_deletion_vector() const { return deletion_vector.has_value(); }
+  /// Row tracking (PROTOCOL.md "Row IDs"): the default generated row id of the file's first
+  /// row (the others follow by their position in the file); absent without row tracking.
+  std::optional<int64_t> base_row_id = std::nullopt;
+  /// Row tracking: the first commit version in which an add of this path was committed.
+  std::optional<int64_t> default_row_commit_version = std::nullopt;
+  /// Liquid clustering: the clustering implementation that clustered the file ("" = none).
+  std::string clustering_provider = {};
 };
 
 /// {"remove":{...}}: a data file leaves the table.
@@ -76,6 +83,35 @@ struct RemoveFile {
   bool extended_file_metadata = false;
   std::vector<std::pair<std::string, std::optional<std::string>>> partition_values;
   std::optional<int64_t> size;
+  /// Row tracking: the baseRowId and defaultRowCommitVersion of the add it removes.
+  std::optional<int64_t> base_row_id = std::nullopt;
+  std::optional<int64_t> default_row_commit_version = std::nullopt;
+};
+
+/// {"domainMetadata":{...}} (PROTOCOL.md "Domain Metadata"): the configuration of a named
+/// metadata domain. The latest action per domain wins; removed=true deletes the domain.
+/// Domains starting with "delta." belong to table features (delta.rowTracking,
+/// delta.clustering); a writer keeps every domain, known or not.
+struct DomainMetadataAction {
+  std::string domain;
+  std::string configuration;  ///< a string, usually JSON text
+  bool removed = false;
+  bool operator==(const DomainMetadataAction&) const = default;
+};
+
+/// {"checkpointMetadata":{...}}: the one row every v2-spec checkpoint has (never in commits).
+struct CheckpointMetadataAction {
+  int64_t version = 0;
+  std::map<std::string, std::string> tags;
+};
+
+/// {"sidecar":{...}}: a v2-spec checkpoint's pointer to a Parquet file in _delta_log/_sidecars/
+/// holding some of its add and remove actions.
+struct SidecarAction {
+  std::string path;  ///< URI-encoded; usually the file name alone
+  int64_t size_in_bytes = 0;
+  int64_t modification_time = 0;
+  std::map<std::string, std::string> tags;
 };
 
 /// {"txn":{...}}: the last version an application (a stream's source partition) committed.
@@ -111,10 +147,15 @@ struct CommitActions {
   std::vector<TxnAction> txns;
   std::vector<AddFile> adds;
   std::vector<RemoveFile> removes;
+  std::vector<DomainMetadataAction> domain_metadata;
+  /// Only in v2-spec checkpoints (a JSON one is parsed by parse_commit too).
+  std::optional<CheckpointMetadataAction> checkpoint_metadata;
+  std::vector<SidecarAction> sidecars;
 };
 
-/// One JSON line per action (each ending in '\n'): commitInfo, protocol, metaData, txn, add,
-/// remove — the order Delta writes them.
+/// One JSON line per action (each ending in '\n'): commitInfo, protocol, metaData,
+/// domainMetadata, txn, add, remove — the order Delta writes them (checkpointMetadata and
+/// sidecar first and last when present, as in a v2 JSON checkpoint).
 std::string serialize_commit(const CommitActions& actions);
 /// Parse a commit file. `where` names it in errors (Corrupt on a bad line, with its number).
 Result<CommitActions> parse_commit(std::string_view text, std::string_view where);

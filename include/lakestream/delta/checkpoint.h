@@ -1,8 +1,14 @@
 #pragma once
-// delta/checkpoint: Parquet checkpoints of the Delta log. A checkpoint at version v holds the
-// whole table state at v, one action per row in the struct columns txn, add, remove, metaData
-// and protocol, so readers start from it instead of replaying every JSON commit.
+// delta/checkpoint: checkpoints of the Delta log. A checkpoint at version v holds the whole
+// table state at v, one action per row in the struct columns txn, add, remove, metaData,
+// protocol and domainMetadata, so readers start from it instead of replaying every JSON commit.
 // _delta_log/_last_checkpoint ({"version":v,"size":rows[,"parts":n]}) points at the newest one.
+//
+// Reading takes every form PROTOCOL.md defines: classic "<v>.checkpoint.parquet", multi-part
+// "<v>.checkpoint.<i>.<n>.parquet", and the v2 spec (the v2Checkpoint feature): UUID-named
+// "<v>.checkpoint.<uuid>.json|parquet" with a checkpointMetadata action and sidecar actions
+// naming Parquet files in _delta_log/_sidecars/ that hold the add and remove actions. On a
+// v2Checkpoint table the writer writes a UUID-named Parquet v2 checkpoint (no sidecars).
 //
 // Writing: after every commit whose version is a multiple of `delta.checkpointInterval` (table
 // configuration, default 10), the DeltaTable writes that version's checkpoint on its background
@@ -36,12 +42,20 @@ std::string checkpoint_part_path(int64_t version, int part, int parts);
 std::optional<CheckpointRef> checkpoint_file_ref(std::string_view file_name, int* part = nullptr);
 
 /// Read every part of a checkpoint into one set of actions (txn, add, remove, metaData,
-/// protocol). Errors name the file.
+/// protocol, domainMetadata, checkpointMetadata; a v2 checkpoint's sidecars are read in and
+/// not returned). Errors name the file.
 Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_path,
                                       const CheckpointRef& ref);
 
+/// The protocol action of a checkpoint, reading only that column (nullopt when it has none).
+Result<std::optional<ProtocolAction>> read_checkpoint_protocol(FileSystem& fs,
+                                                              const std::string& table_path,
+                                                              const CheckpointRef& ref);
+
 /// Read a checkpoint one row group at a time: `fn` gets each row group's actions (txn, add,
-/// remove, metaData, protocol) and may move from them. Memory is one row group's worth.
+/// remove, metaData, protocol, domainMetadata) and may move from them; the row groups of a v2
+/// checkpoint's sidecar files follow its own. Memory is one row group's worth (a JSON v2
+/// checkpoint is one batch).
 Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
                                  const CheckpointRef& ref,
                                  const std::function<Status(CommitActions&)>& fn);
@@ -62,7 +76,8 @@ struct CheckpointWriteOptions {
   int64_t max_bytes_per_row_group = 2 << 20;
 };
 
-/// Write the checkpoint of `snapshot` (single file) and then _last_checkpoint. Writing an
+/// Write the checkpoint of `snapshot` (single file; UUID-named v2 spec on a v2Checkpoint
+/// table) and then _last_checkpoint. Writing an
 /// existing checkpoint again replaces it with the same content.
 Status write_checkpoint(const Snapshot& snapshot, const CheckpointWriteOptions& options = {});
 

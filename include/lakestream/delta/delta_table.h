@@ -52,6 +52,9 @@ namespace lakestream {
 struct TableCreateOptions {
   Schema schema;
   std::vector<std::string> partition_columns;
+  /// Table properties (metaData.configuration) of a new table; its protocol is the lowest they
+  /// and the schema need (delta/table_properties.h). Unknown delta.* keys are refused, even
+  /// when the table exists (then the properties are otherwise not applied).
   std::map<std::string, std::string> configuration;
   /// Delta's mergeSchema for an existing table: `schema` may add nullable columns (top level
   /// or inside structs) to the table's, merged by schema/schema_merge.h; the first commit then
@@ -67,6 +70,8 @@ struct LogState {
   std::map<std::string, int64_t> txn_versions;  ///< appId → version
   /// The newest commit's inCommitTimestamp, when the replay saw one.
   std::optional<int64_t> last_in_commit_timestamp;
+  /// The metadata domains (latest domainMetadata per domain; removed ones dropped).
+  std::map<std::string, DomainMetadataAction> domains;
   /// Apply one commit on top (version must be `version + 1`).
   Status apply(int64_t commit_version, const CommitActions& commit);
 };

@@ -11,9 +11,10 @@
 //   for (const LiveFile& f : snap.files()) { ... f.path (decoded, table-relative) ... }
 //
 // Protocol: deletion vectors are carried on each file's add (delta/deletion_vector.h applies
-// them); column mapping is read through delta/column_mapping.h. Tables that need a reader
-// feature we do not apply (type widening, v2 checkpoints, ...) are refused with a
-// NotImplemented error naming the feature.
+// them); column mapping is read through delta/column_mapping.h; v2 checkpoints (UUID-named,
+// JSON or Parquet, with sidecars) are read like classic ones; domain metadata is replayed.
+// Tables that need a reader feature we do not apply are refused with a NotImplemented error
+// naming the feature.
 
 #include <cstdint>
 #include <map>
@@ -33,6 +34,9 @@ namespace lakestream {
 struct CheckpointRef {
   int64_t version = -1;
   int num_parts = 1;  ///< 1: "<v>.checkpoint.parquet"; N: "<v>.checkpoint.<i>.<N>.parquet"
+  /// A UUID-named (v2-spec) checkpoint: its file name in _delta_log/,
+  /// "<v>.checkpoint.<uuid>.json" or "<v>.checkpoint.<uuid>.parquet"; empty for the others.
+  std::string uuid_file = {};
 };
 
 /// The files of the log that a snapshot at `version` is replayed from.
@@ -92,6 +96,13 @@ class Snapshot {
   /// appId -> last version committed (txn actions, checkpoints included).
   const std::map<std::string, int64_t>& txn_versions() const { return txn_versions_; }
   std::optional<int64_t> txn_version(const std::string& app_id) const;
+  /// The table's metadata domains (domainMetadata actions, the latest per domain, removed
+  /// ones dropped), known or not: "delta.rowTracking", "delta.clustering", user domains.
+  const std::map<std::string, DomainMetadataAction>& domain_metadata() const {
+    return domain_metadata_;
+  }
+  /// One domain, or nullptr when the table has none of that name.
+  const DomainMetadataAction* domain(const std::string& name) const;
   /// The checkpoint the replay started from (none: replayed from version 0).
   const std::optional<CheckpointRef>& checkpoint() const { return checkpoint_; }
   /// How many JSON commits were replayed on top of the checkpoint.
@@ -117,9 +128,15 @@ class Snapshot {
   std::vector<LiveFile> files_;
   std::vector<RemoveFile> tombstones_;
   std::map<std::string, int64_t> txn_versions_;
+  std::map<std::string, DomainMetadataAction> domain_metadata_;
   std::optional<CheckpointRef> checkpoint_;
   int64_t commits_replayed_ = 0;
 };
+
+/// Replay `actions` (one commit's or checkpoint's domainMetadata, in order) onto `domains`:
+/// the latest action per domain wins, removed=true deletes it. May move from `actions`.
+void apply_domain_metadata(std::map<std::string, DomainMetadataAction>& domains,
+                           std::vector<DomainMetadataAction>& actions);
 
 /// One entry of the table's history: a commit's version and its commitInfo.
 struct HistoryEntry {

@@ -14,7 +14,8 @@
 //    ({"minValues":{"s":{"a":1}}}, recursively); an array or a map has a nullCount (its null
 //    rows) and no bounds; a member's nullCount counts the rows where it or a parent is null.
 //  - Only the first `num_indexed_columns` leaves (delta.dataSkippingNumIndexedCols, 32), counted
-//    as Delta does: each struct member, recursively; an array or a map counts as one.
+//    as Delta does: each struct member, recursively; an array or a map counts as one; columns
+//    asked for by name (a clustered table's clustering columns) whatever their position.
 
 #include <cstdint>
 #include <map>
@@ -34,8 +35,11 @@ inline constexpr int kDefaultNumIndexedColumns = 32;
 
 /// The stats JSON of one data file from what the Parquet writer reports (`columns` for the
 /// types and the null rows of top-level arrays and maps, `leaves` for everything else).
+/// `always_columns` (column paths by the file's names, e.g. a clustered table's clustering
+/// columns) get their statistics even past num_indexed_columns.
 std::string stats_json(const ParquetFileInfo& info,
-                       int num_indexed_columns = kDefaultNumIndexedColumns);
+                       int num_indexed_columns = kDefaultNumIndexedColumns,
+                       const std::vector<std::vector<std::string>>& always_columns = {});
 /// The same for a flat file (one leaf per column): `columns` serve as both.
 std::string stats_json(int64_t num_records, const std::vector<ParquetColumnStats>& columns,
                        int num_indexed_columns = kDefaultNumIndexedColumns);

@@ -4,6 +4,7 @@
 // A feature lakestream's writers do not honour is refused by name before anything is written:
 // appending as if it were absent would leave a table its other writers consider corrupt (rows
 // without row ids, a checkpoint without the domain metadata, a value violating a constraint).
+// New tables get their protocol from delta/table_properties.h.
 //
 //   LS_RETURN_NOT_OK(check_writable(*state.protocol, *state.metadata, schema, "file:///t"));
 
@@ -25,10 +26,14 @@ namespace lakestream {
 /// inCommitTimestamp (commits carry a monotonic one when enabled),
 /// changeDataFeed (appends need no change files), deletionVectors (new files carry none),
 /// timestampNtz, typeWidening (files are written in the current type), vacuumProtocolCheck,
-/// and invariants / checkConstraints / generatedColumns / identityColumns when the table
-/// defines none. Refused: columnMapping (physical names and field ids are not written),
-/// rowTracking, domainMetadata, clustering, v2Checkpoint, variantType, icebergCompat*,
-/// checkpointProtection, and any feature not named here.
+/// domainMetadata (checkpoints keep every domain), rowTracking (new files get baseRowId and
+/// defaultRowCommitVersion and the delta.rowTracking high-water mark advances,
+/// delta/row_tracking.h; OPTIMIZE keeps stable row ids in materialized columns), clustering
+/// (files are appended unclustered, with statistics for the clustering columns,
+/// delta/clustering.h), v2Checkpoint (checkpoints are UUID-named v2-spec ones,
+/// delta/checkpoint.h), and invariants / checkConstraints / generatedColumns / identityColumns
+/// when the table defines none. Refused: columnMapping (physical names and field ids are not
+/// written), variantType, icebergCompat*, checkpointProtection, and any feature not named here.
 Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
                       const Schema& schema, const std::string& where);
 

@@ -49,6 +49,9 @@ struct DeltaTableWriterOptions {
   /// Leaves whose statistics go in add.stats: the table's delta.dataSkippingNumIndexedCols
   /// (num_indexed_columns(configuration) in delta/stats.h; -1: all).
   int num_indexed_columns = kDefaultNumIndexedColumns;
+  /// Columns (paths by the data files' names) whose statistics are collected even past
+  /// num_indexed_columns: a clustered table's clustering columns (delta/clustering.h).
+  std::vector<std::vector<std::string>> always_stats_columns;
 };
 
 /// Writes the data files of one commit. Not thread-safe: writers working in parallel each own

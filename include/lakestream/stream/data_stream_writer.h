@@ -45,6 +45,8 @@ struct WriteSpec {
   std::vector<std::string> partition_columns;
   Trigger trigger = Trigger::processing_time_ms(0);
   std::map<std::string, std::string> options;
+  /// Table properties the Delta table gets if this query creates it (delta/table_properties.h).
+  std::map<std::string, std::string> table_properties;
   std::function<Status(const RecordBatch&, int64_t)> foreach_batch;
   std::function<void(const QueryProgress&)> on_progress;
   std::shared_ptr<FileSystem> file_system;  ///< null: from the paths' URIs
@@ -73,7 +75,13 @@ class DataStreamWriter {
     return partition_by(std::vector<std::string>{std::move(column)});
   }
   DataStreamWriter& trigger(Trigger trigger);
+  /// A write option. Keys are normalized (mergeSchema is merge-schema), except that a key
+  /// starting with "delta." is a table property, as in Delta's DataFrameWriter options.
   DataStreamWriter& option(std::string key, std::string value);
+  /// A table property (metaData.configuration) of the Delta table when this query creates it;
+  /// ignored for an existing table. Unknown delta.* keys fail start() before anything is
+  /// written (delta/table_properties.h).
+  DataStreamWriter& table_property(std::string key, std::string value);
   DataStreamWriter& query_name(std::string name) { return option("query-name", std::move(name)); }
   /// Call `fn(batch, batch_id)` for every micro-batch (format "foreach-batch").
   DataStreamWriter& foreach_batch(std::function<Status(const RecordBatch&, int64_t)> fn);

@@ -33,14 +33,14 @@ int main(int argc, char** argv) {
       .flag()
       .help("print rows per SupplierId and in the dead-letter table, nothing else");
   Config cfg = parser.parse_or_exit(argc, argv);
-  meter::configure_storage_or_exit(cfg, parser.prog());
+  const AzureStorageOptions storage = meter::storage_options_or_exit(cfg, parser.prog());
   const std::string table = meter::table_location(cfg);
   const int num_rows = static_cast<int>(cfg.get_int("num-rows"));
 
   if (cfg.get_bool("counts")) {
-    auto counts = meter::rows_per_supplier(table);
+    auto counts = meter::rows_per_supplier(table, storage);
     if (!counts.ok()) return fail("counting " + table, counts.status());
-    auto dead = meter::count_rows(table + "_dead_letter");
+    auto dead = meter::count_rows(table + "_dead_letter", storage);
     if (!dead.ok()) return fail("counting " + table + "_dead_letter", dead.status());
     int64_t sum = 0;
     std::cout << "SupplierId  rows\n";
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto reader = TableReader::open(table);
+  auto reader = TableReader::open(table, std::nullopt, storage);
   if (!reader.ok()) return fail("opening " + table, reader.status());
   ScanOptions all;
   all.limit = num_rows + 1;  // show() only needs one row beyond what it prints
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
 
   const std::string supplier = cfg.get_string("supplier-id");
   int64_t files_read = 0;
-  auto filtered = meter::read_supplier(table, supplier, &files_read);
+  auto filtered = meter::read_supplier(table, supplier, &files_read, storage);
   if (!filtered.ok()) return fail("reading supplier " + supplier, filtered.status());
   std::cout << "SupplierId == \"" << supplier << "\": " << filtered->num_rows() << " rows from "
             << files_read << " of " << reader->snapshot().files().size() << " files\n";

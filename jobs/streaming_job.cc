@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
                  parser.prog().c_str(), cfg.get_string("auto-compact").c_str());
     return 2;
   }
-  meter::configure_storage_or_exit(cfg, parser.prog());
+  const AzureStorageOptions storage = meter::storage_options_or_exit(cfg, parser.prog());
 
   auto trigger = Trigger::parse(cfg.get_string("trigger-interval"));
   if (!trigger.ok()) {
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   const std::string checkpoint =
       meter::storage_location(cfg, cfg.get_string("streaming-checkpoint-path"));
 
-  Session session(cfg);
+  Session session(cfg, storage);
   DataStream raw = session.read_stream()
                        .format("eventhubs")
                        .option("connection-string", cfg.get_string("input-eh-connection-string"))

@@ -53,9 +53,9 @@ void add_storage_options(ArgParser& parser) {
 }
 
 /// The Azure options for the locations given (each option checked on its own, messages naming
-/// options, never values), set as the process's defaults; nothing for local paths only.
-Status configure_storage(const Config& cfg,
-                         const std::vector<std::pair<std::string, std::string>>& locations) {
+/// options, never values), for the command's Session; empty for local paths only.
+Result<AzureStorageOptions> storage_options(
+    const Config& cfg, const std::vector<std::pair<std::string, std::string>>& locations) {
   AzureStorageOptions out;
   out.account_key = cfg.get_string("storage-account-key");
   out.sas_token = cfg.get_string("storage-sas-token");
@@ -113,8 +113,8 @@ Status configure_storage(const Config& cfg,
           std::string(kConnectionStringEnv) + ")");
     }
   }
-  if (!out.account_name.empty()) set_azure_storage_defaults(std::move(out));
-  return Status::OK();
+  if (out.account_name.empty()) return AzureStorageOptions{};
+  return out;
 }
 
 std::string without_trailing_slashes(std::string s) {
@@ -259,17 +259,15 @@ int run_stream(int argc, char** argv) {
       cfg.get_string("dead-letter-table").empty()
           ? table + "_dead_letter"
           : without_trailing_slashes(cfg.get_string("dead-letter-table"));
-  if (Status st = configure_storage(cfg, {{"--table", table},
-                                          {"--checkpoint-location", checkpoint},
-                                          {"--dead-letter-table", dead_letter}});
-      !st.ok()) {
-    return usage_error(prog, st.message());
-  }
+  auto storage = storage_options(cfg, {{"--table", table},
+                                       {"--checkpoint-location", checkpoint},
+                                       {"--dead-letter-table", dead_letter}});
+  if (!storage.ok()) return usage_error(prog, storage.status().message());
 
   auto schema = load_schema_file(cfg.get_string("schema"));
   if (!schema.ok()) return fail("reading the schema", schema.status());
 
-  Session session(cfg);
+  Session session(cfg, *storage);
   DataStream raw = session.read_stream()
                        .format("eventhubs")
                        .option("connection-string", cfg.get_string("input-eh-connection-string"))

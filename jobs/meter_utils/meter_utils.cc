@@ -102,8 +102,9 @@ Result<int64_t> store_data(const RecordBatch& batch, std::shared_ptr<FileSystem>
   return *version;
 }
 
-Result<int64_t> store_data(const RecordBatch& batch, const std::string& table_uri) {
-  LS_ASSIGN_OR_RAISE(auto opened, open_file_system(table_uri));
+Result<int64_t> store_data(const RecordBatch& batch, const std::string& table_uri,
+                           const AzureStorageOptions& storage) {
+  LS_ASSIGN_OR_RAISE(auto opened, open_file_system(table_uri, storage));
   return store_data(batch, opened.first, opened.second);
 }
 
@@ -204,8 +205,8 @@ Result<RecordBatch> to_json_batch(const RecordBatch& meters) {
 }
 
 Result<RecordBatch> read_supplier(const std::string& table_uri, std::string_view supplier_id,
-                                  int64_t* files_read) {
-  LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open(table_uri));
+                                  int64_t* files_read, const AzureStorageOptions& storage) {
+  LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open(table_uri, std::nullopt, storage));
   ScanOptions options;
   options.filters.push_back({std::string(kPartitionColumn), std::string(supplier_id)});
   LS_ASSIGN_OR_RAISE(TableScan scan, table.scan(options));
@@ -228,8 +229,9 @@ Result<RecordBatch> read_supplier(const std::string& table_uri, std::string_view
   return out;
 }
 
-Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& table_uri) {
-  LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open(table_uri));
+Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& table_uri,
+                                                         const AzureStorageOptions& storage) {
+  LS_ASSIGN_OR_RAISE(TableReader table, TableReader::open(table_uri, std::nullopt, storage));
   std::map<std::string, int64_t> counts;
   const Snapshot& snapshot = table.snapshot();
   // partitionValues are keyed by the column's physical name (column mapping), and a file's
@@ -269,8 +271,8 @@ Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& tabl
   return counts;
 }
 
-Result<int64_t> count_rows(const std::string& table_uri) {
-  auto table = TableReader::open(table_uri);
+Result<int64_t> count_rows(const std::string& table_uri, const AzureStorageOptions& storage) {
+  auto table = TableReader::open(table_uri, std::nullopt, storage);
   if (!table.ok()) {
     if (table.status().code() == StatusCode::kNotFound) return int64_t{0};
     return table.status();

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/schema/schema.h"
@@ -42,8 +43,10 @@ Result<RecordBatch> filter_by_supplier(const RecordBatch& batch, std::string_vie
 /// Returns the table version written.
 Result<int64_t> store_data(const RecordBatch& batch, std::shared_ptr<FileSystem> fs,
                            const std::string& table_path);
-/// store_data on the table at a local path or URI.
-Result<int64_t> store_data(const RecordBatch& batch, const std::string& table_uri);
+/// store_data on the table at a local path or URI (Azure URIs with the credentials in
+/// `storage`: the job's, never process-wide).
+Result<int64_t> store_data(const RecordBatch& batch, const std::string& table_uri,
+                           const AzureStorageOptions& storage = {});
 
 /// The message the data generator sends for rate row `value` (v = value * 3019).
 struct GeneratedMessage {
@@ -76,14 +79,16 @@ Schema json_batch_schema();
 /// partition's files (the log's partitionValues decide; no folder is listed). `files_read`
 /// receives how many data files were opened, when given.
 Result<RecordBatch> read_supplier(const std::string& table_uri, std::string_view supplier_id,
-                                  int64_t* files_read = nullptr);
+                                  int64_t* files_read = nullptr,
+                                  const AzureStorageOptions& storage = {});
 
 /// Row counts per SupplierId of the table at `table_uri` (from the log's add stats when every
 /// file has them, otherwise by reading).
-Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& table_uri);
+Result<std::map<std::string, int64_t>> rows_per_supplier(const std::string& table_uri,
+                                                         const AzureStorageOptions& storage = {});
 
 /// Rows in the table at `table_uri`; 0 when no table is there yet (NotFound is not an error
 /// here: a dead-letter table only exists once something was rejected).
-Result<int64_t> count_rows(const std::string& table_uri);
+Result<int64_t> count_rows(const std::string& table_uri, const AzureStorageOptions& storage = {});
 
 }  // namespace lakestream::meter

@@ -244,13 +244,13 @@ std::string table_location(const Config& config) {
   return storage_location(config, config.get_string("output-path"));
 }
 
-void configure_storage_or_exit(const Config& config, const std::string& prog) {
+AzureStorageOptions storage_options_or_exit(const Config& config, const std::string& prog) {
   auto options = azure_storage_options(config);
   if (!options.ok()) {
     std::cerr << prog << ": error: " << options.status().message() << "\n";
     std::exit(2);
   }
-  set_azure_storage_defaults(std::move(*options));
+  return std::move(*options);
 }
 
 }  // namespace lakestream::meter

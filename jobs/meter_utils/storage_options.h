@@ -2,8 +2,8 @@
 // jobs/meter_utils/storage_options: the storage options streaming_job and load_and_filter_job
 // share (the original's --storage-account-name/-key/-container-name and --output-path, plus
 // a connection string, a SAS token, a blob endpoint and lakestream's --output-root), where they
-// put the table and checkpoint, and the Azure credentials they hand to the storage layer
-// (set_azure_storage_defaults) before anything opens a table.
+// put the table and checkpoint, and the Azure credentials they give their Session (and the
+// table functions of meter_utils.h) before anything opens a table.
 
 #include <string>
 
@@ -43,9 +43,9 @@ std::string storage_location(const Config& config, const std::string& path);
 /// The table location: storage_location(config, output-path).
 std::string table_location(const Config& config);
 
-/// For a job's main(), before anything touches storage: azure_storage_options(), then
-/// set_azure_storage_defaults() with them. On a bad option prints "<prog>: error: <message>" to
-/// stderr and exits 2.
-void configure_storage_or_exit(const Config& config, const std::string& prog);
+/// For a job's main(), before anything touches storage: azure_storage_options(), for the job's
+/// Session (Session(config, storage)) and table calls. On a bad option prints
+/// "<prog>: error: <message>" to stderr and exits 2.
+AzureStorageOptions storage_options_or_exit(const Config& config, const std::string& prog);
 
 }  // namespace lakestream::meter

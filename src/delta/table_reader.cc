@@ -664,7 +664,8 @@ const Schema& TableScan::schema() const { return state_->out_schema; }
 Result<bool> TableScan::next(RecordBatch* out) { return state_->next(out); }
 const ScanMetrics& TableScan::metrics() const { return state_->metrics; }
 
-Result<TableReader> TableReader::open(std::string_view uri, std::optional<int64_t> version) {
+Result<TableReader> TableReader::open(std::string_view uri, std::optional<int64_t> version,
+                                      const AzureStorageOptions& storage) {
   std::string location(uri);
   if (location.find(':') == std::string::npos) {
     // A plain local path may climb ("../tables/t"), which the file system refuses: resolve it.
@@ -672,7 +673,7 @@ Result<TableReader> TableReader::open(std::string_view uri, std::optional<int64_
     auto resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(location, ec), ec);
     if (!ec) location = resolved.string();
   }
-  LS_ASSIGN_OR_RAISE(auto opened, open_file_system(location));
+  LS_ASSIGN_OR_RAISE(auto opened, open_file_system(location, storage));
   return open(std::move(opened.first), std::move(opened.second), version);
 }
 

@@ -476,12 +476,6 @@ Result<std::vector<FileInfo>> list_all(AzureBlobClient& client, const std::strin
   return out;
 }
 
-std::mutex g_defaults_mu;
-AzureStorageOptions& defaults_locked() {
-  static AzureStorageOptions options;
-  return options;
-}
-
 }  // namespace
 
 AzureFileSystem::AzureFileSystem(std::shared_ptr<internal::AzureBlobClient> client)
@@ -657,16 +651,6 @@ Status AzureFileSystem::delete_file(const std::string& path) {
   LS_ASSIGN_OR_RAISE(HttpResponse r, client_->send(c, what));
   if (r.status == 202 || r.status == 404) return Status::OK();
   return AzureBlobClient::error(r, what);
-}
-
-void set_azure_storage_defaults(AzureStorageOptions options) {
-  std::lock_guard lock(g_defaults_mu);
-  defaults_locked() = std::move(options);
-}
-
-AzureStorageOptions azure_storage_defaults() {
-  std::lock_guard lock(g_defaults_mu);
-  return defaults_locked();
 }
 
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_azure_file_system(

@@ -12,6 +12,11 @@
 namespace lakestream {
 
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std::string_view uri) {
+  return open_file_system(uri, AzureStorageOptions{});
+}
+
+Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(
+    std::string_view uri, const AzureStorageOptions& azure) {
   if (uri.empty()) return Status::InvalidArgument("empty table location");
   // A scheme is letters, digits, '+', '-', '.' before ':' (RFC 3986), starting with a letter.
   size_t colon = uri.find(':');
@@ -28,7 +33,7 @@ Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std
     std::string scheme(uri.substr(0, colon));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (is_azure_scheme(scheme)) return open_azure_file_system(uri, azure_storage_defaults());
+    if (is_azure_scheme(scheme)) return open_azure_file_system(uri, azure);
     if (scheme != "file") {
       // Only the scheme is named: the rest of a URI may carry a SAS token.
       return Status::NotImplemented("storage scheme '" + scheme +

@@ -22,11 +22,12 @@ std::string option_or(const std::map<std::string, std::string>& options, const s
 }
 
 /// The file system and path a location lives on: the writer's file system when one was
-/// given, else the one its URI names.
+/// given, else the one its URI names, with the query's storage credentials or the session's.
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> locate(const WriteSpec& spec,
+                                                                   const StreamPlan& plan,
                                                                    const std::string& uri) {
   if (spec.file_system) return std::make_pair(spec.file_system, uri);
-  return open_file_system(uri);
+  return open_file_system(uri, spec.storage ? *spec.storage : plan.storage);
 }
 
 /// What the UI's plan shows; the runner adds the source's and the sink's descriptions.
@@ -115,6 +116,10 @@ DataStreamWriter& DataStreamWriter::file_system(std::shared_ptr<FileSystem> fs) 
   spec_.file_system = std::move(fs);
   return *this;
 }
+DataStreamWriter& DataStreamWriter::storage(AzureStorageOptions storage) {
+  spec_.storage = std::move(storage);
+  return *this;
+}
 DataStreamWriter& DataStreamWriter::test_hook(StreamTestHook hook) {
   spec_.test_hook = std::move(hook);
   return *this;
@@ -174,7 +179,7 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
 
   const std::string checkpoint = option_or(spec_.options, "checkpoint-location", "");
   if (!checkpoint.empty()) {
-    LS_ASSIGN_OR_RAISE(auto where, locate(spec_, checkpoint));
+    LS_ASSIGN_OR_RAISE(auto where, locate(spec_, stream_.plan(), checkpoint));
     LS_ASSIGN_OR_RAISE(auto cp, stream_internal::QueryCheckpoint::open(where.first, where.second));
     setup.query_id = cp.query_id();
     setup.checkpoint.emplace(std::move(cp));
@@ -189,13 +194,13 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) {
           "write_stream to delta: option checkpoint-location is required (it holds the "
           "query id that the table's txn versions are kept under)");
     }
-    LS_ASSIGN_OR_RAISE(auto table, locate(spec_, path));
+    LS_ASSIGN_OR_RAISE(auto table, locate(spec_, stream_.plan(), path));
     std::string dl_uri = option_or(spec_.options, "dead-letter-path", "");
     std::pair<std::shared_ptr<FileSystem>, std::string> dl;
     if (dl_uri.empty()) {
       dl = {table.first, table.second + "_dead_letter"};
     } else {
-      LS_ASSIGN_OR_RAISE(dl, locate(spec_, dl_uri));
+      LS_ASSIGN_OR_RAISE(dl, locate(spec_, stream_.plan(), dl_uri));
     }
     LS_ASSIGN_OR_RAISE(auto auto_compact, auto_compact_settings(spec_, stream_.plan().config));
     LS_ASSIGN_OR_RAISE(const bool merge_schema,

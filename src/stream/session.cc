@@ -86,13 +86,16 @@ void set_session_service_factory(SessionServiceFactory factory) {
 
 Session::Session() : Session(Config()) {}
 
-Session::Session(Config config) : state_(std::make_shared<State>()) {
+Session::Session(Config config) : Session(std::move(config), AzureStorageOptions{}) {}
+
+Session::Session(Config config, AzureStorageOptions storage) : state_(std::make_shared<State>()) {
   apply_log_settings(config);
   apply_storage_settings(config);
   auto info = std::make_shared<SessionInfo>();
   info->app_name = config.program().empty() ? std::string("lakestream") : config.program();
   info->config = std::move(config);
   info->start_ms = wall_clock_ms();
+  info->storage = std::move(storage);
   info->streams = std::make_shared<StreamingQueryManager>();
   state_->info = info;
   SessionServiceFactory factory;
@@ -135,6 +138,7 @@ DataStream DataStreamReader::load() const {
   if (session_ != nullptr) {
     plan->streams = session_->info()->streams;
     plan->config = session_->config();
+    plan->storage = session_->storage();
   }
   plan->format = format_;
   plan->options = options_;

@@ -446,8 +446,9 @@ TEST(StorageOptions, DumpRedactsEverySecret) {
   EXPECT_NE(dump.find("storage-account-key=*********(redacted)"), std::string::npos) << dump;
 }
 
-// What the jobs hand to set_azure_storage_defaults, and where the table's requests then go: an
-// abfss:// URI of the connection string's account goes to the connection string's endpoint.
+// What the jobs hand to their Session (storage_options_or_exit), and where the table's
+// requests then go: an abfss:// URI of the connection string's account goes to the connection
+// string's endpoint.
 TEST(StorageOptions, FillAzureOptionsAndRouteTheTable) {
   struct Case {
     std::vector<std::string> args;

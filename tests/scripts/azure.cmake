@@ -3,7 +3,7 @@
 # pid; the gtest binary below holds the client-level scenarios. The streaming_* scenarios run
 # `lakestream hub` + kcat + streaming_job (and load_and_filter_job) against Azurite.
 add_executable(test_azure ${CMAKE_CURRENT_LIST_DIR}/azure_integration_test.cc)
-lakestream_link_modules(test_azure storage delta)
+lakestream_link_modules(test_azure storage delta stream)
 target_link_libraries(test_azure PRIVATE lakestream_warnings GTest::gtest_main)
 
 foreach(scenario client ingest faults maintenance streaming_devstorage streaming_account_key

@@ -15,6 +15,11 @@
 #include "lakestream/storage/azure_file_system.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/storage/open_file_system.h"
+#include "lakestream/delta/table_reader.h"
+#include "lakestream/stream/data_stream.h"
+#include "lakestream/stream/data_stream_writer.h"
+#include "lakestream/stream/memory_source.h"
+#include "lakestream/stream/session.h"
 
 namespace lakestream {
 namespace {
@@ -284,6 +289,83 @@ TEST_F(Azurite, WrongKeyIsAnAuthorizationErrorWithoutTheKey) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("403"), std::string::npos) << st.message();
   EXPECT_EQ(st.message().find(wrong), std::string::npos);
+}
+
+
+// Storage credentials belong to a Session (Spark's fs.azure.* session settings), and a query
+// may override its session's (DataStreamWriter::storage): one process writes a table to each of
+// two accounts, each with its own key, and neither account's credentials open the other's.
+// Azurite serves a second account for this (azure_test.sh: AZURITE_ACCOUNTS).
+TEST(AzuriteAccounts, SessionsAndQueriesWriteToTwoAccountsInOneProcess) {
+  const char* second = std::getenv("LAKESTREAM_AZURITE_SECOND");
+  ASSERT_NE(second, nullptr) << "LAKESTREAM_AZURITE_SECOND is not set: run azure_test.sh";
+  const std::string spec = second;
+  const std::string account_b = spec.substr(0, spec.find(':'));
+  AzureStorageOptions a;
+  a.connection_string = connection_string();
+  AzureStorageOptions b;
+  b.account_name = account_b;
+  b.account_key = spec.substr(spec.find(':') + 1);
+  const std::string base = endpoint().substr(0, endpoint().rfind('/'));
+  b.blob_endpoint = base + "/" + account_b;
+  const std::string container = "two" + std::to_string(::getpid());
+  const std::string on_a = "abfss://" + container + "@devstoreaccount1.dfs.core.windows.net";
+  const std::string on_b = "abfss://" + container + "@" + account_b + ".dfs.core.windows.net";
+  for (const auto& [uri, options] : {std::pair{on_a, a}, std::pair{on_b, b}}) {
+    auto opened = open_azure_file_system(uri, options);
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+    ASSERT_TRUE(std::dynamic_pointer_cast<AzureFileSystem>(opened->first)->create_container().ok());
+  }
+
+  auto topic = std::make_shared<MemoryTopic>("events", 2);
+  for (int i = 0; i < 20; ++i) topic->produce(i % 2, "{\"n\":" + std::to_string(i) + "}");
+  const Schema schema = Schema().add("n", DataType::long_());
+  // drain(session, table, override): an available-now query from the topic into `table`.
+  auto drain = [&](const Session& session, const std::string& table,
+                   const AzureStorageOptions* override_storage) {
+    DataStream raw = session.read_stream()
+                         .source([topic]() -> Result<std::unique_ptr<StreamSource>> {
+                           return std::unique_ptr<StreamSource>(
+                               std::make_unique<MemorySource>(topic));
+                         })
+                         .load();
+    DataStreamWriter w = event_hub_parse(raw, schema)
+                             .write_stream()
+                             .format("delta")
+                             .trigger(Trigger::available_now())
+                             .option("checkpoint-location", table + "_checkpoint")
+                             .option("progress-log", "none");
+    if (override_storage != nullptr) w.storage(*override_storage);
+    auto q = w.start(table);
+    ASSERT_TRUE(q.ok()) << table << ": " << q.status().to_string();
+    auto done = q->await_termination(60);
+    ASSERT_TRUE(done.ok() && *done) << table;
+  };
+  const Session session_a(Config(), a);
+  const Session session_b(Config(), b);
+  drain(session_a, on_a + "/t", nullptr);
+  drain(session_b, on_b + "/t", nullptr);
+  drain(session_a, on_b + "/t2", &b);  // a's session, this query on b
+
+  for (const auto& [table, options] :
+       {std::pair{on_a + "/t", a}, std::pair{on_b + "/t", b}, std::pair{on_b + "/t2", b}}) {
+    auto reader = TableReader::open(table, std::nullopt, options);
+    ASSERT_TRUE(reader.ok()) << table << ": " << reader.status().to_string();
+    auto rows = reader->read_all();
+    ASSERT_TRUE(rows.ok()) << rows.status().to_string();
+    EXPECT_EQ(rows->num_rows(), 20) << table;
+  }
+  // No credentials linger in the process: b's table with a's options (a connection string for
+  // devstoreaccount1) or with none at all is refused before any request.
+  EXPECT_FALSE(TableReader::open(on_b + "/t", std::nullopt, a).ok());
+  EXPECT_FALSE(TableReader::open(on_b + "/t").ok());
+  // And b's key does not open a's account.
+  AzureStorageOptions wrong = b;
+  wrong.account_name = "devstoreaccount1";
+  wrong.blob_endpoint = endpoint();
+  auto denied = TableReader::open(on_a + "/t", std::nullopt, wrong);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().message().find(b.account_key), std::string::npos);
 }
 
 }  // namespace

@@ -74,7 +74,12 @@ port=$(free_port)
 if [ "$scenario" = streaming_devstorage ] && port_free 10000; then
   port=10000  # what UseDevelopmentStorage=true means (ctest serialises this test on the port)
 fi
-node "$azurite_main" --blobHost 127.0.0.1 --blobPort "$port" --location "$work/azurite" \
+# A second account beside Azurite's own, for the test that writes to two accounts from one
+# process (a test key, not a secret).
+second_account=lakestreamtwo
+second_key=bGFrZXN0cmVhbSBzZWNvbmQgdGVzdCBhY2NvdW50IGtleSwgbm90IGEgc2VjcmV0OiAwMTIzNDU2Nzg5YWJjZGVm
+AZURITE_ACCOUNTS="devstoreaccount1:$dev_key;$second_account:$second_key" \
+  node "$azurite_main" --blobHost 127.0.0.1 --blobPort "$port" --location "$work/azurite" \
   --silent --disableTelemetry --skipApiVersionCheck > "$work/azurite.log" 2>&1 &
 pids+=($!)
 endpoint=http://127.0.0.1:$port/devstoreaccount1
@@ -163,7 +168,8 @@ check_stream() {
 
 case $scenario in
 client)
-  LAKESTREAM_AZURITE_ENDPOINT=$endpoint "$test_azure"
+  LAKESTREAM_AZURITE_ENDPOINT=$endpoint LAKESTREAM_AZURITE_SECOND="$second_account:$second_key" \
+    "$test_azure"
   ;;
 
 ingest)

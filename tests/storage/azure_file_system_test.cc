@@ -27,7 +27,6 @@ class AzureFs : public ::testing::Test {
   }
   void TearDown() override {
     if (had_) ::setenv("AZURE_STORAGE_CONNECTION_STRING", saved_.c_str(), 1);
-    set_azure_storage_defaults({});
   }
   std::string saved_;
   bool had_ = false;
@@ -67,12 +66,27 @@ TEST_F(AzureFs, ConnectionStringForAnotherAccountDoesNotApply) {
   EXPECT_NE(r.status().message().find("otheracct"), std::string::npos);
 }
 
-TEST_F(AzureFs, DefaultsSetByAJobAreUsedByOpenFileSystem) {
-  AzureStorageOptions o;
-  o.account_name = "acct";
-  o.account_key = std::string(kKey);
-  set_azure_storage_defaults(o);
-  EXPECT_TRUE(open_file_system("abfss://data@acct.dfs.core.windows.net/t").ok());
+// Credentials travel with each call (a Session's, a table handle's), never with the process:
+// two accounts in one process, each reached with its own, and a call without any has none.
+TEST_F(AzureFs, CredentialsGoWithTheCallNotTheProcess) {
+  AzureStorageOptions a;
+  a.account_name = "accta";
+  a.account_key = std::string(kKey);
+  a.blob_endpoint = "http://127.0.0.1:9/accta";
+  AzureStorageOptions b;
+  b.account_name = "acctb";
+  b.account_key = std::string(kKey);
+  b.blob_endpoint = "http://127.0.0.1:10/acctb";
+  auto on_a = open_file_system("abfss://data@accta.dfs.core.windows.net/t", a);
+  auto on_b = open_file_system("abfss://data@acctb.dfs.core.windows.net/t", b);
+  ASSERT_TRUE(on_a.ok()) << on_a.status().to_string();
+  ASSERT_TRUE(on_b.ok()) << on_b.status().to_string();
+  EXPECT_EQ(dynamic_cast<AzureFileSystem&>(*on_a->first).endpoint(), "http://127.0.0.1:9/accta");
+  EXPECT_EQ(dynamic_cast<AzureFileSystem&>(*on_b->first).endpoint(), "http://127.0.0.1:10/acctb");
+  // Opening b's table did not leave b's (or a's) credentials behind for the next caller.
+  auto bare = open_file_system("abfss://data@acctb.dfs.core.windows.net/t");
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.status().code(), StatusCode::kInvalidArgument) << bare.status().to_string();
 }
 
 TEST_F(AzureFs, BadKeyIsRefusedWithoutShowingIt) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/snapshot.h"
@@ -74,9 +75,11 @@ Result<std::vector<LiveFile>> select_partition_files(const Snapshot& snapshot,
 /// A Delta table opened for reading at one version.
 class TableReader {
  public:
-  /// Open the table at `uri` (a local path or file: URI) at `version` (latest when absent).
+  /// Open the table at `uri` (a local path, file: or Azure URI) at `version` (latest when
+  /// absent); Azure URIs with the credentials in `storage` (storage/open_file_system.h).
   static Result<TableReader> open(std::string_view uri,
-                                  std::optional<int64_t> version = std::nullopt);
+                                  std::optional<int64_t> version = std::nullopt,
+                                  const AzureStorageOptions& storage = {});
   /// Open the table at `table_path` on `fs`.
   static Result<TableReader> open(std::shared_ptr<FileSystem> fs, std::string table_path,
                                   std::optional<int64_t> version = std::nullopt);

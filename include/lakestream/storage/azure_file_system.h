@@ -3,7 +3,7 @@
 // Blob REST API (which also serves ADLS Gen2 accounts; nothing uses the dfs endpoint).
 // libcurl + OpenSSL, ours. Paths are blob names within the container.
 //
-//   AzureStorageOptions opts;                       // or set_azure_storage_defaults(opts) once
+//   AzureStorageOptions opts;                       // or a Session holding them (stream/session.h)
 //   opts.connection_string = "UseDevelopmentStorage=true";
 //   LS_ASSIGN_OR_RAISE(auto opened,
 //       open_azure_file_system("abfss://data@devstoreaccount1.dfs.core.windows.net/t", opts));
@@ -73,12 +73,6 @@ class AzureFileSystem final : public FileSystem {
   // Shared with the streams and files it opens, which may outlive it.
   std::shared_ptr<internal::AzureBlobClient> client_;
 };
-
-/// Options open_file_system() uses for abfss:// and https:// URIs (process-wide; the jobs set
-/// them from their command lines before opening tables). Defaults: empty options, so only
-/// AZURE_STORAGE_CONNECTION_STRING or a SAS in the URI give credentials.
-void set_azure_storage_defaults(AzureStorageOptions options);
-AzureStorageOptions azure_storage_defaults();
 
 /// Open the container a URI names and the path within it.
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_azure_file_system(

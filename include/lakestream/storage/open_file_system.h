@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "lakestream/common/status.h"
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/storage/file_system.h"
 
 namespace lakestream {
@@ -19,9 +20,14 @@ namespace lakestream {
 /// Local paths ("/data/t", "rel/t") and file URIs ("file:///data/t", "file:/data/t",
 /// "file://localhost/data/t") give a LocalFileSystem rooted at "/" (absolute) or "." (relative)
 /// and the rest of the path. Azure URIs (abfss://, abfs://, wasbs://, https://, http://) give an
-/// AzureFileSystem over the container (storage/azure_file_system.h; credentials from
-/// azure_storage_defaults() and AZURE_STORAGE_CONNECTION_STRING) and the path within it. Other
-/// schemes are NotImplemented, naming the scheme.
+/// AzureFileSystem over the container (storage/azure_file_system.h) with the credentials in
+/// `azure` (a key, SAS or connection string for the account, as a Session or a table handle
+/// holds them), else AZURE_STORAGE_CONNECTION_STRING or a SAS in the URI; and the path within
+/// it. There are no process-wide credentials: two calls with different options reach two
+/// accounts. Other schemes are NotImplemented, naming the scheme.
+Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(
+    std::string_view uri, const AzureStorageOptions& azure);
+/// The same with no credentials of the caller's: the environment's or the URI's only.
 Result<std::pair<std::shared_ptr<FileSystem>, std::string>> open_file_system(std::string_view uri);
 
 }  // namespace lakestream

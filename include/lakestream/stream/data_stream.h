@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
@@ -77,6 +78,8 @@ struct StreamPlan {
   std::shared_ptr<StreamingQueryManager> streams;
   /// The session's configuration (engine settings such as lakestream.ui.retainedProgressUpdates).
   Config config;
+  /// The session's storage credentials (SessionInfo::storage).
+  AzureStorageOptions storage;
   std::string format;                          ///< "eventhubs", "kafka", "rate", "memory"
   std::map<std::string, std::string> options;  ///< reader options (may hold secrets)
   StreamSourceFactory make_source;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/storage/file_system.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/progress.h"
@@ -50,6 +52,8 @@ struct WriteSpec {
   std::function<Status(const RecordBatch&, int64_t)> foreach_batch;
   std::function<void(const QueryProgress&)> on_progress;
   std::shared_ptr<FileSystem> file_system;  ///< null: from the paths' URIs
+  /// Credentials for Azure paths of this query; unset: the session's.
+  std::optional<AzureStorageOptions> storage;
   StreamTestHook test_hook;
 };
 
@@ -89,6 +93,9 @@ class DataStreamWriter {
   DataStreamWriter& on_progress(std::function<void(const QueryProgress&)> fn);
   /// Open the table and checkpoint paths on `fs` instead of by their URIs.
   DataStreamWriter& file_system(std::shared_ptr<FileSystem> fs);
+  /// Reach this query's Azure paths (table, dead letters, checkpoint) with `storage` instead
+  /// of the session's credentials: a second storage account in the same job.
+  DataStreamWriter& storage(AzureStorageOptions storage);
   /// Fault injection for tests (see StreamTestHook).
   DataStreamWriter& test_hook(StreamTestHook hook);
 

@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/config/config.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
@@ -45,6 +46,11 @@ class DataStreamReader;
 /// hold the Session itself.
 struct SessionInfo {
   Config config;
+  /// The credentials the session's queries reach Azure Storage with (Spark's fs.azure.*
+  /// session settings): a table's sink, dead letters and checkpoint on abfss:// or https://.
+  /// Empty: AZURE_STORAGE_CONNECTION_STRING or a SAS in the URI. Never process-wide, so two
+  /// sessions (or a query's DataStreamWriter::storage) reach two accounts in one process.
+  AzureStorageOptions storage;
   std::string app_name;  ///< the job's name (the config's program, else "lakestream")
   int64_t start_ms = 0;  ///< wall clock, ms since the epoch
   std::shared_ptr<StreamingQueryManager> streams;
@@ -64,10 +70,13 @@ class Session {
   /// Applies the logging settings (lakestream.log.level, lakestream.log.format) and starts the
   /// live UI when the ui module is linked (lakestream.ui.enabled, default true; docs/ui.md).
   explicit Session(Config config);
+  /// The same, its queries reaching Azure Storage with `storage` (SessionInfo::storage).
+  Session(Config config, AzureStorageOptions storage);
 
   /// Start describing a stream to read.
   DataStreamReader read_stream() const;
   const Config& config() const { return state_->info->config; }
+  const AzureStorageOptions& storage() const { return state_->info->storage; }
   /// The queries started from this session (Spark's spark.streams).
   StreamingQueryManager& streams() const { return *state_->info->streams; }
   const std::shared_ptr<const SessionInfo>& info() const { return state_->info; }

@@ -11,6 +11,7 @@
 #include "lakestream/common/time.h"
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/constraints.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
 #include "lakestream/delta/uuid.h"
@@ -20,6 +21,56 @@
 
 namespace lakestream {
 namespace {
+
+DataTypePtr without_delta_metadata(const DataTypePtr& type);
+
+/// A field's metadata without the keys Delta owns ("delta.*": column mapping, invariants,
+/// generation and identity expressions): a writer's schema (from JSON or DDL) never has them,
+/// and they do not change what the writer's rows are.
+Field without_delta_metadata(const Field& f) {
+  Field out = f;
+  out.type = without_delta_metadata(f.type);
+  if (f.metadata.find("\"delta.") != std::string::npos) {
+    auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) {
+      for (auto it = j.begin(); it != j.end();) {
+        it = it.key().rfind("delta.", 0) == 0 ? j.erase(it) : std::next(it);
+      }
+      out.metadata = j.dump();
+    }
+  }
+  return out;
+}
+
+DataTypePtr without_delta_metadata(const DataTypePtr& type) {
+  switch (type->id()) {
+    case TypeId::kStruct: {
+      std::vector<Field> fields;
+      for (const Field& f : type->fields()) fields.push_back(without_delta_metadata(f));
+      return DataType::struct_(std::move(fields));
+    }
+    case TypeId::kArray:
+      return DataType::array(without_delta_metadata(type->element()), type->contains_null());
+    case TypeId::kMap:
+      return DataType::map(without_delta_metadata(type->key()),
+                           without_delta_metadata(type->value()), type->contains_null());
+    default:
+      return type;
+  }
+}
+
+/// Whether a writer with schema `writer` writes the table's columns as they are, Delta's own
+/// field metadata aside; generated columns it lacks are computed by its DeltaTableWriter.
+bool writes_table_columns(const Schema& table, const Schema& writer) {
+  Schema t, w;
+  for (const Field& f : table.fields()) {
+    const bool generated = f.metadata.find("\"delta.generationExpression\"") != std::string::npos;
+    if (generated && !writer.has_field(f.name)) continue;
+    t.add(without_delta_metadata(f));
+  }
+  for (const Field& f : writer.fields()) w.add(without_delta_metadata(f));
+  return t == w;
+}
 
 /// The top-level columns of a schemaString whose type is, or holds, Spark's variant type.
 std::vector<std::string> variant_columns(const std::string& schema_string) {
@@ -246,9 +297,13 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
 
 Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
                                               TableCreateOptions options) {
-  LS_RETURN_NOT_OK(validate_create_options(options));
   commit_conflicts(fs->describe(path));
   auto opened = open(fs, path);
+  // The options are checked as a table's only where they create one: an existing table's
+  // partition column may be a generated column the writer's schema lacks.
+  if (!opened.ok() || options.schema.size() == 0) {
+    LS_RETURN_NOT_OK(validate_create_options(options));
+  }
   if (opened.ok()) {
     LS_RETURN_NOT_OK(
         check_compatible(*opened->state_.metadata, options, opened->fs_->describe(opened->path_)));
@@ -271,7 +326,7 @@ Status DeltaTable::check_compatible(const MetadataAction& existing, const TableC
                                     const std::string& where) {
   auto schema = Schema::from_json(existing.schema_string);
   if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
-  if (!(*schema == opts.schema)) {
+  if (!(*schema == opts.schema) && !writes_table_columns(*schema, opts.schema)) {
     auto merge = merge_schema_for_append(*schema, opts.schema);
     if (!merge.ok()) {
       return Status::InvalidArgument("the Delta table at " + where + " has schema " +
@@ -330,6 +385,14 @@ Status DeltaTable::adopt_metadata() {
 const std::vector<std::string>& DeltaTable::partition_columns() const {
   if (state_.metadata) return state_.metadata->partition_columns;
   return create_->partition_columns;
+}
+
+Result<std::shared_ptr<const TableConstraints>> DeltaTable::constraints() const {
+  if (!state_.metadata) return std::shared_ptr<const TableConstraints>();
+  LS_ASSIGN_OR_RAISE(auto rules, TableConstraints::make(*state_.metadata, schema_,
+                                                        fs_->describe(path_)));
+  if (rules->empty()) return std::shared_ptr<const TableConstraints>();
+  return rules;
 }
 
 std::optional<int64_t> DeltaTable::txn_version(const std::string& app_id) const {

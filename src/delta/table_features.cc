@@ -7,6 +7,7 @@
 
 #include "lakestream/common/strings.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/constraints.h"
 
 namespace lakestream {
 
@@ -59,27 +60,16 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
       feature == "vacuumProtocolCheck") {
     return Status::OK();
   }
-  if (feature == "invariants") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.invariants")) {
-      return refuse(where, feature,
-                    "column '" + *column + "' has an invariant, which lakestream does not check");
-    }
-    return Status::OK();
-  }
-  if (feature == "checkConstraints") {
-    for (const auto& [key, value] : metadata.configuration) {
-      if (key.rfind("delta.constraints.", 0) == 0) {
-        return refuse(where, feature,
-                      "the CHECK constraint '" + key.substr(18) + "' (" + value +
-                          "), which lakestream does not evaluate");
-      }
-    }
-    return Status::OK();
-  }
-  if (feature == "generatedColumns") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.generationExpression")) {
-      return refuse(where, feature,
-                    "column '" + *column + "' is generated, which lakestream does not compute");
+  if (feature == "invariants" || feature == "checkConstraints" ||
+      feature == "generatedColumns") {
+    // Honoured: DeltaTableWriter enforces the rules (delta/constraints.h) when they are within
+    // the expression evaluator's subset; one outside it is refused by name here.
+    const TableRule::Kind kind = feature == "invariants"         ? TableRule::Kind::kInvariant
+                                 : feature == "checkConstraints" ? TableRule::Kind::kCheck
+                                                                 : TableRule::Kind::kGenerated;
+    auto rules = TableConstraints::make(metadata, schema, where, kind);
+    if (!rules.ok()) {
+      return refuse(where, feature, rules.status().message());
     }
     return Status::OK();
   }

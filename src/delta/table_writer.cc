@@ -42,6 +42,14 @@ class DeltaTableWriter::Impl {
   }
 
   Status init() {
+    input_columns_ = schema_.size();
+    if (options_.constraints) {
+      for (const TableRule& rule : options_.constraints->rules()) {
+        if (rule.kind == TableRule::Kind::kGenerated && !schema_.index_of(rule.name)) {
+          schema_.add(rule.field);
+        }
+      }
+    }
     for (const std::string& name : options_.partition_columns) {
       const auto index = schema_.index_of(name);
       if (!index) {
@@ -74,6 +82,11 @@ class DeltaTableWriter::Impl {
     if (options_.target_file_bytes <= 0) {
       return Status::InvalidArgument("the target file size must be positive");
     }
+    if (options_.constraints && !options_.constraints->empty()) {
+      auto checker = options_.constraints->checker(schema_);
+      if (!checker.ok()) return checker.status().with_context(fs_->describe(table_path_));
+      checker_ = std::move(*checker);
+    }
     return Status::OK();
   }
 
@@ -82,9 +95,30 @@ class DeltaTableWriter::Impl {
   int64_t num_rows() const { return rows_; }
   int64_t bytes_written() const { return bytes_; }
 
-  Status write(const RecordBatch& batch) {
+  Status write(const RecordBatch& input, std::vector<RowViolation>* violations) {
     if (finished_) return Status::InvalidArgument("DeltaTableWriter: write() after finish()");
-    LS_RETURN_NOT_OK(check_batch(batch));
+    LS_RETURN_NOT_OK(check_batch(input));
+    if (input.num_rows() == 0) return Status::OK();
+    if (!checker_.empty()) {
+      if (input.num_columns() < schema_.size()) {
+        // The generated columns the input lacks, all NULL: the checker computes them.
+        std::vector<ColumnPtr> columns = input.columns();
+        for (size_t i = input.num_columns(); i < schema_.size(); ++i) {
+          ColumnPtr c = Column::make(schema_.field(i).type);
+          c->reserve(input.num_rows());
+          for (int64_t r = 0; r < input.num_rows(); ++r) c->append_null();
+          columns.push_back(std::move(c));
+        }
+        LS_RETURN_NOT_OK(enforce(RecordBatch(schema_, std::move(columns)), violations));
+      } else {
+        LS_RETURN_NOT_OK(enforce(input, violations));
+      }
+      return write_checked(checked_);
+    }
+    return write_checked(input);
+  }
+
+  Status write_checked(const RecordBatch& batch) {
     const int64_t n = batch.num_rows();
     if (n == 0) return Status::OK();
 
@@ -175,13 +209,37 @@ class DeltaTableWriter::Impl {
     std::vector<int32_t> rows;  ///< rows of the current batch
   };
 
+  /// checked_ = `input` with generated columns filled and the rows that break a rule taken out
+  /// (reported in `violations`, or failing the write without it).
+  Status enforce(const RecordBatch& input, std::vector<RowViolation>* violations) {
+    found_.clear();
+    LS_RETURN_NOT_OK(checker_.apply(input, &checked_, &found_));
+    if (found_.empty()) return Status::OK();
+    if (violations == nullptr) {
+      return Status::InvalidArgument(found_.front().reason + ": the append to " +
+                                     fs_->describe(table_path_) + " is refused");
+    }
+    keep_.clear();
+    size_t v = 0;
+    for (int64_t row = 0; row < input.num_rows(); ++row) {
+      if (v < found_.size() && found_[v].row == row) {
+        ++v;
+        continue;
+      }
+      keep_.push_back(static_cast<int32_t>(row));
+    }
+    checked_ = take(checked_, keep_);
+    for (RowViolation& f : found_) violations->push_back(std::move(f));
+    return Status::OK();
+  }
+
   Status check_batch(const RecordBatch& batch) const {
-    if (batch.num_columns() != schema_.size()) {
+    if (batch.num_columns() != schema_.size() && batch.num_columns() != input_columns_) {
       return Status::InvalidArgument(
           "DeltaTableWriter: batch has " + std::to_string(batch.num_columns()) + " columns, " +
           fs_->describe(table_path_) + " has " + std::to_string(schema_.size()));
     }
-    for (size_t i = 0; i < schema_.size(); ++i) {
+    for (size_t i = 0; i < batch.num_columns(); ++i) {
       if (!same_type(batch.column(i)->type(), schema_.field(i).type)) {
         return Status::InvalidArgument("DeltaTableWriter: column '" + schema_.field(i).name +
                                        "' has type " + batch.column(i)->type()->simple_string() +
@@ -284,6 +342,11 @@ class DeltaTableWriter::Impl {
   std::vector<size_t> data_indices_;
   std::unordered_map<std::string, std::unique_ptr<Slot>, StringHash, std::equal_to<>> slots_;
   std::vector<Slot*> touched_;
+  size_t input_columns_ = 0;  ///< the caller's columns; generated ones it lacks come after
+  ConstraintChecker checker_;
+  RecordBatch checked_;
+  std::vector<RowViolation> found_;
+  std::vector<int32_t> keep_;
   std::string key_;
   std::vector<AddFile> adds_;
   std::vector<std::string> written_paths_;
@@ -308,7 +371,9 @@ DeltaTableWriter::~DeltaTableWriter() = default;
 
 const Schema& DeltaTableWriter::schema() const { return impl_->schema(); }
 const Schema& DeltaTableWriter::file_schema() const { return impl_->file_schema(); }
-Status DeltaTableWriter::write(const RecordBatch& batch) { return impl_->write(batch); }
+Status DeltaTableWriter::write(const RecordBatch& batch, std::vector<RowViolation>* violations) {
+  return impl_->write(batch, violations);
+}
 Result<std::vector<AddFile>> DeltaTableWriter::finish() { return impl_->finish(); }
 void DeltaTableWriter::abort() { impl_->abort(); }
 int64_t DeltaTableWriter::num_rows() const { return impl_->num_rows(); }

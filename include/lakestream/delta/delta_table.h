@@ -80,6 +80,7 @@ Status update_log(FileSystem& fs, const std::string& table_path, LogState& state
 
 class Transaction;
 class CheckpointWorker;
+class TableConstraints;
 
 /// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
 /// processes use their own DeltaTable; the log arbitrates). Move-only (it owns the checkpoint
@@ -112,6 +113,11 @@ class DeltaTable {
   const std::vector<std::string>& partition_columns() const;
   const std::string& path() const { return path_; }
   FileSystem& file_system() const { return *fs_; }
+
+  /// The table's rules on appended rows (CHECK constraints, invariants, generated columns;
+  /// delta/constraints.h), for its writers' DeltaTableWriterOptions::constraints. Null when it
+  /// has none or does not exist yet. An error names a rule lakestream cannot evaluate.
+  Result<std::shared_ptr<const TableConstraints>> constraints() const;
 
   /// The last version committed for `app_id` (txn action), if any, as of version().
   std::optional<int64_t> txn_version(const std::string& app_id) const;

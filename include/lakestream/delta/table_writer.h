@@ -25,6 +25,7 @@
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/actions.h"
+#include "lakestream/delta/constraints.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/schema/schema.h"
@@ -49,6 +50,10 @@ struct DeltaTableWriterOptions {
   /// Leaves whose statistics go in add.stats: the table's delta.dataSkippingNumIndexedCols
   /// (num_indexed_columns(configuration) in delta/stats.h; -1: all).
   int num_indexed_columns = kDefaultNumIndexedColumns;
+  /// The table's rules (CHECK constraints, invariants, generated columns; delta/constraints.h,
+  /// from DeltaTable::constraints()), enforced on every row written. Null: none. A generated
+  /// column the writer's schema lacks is added to it (and to the files), computed for every row.
+  std::shared_ptr<const TableConstraints> constraints;
 };
 
 /// Writes the data files of one commit. Not thread-safe: writers working in parallel each own
@@ -73,7 +78,11 @@ class DeltaTableWriter {
 
   /// Append a batch with the writer's schema (types compared by position). Rows are split by
   /// partition value and streamed into each partition's open file. An empty batch is a no-op.
-  Status write(const RecordBatch& batch);
+  /// With constraints, generated columns' NULLs are computed first, and a row that breaks a
+  /// rule is not written: it is appended to `*violations` (row numbers of `batch`, in order)
+  /// for the caller to dead-letter, or, with `violations` null, the write fails with
+  /// InvalidArgument naming the rule and the row's values (as Spark's append does).
+  Status write(const RecordBatch& batch, std::vector<RowViolation>* violations = nullptr);
   /// Close every open file and return the add actions of all the files written, in the order
   /// they were closed. The writer is spent afterwards.
   Result<std::vector<AddFile>> finish();

@@ -1,0 +1,205 @@
+#include "lakestream/delta/constraints.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace lakestream {
+
+namespace {
+
+/// The value of `key` in a field's metadata JSON, if present.
+const nlohmann::json* metadata_entry(const nlohmann::json& metadata, const char* key) {
+  if (!metadata.is_object()) return nullptr;
+  auto it = metadata.find(key);
+  return it == metadata.end() ? nullptr : &*it;
+}
+
+/// The expression text of a delta.invariants value: {"expression":{"expression":"x > 3"}},
+/// stored as a JSON string (as Spark writes it) or as an object.
+Result<std::string> invariant_text(const nlohmann::json& value, const std::string& column) {
+  nlohmann::json j = value;
+  if (value.is_string()) {
+    j = nlohmann::json::parse(value.get<std::string>(), nullptr, /*allow_exceptions=*/false);
+  }
+  if (j.is_object()) {
+    auto outer = j.find("expression");
+    if (outer != j.end() && outer->is_object()) {
+      auto inner = outer->find("expression");
+      if (inner != outer->end() && inner->is_string()) return inner->get<std::string>();
+    }
+  }
+  return Status::InvalidArgument("the delta.invariants metadata of column '" + column +
+                                 "' is not {\"expression\":{\"expression\":\"...\"}}: " +
+                                 value.dump());
+}
+
+Status collect(const std::vector<Field>& fields, const std::string& parent, bool top_level,
+               std::vector<TableRule>* rules, const std::string& where) {
+  for (const Field& f : fields) {
+    const std::string path = parent.empty() ? f.name : parent + "." + f.name;
+    if (f.metadata.size() > 2) {
+      auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+      if (const auto* inv = metadata_entry(j, "delta.invariants")) {
+        LS_ASSIGN_OR_RAISE(std::string text, invariant_text(*inv, path));
+        auto e = SqlExpression::parse(text);
+        if (!e.ok()) {
+          return e.status().with_context("the invariant of column '" + path + "' of " + where);
+        }
+        rules->push_back({TableRule::Kind::kInvariant, path, std::move(*e), {}});
+      }
+      if (const auto* gen = metadata_entry(j, "delta.generationExpression")) {
+        if (!gen->is_string()) {
+          return Status::InvalidArgument("the delta.generationExpression of column '" + path +
+                                         "' of " + where + " is not a string");
+        }
+        if (!top_level) {
+          return Status::NotImplemented("the generated column '" + path + "' of " + where +
+                                        " is inside a struct, which lakestream does not compute");
+        }
+        auto e = SqlExpression::parse(gen->get<std::string>());
+        if (!e.ok()) {
+          return e.status().with_context("the generated column '" + path + "' of " + where);
+        }
+        rules->push_back({TableRule::Kind::kGenerated, path, std::move(*e), f});
+      }
+    }
+    // Invariants may sit on struct members; inside arrays and maps (many values a row) they
+    // are not evaluated, so such a table is refused.
+    if (f.type->id() == TypeId::kStruct) {
+      LS_RETURN_NOT_OK(collect(f.type->fields(), path, false, rules, where));
+    } else if (f.type->id() == TypeId::kArray || f.type->id() == TypeId::kMap) {
+      const std::string text = Schema().add(f.name, f.type).to_json();
+      for (const char* key : {"delta.invariants", "delta.generationExpression"}) {
+        if (text.find(key) != std::string::npos) {
+          return Status::NotImplemented("column '" + path + "' of " + where + " has " + key +
+                                        " inside an array or map, which lakestream does not "
+                                        "evaluate");
+        }
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string TableRule::label() const {
+  switch (kind) {
+    case Kind::kCheck:
+      return "CHECK constraint " + name;
+    case Kind::kInvariant:
+      return "invariant of column " + name;
+    case Kind::kGenerated:
+      return "generated column " + name;
+  }
+  return name;
+}
+
+Result<std::shared_ptr<const TableConstraints>> TableConstraints::make(
+    const MetadataAction& metadata, const Schema& table_schema, const std::string& where,
+    std::optional<TableRule::Kind> only) {
+  auto out = std::make_shared<TableConstraints>();
+  constexpr std::string_view kPrefix = "delta.constraints.";
+  for (const auto& [key, value] : metadata.configuration) {
+    if (key.rfind(kPrefix, 0) != 0 || (only && *only != TableRule::Kind::kCheck)) continue;
+    const std::string name = key.substr(kPrefix.size());
+    auto e = SqlExpression::parse(value);
+    if (!e.ok()) return e.status().with_context("the CHECK constraint " + name + " of " + where);
+    out->rules_.push_back({TableRule::Kind::kCheck, name, std::move(*e), {}});
+  }
+  LS_RETURN_NOT_OK(collect(table_schema.fields(), "", true, &out->rules_, where));
+  if (only) {
+    std::erase_if(out->rules_, [&](const TableRule& r) { return r.kind != *only; });
+  }
+  for (TableRule& rule : out->rules_) {
+    LS_RETURN_NOT_OK(
+        rule.expression.bind(table_schema).with_context("the " + rule.label() + " of " + where));
+  }
+  return std::shared_ptr<const TableConstraints>(std::move(out));
+}
+
+Result<ConstraintChecker> TableConstraints::checker(const Schema& batch_schema) const {
+  ConstraintChecker c;
+  for (const TableRule& rule : rules_) {
+    ConstraintChecker::Bound b{rule.kind, rule.name, rule.label(), rule.expression, -1};
+    LS_RETURN_NOT_OK(b.expression.bind(batch_schema).with_context("the " + b.label));
+    if (rule.kind == TableRule::Kind::kGenerated) {
+      auto index = batch_schema.index_of(rule.name);
+      if (!index) {
+        return Status::InvalidArgument("the " + b.label + " (" + rule.expression.text() +
+                                       ") is not in the schema being written " +
+                                       batch_schema.to_ddl());
+      }
+      b.column = static_cast<int>(*index);
+    }
+    c.rules_.push_back(std::move(b));
+  }
+  return c;
+}
+
+Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
+                                std::vector<RowViolation>* violations) {
+  *out = batch;
+  const int64_t n = batch.num_rows();
+  if (rules_.empty() || n == 0) return Status::OK();
+  const size_t first = violations->size();
+  // Generated columns first: CHECKs may read them. A NULL gets the computed value; a value
+  // must equal it.
+  std::vector<char> bad(static_cast<size_t>(n), 0);
+  for (Bound& b : rules_) {
+    if (b.kind != TableRule::Kind::kGenerated) continue;
+    const size_t ci = static_cast<size_t>(b.column);
+    const Column& given = *out->column(ci);
+    const DataType& type = *given.type();
+    if (type.is_nested()) {
+      return Status::NotImplemented("the " + b.label + " has the nested type " +
+                                    type.simple_string() + ", which lakestream does not compute");
+    }
+    const bool any_null = given.null_count() > 0;
+    ColumnPtr filled = any_null ? Column::make(given.type()) : nullptr;
+    if (filled) filled->reserve(n);
+    for (int64_t row = 0; row < n; ++row) {
+      b.expression.evaluate(*out, row, scratch_, &value_);
+      sql_cast(value_, type, &expected_);
+      if (given.is_null(row)) {
+        if (filled) LS_RETURN_NOT_OK(append_sql_value(expected_, filled.get()));
+        continue;
+      }
+      column_sql_value(given, row, &value_);
+      if (!sql_values_equal(value_, expected_) && !bad[static_cast<size_t>(row)]) {
+        bad[static_cast<size_t>(row)] = 1;
+        violations->push_back({row, b.name,
+                               b.label + " (" + b.expression.text() + ") is " +
+                                   expected_.to_sql() + " for this row, which gives " + b.name +
+                                   " = " + value_.to_sql()});
+      }
+      if (filled) LS_RETURN_NOT_OK(append_sql_value(value_, filled.get()));
+    }
+    if (filled) {
+      std::vector<ColumnPtr> columns;
+      for (size_t k = 0; k < out->num_columns(); ++k) {
+        columns.push_back(k == ci ? filled : out->column(k));
+      }
+      *out = RecordBatch(out->schema(), std::move(columns));
+    }
+  }
+  for (Bound& b : rules_) {
+    if (b.kind == TableRule::Kind::kGenerated) continue;
+    for (int64_t row = 0; row < n; ++row) {
+      b.expression.evaluate(*out, row, scratch_, &value_);
+      if (value_.is_true() || bad[static_cast<size_t>(row)]) continue;
+      bad[static_cast<size_t>(row)] = 1;
+      const auto columns = b.expression.columns();
+      violations->push_back(
+          {row, b.kind == TableRule::Kind::kInvariant ? b.name : (columns.empty() ? "" : columns[0]),
+           b.label + " (" + b.expression.text() + ") violated by " +
+               (columns.empty() ? std::string("the row") : b.expression.describe_row(*out, row))});
+    }
+  }
+  // Rows in order, as callers map them back to their records.
+  std::sort(violations->begin() + static_cast<std::ptrdiff_t>(first), violations->end(),
+            [](const RowViolation& a, const RowViolation& b) { return a.row < b.row; });
+  return Status::OK();
+}
+
+}  // namespace lakestream

@@ -328,6 +328,40 @@ struct InputJob {
   }
 };
 
+/// The lines of chunk `chunk`'s `text` whose rows a table constraint refused, as rejects: the
+/// decoded batch's rows are the chunk's non-blank lines the decoder did not reject, in order
+/// (`decode_rejects` are those, with chunk-relative line numbers and offsets).
+void violations_to_rejects(std::string_view text, const std::string& source,
+                           const std::vector<RejectedRecord>& decode_rejects,
+                           const std::vector<RowViolation>& violations, int64_t chunk,
+                           std::vector<TaggedReject>* out) {
+  size_t pos = 0, r = 0, v = 0;
+  int64_t line = 0, row = -1;
+  while (pos < text.size() && v < violations.size()) {
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const size_t end =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    ++line;
+    std::string_view content = text.substr(pos, end - pos);
+    const size_t at = pos;
+    pos = end + 1;
+    if (content.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
+    while (r < decode_rejects.size() && decode_rejects[r].position.line < line) ++r;
+    if (r < decode_rejects.size() && decode_rejects[r].position.line == line) continue;
+    if (++row != violations[v].row) continue;
+    if (content.ends_with('\r')) content.remove_suffix(1);
+    RejectedRecord rec;
+    rec.reason = violations[v].reason;
+    rec.field = violations[v].column;
+    rec.position.source = source;
+    rec.position.line = line;
+    rec.position.offset = static_cast<int64_t>(at);
+    rec.raw = std::string(content);
+    out->push_back({chunk, std::move(rec)});
+    ++v;
+  }
+}
+
 /// What the workers and the committer share.
 struct Run {
   std::mutex mutex;
@@ -353,7 +387,7 @@ class Worker {
   Worker(int index, const IngestOptions& options, const JsonDecodeOptions& decode_options,
          const Schema& flat_schema, std::shared_ptr<FileSystem> fs, std::string table_path,
          const std::vector<InputJob*>& active, int64_t total_items, std::atomic<int64_t>* next_item,
-         Run* run, IngestProgress* progress)
+         Run* run, IngestProgress* progress, std::shared_ptr<const TableConstraints> constraints)
       : index_(index),
         options_(options),
         decode_options_(decode_options),
@@ -364,7 +398,8 @@ class Worker {
         total_items_(total_items),
         next_item_(next_item),
         run_(run),
-        progress_(progress) {}
+        progress_(progress),
+        constraints_(std::move(constraints)) {}
 
   void operator()() {
     auto decoder = JsonDecoder::make(options_.schema, decode_options_);
@@ -454,6 +489,7 @@ class Worker {
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
         wo.task_id = index_;
+        wo.constraints = constraints_;
         LS_ASSIGN_OR_RAISE(job.writers[w],
                            DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
       }
@@ -462,14 +498,20 @@ class Worker {
       for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
       rejects.clear();
       LS_RETURN_NOT_OK(decoder.decode_ndjson(text, job.path, &batch, &rejects, 1));
+      violations_.clear();
       if (options_.flatten) {
         LS_ASSIGN_OR_RAISE(RecordBatch flat, batch.flatten());
-        LS_RETURN_NOT_OK(job.writers[w]->write(flat));
+        LS_RETURN_NOT_OK(job.writers[w]->write(flat, &violations_));
       } else {
-        LS_RETURN_NOT_OK(job.writers[w]->write(batch));
+        LS_RETURN_NOT_OK(job.writers[w]->write(batch, &violations_));
       }
-      job.rows[w] += batch.num_rows();
-      if (progress_) progress_->rows_done += batch.num_rows();
+      const int64_t kept = batch.num_rows() - static_cast<int64_t>(violations_.size());
+      job.rows[w] += kept;
+      if (progress_) progress_->rows_done += kept;
+      // Rows a table constraint refused go where the decoder's rejects go.
+      if (!violations_.empty()) {
+        violations_to_rejects(text, job.path, rejects, violations_, k, &job.rejects[w]);
+      }
       for (auto& r : rejects) job.rejects[w].push_back({k, std::move(r)});
     }
     if (progress_) progress_->bytes_done += hi - lo;
@@ -487,6 +529,8 @@ class Worker {
   std::atomic<int64_t>* next_item_;
   Run* run_;
   IngestProgress* progress_;
+  std::shared_ptr<const TableConstraints> constraints_;  ///< the table's rules; null: none
+  std::vector<RowViolation> violations_;
 };
 
 /// Everything after the last chunk of an input: line numbers made absolute, the checks, the
@@ -616,6 +660,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
   DeltaTable& table = *table_opened;
+  auto constraints = table.constraints();
+  if (!constraints.ok()) return constraints.status().with_context(options.table_uri);
 
   const int threads = options.threads > 0
                           ? options.threads
@@ -661,7 +707,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   for (int w = 0; w < threads && total_items > 0; ++w) {
     workers.push_back(std::make_unique<Worker>(w, opts, decode_options, flat_schema,
                                                table_loc.first, table_loc.second, active,
-                                               total_items, &next_item, &run, progress));
+                                               total_items, &next_item, &run, progress,
+                                               *constraints));
     pool.emplace_back(std::ref(*workers.back()));
   }
   // Whatever way this returns, the workers stop and nothing uncommitted stays behind.

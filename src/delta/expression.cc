@@ -135,6 +135,8 @@ std::string double_text(double d) {
   return buf;
 }
 
+std::string number_text(double d, int scale);
+
 /// CAST(v AS STRING).
 void to_text(const SqlValue& v, std::string* out) {
   switch (v.kind) {
@@ -148,7 +150,7 @@ void to_text(const SqlValue& v, std::string* out) {
       *out = std::to_string(v.i);
       return;
     case Kind::kDouble:
-      *out = double_text(v.d);
+      *out = number_text(v.d, v.scale);
       return;
     case Kind::kString:
       if (out != &v.s) *out = v.s;
@@ -171,9 +173,18 @@ void set_int(SqlValue* v, int64_t i) {
   v->kind = Kind::kInt;
   v->i = i;
 }
-void set_double(SqlValue* v, double d) {
+void set_double(SqlValue* v, double d, int scale = -1) {
   v->kind = Kind::kDouble;
   v->d = d;
+  v->scale = scale;
+}
+
+/// A double's text: a decimal's with its scale's digits (as Spark prints decimals).
+std::string number_text(double d, int scale) {
+  if (scale < 0 || std::isnan(d) || std::isinf(d)) return double_text(d);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", scale, d);
+  return buf;
 }
 
 bool is_numeric(Kind k) { return k == Kind::kInt || k == Kind::kDouble; }
@@ -298,7 +309,7 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
         const double f = std::pow(10.0, scale);
         d = std::round(d * f) / f;  // HALF_UP away from zero, as Spark's decimal casts
       }
-      set_double(out, d);
+      set_double(out, d, to == TypeId::kDecimal ? scale : -1);
       return;
     }
     case TypeId::kDate: {
@@ -1587,7 +1598,7 @@ std::string SqlValue::to_sql() const {
     case Kind::kInt:
       return std::to_string(i);
     case Kind::kDouble:
-      return double_text(d);
+      return number_text(d, scale);
     case Kind::kString: {
       std::string out = "'";
       for (const char c : s) {
@@ -1632,8 +1643,10 @@ void column_sql_value(const Column& column, int64_t row, SqlValue* out) {
       set_double(out, column.value<double>(row));
       return;
     case TypeId::kDecimal:
-      set_double(out, static_cast<double>(column.decimal_value(row)) /
-                          std::pow(10.0, column.type()->scale()));
+      set_double(out,
+                 static_cast<double>(column.decimal_value(row)) /
+                     std::pow(10.0, column.type()->scale()),
+                 column.type()->scale());
       return;
     case TypeId::kDate:
       out->kind = Kind::kDate;

@@ -55,9 +55,13 @@ class DeltaSinkBatch final : public SinkBatch {
     if (!done_) abort();
   }
 
-  Status write(int chunk, const RecordBatch& batch) override {
-    rows_[static_cast<size_t>(chunk)] += batch.num_rows();
-    return writers_[static_cast<size_t>(chunk)]->write(batch);
+  Status write(int chunk, const RecordBatch& batch,
+               std::vector<RowViolation>* violations) override {
+    const size_t before = violations->size();
+    LS_RETURN_NOT_OK(writers_[static_cast<size_t>(chunk)]->write(batch, violations));
+    rows_[static_cast<size_t>(chunk)] +=
+        batch.num_rows() - static_cast<int64_t>(violations->size() - before);
+    return Status::OK();
   }
 
   Status finish_chunk(int chunk) override {
@@ -241,6 +245,9 @@ class DeltaSink final : public QuerySink {
     TableCreateOptions create{t_.schema, t_.writer_options.partition_columns, {}};
     create.merge_schema = t_.merge_schema;
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
+    // The table's rules (CHECK constraints, invariants, generated columns), enforced by every
+    // writer; a rule lakestream cannot evaluate failed open_or_create already.
+    LS_ASSIGN_OR_RAISE(t_.writer_options.constraints, table.constraints());
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
                                                                  {dead_letter_schema(), {}, {}}));
@@ -293,7 +300,7 @@ class ForeachSinkBatch final : public SinkBatch {
  public:
   ForeachSinkBatch(const std::function<Status(const RecordBatch&, int64_t)>* fn, int64_t id)
       : fn_(fn), id_(id) {}
-  Status write(int, const RecordBatch& batch) override {
+  Status write(int, const RecordBatch& batch, std::vector<RowViolation>*) override {
     rows_ += batch.num_rows();
     return (*fn_)(batch, id_);
   }

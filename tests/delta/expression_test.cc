@@ -146,7 +146,9 @@ TEST_F(ExpressionTest, DatesAndTimestamps) {
   EXPECT_EQ(eval("CAST(amount AS INT)"), "123");
   EXPECT_EQ(eval("CAST(id AS STRING)"), "'7'");
   EXPECT_EQ(eval("CAST('12' AS BIGINT) + 1"), "13");
-  EXPECT_EQ(eval("CAST(reading AS DECIMAL(5,0))"), "-4.0");
+  EXPECT_EQ(eval("CAST(reading AS DECIMAL(5,0))"), "-4");
+  EXPECT_EQ(eval("amount"), "123.45");
+  EXPECT_EQ(eval("CAST(amount AS STRING)"), "'123.45'");
 }
 
 TEST_F(ExpressionTest, ParseErrorsNameThePosition) {

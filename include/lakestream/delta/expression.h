@@ -40,6 +40,7 @@ struct SqlValue {
   Kind kind = Kind::kNull;
   int64_t i = 0;  ///< bool (0/1), int, date (days since 1970-01-01), timestamp (micros, UTC)
   double d = 0;   ///< double
+  int scale = -1;  ///< a double that is a decimal(p, s): s, for its text; -1 otherwise
   std::string s;  ///< string (bytes)
 
   bool is_null() const { return kind == Kind::kNull; }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# `lakestream ingest` into Delta tables that use writer features (docs/delta.md "Constraints").
+#   delta_features_test.sh <lakestream cli> <work dir> <tests/tools dir> <source dir>
+# Each table's commit 0 is written here as Spark's CREATE TABLE writes it; DuckDB reads back
+# what lakestream appended (delta_features_check.mjs).
+set -euo pipefail
+cli=$1
+work=$2
+tools=$3
+src=$4
+schema=$src/schemas/meter_reading.ddl
+
+if [ ! -d "$tools/node_modules/@duckdb/node-api" ]; then
+  echo "delta_features_test: the npm test tools are missing in $tools/node_modules" >&2
+  exit 1
+fi
+rm -rf "$work"
+mkdir -p "$work"
+fail() { echo "delta_features_test: FAIL: $*" >&2; exit 1; }
+q() { node "$src/tests/scripts/delta_features_check.mjs" "$tools" "$@"; }
+
+# commit 0 of table $1: protocol $2 (JSON), the flattened meter schema plus the fields $3 (JSON
+# array), configuration $4 (JSON object).
+create_table() {
+  mkdir -p "$1/_delta_log"
+  node -e '
+    const [protocol, extra, conf] = process.argv.slice(1).map((a) => JSON.parse(a))
+    const f = (name, type, nullable, metadata = {}) => ({ name, type, nullable, metadata })
+    const fields = [f("MeterId", "string", false), f("SupplierId", "string", false),
+      f("Measurement_Value", "decimal(10,0)", false), f("Measurement_Unit", "string", true),
+      f("ObservationTime", "timestamp", false), ...extra]
+    const meta = { id: "4f0c7d62-9a3e-4d1b-8d55-2f6f1f0b9c01",
+      format: { provider: "parquet", options: {} },
+      schemaString: JSON.stringify({ type: "struct", fields }),
+      partitionColumns: [], configuration: conf, createdTime: 1714557600000 }
+    console.log(JSON.stringify({ protocol }))
+    console.log(JSON.stringify({ metaData: meta }))
+  ' "$2" "$3" "$4" > "$1/_delta_log/00000000000000000000.json"
+}
+
+line() {  # MeterId Value time
+  printf '{"MeterId":"%s","SupplierId":"s1","Measurement":{"Value":%s,"Unit":"kWH"},"ObservationTime":"%s"}\n' "$1" "$2" "$3"
+}
+
+echo "--- CHECK constraint and a generated column (writer version 4)"
+create_table "$work/checked" '{"minReaderVersion":1,"minWriterVersion":4}' \
+  '[{"name":"ObservationDate","type":"date","nullable":true,"metadata":{"delta.generationExpression":"CAST(ObservationTime AS DATE)"}}]' \
+  '{"delta.constraints.positive_reading":"Measurement_Value > 0"}'
+{
+  line m1 5 2024-05-01T10:00:00Z
+  line m2 -3 2024-05-01T23:59:59Z
+  line m3 7 2024-05-02T00:00:01Z
+  echo '{"MeterId": "broken"'
+  line m4 0 2024-05-03T08:00:00Z
+  line m5 9 2024-05-03T08:00:00Z
+} > "$work/readings.ndjson"
+out=$("$cli" ingest --schema "$schema" --input "$work/readings.ndjson" --table "$work/checked" \
+  --dead-letter-table "$work/checked_dl" --threads 2)
+echo "$out"
+[[ $out == *"6 lines read = 3 rows written + 3 dead-lettered"* ]] || fail "summary: $out"
+rows=$(q "$work/checked" "SELECT MeterId, CAST(Measurement_Value AS INTEGER) AS v,
+  CAST(ObservationDate AS VARCHAR) AS d FROM t ORDER BY MeterId")
+echo "$rows"
+[ "$rows" = '[{"MeterId":"m1","v":5,"d":"2024-05-01"},{"MeterId":"m3","v":7,"d":"2024-05-02"},{"MeterId":"m5","v":9,"d":"2024-05-03"}]' ] ||
+  fail "table rows: $rows"
+dl=$(q "$work/checked_dl" "SELECT line, field, reason, decode(raw) AS raw FROM t ORDER BY line")
+echo "$dl"
+node -e '
+  const dl = JSON.parse(process.argv[1])
+  const want = [
+    [2, "Measurement_Value", "CHECK constraint positive_reading (Measurement_Value > 0) violated by Measurement_Value = -3", "\"MeterId\":\"m2\""],
+    [5, "Measurement_Value", "CHECK constraint positive_reading (Measurement_Value > 0) violated by Measurement_Value = 0", "\"MeterId\":\"m4\""],
+  ]
+  const checks = dl.filter((r) => r.reason.startsWith("CHECK"))
+  if (dl.length !== 3 || checks.length !== 2) throw new Error("3 dead letters, 2 of them CHECKs expected")
+  checks.forEach((r, i) => {
+    const [l, field, reason, raw] = want[i]
+    if (Number(r.line) !== l || r.field !== field || !r.reason.startsWith(reason) || !r.raw.includes(raw))
+      throw new Error("dead letter " + JSON.stringify(r) + " is not line " + l + ": " + reason)
+  })
+' "$dl" || fail "dead letters: $dl"
+
+echo "--- fail-fast: the append fails naming the constraint, nothing is committed"
+create_table "$work/checked3" '{"minReaderVersion":1,"minWriterVersion":3}' '[]' \
+  '{"delta.constraints.positive_reading":"Measurement_Value > 0"}'
+{ line m1 5 2024-05-01T10:00:00Z; line m2 -3 2024-05-01T23:59:59Z; } > "$work/one_bad.ndjson"
+if err=$("$cli" ingest --schema "$schema" --input "$work/one_bad.ndjson" --table "$work/checked3" \
+  --mode fail-fast 2>&1); then
+  fail "fail-fast ingest of a violating row succeeded: $err"
+fi
+echo "$err"
+[[ $err == *"CHECK constraint positive_reading (Measurement_Value > 0) violated by Measurement_Value = -3"* ]] ||
+  fail "fail-fast error does not name the constraint: $err"
+[ "$(ls "$work/checked3/_delta_log" | grep -c '\.json$')" = 1 ] || fail "fail-fast committed"
+
+echo "--- a constraint lakestream cannot evaluate: refused by name before anything is written"
+create_table "$work/opaque" '{"minReaderVersion":1,"minWriterVersion":3}' '[]' \
+  '{"delta.constraints.meter_format":"MeterId RLIKE '"'"'^m[0-9]+$'"'"'"}'
+if err=$("$cli" ingest --schema "$schema" --input "$work/one_bad.ndjson" --table "$work/opaque" 2>&1); then
+  fail "ingest into a table with an RLIKE constraint succeeded: $err"
+fi
+echo "$err"
+[[ $err == *"checkConstraints"*"CHECK constraint meter_format"*"RLIKE"* ]] || fail "refusal: $err"
+[ -z "$(ls "$work/opaque" | grep parquet || true)" ] || fail "files written into the refused table"
+
+echo "delta_features_test: OK"

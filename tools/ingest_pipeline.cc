@@ -387,7 +387,7 @@ class Worker {
   Worker(int index, const IngestOptions& options, const JsonDecodeOptions& decode_options,
          const Schema& flat_schema, std::shared_ptr<FileSystem> fs, std::string table_path,
          const std::vector<InputJob*>& active, int64_t total_items, std::atomic<int64_t>* next_item,
-         Run* run, IngestProgress* progress, std::shared_ptr<const TableConstraints> constraints)
+         Run* run, IngestProgress* progress, const DeltaTableWriterOptions& table_options)
       : index_(index),
         options_(options),
         decode_options_(decode_options),
@@ -399,7 +399,7 @@ class Worker {
         next_item_(next_item),
         run_(run),
         progress_(progress),
-        constraints_(std::move(constraints)) {}
+        table_options_(table_options) {}
 
   void operator()() {
     auto decoder = JsonDecoder::make(options_.schema, decode_options_);
@@ -484,12 +484,11 @@ class Worker {
     job.counts[static_cast<size_t>(k)] = count_lines(text);
     if (!text.empty()) {
       if (!job.writers[w]) {
-        DeltaTableWriterOptions wo;
+        DeltaTableWriterOptions wo = table_options_;
         wo.partition_columns = options_.partition_by;
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
         wo.task_id = index_;
-        wo.constraints = constraints_;
         LS_ASSIGN_OR_RAISE(job.writers[w],
                            DeltaTableWriter::make(fs_, table_path_, flat_schema_, wo));
       }
@@ -529,7 +528,8 @@ class Worker {
   std::atomic<int64_t>* next_item_;
   Run* run_;
   IngestProgress* progress_;
-  std::shared_ptr<const TableConstraints> constraints_;  ///< the table's rules; null: none
+  /// What the table asks of its writers (DeltaTable::configure_writer: rules, column mapping).
+  const DeltaTableWriterOptions& table_options_;
   std::vector<RowViolation> violations_;
 };
 
@@ -660,8 +660,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
   DeltaTable& table = *table_opened;
-  auto constraints = table.constraints();
-  if (!constraints.ok()) return constraints.status().with_context(options.table_uri);
+  DeltaTableWriterOptions table_options;
+  LS_RETURN_NOT_OK(table.configure_writer(&table_options).with_context(options.table_uri));
 
   const int threads = options.threads > 0
                           ? options.threads
@@ -708,7 +708,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     workers.push_back(std::make_unique<Worker>(w, opts, decode_options, flat_schema,
                                                table_loc.first, table_loc.second, active,
                                                total_items, &next_item, &run, progress,
-                                               *constraints));
+                                               table_options));
     pool.emplace_back(std::ref(*workers.back()));
   }
   // Whatever way this returns, the workers stop and nothing uncommitted stays behind.

@@ -14,6 +14,7 @@
 #include "lakestream/delta/constraints.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
+#include "lakestream/delta/table_writer.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
 #include "lakestream/schema/schema_merge.h"
@@ -263,16 +264,6 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
     return Status::Corrupt("the Delta table at " + table.fs_->describe(table.path_) +
                            " has no metaData action");
   }
-  // Our writers (appends, OPTIMIZE, VACUUM's commits) write logical column names: a table with
-  // column mapping needs physical names and field ids, which they do not write yet.
-  auto mode = column_mapping_mode(*table.state_.metadata);
-  if (!mode.ok() || *mode != ColumnMappingMode::kNone) {
-    return Status::NotImplemented(
-        "writing to the Delta table at " + table.fs_->describe(table.path_) +
-        ", which uses the feature columnMapping (delta.columnMapping.mode '" +
-        table.state_.metadata->configuration.at("delta.columnMapping.mode") +
-        "'): lakestream reads such tables but does not write them yet");
-  }
   // Variant columns read as JSON text; writing that text back would put strings where the
   // table declares variants (and OPTIMIZE would rewrite variant files as strings).
   if (auto variants = variant_columns(table.state_.metadata->schema_string); !variants.empty()) {
@@ -371,6 +362,12 @@ Status DeltaTable::adopt_metadata() {
     }
     if (merge->changed()) {
       MetadataAction widened = table_metadata;
+      // Columns added to a column-mapped table get their ids and physical names now, as
+      // Spark's schema evolution gives them (and maxColumnId moves on).
+      LS_ASSIGN_OR_RAISE(const ColumnMappingMode mode, column_mapping_mode(table_metadata));
+      if (mode != ColumnMappingMode::kNone) {
+        LS_RETURN_NOT_OK(assign_column_mapping(&merge->schema, &widened.configuration).status());
+      }
       widened.schema_string = merge->schema.to_json();
       pending_metadata_ = std::move(widened);
     }
@@ -385,6 +382,16 @@ Status DeltaTable::adopt_metadata() {
 const std::vector<std::string>& DeltaTable::partition_columns() const {
   if (state_.metadata) return state_.metadata->partition_columns;
   return create_->partition_columns;
+}
+
+Status DeltaTable::configure_writer(DeltaTableWriterOptions* options) const {
+  LS_ASSIGN_OR_RAISE(options->constraints, constraints());
+  options->column_mapping = ColumnMappingMode::kNone;
+  if (state_.metadata) {
+    LS_ASSIGN_OR_RAISE(options->column_mapping, column_mapping_mode(*state_.metadata));
+  }
+  options->table_schema = schema_;
+  return Status::OK();
 }
 
 Result<std::shared_ptr<const TableConstraints>> DeltaTable::constraints() const {

@@ -83,11 +83,10 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
     return Status::OK();
   }
   if (feature == "columnMapping") {
+    // Honoured: DeltaTableWriter writes physical names and field ids (delta/column_mapping.h).
     auto mode = column_mapping_mode(metadata);
-    if (mode.ok() && *mode == ColumnMappingMode::kNone) return Status::OK();
-    return refuse(where, feature,
-                  "delta.columnMapping.mode is not none: data files need physical column names "
-                  "and field ids, which lakestream does not write");
+    if (mode.ok()) return Status::OK();
+    return refuse(where, feature, mode.status().message());
   }
   if (feature == "inCommitTimestamp" || feature == "inCommitTimestamp-preview") {
     // Honoured: every commit carries a monotonic commitInfo.inCommitTimestamp when enabled.

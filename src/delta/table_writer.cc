@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "lakestream/batch/take.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/common/time.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/stats.h"
@@ -79,6 +80,7 @@ class DeltaTableWriter::Impl {
       return Status::InvalidArgument("every column of " + fs_->describe(table_path_) +
                                      " is a partition column: the data files would be empty");
     }
+    LS_RETURN_NOT_OK(map_columns().with_context(fs_->describe(table_path_)));
     if (options_.target_file_bytes <= 0) {
       return Status::InvalidArgument("the target file size must be positive");
     }
@@ -209,6 +211,34 @@ class DeltaTableWriter::Impl {
     std::vector<int32_t> rows;  ///< rows of the current batch
   };
 
+  /// Column names in partitionValues and the file schema: physical ones under column mapping.
+  Status map_columns() {
+    column_names_.clear();
+    for (const Field& f : schema_.fields()) column_names_.push_back(f.name);
+    if (options_.column_mapping == ColumnMappingMode::kNone) return Status::OK();
+    const Schema& table = options_.table_schema.size() > 0 ? options_.table_schema : schema_;
+    for (size_t i = 0; i < schema_.size(); ++i) {
+      const Field& f = schema_.field(i);
+      auto t = table.index_of(f.name);
+      if (!t) {
+        return Status::InvalidArgument("column '" + f.name +
+                                       "' is not in the column-mapped table's schema");
+      }
+      LS_ASSIGN_OR_RAISE(column_names_[i], physical_name(table.field(*t), options_.column_mapping));
+    }
+    Schema physical;
+    retype_.assign(data_indices_.size(), 0);
+    for (size_t j = 0; j < data_indices_.size(); ++j) {
+      const Field& f = schema_.field(data_indices_[j]);
+      LS_ASSIGN_OR_RAISE(Field p, physical_file_field(f, table.field(*table.index_of(f.name)),
+                                                      options_.column_mapping));
+      retype_[j] = !same_type(p.type, f.type);
+      physical.add(std::move(p));
+    }
+    file_schema_ = std::move(physical);
+    return Status::OK();
+  }
+
   /// checked_ = `input` with generated columns filled and the rows that break a rule taken out
   /// (reported in `violations`, or failing the write without it).
   Status enforce(const RecordBatch& input, std::vector<RowViolation>* violations) {
@@ -278,7 +308,7 @@ class DeltaTableWriter::Impl {
     for (size_t p : partition_indices_) {
       LS_ASSIGN_OR_RAISE(std::optional<std::string> text,
                          partition_value_text(*batch.column(p), row));
-      slot->values.emplace_back(schema_.field(p).name, std::move(text));
+      slot->values.emplace_back(column_names_[p], std::move(text));
     }
     LS_ASSIGN_OR_RAISE(slot->folder, partition_folder(slot->values));
     Slot* raw = slot.get();
@@ -291,8 +321,12 @@ class DeltaTableWriter::Impl {
     if (slot.writer == nullptr) LS_RETURN_NOT_OK(open_file(slot));
     std::vector<ColumnPtr> columns;
     columns.reserve(data_indices_.size());
-    for (size_t i : data_indices_) {
-      columns.push_back(rows.empty() ? batch.column(i) : take(*batch.column(i), rows));
+    for (size_t j = 0; j < data_indices_.size(); ++j) {
+      const size_t i = data_indices_[j];
+      ColumnPtr c = rows.empty() ? batch.column(i) : take(*batch.column(i), rows);
+      // Under column mapping a struct's members have other (physical) names in the file.
+      if (!retype_.empty() && retype_[j]) c = with_physical_type(c, file_schema_.field(j).type);
+      columns.push_back(std::move(c));
     }
     LS_RETURN_NOT_OK(slot.writer->write(RecordBatch(file_schema_, std::move(columns)))
                          .with_context(fs_->describe(join_path(table_path_, slot.relative_path))));
@@ -342,6 +376,8 @@ class DeltaTableWriter::Impl {
   std::vector<size_t> data_indices_;
   std::unordered_map<std::string, std::unique_ptr<Slot>, StringHash, std::equal_to<>> slots_;
   std::vector<Slot*> touched_;
+  std::vector<std::string> column_names_;  ///< per schema_ column: its name in the files
+  std::vector<char> retype_;  ///< per data column: its file type differs (column mapping)
   size_t input_columns_ = 0;  ///< the caller's columns; generated ones it lacks come after
   ConstraintChecker checker_;
   RecordBatch checked_;

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "common/log_fmt.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_writer.h"
 #include "query_sink.h"
@@ -107,6 +108,7 @@ class DeltaSinkBatch final : public SinkBatch {
     // The pre-commit check: every partition of the batch must continue exactly where the table
     // says. Anything else means another instance owns the partition now (a rebalance race).
     LS_RETURN_NOT_OK(table.refresh());
+    LS_RETURN_NOT_OK(same_physical_columns());
     if (!race_free(raw, &out)) {
       abort();
       return out;
@@ -175,6 +177,30 @@ class DeltaSinkBatch final : public SinkBatch {
     if (t_->compactor) t_->compactor->committed(compactor_view);
     if (hook) LS_RETURN_NOT_OK(hook("committed", batch_id));
     return out;
+  }
+
+  /// Under column mapping, the files were written with the physical names the table had when
+  /// the sink opened: a concurrent schema change that gave a column other ones (another writer
+  /// adding the same column first) fails the query rather than commit files readers would not
+  /// match. Its restart writes under the table's names.
+  Status same_physical_columns() {
+    const DeltaTableWriterOptions& o = t_->writer_options;
+    if (o.column_mapping == ColumnMappingMode::kNone) return Status::OK();
+    const Schema& now = t_->table->schema();
+    for (const Field& f : t_->schema.fields()) {
+      auto then_index = o.table_schema.index_of(f.name);
+      auto now_index = now.index_of(f.name);
+      if (!then_index || !now_index) continue;
+      auto then_field = physical_file_field(f, o.table_schema.field(*then_index), o.column_mapping);
+      auto now_field = physical_file_field(f, now.field(*now_index), o.column_mapping);
+      if (then_field.ok() && now_field.ok() && *then_field == *now_field) continue;
+      abort();
+      return Status::Conflict("column '" + f.name + "' of the column-mapped table " +
+                              t_->fs->describe(t_->path) +
+                              " has other physical names or ids than when the query started (a "
+                              "concurrent schema change): restart the query");
+    }
+    return Status::OK();
   }
 
   void abort() override {
@@ -247,7 +273,7 @@ class DeltaSink final : public QuerySink {
     LS_ASSIGN_OR_RAISE(DeltaTable table, DeltaTable::open_or_create(t_.fs, t_.path, create));
     // The table's rules (CHECK constraints, invariants, generated columns), enforced by every
     // writer; a rule lakestream cannot evaluate failed open_or_create already.
-    LS_ASSIGN_OR_RAISE(t_.writer_options.constraints, table.constraints());
+    LS_RETURN_NOT_OK(table.configure_writer(&t_.writer_options));
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
                                                                  {dead_letter_schema(), {}, {}}));

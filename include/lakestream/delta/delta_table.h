@@ -81,6 +81,7 @@ Status update_log(FileSystem& fs, const std::string& table_path, LogState& state
 class Transaction;
 class CheckpointWorker;
 class TableConstraints;
+struct DeltaTableWriterOptions;
 
 /// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
 /// processes use their own DeltaTable; the log arbitrates). Move-only (it owns the checkpoint
@@ -113,6 +114,11 @@ class DeltaTable {
   const std::vector<std::string>& partition_columns() const;
   const std::string& path() const { return path_; }
   FileSystem& file_system() const { return *fs_; }
+
+  /// What a DeltaTableWriter appending to the table must know of it, set in `options`: its
+  /// rules (constraints()), its column mapping mode and its schema (physical names and field
+  /// ids; with a schema merge pending, those of the columns it adds). Every appender calls it.
+  Status configure_writer(DeltaTableWriterOptions* options) const;
 
   /// The table's rules on appended rows (CHECK constraints, invariants, generated columns;
   /// delta/constraints.h), for its writers' DeltaTableWriterOptions::constraints. Null when it

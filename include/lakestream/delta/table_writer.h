@@ -25,6 +25,7 @@
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/actions.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/constraints.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/parquet/parquet_writer.h"
@@ -54,6 +55,13 @@ struct DeltaTableWriterOptions {
   /// from DeltaTable::constraints()), enforced on every row written. Null: none. A generated
   /// column the writer's schema lacks is added to it (and to the files), computed for every row.
   std::shared_ptr<const TableConstraints> constraints;
+  /// The table's column mapping mode (delta/column_mapping.h). With name or id, the files hold
+  /// each column's physical name and field ids (struct members too), and partitionValues and
+  /// stats are keyed by physical names; batches keep logical names.
+  ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
+  /// The table's schema with its field metadata (physical names, ids, rules), matched to the
+  /// writer's columns by name. Empty: the writer's schema carries that metadata itself.
+  Schema table_schema;
 };
 
 /// Writes the data files of one commit. Not thread-safe: writers working in parallel each own

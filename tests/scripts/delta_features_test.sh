@@ -103,4 +103,53 @@ echo "$err"
 [[ $err == *"checkConstraints"*"CHECK constraint meter_format"*"RLIKE"* ]] || fail "refusal: $err"
 [ -z "$(ls "$work/opaque" | grep parquet || true)" ] || fail "files written into the refused table"
 
+echo "--- column mapping (modes name and id): physical names and field ids in the files"
+cat > "$work/mapped.ddl" <<'DDL'
+`Meter Id` STRING NOT NULL, Reading DOUBLE, Site STRUCT<Name: STRING, Code: INT>, Day STRING
+DDL
+{
+  echo '{"Meter Id":"m1","Reading":1.5,"Site":{"Name":"north","Code":7},"Day":"d1"}'
+  echo '{"Meter Id":"m2","Reading":2.5,"Site":{"Name":"south","Code":8},"Day":"d2"}'
+  echo '{"Meter Id":"m3","Reading":-1,"Site":null,"Day":"d1"}'
+} > "$work/mapped.ndjson"
+for mode in name id; do
+  t=$work/mapped_$mode
+  mkdir -p "$t/_delta_log"
+  # `Reading` was renamed from `Value` (its physical name stays), `Meter Id` has a space.
+  node -e '
+    const mode = process.argv[1]
+    const m = (id, physical) => ({ "delta.columnMapping.id": id, "delta.columnMapping.physicalName": physical })
+    const f = (name, type, nullable, metadata) => ({ name, type, nullable, metadata })
+    const fields = [f("Meter Id", "string", false, m(1, "col-a1")),
+      f("Reading", "double", true, m(2, "Value")),
+      f("Site", { type: "struct", fields: [f("Name", "string", true, m(4, "col-n4")),
+        f("Code", "integer", true, m(5, "col-c5"))] }, true, m(3, "col-s3")),
+      f("Day", "string", true, m(6, "col-d6"))]
+    console.log(JSON.stringify({ protocol: { minReaderVersion: 2, minWriterVersion: 5 } }))
+    console.log(JSON.stringify({ metaData: { id: "0e9c3c1a-6f55-4a52-b1a4-7d1c2f3e4a5b",
+      format: { provider: "parquet", options: {} },
+      schemaString: JSON.stringify({ type: "struct", fields }), partitionColumns: ["Day"],
+      configuration: { "delta.columnMapping.mode": mode, "delta.columnMapping.maxColumnId": "6" },
+      createdTime: 1714557600000 } }))
+  ' "$mode" > "$t/_delta_log/00000000000000000000.json"
+  out=$("$cli" ingest --schema "$work/mapped.ddl" --input "$work/mapped.ndjson" --table "$t" \
+    --flatten false --partition-by Day)
+  echo "$out"
+  [[ $out == *"3 lines read = 3 rows written + 0 dead-lettered"* ]] || fail "$mode summary: $out"
+  fields=$(q "$t" "SELECT DISTINCT name, CAST(field_id AS INTEGER) AS field_id FROM s WHERE field_id IS NOT NULL ORDER BY field_id")
+  echo "$fields"
+  [ "$fields" = '[{"name":"col-a1","field_id":1},{"name":"Value","field_id":2},{"name":"col-s3","field_id":3},{"name":"col-n4","field_id":4},{"name":"col-c5","field_id":5}]' ] ||
+    fail "$mode: file fields and ids: $fields"
+  rows=$(q "$t" "SELECT \"col-a1\" AS m, \"Value\" AS v, \"col-s3\".\"col-n4\" AS site FROM t ORDER BY m")
+  [ "$rows" = '[{"m":"m1","v":1.5,"site":"north"},{"m":"m2","v":2.5,"site":"south"},{"m":"m3","v":-1,"site":null}]' ] ||
+    fail "$mode: DuckDB rows: $rows"
+  keys=$(q "$t" "SELECT DISTINCT partition_values, stats LIKE '%\"col-a1\"%' AS physical_stats FROM adds ORDER BY 1")
+  [ "$keys" = '[{"partition_values":"{\"col-d6\":\"d1\"}","physical_stats":true},{"partition_values":"{\"col-d6\":\"d2\"}","physical_stats":true}]' ] ||
+    fail "$mode: partitionValues/stats keys: $keys"
+  # Our reader gives the logical names back.
+  shown=$("$cli" show "$t" --format csv --columns "Meter Id,Reading,Day" --where Day=d1)
+  echo "$shown"
+  [[ $shown == *"Meter Id,Reading,Day"*"m1,1.5,d1"*"m3,-1.0,d1"* ]] || fail "$mode: show: $shown"
+done
+
 echo "delta_features_test: OK"

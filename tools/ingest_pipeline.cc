@@ -265,8 +265,10 @@ std::string partition_by_json(const std::vector<std::string>& columns) {
 
 /// Commit `adds` with the txn; Conflict on the txn means another run ingested the input first.
 Result<int64_t> commit_adds(DeltaTable& table, std::vector<AddFile> adds, const std::string& app_id,
-                            const std::vector<std::string>& partition_by) {
+                            const std::vector<std::string>& partition_by,
+                            std::shared_ptr<IdentityAllocator> identity = nullptr) {
   Transaction t = table.begin();
+  t.set_identity(std::move(identity));
   for (AddFile& a : adds) t.add_file(std::move(a));
   t.set_txn(app_id, 0);
   return t.commit("WRITE", {{"mode", "Append"}, {"partitionBy", partition_by_json(partition_by)}});
@@ -535,7 +537,8 @@ class Worker {
 
 /// Everything after the last chunk of an input: line numbers made absolute, the checks, the
 /// files finished, dead letters committed, then the data (see the header).
-Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, DeltaTable& table) {
+Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, DeltaTable& table,
+                                  const DeltaTableWriterOptions& table_options) {
   IngestResult result;
   result.input = job.path;
   result.app_id = job.app_id;
@@ -621,7 +624,8 @@ Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, D
     }
   }
 
-  auto version = commit_adds(table, std::move(adds), app_id, options.partition_by);
+  auto version =
+      commit_adds(table, std::move(adds), app_id, options.partition_by, table_options.identity);
   if (!version.ok()) {
     if (version.status().code() == StatusCode::kConflict && table.refresh().ok() &&
         table.txn_version(app_id).has_value()) {
@@ -752,7 +756,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     }
     const auto started = job.started ? job.start_time : run_started;
     job.file.close();  // every chunk is read
-    auto result = commit_input(opts, job, table);
+    auto result = commit_input(opts, job, table, table_options);
     if (!result.ok()) return finish_run(result.status());
     result->seconds = std::chrono::duration<double>(Clock::now() -
                                                     (committed_active == 0 ? run_started : started))

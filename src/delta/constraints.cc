@@ -1,6 +1,9 @@
 #include "lakestream/delta/constraints.h"
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 namespace lakestream {
@@ -34,12 +37,16 @@ Result<std::string> invariant_text(const nlohmann::json& value, const std::strin
 }
 
 Status collect(const std::vector<Field>& fields, const std::string& parent, bool top_level,
-               std::vector<TableRule>* rules, const std::string& where) {
+               std::vector<TableRule>* rules, const std::string& where,
+               std::optional<TableRule::Kind> only) {
+  auto wanted = [&](TableRule::Kind k) { return !only || *only == k; };
   for (const Field& f : fields) {
     const std::string path = parent.empty() ? f.name : parent + "." + f.name;
     if (f.metadata.size() > 2) {
       auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
-      if (const auto* inv = metadata_entry(j, "delta.invariants")) {
+      const auto* inv = wanted(TableRule::Kind::kInvariant) ? metadata_entry(j, "delta.invariants")
+                                                            : nullptr;
+      if (inv != nullptr) {
         LS_ASSIGN_OR_RAISE(std::string text, invariant_text(*inv, path));
         auto e = SqlExpression::parse(text);
         if (!e.ok()) {
@@ -47,7 +54,23 @@ Status collect(const std::vector<Field>& fields, const std::string& parent, bool
         }
         rules->push_back({TableRule::Kind::kInvariant, path, std::move(*e), {}});
       }
-      if (const auto* gen = metadata_entry(j, "delta.generationExpression")) {
+      if (wanted(TableRule::Kind::kIdentity) && j.is_object() &&
+          j.contains("delta.identity.start")) {
+        if (!top_level || f.type->id() != TypeId::kLong) {
+          return Status::NotImplemented("the identity column '" + path + "' of " + where +
+                                        (top_level ? " has the type " + f.type->simple_string()
+                                                   : std::string(" is inside a struct")) +
+                                        ", which lakestream does not assign (bigint columns)");
+        }
+        const auto* allow = metadata_entry(j, "delta.identity.allowExplicitInsert");
+        TableRule rule{TableRule::Kind::kIdentity, path, SqlExpression(), f};
+        rule.allow_explicit_insert = allow != nullptr && allow->is_boolean() && allow->get<bool>();
+        rules->push_back(std::move(rule));
+      }
+      const auto* gen = wanted(TableRule::Kind::kGenerated)
+                            ? metadata_entry(j, "delta.generationExpression")
+                            : nullptr;
+      if (gen != nullptr) {
         if (!gen->is_string()) {
           return Status::InvalidArgument("the delta.generationExpression of column '" + path +
                                          "' of " + where + " is not a string");
@@ -66,7 +89,7 @@ Status collect(const std::vector<Field>& fields, const std::string& parent, bool
     // Invariants may sit on struct members; inside arrays and maps (many values a row) they
     // are not evaluated, so such a table is refused.
     if (f.type->id() == TypeId::kStruct) {
-      LS_RETURN_NOT_OK(collect(f.type->fields(), path, false, rules, where));
+      LS_RETURN_NOT_OK(collect(f.type->fields(), path, false, rules, where, only));
     } else if (f.type->id() == TypeId::kArray || f.type->id() == TypeId::kMap) {
       const std::string text = Schema().add(f.name, f.type).to_json();
       for (const char* key : {"delta.invariants", "delta.generationExpression"}) {
@@ -91,6 +114,8 @@ std::string TableRule::label() const {
       return "invariant of column " + name;
     case Kind::kGenerated:
       return "generated column " + name;
+    case Kind::kIdentity:
+      return "identity column " + name;
   }
   return name;
 }
@@ -107,11 +132,12 @@ Result<std::shared_ptr<const TableConstraints>> TableConstraints::make(
     if (!e.ok()) return e.status().with_context("the CHECK constraint " + name + " of " + where);
     out->rules_.push_back({TableRule::Kind::kCheck, name, std::move(*e), {}});
   }
-  LS_RETURN_NOT_OK(collect(table_schema.fields(), "", true, &out->rules_, where));
+  LS_RETURN_NOT_OK(collect(table_schema.fields(), "", true, &out->rules_, where, only));
   if (only) {
     std::erase_if(out->rules_, [&](const TableRule& r) { return r.kind != *only; });
   }
   for (TableRule& rule : out->rules_) {
+    if (rule.kind == TableRule::Kind::kIdentity) continue;
     LS_RETURN_NOT_OK(
         rule.expression.bind(table_schema).with_context("the " + rule.label() + " of " + where));
   }
@@ -121,9 +147,12 @@ Result<std::shared_ptr<const TableConstraints>> TableConstraints::make(
 Result<ConstraintChecker> TableConstraints::checker(const Schema& batch_schema) const {
   ConstraintChecker c;
   for (const TableRule& rule : rules_) {
-    ConstraintChecker::Bound b{rule.kind, rule.name, rule.label(), rule.expression, -1};
-    LS_RETURN_NOT_OK(b.expression.bind(batch_schema).with_context("the " + b.label));
-    if (rule.kind == TableRule::Kind::kGenerated) {
+    ConstraintChecker::Bound b{rule.kind, rule.name, rule.label(), rule.expression, -1,
+                               rule.allow_explicit_insert};
+    if (rule.kind != TableRule::Kind::kIdentity) {
+      LS_RETURN_NOT_OK(b.expression.bind(batch_schema).with_context("the " + b.label));
+    }
+    if (rule.kind == TableRule::Kind::kGenerated || rule.kind == TableRule::Kind::kIdentity) {
       auto index = batch_schema.index_of(rule.name);
       if (!index) {
         return Status::InvalidArgument("the " + b.label + " (" + rule.expression.text() +
@@ -184,7 +213,20 @@ Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
     }
   }
   for (Bound& b : rules_) {
-    if (b.kind == TableRule::Kind::kGenerated) continue;
+    if (b.kind != TableRule::Kind::kIdentity || b.allow_explicit_insert) continue;
+    const Column& given = *out->column(static_cast<size_t>(b.column));
+    if (given.null_count() == n) continue;
+    for (int64_t row = 0; row < n; ++row) {
+      if (given.is_null(row) || bad[static_cast<size_t>(row)]) continue;
+      bad[static_cast<size_t>(row)] = 1;
+      violations->push_back({row, b.name,
+                             b.label + " is GENERATED ALWAYS AS IDENTITY and takes no value: the "
+                                       "row gives " +
+                                 b.name + " = " + std::to_string(given.value<int64_t>(row))});
+    }
+  }
+  for (Bound& b : rules_) {
+    if (b.kind == TableRule::Kind::kGenerated || b.kind == TableRule::Kind::kIdentity) continue;
     for (int64_t row = 0; row < n; ++row) {
       b.expression.evaluate(*out, row, scratch_, &value_);
       if (value_.is_true() || bad[static_cast<size_t>(row)]) continue;
@@ -200,6 +242,149 @@ Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
   std::sort(violations->begin() + static_cast<std::ptrdiff_t>(first), violations->end(),
             [](const RowViolation& a, const RowViolation& b) { return a.row < b.row; });
   return Status::OK();
+}
+
+struct IdentityAllocator::Column {
+  std::string name;
+  int64_t start = 1;
+  int64_t step = 1;
+  std::optional<int64_t> base_high_water;  ///< the table's when the allocator was made
+  std::atomic<int64_t> reserved{0};        ///< values handed out so far
+  mutable std::mutex mutex;
+  std::optional<int64_t> committed_high_water;  ///< the last one this allocator committed
+
+  int64_t first() const { return base_high_water ? *base_high_water + step : start; }
+  int64_t value(int64_t k) const {
+    return static_cast<int64_t>(static_cast<uint64_t>(first()) +
+                                static_cast<uint64_t>(k) * static_cast<uint64_t>(step));
+  }
+};
+
+namespace {
+
+std::optional<int64_t> json_integer(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_string()) {
+    int64_t v = 0;
+    const std::string& t = it->get_ref<const std::string&>();
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc() && end == t.data() + t.size()) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+IdentityAllocator::IdentityAllocator(std::vector<std::unique_ptr<Column>> columns)
+    : columns_(std::move(columns)) {}
+IdentityAllocator::~IdentityAllocator() = default;
+
+Result<std::shared_ptr<IdentityAllocator>> IdentityAllocator::make(const Schema& table_schema,
+                                                                   const std::string& where) {
+  std::vector<std::unique_ptr<Column>> columns;
+  for (const Field& f : table_schema.fields()) {
+    if (f.metadata.find("delta.identity.") == std::string::npos) continue;
+    auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("delta.identity.start")) continue;
+    auto c = std::make_unique<Column>();
+    c->name = f.name;
+    auto start = json_integer(j, "delta.identity.start");
+    auto step = json_integer(j, "delta.identity.step");
+    if (!start || !step || *step == 0 || f.type->id() != TypeId::kLong) {
+      return Status::NotImplemented("the identity column '" + f.name + "' of " + where +
+                                    " needs a bigint type and integer delta.identity.start and "
+                                    "non-zero delta.identity.step, which it does not have");
+    }
+    c->start = *start;
+    c->step = *step;
+    c->base_high_water = json_integer(j, "delta.identity.highWaterMark");
+    columns.push_back(std::move(c));
+  }
+  if (columns.empty()) return std::shared_ptr<IdentityAllocator>();
+  return std::make_shared<IdentityAllocator>(std::move(columns));
+}
+
+std::vector<std::string> IdentityAllocator::columns() const {
+  std::vector<std::string> out;
+  for (const auto& c : columns_) out.push_back(c->name);
+  return out;
+}
+
+int64_t IdentityAllocator::reserve(const std::string& name, int64_t n) {
+  for (auto& c : columns_) {
+    if (c->name == name) return c->value(c->reserved.fetch_add(n));
+  }
+  return 0;
+}
+
+int64_t IdentityAllocator::step(const std::string& name) const {
+  for (const auto& c : columns_) {
+    if (c->name == name) return c->step;
+  }
+  return 1;
+}
+
+Result<std::optional<MetadataAction>> IdentityAllocator::updated_metadata(
+    const MetadataAction& current) const {
+  LS_ASSIGN_OR_RAISE(Schema schema, Schema::from_json(current.schema_string));
+  bool changed = false;
+  Schema out;
+  for (const Field& f : schema.fields()) {
+    const Column* c = nullptr;
+    for (const auto& col : columns_) {
+      if (col->name == f.name) c = col.get();
+    }
+    if (c == nullptr) {
+      out.add(f);
+      continue;
+    }
+    auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return Status::Corrupt("the metadata of column '" + f.name + "'");
+    const std::optional<int64_t> table_mark = json_integer(j, "delta.identity.highWaterMark");
+    std::optional<int64_t> ours;
+    {
+      std::lock_guard lock(c->mutex);
+      ours = c->committed_high_water ? c->committed_high_water : c->base_high_water;
+    }
+    if (table_mark != ours) {
+      return Status::Conflict("the identity column '" + f.name +
+                              "' has the high-water mark " +
+                              (table_mark ? std::to_string(*table_mark) : std::string("(none)")) +
+                              " in the table, not " +
+                              (ours ? std::to_string(*ours) : std::string("(none)")) +
+                              ": another writer assigned its values meanwhile");
+    }
+    const int64_t reserved = c->reserved.load();
+    const int64_t last = c->value(reserved - 1);
+    if (reserved > 0 && (!ours || last != *ours)) {
+      j["delta.identity.highWaterMark"] = last;
+      Field updated = f;
+      updated.metadata = j.dump();
+      out.add(std::move(updated));
+      changed = true;
+    } else {
+      out.add(f);
+    }
+  }
+  if (!changed) return std::optional<MetadataAction>();
+  MetadataAction m = current;
+  m.schema_string = out.to_json();
+  return std::optional<MetadataAction>(std::move(m));
+}
+
+void IdentityAllocator::committed(const MetadataAction& metadata) {
+  auto schema = Schema::from_json(metadata.schema_string);
+  if (!schema.ok()) return;
+  for (auto& c : columns_) {
+    auto index = schema->index_of(c->name);
+    if (!index) continue;
+    auto j = nlohmann::json::parse(schema->field(*index).metadata, nullptr, false);
+    if (!j.is_object()) continue;
+    std::lock_guard lock(c->mutex);
+    c->committed_high_water = json_integer(j, "delta.identity.highWaterMark");
+  }
 }
 
 }  // namespace lakestream

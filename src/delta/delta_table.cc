@@ -65,11 +65,26 @@ DataTypePtr without_delta_metadata(const DataTypePtr& type) {
 bool writes_table_columns(const Schema& table, const Schema& writer) {
   Schema t, w;
   for (const Field& f : table.fields()) {
-    const bool generated = f.metadata.find("\"delta.generationExpression\"") != std::string::npos;
-    if (generated && !writer.has_field(f.name)) continue;
-    t.add(without_delta_metadata(f));
+    // Generated and identity columns: the writer computes them, so its input may lack them or
+    // have them nullable.
+    const bool computed = f.metadata.find("\"delta.generationExpression\"") != std::string::npos ||
+                          f.metadata.find("\"delta.identity.start\"") != std::string::npos;
+    if (computed && !writer.has_field(f.name)) continue;
+    Field plain = without_delta_metadata(f);
+    if (computed) plain.nullable = true;
+    t.add(std::move(plain));
   }
-  for (const Field& f : writer.fields()) w.add(without_delta_metadata(f));
+  for (const Field& f : writer.fields()) {
+    Field plain = without_delta_metadata(f);
+    const auto index = table.index_of(f.name);
+    if (index && (table.field(*index).metadata.find("\"delta.generationExpression\"") !=
+                      std::string::npos ||
+                  table.field(*index).metadata.find("\"delta.identity.start\"") !=
+                      std::string::npos)) {
+      plain.nullable = true;
+    }
+    w.add(std::move(plain));
+  }
   return t == w;
 }
 
@@ -391,6 +406,7 @@ Status DeltaTable::configure_writer(DeltaTableWriterOptions* options) const {
     LS_ASSIGN_OR_RAISE(options->column_mapping, column_mapping_mode(*state_.metadata));
   }
   options->table_schema = schema_;
+  LS_ASSIGN_OR_RAISE(options->identity, IdentityAllocator::make(schema_, fs_->describe(path_)));
   return Status::OK();
 }
 
@@ -535,6 +551,13 @@ Result<int64_t> Transaction::commit(std::string operation,
     } else {
       actions.protocol.reset();
       actions.metadata = table.pending_metadata_;  // a schema merge, once
+      if (identity_ && table.state_.metadata) {
+        // The identity columns' new high-water marks, on top of a schema merge if any.
+        LS_ASSIGN_OR_RAISE(std::optional<MetadataAction> marked,
+                           identity_->updated_metadata(actions.metadata ? *actions.metadata
+                                                                        : *table.state_.metadata));
+        if (marked) actions.metadata = std::move(marked);
+      }
     }
     if (table.state_.metadata && in_commit_timestamps_enabled(*table.state_.metadata)) {
       // Monotonic: after the previous commit's, whatever this machine's clock says.
@@ -555,6 +578,7 @@ Result<int64_t> Transaction::commit(std::string operation,
       if (actions.metadata) {
         table.adopted_schema_string_ = actions.metadata->schema_string;
         table.pending_metadata_.reset();
+        if (identity_) identity_->committed(*actions.metadata);
       }
       // Every delta.checkpointInterval commits (H13), written by the table's worker: the
       // commit stands whatever happens there, and a missing checkpoint only costs the next

@@ -15,7 +15,7 @@ namespace {
 
 /// The dotted path of the first field (at any depth) whose metadata holds a key starting with
 /// `key_prefix`.
-std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
+[[maybe_unused]] std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
                                                const std::string& key_prefix,
                                                const std::string& parent = "") {
   for (const Field& f : fields) {
@@ -74,12 +74,12 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
     return Status::OK();
   }
   if (feature == "identityColumns") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.identity.")) {
-      return refuse(where, feature,
-                    "column '" + *column +
-                        "' is an identity column, whose values lakestream "
-                        "does not assign");
-    }
+    // Honoured: writers assign the values and commits move the high-water mark
+    // (IdentityAllocator) for top-level bigint identity columns; others are refused.
+    auto allocator = IdentityAllocator::make(schema, where);
+    if (!allocator.ok()) return refuse(where, feature, allocator.status().message());
+    auto rules = TableConstraints::make(metadata, schema, where, TableRule::Kind::kIdentity);
+    if (!rules.ok()) return refuse(where, feature, rules.status().message());
     return Status::OK();
   }
   if (feature == "columnMapping") {

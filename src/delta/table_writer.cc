@@ -46,8 +46,16 @@ class DeltaTableWriter::Impl {
     input_columns_ = schema_.size();
     if (options_.constraints) {
       for (const TableRule& rule : options_.constraints->rules()) {
-        if (rule.kind == TableRule::Kind::kGenerated && !schema_.index_of(rule.name)) {
-          schema_.add(rule.field);
+        const bool computed =
+            rule.kind == TableRule::Kind::kGenerated || rule.kind == TableRule::Kind::kIdentity;
+        if (computed && !schema_.index_of(rule.name)) schema_.add(rule.field);
+        if (rule.kind == TableRule::Kind::kIdentity) {
+          if (!options_.identity) {
+            return Status::InvalidArgument(
+                "the identity column '" + rule.name + "' of " + fs_->describe(table_path_) +
+                " needs the table's IdentityAllocator (DeltaTable::configure_writer)");
+          }
+          identity_columns_.push_back(*schema_.index_of(rule.name));
         }
       }
     }
@@ -115,6 +123,7 @@ class DeltaTableWriter::Impl {
       } else {
         LS_RETURN_NOT_OK(enforce(input, violations));
       }
+      assign_identities();
       return write_checked(checked_);
     }
     return write_checked(input);
@@ -210,6 +219,32 @@ class DeltaTableWriter::Impl {
     std::string relative_path;  ///< of the open file
     std::vector<int32_t> rows;  ///< rows of the current batch
   };
+
+  /// Identity columns' NULLs in checked_ get the allocator's next values, in row order.
+  void assign_identities() {
+    for (size_t index : identity_columns_) {
+      const Column& given = *checked_.column(index);
+      const int64_t n = checked_.num_rows();
+      const int64_t nulls = given.null_count();
+      if (nulls == 0) continue;
+      const std::string& name = schema_.field(index).name;
+      int64_t next = options_.identity->reserve(name, nulls);
+      const int64_t step = options_.identity->step(name);
+      ColumnPtr filled = Column::make(given.type());
+      filled->reserve(n);
+      for (int64_t row = 0; row < n; ++row) {
+        if (given.is_null(row)) {
+          filled->append<int64_t>(next);
+          next = static_cast<int64_t>(static_cast<uint64_t>(next) + static_cast<uint64_t>(step));
+        } else {
+          filled->append<int64_t>(given.value<int64_t>(row));
+        }
+      }
+      std::vector<ColumnPtr> columns = checked_.columns();
+      columns[index] = std::move(filled);
+      checked_ = RecordBatch(checked_.schema(), std::move(columns));
+    }
+  }
 
   /// Column names in partitionValues and the file schema: physical ones under column mapping.
   Status map_columns() {
@@ -378,7 +413,8 @@ class DeltaTableWriter::Impl {
   std::vector<Slot*> touched_;
   std::vector<std::string> column_names_;  ///< per schema_ column: its name in the files
   std::vector<char> retype_;  ///< per data column: its file type differs (column mapping)
-  size_t input_columns_ = 0;  ///< the caller's columns; generated ones it lacks come after
+  size_t input_columns_ = 0;
+  std::vector<size_t> identity_columns_;  ///< schema_ indices of identity columns  ///< the caller's columns; generated ones it lacks come after
   ConstraintChecker checker_;
   RecordBatch checked_;
   std::vector<RowViolation> found_;

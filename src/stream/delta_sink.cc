@@ -109,6 +109,16 @@ class DeltaSinkBatch final : public SinkBatch {
     // says. Anything else means another instance owns the partition now (a rebalance race).
     LS_RETURN_NOT_OK(table.refresh());
     LS_RETURN_NOT_OK(same_physical_columns());
+    if (t_->writer_options.identity && table.state().metadata) {
+      // Identity values assigned from a high-water mark another writer has moved since would
+      // collide with its rows: fail the query (its restart starts from the table's mark)
+      // instead of retrying this batch with the same values.
+      Status marks = t_->writer_options.identity->updated_metadata(*table.state().metadata).status();
+      if (!marks.ok()) {
+        abort();
+        return marks;
+      }
+    }
     if (!race_free(raw, &out)) {
       abort();
       return out;
@@ -150,6 +160,7 @@ class DeltaSinkBatch final : public SinkBatch {
     std::vector<AddFile> compactor_view;
     if (t_->compactor) compactor_view = adds;
     Transaction tx = table.begin();
+    tx.set_identity(t_->writer_options.identity);
     for (auto& a : adds) tx.add_file(std::move(a));
     for (const auto& [p, range] : raw.ranges()) {
       tx.set_txn(txn_app_id(t_->query_id, topic, p), range.last_offset);

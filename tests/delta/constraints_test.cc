@@ -228,5 +228,159 @@ TEST_F(ConstraintsTableTest, WithoutADeadLetterListTheAppendFailsNamingTheConstr
   EXPECT_TRUE(ids_in_table().empty());
 }
 
+class IdentityTableTest : public TempTableDirTest {
+ protected:
+  IdentityTableTest() : TempTableDirTest("identity") {}
+
+  /// Table "t": `id` BIGINT GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5), its
+  /// high-water mark at 20, and `v` STRING; writer version 6.
+  void write_log(bool allow_explicit = false) {
+    std::filesystem::create_directories(dir_ / "t" / "_delta_log");
+    nlohmann::json id_meta = {{"delta.identity.start", 10},
+                              {"delta.identity.step", 5},
+                              {"delta.identity.highWaterMark", 20},
+                              {"delta.identity.allowExplicitInsert", allow_explicit}};
+    Schema s = Schema().add(Field{"id", DataType::long_(), false, id_meta.dump()}).add(
+        "v", DataType::string());
+    nlohmann::json meta = {
+        {"id", "9b1c7e2a-0d3f-4f5e-8a6b-1c2d3e4f5a6b"},
+        {"format", {{"provider", "parquet"}, {"options", nlohmann::json::object()}}},
+        {"schemaString", s.to_json()},
+        {"partitionColumns", nlohmann::json::array()},
+        {"configuration", nlohmann::json::object()},
+        {"createdTime", 1700000000000}};
+    std::ofstream out(dir_ / "t" / "_delta_log" / "00000000000000000000.json");
+    out << R"({"protocol":{"minReaderVersion":1,"minWriterVersion":6}})" << "\n"
+        << nlohmann::json{{"metaData", meta}}.dump() << "\n";
+  }
+
+  /// Rows v = `values`; with `ids`, an id column too (-1: NULL).
+  static RecordBatch rows(const std::vector<std::string>& values,
+                          const std::vector<int64_t>& ids = {}) {
+    Schema s;
+    if (!ids.empty()) s.add("id", DataType::long_());
+    s.add("v", DataType::string());
+    RecordBatch b = RecordBatch::make_empty(s);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!ids.empty()) {
+        if (ids[i] < 0) {
+          b.mutable_column(0).append_null();
+        } else {
+          b.mutable_column(0).append<int64_t>(ids[i]);
+        }
+      }
+      b.mutable_column(ids.empty() ? 0 : 1).append_string(values[i]);
+    }
+    return b;
+  }
+
+  /// Append with `table` (opened once, like a stream's sink), two writers side by side.
+  Result<std::vector<RowViolation>> append(DeltaTable& table, const DeltaTableWriterOptions& base,
+                                           const RecordBatch& a, const RecordBatch& b) {
+    std::vector<RowViolation> bad;
+    std::vector<AddFile> adds;
+    for (const RecordBatch* batch : {&a, &b}) {
+      DeltaTableWriterOptions o = base;
+      o.task_id = batch == &a ? 0 : 1;
+      LS_ASSIGN_OR_RAISE(auto writer, DeltaTableWriter::make(fs_, "t", batch->schema(), o));
+      LS_RETURN_NOT_OK(writer->write(*batch, &bad));
+      LS_ASSIGN_OR_RAISE(std::vector<AddFile> more, writer->finish());
+      for (auto& add : more) adds.push_back(std::move(add));
+    }
+    Transaction t = table.begin();
+    t.set_identity(base.identity);
+    for (auto& add : adds) t.add_file(std::move(add));
+    LS_RETURN_NOT_OK(t.commit("WRITE").status());
+    return bad;
+  }
+
+  std::vector<std::string> table_rows() {
+    auto reader = TableReader::open((dir_ / "t").string());
+    EXPECT_TRUE(reader.ok()) << reader.status().to_string();
+    if (!reader.ok()) return {};
+    auto all = reader->read_all();
+    EXPECT_TRUE(all.ok()) << all.status().to_string();
+    std::vector<std::string> out;
+    for (int64_t r = 0; r < all->num_rows(); ++r) {
+      std::string row = std::to_string(all->column(0)->value<int64_t>(r));
+      row.append("=").append(all->column(1)->string_value(r));
+      out.push_back(std::move(row));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::optional<int64_t> high_water_mark() {
+    auto table = DeltaTable::open(fs_, "t");
+    if (!table.ok()) return std::nullopt;
+    auto j = nlohmann::json::parse(table->schema().field(0).metadata);
+    if (!j.contains("delta.identity.highWaterMark")) return std::nullopt;
+    return j["delta.identity.highWaterMark"].get<int64_t>();
+  }
+};
+
+TEST_F(IdentityTableTest, ValuesFollowTheHighWaterMarkWhichEachCommitMoves) {
+  write_log();
+  auto table = DeltaTable::open_or_create(fs_, "t", {rows({}).schema(), {}, {}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  DeltaTableWriterOptions o;
+  ASSERT_TRUE(table->configure_writer(&o).ok());
+  ASSERT_NE(o.identity, nullptr);
+  auto bad = append(*table, o, rows({"a", "b"}), rows({"c"}));
+  ASSERT_TRUE(bad.ok()) << bad.status().to_string();
+  EXPECT_TRUE(bad->empty());
+  EXPECT_EQ(table_rows(), (std::vector<std::string>{"25=a", "30=b", "35=c"}));
+  EXPECT_EQ(high_water_mark(), 35);
+  // The next commit of the same appender goes on from there.
+  bad = append(*table, o, rows({"d"}), rows({"e"}));
+  ASSERT_TRUE(bad.ok()) << bad.status().to_string();
+  EXPECT_EQ(table_rows(), (std::vector<std::string>{"25=a", "30=b", "35=c", "40=d", "45=e"}));
+  EXPECT_EQ(high_water_mark(), 45);
+}
+
+TEST_F(IdentityTableTest, GeneratedAlwaysRefusesAGivenValue) {
+  write_log();
+  auto table = DeltaTable::open_or_create(fs_, "t", {rows({}, {1}).schema(), {}, {}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  DeltaTableWriterOptions o;
+  ASSERT_TRUE(table->configure_writer(&o).ok());
+  auto bad = append(*table, o, rows({"a", "b"}, {-1, 7}), rows({}, {}));
+  ASSERT_TRUE(bad.ok()) << bad.status().to_string();
+  ASSERT_EQ(bad->size(), 1u);
+  EXPECT_EQ((*bad)[0].row, 1);
+  EXPECT_EQ((*bad)[0].reason,
+            "identity column id is GENERATED ALWAYS AS IDENTITY and takes no value: the row gives "
+            "id = 7");
+  EXPECT_EQ(table_rows(), (std::vector<std::string>{"25=a"}));
+}
+
+TEST_F(IdentityTableTest, GeneratedByDefaultKeepsAGivenValue) {
+  write_log(/*allow_explicit=*/true);
+  auto table = DeltaTable::open_or_create(fs_, "t", {rows({}, {1}).schema(), {}, {}});
+  ASSERT_TRUE(table.ok()) << table.status().to_string();
+  DeltaTableWriterOptions o;
+  ASSERT_TRUE(table->configure_writer(&o).ok());
+  auto bad = append(*table, o, rows({"a", "b"}, {-1, 7}), rows({}, {}));
+  ASSERT_TRUE(bad.ok()) << bad.status().to_string();
+  EXPECT_TRUE(bad->empty());
+  EXPECT_EQ(table_rows(), (std::vector<std::string>{"25=a", "7=b"}));
+}
+
+TEST_F(IdentityTableTest, AnotherWritersValuesMeanwhileAreAConflict) {
+  write_log();
+  auto first = DeltaTable::open_or_create(fs_, "t", {rows({}).schema(), {}, {}});
+  auto second = DeltaTable::open_or_create(fs_, "t", {rows({}).schema(), {}, {}});
+  ASSERT_TRUE(first.ok() && second.ok());
+  DeltaTableWriterOptions o1, o2;
+  ASSERT_TRUE(first->configure_writer(&o1).ok());
+  ASSERT_TRUE(second->configure_writer(&o2).ok());
+  ASSERT_TRUE(append(*first, o1, rows({"a"}), rows({})).ok());
+  // The second appender assigned 25 too: its commit must not land.
+  auto bad = append(*second, o2, rows({"b"}), rows({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kConflict) << bad.status().to_string();
+  EXPECT_EQ(table_rows(), (std::vector<std::string>{"25=a"}));
+}
+
 }  // namespace
 }  // namespace lakestream

@@ -81,6 +81,7 @@ Status update_log(FileSystem& fs, const std::string& table_path, LogState& state
 class Transaction;
 class CheckpointWorker;
 class TableConstraints;
+class IdentityAllocator;
 struct DeltaTableWriterOptions;
 
 /// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
@@ -177,6 +178,11 @@ class Transaction {
   /// Record that `app_id` has committed up to `version` (for exactly-once replays). Committing
   /// fails with Conflict if the table already holds a version >= this for the app id.
   void set_txn(std::string app_id, int64_t version);
+  /// The identity values this commit's files hold were assigned by `identity` (the allocator
+  /// of DeltaTableWriterOptions::identity): the commit carries the metaData that moves the
+  /// identity columns' high-water marks, and fails with Conflict when another writer moved
+  /// them meanwhile.
+  void set_identity(std::shared_ptr<IdentityAllocator> identity) { identity_ = std::move(identity); }
   /// commitInfo.operationMetrics of this commit (Spark's names, string values).
   void set_operation_metrics(std::vector<std::pair<std::string, std::string>> metrics) {
     operation_metrics_ = std::move(metrics);
@@ -203,6 +209,7 @@ class Transaction {
   std::vector<RemoveFile> removes_;
   std::vector<TxnAction> txns_;
   std::vector<std::pair<std::string, std::string>> operation_metrics_;
+  std::shared_ptr<IdentityAllocator> identity_;
 };
 
 }  // namespace lakestream

@@ -59,6 +59,10 @@ struct DeltaTableWriterOptions {
   /// each column's physical name and field ids (struct members too), and partitionValues and
   /// stats are keyed by physical names; batches keep logical names.
   ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
+  /// The table's identity columns' values (delta/constraints.h), shared by every writer of the
+  /// appender; a NULL (or absent) identity value gets the next one. Null: none. The commit
+  /// records the high-water mark (Transaction::set_identity).
+  std::shared_ptr<IdentityAllocator> identity;
   /// The table's schema with its field metadata (physical names, ids, rules), matched to the
   /// writer's columns by name. Empty: the writer's schema carries that metadata itself.
   Schema table_schema;

@@ -25,10 +25,13 @@ namespace lakestream {
 /// inCommitTimestamp (commits carry a monotonic one when enabled),
 /// changeDataFeed (appends need no change files), deletionVectors (new files carry none),
 /// timestampNtz, typeWidening (files are written in the current type), vacuumProtocolCheck,
-/// and invariants / checkConstraints / generatedColumns / identityColumns when the table
-/// defines none. Refused: columnMapping (physical names and field ids are not written),
-/// rowTracking, domainMetadata, clustering, v2Checkpoint, variantType, icebergCompat*,
-/// checkpointProtection, and any feature not named here.
+/// columnMapping in modes none/name/id (DeltaTableWriter writes physical names and field ids),
+/// and invariants / checkConstraints / generatedColumns / identityColumns when every rule is
+/// one DeltaTableWriter enforces (delta/constraints.h: expressions within delta/expression.h,
+/// top-level generated columns, top-level bigint identity columns); a rule beyond that refuses
+/// its feature naming the rule. Refused: rowTracking, domainMetadata, clustering,
+/// v2Checkpoint, variantType, icebergCompat*, checkpointProtection, and any feature not named
+/// here.
 Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
                       const Schema& schema, const std::string& where);
 

@@ -1,6 +1,7 @@
 # Appending with `lakestream ingest` to tables that use Delta's writer features, their logs
 # written by hand as Spark writes them: CHECK constraints and generated columns enforced (rows
-# that break a rule dead-lettered naming it, fail-fast failing) and column mapping (physical
+# that break a rule dead-lettered naming it, fail-fast failing), identity columns (values after
+# the high-water mark across inputs and runs, the mark committed) and column mapping (physical
 # names and field ids in the files, partitionValues and stats keyed by them), read back by
 # DuckDB (tests/scripts/delta_features_check.mjs: read_parquet and parquet_schema) and by
 # `lakestream show` (logical names).

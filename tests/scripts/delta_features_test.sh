@@ -103,6 +103,44 @@ echo "$err"
 [[ $err == *"checkConstraints"*"CHECK constraint meter_format"*"RLIKE"* ]] || fail "refusal: $err"
 [ -z "$(ls "$work/opaque" | grep parquet || true)" ] || fail "files written into the refused table"
 
+echo "--- identity column (GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 10))"
+create_table "$work/ids" '{"minReaderVersion":1,"minWriterVersion":6}' \
+  '[{"name":"Id","type":"long","nullable":false,"metadata":{"delta.identity.start":100,"delta.identity.step":10,"delta.identity.allowExplicitInsert":false}}]' '{}'
+{ line i1 1 2024-05-01T10:00:00Z; line i2 2 2024-05-01T10:00:01Z; line i3 3 2024-05-01T10:00:02Z; } > "$work/ids_a.ndjson"
+{ line i4 4 2024-05-01T10:00:03Z; line i5 5 2024-05-01T10:00:04Z; } > "$work/ids_b.ndjson"
+"$cli" ingest --schema "$schema" --input "$work/ids_a.ndjson" --input "$work/ids_b.ndjson" \
+  --table "$work/ids" --threads 2
+{ line i6 6 2024-05-01T10:00:05Z; } > "$work/ids_c.ndjson"
+"$cli" ingest --schema "$schema" --input "$work/ids_c.ndjson" --table "$work/ids"
+ids=$(q "$work/ids" "SELECT count(*)::INTEGER AS n, count(DISTINCT Id)::INTEGER AS distinct_ids,
+  min(Id)::INTEGER AS lo, max(Id)::INTEGER AS hi, bool_and((Id - 100) % 10 = 0) AS on_step,
+  max(Id) FILTER (WHERE MeterId = 'i6')::INTEGER AS last FROM t")
+echo "$ids"
+[ "$ids" = '[{"n":6,"distinct_ids":6,"lo":100,"hi":150,"on_step":true,"last":150}]' ] ||
+  fail "identity values: $ids"
+mark=$(node -e '
+  const fs = require("fs"), path = require("path")
+  const dir = path.join(process.argv[1], "_delta_log")
+  let schema = null
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+    for (const l of fs.readFileSync(path.join(dir, f), "utf8").split("\n")) {
+      if (l.trim() && JSON.parse(l).metaData) schema = JSON.parse(JSON.parse(l).metaData.schemaString)
+    }
+  }
+  process.stdout.write(String(schema.fields.find((f) => f.name === "Id").metadata["delta.identity.highWaterMark"]))
+' "$work/ids")
+[ "$mark" = 150 ] || fail "highWaterMark $mark, 150 expected"
+# A value given to a GENERATED ALWAYS column is dead-lettered, naming the column.
+cat > "$work/ids.ddl" <<'DDL'
+MeterId STRING NOT NULL, SupplierId STRING NOT NULL, Measurement STRUCT<Value: DECIMAL(10,0) NOT NULL, Unit: STRING> NOT NULL, ObservationTime TIMESTAMP NOT NULL, Id BIGINT
+DDL
+echo '{"MeterId":"i7","SupplierId":"s1","Measurement":{"Value":7,"Unit":"kWH"},"ObservationTime":"2024-05-01T10:00:06Z","Id":5}' > "$work/ids_d.ndjson"
+out=$("$cli" ingest --schema "$work/ids.ddl" --input "$work/ids_d.ndjson" --table "$work/ids")
+[[ $out == *"1 lines read = 0 rows written + 1 dead-lettered"* ]] || fail "explicit identity: $out"
+dl=$(q "$work/ids_dead_letter" "SELECT reason FROM t")
+[[ $dl == *"identity column Id is GENERATED ALWAYS AS IDENTITY and takes no value: the row gives Id = 5"* ]] ||
+  fail "explicit identity dead letter: $dl"
+
 echo "--- column mapping (modes name and id): physical names and field ids in the files"
 cat > "$work/mapped.ddl" <<'DDL'
 `Meter Id` STRING NOT NULL, Reading DOUBLE, Site STRUCT<Name: STRING, Code: INT>, Day STRING

@@ -709,10 +709,9 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   std::vector<std::thread> pool;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int w = 0; w < threads && total_items > 0; ++w) {
-    workers.push_back(std::make_unique<Worker>(w, opts, decode_options, flat_schema,
-                                               table_loc.first, table_loc.second, active,
-                                               total_items, &next_item, &run, progress,
-                                               table_options));
+    workers.push_back(std::make_unique<Worker>(
+        w, opts, decode_options, flat_schema, table_loc.first, table_loc.second, active,
+        total_items, &next_item, &run, progress, table_options));
     pool.emplace_back(std::ref(*workers.back()));
   }
   // Whatever way this returns, the workers stop and nothing uncommitted stays behind.

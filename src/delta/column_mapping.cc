@@ -78,7 +78,7 @@ std::optional<int64_t> column_mapping_id(const Field& field) {
 namespace {
 
 Result<DataTypePtr> physical_file_type(const DataTypePtr& type, const DataTypePtr& table_type,
-                                      ColumnMappingMode mode, const std::string& where) {
+                                       ColumnMappingMode mode, const std::string& where) {
   if (type->id() != table_type->id()) {
     return Status::InvalidArgument("column '" + where + "' has type " + type->simple_string() +
                                    " here, " + table_type->simple_string() + " in the table");
@@ -211,8 +211,8 @@ Result<Field> physical_file_field(const Field& field, const Field& table_field,
                                    "' has no delta.columnMapping.id, which column mapping mode "
                                    "id needs");
   }
-  out.metadata = id ? "{\"" + std::string(kParquetFieldIdKey) + "\":" + std::to_string(*id) + "}"
-                    : "{}";
+  out.metadata =
+      id ? "{\"" + std::string(kParquetFieldIdKey) + "\":" + std::to_string(*id) + "}" : "{}";
   return out;
 }
 

@@ -31,9 +31,9 @@ Result<std::string> invariant_text(const nlohmann::json& value, const std::strin
       if (inner != outer->end() && inner->is_string()) return inner->get<std::string>();
     }
   }
-  return Status::InvalidArgument("the delta.invariants metadata of column '" + column +
-                                 "' is not {\"expression\":{\"expression\":\"...\"}}: " +
-                                 value.dump());
+  return Status::InvalidArgument(
+      "the delta.invariants metadata of column '" + column +
+      "' is not {\"expression\":{\"expression\":\"...\"}}: " + value.dump());
 }
 
 Status collect(const std::vector<Field>& fields, const std::string& parent, bool top_level,
@@ -44,8 +44,8 @@ Status collect(const std::vector<Field>& fields, const std::string& parent, bool
     const std::string path = parent.empty() ? f.name : parent + "." + f.name;
     if (f.metadata.size() > 2) {
       auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
-      const auto* inv = wanted(TableRule::Kind::kInvariant) ? metadata_entry(j, "delta.invariants")
-                                                            : nullptr;
+      const auto* inv =
+          wanted(TableRule::Kind::kInvariant) ? metadata_entry(j, "delta.invariants") : nullptr;
       if (inv != nullptr) {
         LS_ASSIGN_OR_RAISE(std::string text, invariant_text(*inv, path));
         auto e = SqlExpression::parse(text);
@@ -147,8 +147,8 @@ Result<std::shared_ptr<const TableConstraints>> TableConstraints::make(
 Result<ConstraintChecker> TableConstraints::checker(const Schema& batch_schema) const {
   ConstraintChecker c;
   for (const TableRule& rule : rules_) {
-    ConstraintChecker::Bound b{rule.kind, rule.name, rule.label(), rule.expression, -1,
-                               rule.allow_explicit_insert};
+    ConstraintChecker::Bound b{rule.kind,       rule.name, rule.label(),
+                               rule.expression, -1,        rule.allow_explicit_insert};
     if (rule.kind != TableRule::Kind::kIdentity) {
       LS_RETURN_NOT_OK(b.expression.bind(batch_schema).with_context("the " + b.label));
     }
@@ -198,9 +198,9 @@ Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
       if (!sql_values_equal(value_, expected_) && !bad[static_cast<size_t>(row)]) {
         bad[static_cast<size_t>(row)] = 1;
         violations->push_back({row, b.name,
-                               b.label + " (" + b.expression.text() + ") is " +
-                                   expected_.to_sql() + " for this row, which gives " + b.name +
-                                   " = " + value_.to_sql()});
+                               b.label + " (" + b.expression.text() + ") is " + expected_.to_sql() +
+                                   " for this row, which gives " + b.name + " = " +
+                                   value_.to_sql()});
       }
       if (filled) LS_RETURN_NOT_OK(append_sql_value(value_, filled.get()));
     }
@@ -220,8 +220,9 @@ Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
       if (given.is_null(row) || bad[static_cast<size_t>(row)]) continue;
       bad[static_cast<size_t>(row)] = 1;
       violations->push_back({row, b.name,
-                             b.label + " is GENERATED ALWAYS AS IDENTITY and takes no value: the "
-                                       "row gives " +
+                             b.label +
+                                 " is GENERATED ALWAYS AS IDENTITY and takes no value: the "
+                                 "row gives " +
                                  b.name + " = " + std::to_string(given.value<int64_t>(row))});
     }
   }
@@ -233,7 +234,8 @@ Status ConstraintChecker::apply(const RecordBatch& batch, RecordBatch* out,
       bad[static_cast<size_t>(row)] = 1;
       const auto columns = b.expression.columns();
       violations->push_back(
-          {row, b.kind == TableRule::Kind::kInvariant ? b.name : (columns.empty() ? "" : columns[0]),
+          {row,
+           b.kind == TableRule::Kind::kInvariant ? b.name : (columns.empty() ? "" : columns[0]),
            b.label + " (" + b.expression.text() + ") violated by " +
                (columns.empty() ? std::string("the row") : b.expression.describe_row(*out, row))});
     }
@@ -349,8 +351,7 @@ Result<std::optional<MetadataAction>> IdentityAllocator::updated_metadata(
       ours = c->committed_high_water ? c->committed_high_water : c->base_high_water;
     }
     if (table_mark != ours) {
-      return Status::Conflict("the identity column '" + f.name +
-                              "' has the high-water mark " +
+      return Status::Conflict("the identity column '" + f.name + "' has the high-water mark " +
                               (table_mark ? std::to_string(*table_mark) : std::string("(none)")) +
                               " in the table, not " +
                               (ours ? std::to_string(*ours) : std::string("(none)")) +

@@ -77,10 +77,9 @@ bool writes_table_columns(const Schema& table, const Schema& writer) {
   for (const Field& f : writer.fields()) {
     Field plain = without_delta_metadata(f);
     const auto index = table.index_of(f.name);
-    if (index && (table.field(*index).metadata.find("\"delta.generationExpression\"") !=
-                      std::string::npos ||
-                  table.field(*index).metadata.find("\"delta.identity.start\"") !=
-                      std::string::npos)) {
+    if (index &&
+        (table.field(*index).metadata.find("\"delta.generationExpression\"") != std::string::npos ||
+         table.field(*index).metadata.find("\"delta.identity.start\"") != std::string::npos)) {
       plain.nullable = true;
     }
     w.add(std::move(plain));
@@ -412,8 +411,8 @@ Status DeltaTable::configure_writer(DeltaTableWriterOptions* options) const {
 
 Result<std::shared_ptr<const TableConstraints>> DeltaTable::constraints() const {
   if (!state_.metadata) return std::shared_ptr<const TableConstraints>();
-  LS_ASSIGN_OR_RAISE(auto rules, TableConstraints::make(*state_.metadata, schema_,
-                                                        fs_->describe(path_)));
+  LS_ASSIGN_OR_RAISE(auto rules,
+                     TableConstraints::make(*state_.metadata, schema_, fs_->describe(path_)));
   if (rules->empty()) return std::shared_ptr<const TableConstraints>();
   return rules;
 }

@@ -76,18 +76,30 @@ struct FnInfo {
 };
 
 constexpr FnInfo kFunctions[] = {
-    {"length", Fn::kLength, 1, 1},        {"char_length", Fn::kLength, 1, 1},
-    {"character_length", Fn::kLength, 1, 1}, {"lower", Fn::kLower, 1, 1},
-    {"lcase", Fn::kLower, 1, 1},          {"upper", Fn::kUpper, 1, 1},
-    {"ucase", Fn::kUpper, 1, 1},          {"trim", Fn::kTrim, 1, 1},
-    {"abs", Fn::kAbs, 1, 1},              {"coalesce", Fn::kCoalesce, 1, -1},
-    {"concat", Fn::kConcat, 1, -1},       {"substring", Fn::kSubstring, 2, 3},
-    {"substr", Fn::kSubstring, 2, 3},     {"year", Fn::kYear, 1, 1},
-    {"month", Fn::kMonth, 1, 1},          {"day", Fn::kDay, 1, 1},
-    {"dayofmonth", Fn::kDay, 1, 1},       {"hour", Fn::kHour, 1, 1},
-    {"minute", Fn::kMinute, 1, 1},        {"second", Fn::kSecond, 1, 1},
-    {"to_date", Fn::kToDate, 1, 2},       {"date_format", Fn::kDateFormat, 2, 2},
-    {"isnull", Fn::kIsNull, 1, 1},        {"isnotnull", Fn::kIsNotNull, 1, 1},
+    {"length", Fn::kLength, 1, 1},
+    {"char_length", Fn::kLength, 1, 1},
+    {"character_length", Fn::kLength, 1, 1},
+    {"lower", Fn::kLower, 1, 1},
+    {"lcase", Fn::kLower, 1, 1},
+    {"upper", Fn::kUpper, 1, 1},
+    {"ucase", Fn::kUpper, 1, 1},
+    {"trim", Fn::kTrim, 1, 1},
+    {"abs", Fn::kAbs, 1, 1},
+    {"coalesce", Fn::kCoalesce, 1, -1},
+    {"concat", Fn::kConcat, 1, -1},
+    {"substring", Fn::kSubstring, 2, 3},
+    {"substr", Fn::kSubstring, 2, 3},
+    {"year", Fn::kYear, 1, 1},
+    {"month", Fn::kMonth, 1, 1},
+    {"day", Fn::kDay, 1, 1},
+    {"dayofmonth", Fn::kDay, 1, 1},
+    {"hour", Fn::kHour, 1, 1},
+    {"minute", Fn::kMinute, 1, 1},
+    {"second", Fn::kSecond, 1, 1},
+    {"to_date", Fn::kToDate, 1, 2},
+    {"date_format", Fn::kDateFormat, 2, 2},
+    {"isnull", Fn::kIsNull, 1, 1},
+    {"isnotnull", Fn::kIsNotNull, 1, 1},
 };
 
 using Kind = SqlValue::Kind;
@@ -188,11 +200,13 @@ std::string number_text(double d, int scale) {
 }
 
 bool is_numeric(Kind k) { return k == Kind::kInt || k == Kind::kDouble; }
-double as_double(const SqlValue& v) { return v.kind == Kind::kInt ? static_cast<double>(v.i) : v.d; }
+double as_double(const SqlValue& v) {
+  return v.kind == Kind::kInt ? static_cast<double>(v.i) : v.d;
+}
 
 std::string_view trim_view(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -628,7 +642,8 @@ class Parser {
         t.type = Token::kQuotedIdent;
         i = j + 1;
       } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-                 (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+                 (c == '.' && i + 1 < s.size() &&
+                  std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
         size_t j = i;
         while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
         if (j < s.size() && s[j] == '.') {
@@ -646,7 +661,8 @@ class Parser {
         // Spark's literal suffixes: 10L, 1.5D, 2.0BD, 3S, 4Y.
         size_t k = j;
         if (k + 1 < s.size() + 1 && k < s.size()) {
-          if ((s[k] == 'B' || s[k] == 'b') && k + 1 < s.size() && (s[k + 1] == 'D' || s[k + 1] == 'd')) {
+          if ((s[k] == 'B' || s[k] == 'b') && k + 1 < s.size() &&
+              (s[k + 1] == 'D' || s[k + 1] == 'd')) {
             k += 2;
           } else if (std::strchr("LlDdSsYyFf", s[k]) != nullptr) {
             k += 1;
@@ -662,7 +678,11 @@ class Parser {
           if (j >= s.size()) return error("unterminated string literal", i);
           if (s[j] == '\\' && j + 1 < s.size()) {
             const char e = s[j + 1];
-            t.text.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == '0' ? '\0' : e);
+            t.text.push_back(e == 'n'   ? '\n'
+                             : e == 't' ? '\t'
+                             : e == 'r' ? '\r'
+                             : e == '0' ? '\0'
+                                        : e);
             j += 2;
             continue;
           }
@@ -679,9 +699,9 @@ class Parser {
         t.type = Token::kString;
         i = j + 1;
       } else {
-        static const char* const kSymbols[] = {"<=>", "<=", ">=", "<>", "!=", "==", "||", "=",
-                                               "<",   ">",  "+",  "-",  "*",  "/",  "%",  "(",
-                                               ")",   ",",  "."};
+        static const char* const kSymbols[] = {"<=>", "<=", ">=", "<>", "!=", "==", "||",
+                                               "=",   "<",  ">",  "+",  "-",  "*",  "/",
+                                               "%",   "(",  ")",  ",",  "."};
         bool found = false;
         for (const char* sym : kSymbols) {
           const size_t n = std::strlen(sym);
@@ -799,9 +819,8 @@ class Parser {
         continue;
       }
       bool neg = false;
-      if (is_keyword(t, "not") &&
-          (is_keyword(peek(1), "in") || is_keyword(peek(1), "between") ||
-           is_keyword(peek(1), "like"))) {
+      if (is_keyword(t, "not") && (is_keyword(peek(1), "in") || is_keyword(peek(1), "between") ||
+                                   is_keyword(peek(1), "like"))) {
         ++pos_;
         neg = true;
       }
@@ -1061,10 +1080,9 @@ class Parser {
       const int n_args = static_cast<int>(args.size());
       if (n_args < info->min_args || (info->max_args >= 0 && n_args > info->max_args)) {
         return error(t.text + "() takes " + std::to_string(info->min_args) +
-                         (info->max_args == info->min_args
-                              ? ""
-                              : info->max_args < 0 ? " or more"
-                                                   : " to " + std::to_string(info->max_args)) +
+                         (info->max_args == info->min_args ? ""
+                          : info->max_args < 0             ? " or more"
+                                               : " to " + std::to_string(info->max_args)) +
                          " arguments, not " + std::to_string(n_args),
                      t.pos);
       }
@@ -1083,7 +1101,8 @@ class Parser {
     n.op = Op::kColumn;
     while (true) {
       const Token& t = peek();
-      if (t.type != Token::kIdent && t.type != Token::kQuotedIdent) return expected("a column name");
+      if (t.type != Token::kIdent && t.type != Token::kQuotedIdent)
+        return expected("a column name");
       n.path.push_back(t.text);
       ++pos_;
       if (!accept_symbol(".")) break;
@@ -1338,9 +1357,7 @@ class Evaluator {
   }
 
  private:
-  SqlValue& arg(const Node& n, size_t k) {
-    return scratch_.values[static_cast<size_t>(n.args[k])];
-  }
+  SqlValue& arg(const Node& n, size_t k) { return scratch_.values[static_cast<size_t>(n.args[k])]; }
 
   void read_column(const Node& n, SqlValue* out) {
     const Column* c = batch_.column(n.indices[0]).get();
@@ -1643,10 +1660,10 @@ void column_sql_value(const Column& column, int64_t row, SqlValue* out) {
       set_double(out, column.value<double>(row));
       return;
     case TypeId::kDecimal:
-      set_double(out,
-                 static_cast<double>(column.decimal_value(row)) /
-                     std::pow(10.0, column.type()->scale()),
-                 column.type()->scale());
+      set_double(
+          out,
+          static_cast<double>(column.decimal_value(row)) / std::pow(10.0, column.type()->scale()),
+          column.type()->scale());
       return;
     case TypeId::kDate:
       out->kind = Kind::kDate;
@@ -1756,8 +1773,9 @@ Status SqlExpression::bind(const Schema& schema) {
       }
       std::string bad;
       if (!format_pattern_supported(fmt.literal.s, &bad)) {
-        return Status::NotImplemented("the SQL expression '" + text_ + "' calls date_format with '" +
-                                      fmt.literal.s + "', whose pattern letter '" + bad +
+        return Status::NotImplemented("the SQL expression '" + text_ +
+                                      "' calls date_format with '" + fmt.literal.s +
+                                      "', whose pattern letter '" + bad +
                                       "' lakestream's evaluator does not support (y M d H m s S)");
       }
     }
@@ -1776,10 +1794,10 @@ Status SqlExpression::bind(const Schema& schema) {
     const DataType* type = nullptr;
     for (size_t k = 0; k < n.path.size(); ++k) {
       if (fields == nullptr) {
-        return Status::InvalidArgument("the SQL expression '" + text_ + "' refers to " +
-                                       path_text(n.path) + ", but " +
-                                       path_text({n.path.begin(), n.path.begin() + static_cast<long>(k)}) +
-                                       " is not a struct");
+        return Status::InvalidArgument(
+            "the SQL expression '" + text_ + "' refers to " + path_text(n.path) + ", but " +
+            path_text({n.path.begin(), n.path.begin() + static_cast<long>(k)}) +
+            " is not a struct");
       }
       auto index = find_field(*fields, n.path[k]);
       if (!index) {

@@ -16,8 +16,8 @@ namespace {
 /// The dotted path of the first field (at any depth) whose metadata holds a key starting with
 /// `key_prefix`.
 [[maybe_unused]] std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
-                                               const std::string& key_prefix,
-                                               const std::string& parent = "") {
+                                                                const std::string& key_prefix,
+                                                                const std::string& parent = "") {
   for (const Field& f : fields) {
     const std::string path = parent.empty() ? f.name : parent + "." + f.name;
     if (f.metadata.size() > 2) {
@@ -60,8 +60,7 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
       feature == "vacuumProtocolCheck") {
     return Status::OK();
   }
-  if (feature == "invariants" || feature == "checkConstraints" ||
-      feature == "generatedColumns") {
+  if (feature == "invariants" || feature == "checkConstraints" || feature == "generatedColumns") {
     // Honoured: DeltaTableWriter enforces the rules (delta/constraints.h) when they are within
     // the expression evaluator's subset; one outside it is refused by name here.
     const TableRule::Kind kind = feature == "invariants"         ? TableRule::Kind::kInvariant

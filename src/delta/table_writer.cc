@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "lakestream/batch/take.h"
-#include "lakestream/delta/column_mapping.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/uuid.h"
@@ -414,7 +414,8 @@ class DeltaTableWriter::Impl {
   std::vector<std::string> column_names_;  ///< per schema_ column: its name in the files
   std::vector<char> retype_;  ///< per data column: its file type differs (column mapping)
   size_t input_columns_ = 0;
-  std::vector<size_t> identity_columns_;  ///< schema_ indices of identity columns  ///< the caller's columns; generated ones it lacks come after
+  std::vector<size_t> identity_columns_;  ///< schema_ indices of identity columns  ///< the
+                                          ///< caller's columns; generated ones it lacks come after
   ConstraintChecker checker_;
   RecordBatch checked_;
   std::vector<RowViolation> found_;

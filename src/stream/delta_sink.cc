@@ -113,7 +113,8 @@ class DeltaSinkBatch final : public SinkBatch {
       // Identity values assigned from a high-water mark another writer has moved since would
       // collide with its rows: fail the query (its restart starts from the table's mark)
       // instead of retrying this batch with the same values.
-      Status marks = t_->writer_options.identity->updated_metadata(*table.state().metadata).status();
+      Status marks =
+          t_->writer_options.identity->updated_metadata(*table.state().metadata).status();
       if (!marks.ok()) {
         abort();
         return marks;

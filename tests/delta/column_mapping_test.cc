@@ -16,8 +16,8 @@
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/optimize.h"
 #include "lakestream/delta/partition.h"
-#include "lakestream/delta/table_writer.h"
 #include "lakestream/delta/table_reader.h"
+#include "lakestream/delta/table_writer.h"
 #include "lakestream/parquet/parquet_reader.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/storage/local_file_system.h"
@@ -406,8 +406,7 @@ TEST_P(ColumnMappingTableTest, MergeSchemaAssignsIdsAndPhysicalNames) {
   EXPECT_TRUE(physical->starts_with("col-")) << *physical;
   std::string key = "\"";
   key.append(*physical).append("\":400");
-  EXPECT_NE(adds->front().stats.find(key), std::string::npos)
-      << adds->front().stats;
+  EXPECT_NE(adds->front().stats.find(key), std::string::npos) << adds->front().stats;
   auto table = TableReader::open(dir_.string());
   ASSERT_TRUE(table.ok()) << table.status().to_string();
   auto all = table->read_all();

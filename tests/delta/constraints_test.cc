@@ -19,8 +19,7 @@
 namespace lakestream {
 namespace {
 
-constexpr const char* kGeneratedDay =
-    R"x({"delta.generationExpression":"CAST(ts AS DATE)"})x";
+constexpr const char* kGeneratedDay = R"x({"delta.generationExpression":"CAST(ts AS DATE)"})x";
 constexpr const char* kIdInvariant =
     R"({"delta.invariants":"{\"expression\":{\"expression\":\"id < 1000\"}}"})";
 
@@ -48,8 +47,11 @@ const int32_t kDay = *parse_date_days("2024-05-01");
 RecordBatch rows(const std::vector<std::tuple<int64_t, double, int32_t>>& values,
                  bool with_d = true) {
   Schema s = rules_schema();
-  if (!with_d) s = Schema().add("id", DataType::long_()).add("reading", DataType::double_()).add(
-                   "ts", DataType::timestamp());
+  if (!with_d)
+    s = Schema()
+            .add("id", DataType::long_())
+            .add("reading", DataType::double_())
+            .add("ts", DataType::timestamp());
   RecordBatch b = RecordBatch::make_empty(s);
   for (const auto& [id, reading, d] : values) {
     b.mutable_column(0).append<int64_t>(id);
@@ -124,8 +126,7 @@ TEST(ConstraintsTest, RulesOutsideTheEvaluatorAreRefusedByName) {
   EXPECT_EQ(rules.status().code(), StatusCode::kNotImplemented);
   EXPECT_NE(rules.status().message().find("the function regexp_like()"), std::string::npos)
       << rules.status().message();
-  EXPECT_NE(rules.status().message().find("CHECK constraint fancy of file:///t"),
-            std::string::npos)
+  EXPECT_NE(rules.status().message().find("CHECK constraint fancy of file:///t"), std::string::npos)
       << rules.status().message();
   // And so the table is not writable, naming the feature.
   ProtocolAction p;
@@ -133,8 +134,7 @@ TEST(ConstraintsTest, RulesOutsideTheEvaluatorAreRefusedByName) {
   p.min_writer_version = 3;
   Status st = check_writable(p, m, rules_schema(), "file:///t");
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("table feature checkConstraints"), std::string::npos)
-      << st.message();
+  EXPECT_NE(st.message().find("table feature checkConstraints"), std::string::npos) << st.message();
   EXPECT_TRUE(check_writable(p, rules_metadata(), rules_schema(), "file:///t").ok());
 }
 
@@ -148,13 +148,15 @@ class ConstraintsTableTest : public TempTableDirTest {
     std::filesystem::create_directories(dir_ / "t" / "_delta_log");
     const MetadataAction m = rules_metadata();
     std::ofstream out(dir_ / "t" / "_delta_log" / "00000000000000000000.json");
-    nlohmann::json meta = {{"id", m.id},
-                           {"format", {{"provider", "parquet"}, {"options", nlohmann::json::object()}}},
-                           {"schemaString", m.schema_string},
-                           {"partitionColumns", m.partition_columns},
-                           {"configuration", m.configuration},
-                           {"createdTime", 1700000000000}};
-    out << R"({"protocol":{"minReaderVersion":1,"minWriterVersion":4}})" << "\n"
+    nlohmann::json meta = {
+        {"id", m.id},
+        {"format", {{"provider", "parquet"}, {"options", nlohmann::json::object()}}},
+        {"schemaString", m.schema_string},
+        {"partitionColumns", m.partition_columns},
+        {"configuration", m.configuration},
+        {"createdTime", 1700000000000}};
+    out << R"({"protocol":{"minReaderVersion":1,"minWriterVersion":4}})"
+        << "\n"
         << nlohmann::json{{"metaData", meta}}.dump() << "\n";
   }
 
@@ -204,12 +206,13 @@ TEST_F(ConstraintsTableTest, ViolatingRowsStayOutAndTheRestIsCommitted) {
 TEST_F(ConstraintsTableTest, GeneratedColumnsAbsentFromTheInputAreComputed) {
   write_log();
   // The writer's schema lacks d entirely: the table accepts it and the writer adds it.
-  auto table = DeltaTable::open_or_create(
-      fs_, "t",
-      {Schema().add("id", DataType::long_()).add("reading", DataType::double_()).add(
-           "ts", DataType::timestamp()),
-       {"d"},
-       {}});
+  auto table = DeltaTable::open_or_create(fs_, "t",
+                                          {Schema()
+                                               .add("id", DataType::long_())
+                                               .add("reading", DataType::double_())
+                                               .add("ts", DataType::timestamp()),
+                                           {"d"},
+                                           {}});
   ASSERT_TRUE(table.ok()) << table.status().to_string();
   auto bad = append(rows({{10, 1.0, 0}, {11, 2.0, 0}}, /*with_d=*/false));
   ASSERT_TRUE(bad.ok()) << bad.status().to_string();
@@ -240,8 +243,9 @@ class IdentityTableTest : public TempTableDirTest {
                               {"delta.identity.step", 5},
                               {"delta.identity.highWaterMark", 20},
                               {"delta.identity.allowExplicitInsert", allow_explicit}};
-    Schema s = Schema().add(Field{"id", DataType::long_(), false, id_meta.dump()}).add(
-        "v", DataType::string());
+    Schema s = Schema()
+                   .add(Field{"id", DataType::long_(), false, id_meta.dump()})
+                   .add("v", DataType::string());
     nlohmann::json meta = {
         {"id", "9b1c7e2a-0d3f-4f5e-8a6b-1c2d3e4f5a6b"},
         {"format", {{"provider", "parquet"}, {"options", nlohmann::json::object()}}},
@@ -250,7 +254,8 @@ class IdentityTableTest : public TempTableDirTest {
         {"configuration", nlohmann::json::object()},
         {"createdTime", 1700000000000}};
     std::ofstream out(dir_ / "t" / "_delta_log" / "00000000000000000000.json");
-    out << R"({"protocol":{"minReaderVersion":1,"minWriterVersion":6}})" << "\n"
+    out << R"({"protocol":{"minReaderVersion":1,"minWriterVersion":6}})"
+        << "\n"
         << nlohmann::json{{"metaData", meta}}.dump() << "\n";
   }
 

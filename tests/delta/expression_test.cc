@@ -152,8 +152,9 @@ TEST_F(ExpressionTest, DatesAndTimestamps) {
 }
 
 TEST_F(ExpressionTest, ParseErrorsNameThePosition) {
-  EXPECT_EQ(eval("id >"), "parse error: cannot parse the SQL expression 'id >' at position 5: "
-                          "expected an expression, found the end");
+  EXPECT_EQ(eval("id >"),
+            "parse error: cannot parse the SQL expression 'id >' at position 5: "
+            "expected an expression, found the end");
   EXPECT_NE(eval("id > 3 3").find("expected the end of the expression, found '3'"),
             std::string::npos);
   EXPECT_NE(eval("unit = 'abc").find("unterminated string literal"), std::string::npos);
@@ -167,8 +168,9 @@ TEST_F(ExpressionTest, OutsideTheSubsetIsRefusedByName) {
   EXPECT_NE(eval("CASE WHEN id > 1 THEN true END").find("uses CASE"), std::string::npos);
   EXPECT_NE(eval("unit RLIKE 'k.*'").find("uses RLIKE"), std::string::npos);
   EXPECT_NE(eval("date_format(ts, 'EEE')").find("pattern letter 'E'"), std::string::npos);
-  EXPECT_NE(eval("missing > 1").find("bind error: the SQL expression 'missing > 1' refers to the "
-                                     "column missing, which is not in the schema"),
+  EXPECT_NE(eval("missing > 1")
+                .find("bind error: the SQL expression 'missing > 1' refers to the "
+                      "column missing, which is not in the schema"),
             std::string::npos);
   EXPECT_NE(eval("loc > 1").find("of type struct"), std::string::npos);
 }

@@ -36,12 +36,11 @@ TEST_F(ConstraintsStreamTest, RowsBreakingACheckAreDeadLetteredNamingIt) {
   big.meter_id = json_string("big");
   big.value = "500000";
   topic_->produce(0, big.json(), "", 1'600'000'000'777);  // offset 3
-  produce_valid(0, 1);                                     // offset 4
+  produce_valid(0, 1);                                    // offset 4
   ASSERT_TRUE(drain(100).ok());
 
   TableContent main = read_table(table(), "MeterId");
-  EXPECT_EQ(as_set(main.values),
-            (std::multiset<std::string>{"p0-0", "p0-1", "p0-2", "p0-4"}));
+  EXPECT_EQ(as_set(main.values), (std::multiset<std::string>{"p0-0", "p0-1", "p0-2", "p0-4"}));
   EXPECT_EQ(main.txns.at(query_id_ + "-meters-0"), 4);  // the txn covers the refused event
   EXPECT_EQ(read_table(dead_letter_table(), "offset").values, std::vector<std::string>{"3"});
   EXPECT_EQ(read_table(dead_letter_table(), "reason").values,

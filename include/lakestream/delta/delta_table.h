@@ -182,7 +182,9 @@ class Transaction {
   /// of DeltaTableWriterOptions::identity): the commit carries the metaData that moves the
   /// identity columns' high-water marks, and fails with Conflict when another writer moved
   /// them meanwhile.
-  void set_identity(std::shared_ptr<IdentityAllocator> identity) { identity_ = std::move(identity); }
+  void set_identity(std::shared_ptr<IdentityAllocator> identity) {
+    identity_ = std::move(identity);
+  }
   /// commitInfo.operationMetrics of this commit (Spark's names, string values).
   void set_operation_metrics(std::vector<std::pair<std::string, std::string>> metrics) {
     operation_metrics_ = std::move(metrics);

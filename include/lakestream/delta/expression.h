@@ -38,10 +38,10 @@ namespace lakestream {
 struct SqlValue {
   enum class Kind : uint8_t { kNull, kBool, kInt, kDouble, kString, kDate, kTimestamp };
   Kind kind = Kind::kNull;
-  int64_t i = 0;  ///< bool (0/1), int, date (days since 1970-01-01), timestamp (micros, UTC)
-  double d = 0;   ///< double
+  int64_t i = 0;   ///< bool (0/1), int, date (days since 1970-01-01), timestamp (micros, UTC)
+  double d = 0;    ///< double
   int scale = -1;  ///< a double that is a decimal(p, s): s, for its text; -1 otherwise
-  std::string s;  ///< string (bytes)
+  std::string s;   ///< string (bytes)
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_true() const { return kind == Kind::kBool && i != 0; }
@@ -62,7 +62,7 @@ bool sql_values_equal(const SqlValue& a, const SqlValue& b);
 /// Per-thread evaluation buffers: one per thread evaluating, reused across rows so that
 /// evaluating allocates only while strings grow.
 struct SqlScratch {
-  std::vector<SqlValue> values;     ///< one per expression node
+  std::vector<SqlValue> values;      ///< one per expression node
   std::vector<std::string> strings;  ///< one per node, for the strings it builds
 };
 

@@ -80,6 +80,51 @@ node -e '
   })
 ' "$dl" || fail "dead letters: $dl"
 
+echo "--- 30,000 generated rows over many chunks and two workers: each dead letter is its line"
+node "$src/bench/gen_meter_ndjson.mjs" --rows 30000 --invalid-every 101 --out "$work/gen.ndjson"
+create_table "$work/gen" '{"minReaderVersion":1,"minWriterVersion":3}' '[]' \
+  '{"delta.constraints.small_value":"Measurement_Value < 50"}'
+out=$("$cli" ingest --schema "$schema" --input "$work/gen.ndjson" --table "$work/gen" \
+  --dead-letter-table "$work/gen_dl" --threads 2 --chunk-mb 1)
+echo "$out"
+q "$work/gen" "SELECT count(*)::INTEGER AS n, max(Measurement_Value)::INTEGER AS hi FROM t" \
+  > "$work/gen_rows.json"
+q "$work/gen_dl" "SELECT line::INTEGER AS line, reason, decode(raw) AS raw FROM t ORDER BY line" \
+  > "$work/gen_dl.json"
+node -e '
+  const fs = require("fs")
+  const [file, rowsFile, dlFile, out] = process.argv.slice(1)
+  const rowsText = fs.readFileSync(rowsFile, "utf8"), dlText = fs.readFileSync(dlFile, "utf8")
+  const lines = fs.readFileSync(file, "utf8").split("\n")
+  if (lines[lines.length - 1] === "") lines.pop()
+  const rows = JSON.parse(rowsText)[0]
+  const dl = JSON.parse(dlText)
+  const fail = (m) => { console.error(m); process.exit(1) }
+  const checks = dl.filter((d) => d.reason.startsWith("CHECK constraint small_value"))
+  // Every line whose value breaks the constraint is dead-lettered (for it or for another
+  // fault), and none reached the table.
+  const dead = new Set(dl.map((d) => d.line))
+  let big = 0
+  lines.forEach((l, i) => {
+    let v
+    try { v = JSON.parse(l).Measurement.Value } catch { return }
+    if (typeof v === "number" && v >= 50 && v < 1e10) {
+      big++
+      if (!dead.has(i + 1)) fail(`line ${i + 1} (value ${v}) is not dead-lettered`)
+    }
+  })
+  if (checks.length === 0 || big < checks.length) fail(`${checks.length} CHECK dead letters, ${big} lines >= 50`)
+  if (rows.n + dl.length !== lines.length) fail(`${rows.n} rows + ${dl.length} dead letters != ${lines.length} lines`)
+  if (rows.hi >= 50) fail(`a value ${rows.hi} >= 50 reached the table`)
+  for (const d of checks) {
+    if (lines[d.line - 1] !== d.raw) fail(`dead letter at line ${d.line} is not that line: ${d.raw}`)
+    const v = JSON.parse(d.raw).Measurement.Value
+    if (!d.reason.endsWith(`violated by Measurement_Value = ${v}`)) fail(`reason ${d.reason} for value ${v}`)
+  }
+  if (!out.includes(`${lines.length} lines read = ${rows.n} rows written + ${dl.length} dead-lettered`)) fail(out)
+  console.log(`${lines.length} lines: ${rows.n} rows, ${checks.length} CHECK dead letters, each its own line`)
+'  "$work/gen.ndjson" "$work/gen_rows.json" "$work/gen_dl.json" "$out" || fail "generated rows and dead letters"
+
 echo "--- fail-fast: the append fails naming the constraint, nothing is committed"
 create_table "$work/checked3" '{"minReaderVersion":1,"minWriterVersion":3}' '[]' \
   '{"delta.constraints.positive_reading":"Measurement_Value > 0"}'

@@ -118,6 +118,32 @@ TEST(ConstraintsTest, RowsBreakingARuleAreReportedWithTheRuleAndValues) {
   EXPECT_EQ(out.column(3)->value<int32_t>(0), kDay);
 }
 
+TEST(ConstraintsTest, InvariantsOnStructMembersReadTheMember) {
+  const std::string inv = R"({"delta.invariants":"{\"expression\":{\"expression\":\"s.v > 0\"}}"})";
+  Schema schema = Schema().add("s", DataType::struct_({Field{"v", DataType::int_(), true, inv}}));
+  auto rules = TableConstraints::make(MetadataAction{}, schema, "t");
+  ASSERT_TRUE(rules.ok()) << rules.status().to_string();
+  ASSERT_EQ((*rules)->rules().size(), 1u);
+  EXPECT_EQ((*rules)->rules()[0].label(), "invariant of column s.v");
+  auto checker = (*rules)->checker(schema);
+  ASSERT_TRUE(checker.ok()) << checker.status().to_string();
+  RecordBatch b = RecordBatch::make_empty(schema);
+  for (int32_t v : {3, -1}) {
+    b.mutable_column(0).append_struct_valid();
+    b.mutable_column(0).mutable_child(0).append<int32_t>(v);
+  }
+  b.mutable_column(0).append_null();  // s NULL: s.v is NULL, which breaks the invariant
+  RecordBatch out;
+  std::vector<RowViolation> bad;
+  ASSERT_TRUE(checker->apply(b, &out, &bad).ok());
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].row, 1);
+  EXPECT_EQ(bad[0].column, "s.v");
+  EXPECT_EQ(bad[0].reason, "invariant of column s.v (s.v > 0) violated by s.v = -1");
+  EXPECT_EQ(bad[1].row, 2);
+  EXPECT_EQ(bad[1].reason, "invariant of column s.v (s.v > 0) violated by s.v = NULL");
+}
+
 TEST(ConstraintsTest, RulesOutsideTheEvaluatorAreRefusedByName) {
   MetadataAction m = rules_metadata();
   m.configuration["delta.constraints.fancy"] = "regexp_like(CAST(id AS STRING), '^[0-9]+$')";

@@ -660,11 +660,11 @@ class Parser {
         }
         // Spark's literal suffixes: 10L, 1.5D, 2.0BD, 3S, 4Y.
         size_t k = j;
-        if (k + 1 < s.size() + 1 && k < s.size()) {
+        if (k < s.size()) {
           if ((s[k] == 'B' || s[k] == 'b') && k + 1 < s.size() &&
               (s[k + 1] == 'D' || s[k + 1] == 'd')) {
             k += 2;
-          } else if (std::strchr("LlDdSsYyFf", s[k]) != nullptr) {
+          } else if (s[k] != '\0' && std::strchr("LlDdSsYy", s[k]) != nullptr) {
             k += 1;
           }
         }
@@ -928,7 +928,7 @@ class Parser {
       }
     }
     const bool fractional = digits.find_first_of(".eE") != std::string::npos;
-    if (!fractional && suffix != 'D' && suffix != 'F' && suffix != 'B') {
+    if (!fractional && suffix != 'D' && suffix != 'B') {
       errno = 0;
       char* end = nullptr;
       const long long v = std::strtoll(digits.c_str(), &end, 10);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 #include "lakestream/common/strings.h"
@@ -16,6 +17,26 @@ namespace lakestream {
 namespace {
 
 constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+
+/// a / b rounded toward negative infinity (b > 0), without overflow for any a.
+int64_t floor_div(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+/// a * b, or nullopt when it does not fit 64 bits.
+std::optional<int64_t> checked_mul(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) return std::nullopt;
+  return r;
+}
+
+/// A double as float, infinite beyond float's range (a plain cast would be undefined there).
+float to_float(double d) {
+  if (d > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
+  if (d < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(d);
+}
 
 enum class Op : uint8_t {
   kLiteral,
@@ -289,7 +310,7 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
         }
         i = static_cast<int64_t>(*d);
       } else if (v.kind == Kind::kTimestamp) {
-        i = v.i >= 0 ? v.i / 1000000 : -((-v.i + 999999) / 1000000);  // seconds, floored
+        i = floor_div(v.i, 1000000);  // seconds, floored
       } else {
         set_null(out);
         return;
@@ -318,7 +339,7 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
         set_null(out);
         return;
       }
-      if (to == TypeId::kFloat) d = static_cast<float>(d);
+      if (to == TypeId::kFloat) d = to_float(d);
       if (to == TypeId::kDecimal && scale >= 0) {
         const double f = std::pow(10.0, scale);
         d = std::round(d * f) / f;  // HALF_UP away from zero, as Spark's decimal casts
@@ -333,7 +354,7 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
       } else if (v.kind == Kind::kTimestamp) {
         const int64_t us = v.i;
         out->kind = Kind::kDate;
-        out->i = us >= 0 ? us / kMicrosPerDay : -((-us + kMicrosPerDay - 1) / kMicrosPerDay);
+        out->i = floor_div(us, kMicrosPerDay);
       } else if (v.kind == Kind::kString) {
         auto d = text_to_date(v.s);
         if (!d) {
@@ -353,8 +374,13 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
         out->kind = Kind::kTimestamp;
         out->i = v.i;
       } else if (v.kind == Kind::kDate) {
+        auto micros = checked_mul(v.i, kMicrosPerDay);
+        if (!micros) {
+          set_null(out);
+          return;
+        }
         out->kind = Kind::kTimestamp;
-        out->i = v.i * kMicrosPerDay;
+        out->i = *micros;
       } else if (v.kind == Kind::kString) {
         auto t = text_to_timestamp(v.s);
         if (!t) {
@@ -364,11 +390,21 @@ void cast_value(const SqlValue& v, TypeId to, int scale, SqlValue* out) {
         out->kind = Kind::kTimestamp;
         out->i = *t;
       } else if (v.kind == Kind::kInt) {
+        auto micros = checked_mul(v.i, 1000000);
+        if (!micros) {
+          set_null(out);
+          return;
+        }
         out->kind = Kind::kTimestamp;
-        out->i = v.i * 1000000;
+        out->i = *micros;
       } else if (v.kind == Kind::kDouble) {
+        const double micros = v.d * 1e6;
+        if (!(micros > -9.2e18 && micros < 9.2e18)) {  // NaN too
+          set_null(out);
+          return;
+        }
         out->kind = Kind::kTimestamp;
-        out->i = static_cast<int64_t>(v.d * 1e6);
+        out->i = static_cast<int64_t>(micros);
       } else {
         set_null(out);
       }
@@ -399,8 +435,9 @@ std::optional<int> compare_values(const SqlValue& a, const SqlValue& b) {
   const bool a_time = a.kind == Kind::kDate || a.kind == Kind::kTimestamp;
   const bool b_time = b.kind == Kind::kDate || b.kind == Kind::kTimestamp;
   if (a_time && b_time) {
-    const int64_t x = a.kind == Kind::kDate ? a.i * kMicrosPerDay : a.i;
-    const int64_t y = b.kind == Kind::kDate ? b.i * kMicrosPerDay : b.i;
+    // In 128 bits: a far date times the day's microseconds does not fit 64.
+    const int128_t x = a.kind == Kind::kDate ? static_cast<int128_t>(a.i) * kMicrosPerDay : a.i;
+    const int128_t y = b.kind == Kind::kDate ? static_cast<int128_t>(b.i) * kMicrosPerDay : b.i;
     return sign(x, y);
   }
   if (a.kind == Kind::kString || b.kind == Kind::kString) {
@@ -503,16 +540,17 @@ bool format_pattern_supported(std::string_view fmt, std::string* bad) {
 }
 
 void pad(std::string* out, int64_t v, size_t width) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string digits =
+      std::to_string(v < 0 ? 0ULL - static_cast<uint64_t>(v) : static_cast<uint64_t>(v));
   if (v < 0) out->push_back('-');
   for (size_t i = digits.size(); i < width; ++i) out->push_back('0');
   out->append(digits);
 }
 
 void format_datetime(int64_t micros, std::string_view fmt, std::string* out) {
-  const int64_t day =
-      micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
-  const int64_t in_day = micros - day * kMicrosPerDay;
+  const int64_t day = floor_div(micros, kMicrosPerDay);
+  int64_t in_day = micros % kMicrosPerDay;
+  if (in_day < 0) in_day += kMicrosPerDay;
   int64_t year = 0;
   int month = 0, dom = 0;
   civil_from_days(static_cast<int32_t>(day), &year, &month, &dom);
@@ -1382,7 +1420,14 @@ class Evaluator {
     SqlValue& b = *out;
     // date +/- days
     if (a.kind == Kind::kDate && b.kind == Kind::kInt && (n.op == Op::kAdd || n.op == Op::kSub)) {
-      const int64_t days = n.op == Op::kAdd ? a.i + b.i : a.i - b.i;
+      int64_t days = 0;
+      const bool overflow = n.op == Op::kAdd ? __builtin_add_overflow(a.i, b.i, &days)
+                                             : __builtin_sub_overflow(a.i, b.i, &days);
+      if (overflow || days < std::numeric_limits<int32_t>::min() ||
+          days > std::numeric_limits<int32_t>::max()) {
+        set_null(out);  // beyond the date range
+        return;
+      }
       out->kind = Kind::kDate;
       out->i = days;
       return;
@@ -1538,15 +1583,18 @@ class Evaluator {
         cast_value(pos, TypeId::kLong, -1, &pos);
         const int64_t chars = utf8_length(out->s);
         // Spark: 1-based; 0 is 1; negative counts from the end.
-        int64_t start = pos.i > 0 ? pos.i - 1 : (pos.i < 0 ? chars + pos.i : 0);
-        int64_t end = len ? (*len <= 0 ? start : start + *len) : chars;
+        // In 128 bits: positions and lengths may be anywhere in 64.
+        int128_t start = pos.i > 0 ? static_cast<int128_t>(pos.i) - 1
+                                   : (pos.i < 0 ? static_cast<int128_t>(chars) + pos.i : 0);
+        int128_t end = len ? (*len <= 0 ? start : start + *len) : chars;
         if (pos.i < 0 && start < 0) {
-          end = len ? std::max<int64_t>(start + *len, 0) : chars;
+          end = len ? std::max<int128_t>(start + *len, 0) : chars;
           start = 0;
         }
-        start = std::clamp<int64_t>(start, 0, chars);
-        end = std::clamp<int64_t>(end, start, chars);
-        const size_t b = utf8_offset(out->s, start), e = utf8_offset(out->s, end);
+        start = std::clamp<int128_t>(start, 0, chars);
+        end = std::clamp<int128_t>(end, start, chars);
+        const size_t b = utf8_offset(out->s, static_cast<int64_t>(start));
+        const size_t e = utf8_offset(out->s, static_cast<int64_t>(end));
         out->s = out->s.substr(b, e - b);
         out->kind = Kind::kString;
         return;
@@ -1710,7 +1758,7 @@ Status append_sql_value(const SqlValue& value, Column* column) {
       column->append<int64_t>(v.i);
       return Status::OK();
     case TypeId::kFloat:
-      column->append<float>(static_cast<float>(v.d));
+      column->append<float>(to_float(v.d));
       return Status::OK();
     case TypeId::kDouble:
       column->append<double>(v.d);

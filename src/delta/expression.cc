@@ -793,7 +793,26 @@ class Parser {
     return add(std::move(n));
   }
 
+  /// Nesting (parentheses, NOT, unary minus, arguments) deeper than this is refused: the parser
+  /// and the evaluator recurse, and the text comes from a table's log.
+  static constexpr int kMaxDepth = 200;
+
+  struct DepthGuard {
+    explicit DepthGuard(int* depth) : depth_(depth) { ++*depth_; }
+    ~DepthGuard() { --*depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    int* depth_;
+  };
+
+  Status check_depth() const {
+    if (depth_ <= kMaxDepth) return Status::OK();
+    return error("nested deeper than " + std::to_string(kMaxDepth) + " levels", peek().pos);
+  }
+
   Result<int> parse_or() {
+    DepthGuard guard(&depth_);
+    LS_RETURN_NOT_OK(check_depth());
     LS_ASSIGN_OR_RAISE(int left, parse_and());
     while (accept_keyword("or")) {
       LS_ASSIGN_OR_RAISE(int right, parse_and());
@@ -810,6 +829,8 @@ class Parser {
     return left;
   }
   Result<int> parse_not() {
+    DepthGuard guard(&depth_);
+    LS_RETURN_NOT_OK(check_depth());
     if (accept_keyword("not")) {
       LS_ASSIGN_OR_RAISE(int inner, parse_not());
       return add_op(Op::kNot, {inner});
@@ -937,6 +958,8 @@ class Parser {
     }
   }
   Result<int> parse_unary() {
+    DepthGuard guard(&depth_);
+    LS_RETURN_NOT_OK(check_depth());
     if (accept_symbol("-")) {
       // A negative number literal stays a literal (so -9223372036854775808 fits).
       if (peek().type == Token::kNumber) {
@@ -1155,6 +1178,7 @@ class Parser {
   std::vector<Node>* nodes_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 std::string path_text(const std::vector<std::string>& path) {

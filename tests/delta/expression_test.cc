@@ -160,6 +160,13 @@ TEST_F(ExpressionTest, ParseErrorsNameThePosition) {
   EXPECT_NE(eval("unit = 'abc").find("unterminated string literal"), std::string::npos);
   EXPECT_NE(eval("id IN (1, 2").find("expected ')'"), std::string::npos);
   EXPECT_NE(eval("DATE'2024-99-01' = day").find("is not a date"), std::string::npos);
+  // Nesting is bounded (the text comes from a table's log; the parser recurses).
+  EXPECT_NE(eval(std::string(500, '(') + "1" + std::string(500, ')')).find("nested deeper than"),
+            std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 500; ++i) nots.append("NOT ");
+  EXPECT_NE(eval(nots + "true").find("nested deeper than"), std::string::npos);
+  EXPECT_EQ(eval(std::string(50, '(') + "1" + std::string(50, ')')), "1");
 }
 
 TEST_F(ExpressionTest, OutsideTheSubsetIsRefusedByName) {

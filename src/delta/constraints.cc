@@ -120,6 +120,21 @@ std::string TableRule::label() const {
   return name;
 }
 
+std::string TableConstraints::description() const {
+  std::string out;
+  for (const TableRule& rule : rules_) {
+    if (!out.empty()) out += "; ";
+    out += rule.label();
+    if (rule.kind == TableRule::Kind::kIdentity) {
+      out += rule.allow_explicit_insert ? " (BY DEFAULT)" : " (ALWAYS)";
+    } else {
+      out += ": ";
+      out += rule.expression.text();
+    }
+  }
+  return out;
+}
+
 Result<std::shared_ptr<const TableConstraints>> TableConstraints::make(
     const MetadataAction& metadata, const Schema& table_schema, const std::string& where,
     std::optional<TableRule::Kind> only) {

@@ -109,6 +109,7 @@ class DeltaSinkBatch final : public SinkBatch {
     // says. Anything else means another instance owns the partition now (a rebalance race).
     LS_RETURN_NOT_OK(table.refresh());
     LS_RETURN_NOT_OK(same_physical_columns());
+    LS_RETURN_NOT_OK(same_rules());
     if (t_->writer_options.identity && table.state().metadata) {
       // Identity values assigned from a high-water mark another writer has moved since would
       // collide with its rows: fail the query (its restart starts from the table's mark)
@@ -213,6 +214,28 @@ class DeltaSinkBatch final : public SinkBatch {
                               "concurrent schema change): restart the query");
     }
     return Status::OK();
+  }
+
+  /// The table's rules and column mapping mode must still be the ones the writers enforce: a
+  /// constraint added (or mapping turned on) while the query runs fails it, as Delta fails a
+  /// writer whose table's metadata changed; its restart takes the new ones.
+  Status same_rules() {
+    const DeltaTableWriterOptions& o = t_->writer_options;
+    LS_ASSIGN_OR_RAISE(auto now, t_->table->constraints());
+    const std::string then_text = o.constraints ? o.constraints->description() : "";
+    const std::string now_text = now ? now->description() : "";
+    ColumnMappingMode mode = ColumnMappingMode::kNone;
+    if (t_->table->state().metadata) {
+      LS_ASSIGN_OR_RAISE(mode, column_mapping_mode(*t_->table->state().metadata));
+    }
+    if (then_text == now_text && mode == o.column_mapping) return Status::OK();
+    abort();
+    return Status::Conflict(
+        "the table " + t_->fs->describe(t_->path) + " changed its " +
+        (mode != o.column_mapping
+             ? std::string("column mapping mode")
+             : "rules to [" + now_text + "] (the query enforces [" + then_text + "])") +
+        " while the query ran: restart the query");
   }
 
   void abort() override {

@@ -57,6 +57,35 @@ TEST_F(ConstraintsStreamTest, RowsBreakingACheckAreDeadLetteredNamingIt) {
   EXPECT_EQ(read_table(dead_letter_table(), "raw").values, std::vector<std::string>{big.json()});
 }
 
+TEST_F(ConstraintsStreamTest, AConstraintAddedWhileTheQueryRunsFailsItAndTheRestartEnforcesIt) {
+  produce_valid(0, 2);
+  ASSERT_TRUE(drain(100).ok());
+  MeterMessage big;
+  big.meter_id = json_string("big");
+  big.value = "500000";
+  topic_->produce(0, big.json(), "", 1'600'000'000'777);  // offset 2
+  bool added = false;
+  Status s = drain(100, [&](std::string_view at, int64_t) -> Status {
+    if (at == "written" && !added) {
+      added = true;
+      add_constraint(table(), "sane_value", "Measurement_Value < 100000");
+    }
+    return Status::OK();
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("changed its rules to [CHECK constraint sane_value: "
+                             "Measurement_Value < 100000]"),
+            std::string::npos)
+      << s.to_string();
+  // Nothing of the batch landed; the restart enforces the constraint.
+  EXPECT_EQ(as_set(read_table(table(), "MeterId").values),
+            (std::multiset<std::string>{"p0-0", "p0-1"}));
+  ASSERT_TRUE(drain(100).ok());
+  EXPECT_EQ(as_set(read_table(table(), "MeterId").values),
+            (std::multiset<std::string>{"p0-0", "p0-1"}));
+  EXPECT_EQ(read_table(dead_letter_table(), "offset").values, std::vector<std::string>{"2"});
+}
+
 }  // namespace
 }  // namespace lakestream::testing
 

@@ -114,6 +114,9 @@ class TableConstraints {
 
   bool empty() const { return rules_.empty(); }
   const std::vector<TableRule>& rules() const { return rules_; }
+  /// The rules as text ("CHECK constraint c: x > 0; ..."), to tell whether a table's rules
+  /// changed (a high-water mark moving is no change).
+  std::string description() const;
 
   /// A checker for batches of `batch_schema` (a writer's schema: the table's columns by name).
   /// InvalidArgument naming the rule and column when a rule reads a column the schema lacks.

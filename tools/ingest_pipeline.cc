@@ -267,8 +267,10 @@ std::string partition_by_json(const std::vector<std::string>& columns) {
 
 /// Commit `adds` with the txn; Conflict on the txn means another run ingested the input first.
 Result<int64_t> commit_adds(DeltaTable& table, std::vector<AddFile> adds, const std::string& app_id,
-                            const std::vector<std::string>& partition_by) {
+                            const std::vector<std::string>& partition_by,
+                            std::shared_ptr<IdentityAllocator> identity = nullptr) {
   Transaction t = table.begin();
+  t.set_identity(std::move(identity));
   for (AddFile& a : adds) t.add_file(std::move(a));
   t.set_txn(app_id, 0);
   return t.commit("WRITE", {{"mode", "Append"}, {"partitionBy", partition_by_json(partition_by)}});
@@ -330,6 +332,40 @@ struct InputJob {
   }
 };
 
+/// The lines of chunk `chunk`'s `text` whose rows a table constraint refused, as rejects: the
+/// decoded batch's rows are the chunk's non-blank lines the decoder did not reject, in order
+/// (`decode_rejects` are those, with chunk-relative line numbers and offsets).
+void violations_to_rejects(std::string_view text, const std::string& source,
+                           const std::vector<RejectedRecord>& decode_rejects,
+                           const std::vector<RowViolation>& violations, int64_t chunk,
+                           std::vector<TaggedReject>* out) {
+  size_t pos = 0, r = 0, v = 0;
+  int64_t line = 0, row = -1;
+  while (pos < text.size() && v < violations.size()) {
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const size_t end =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    ++line;
+    std::string_view content = text.substr(pos, end - pos);
+    const size_t at = pos;
+    pos = end + 1;
+    if (content.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
+    while (r < decode_rejects.size() && decode_rejects[r].position.line < line) ++r;
+    if (r < decode_rejects.size() && decode_rejects[r].position.line == line) continue;
+    if (++row != violations[v].row) continue;
+    if (content.ends_with('\r')) content.remove_suffix(1);
+    RejectedRecord rec;
+    rec.reason = violations[v].reason;
+    rec.field = violations[v].column;
+    rec.position.source = source;
+    rec.position.line = line;
+    rec.position.offset = static_cast<int64_t>(at);
+    rec.raw = std::string(content);
+    out->push_back({chunk, std::move(rec)});
+    ++v;
+  }
+}
+
 /// What the workers and the committer share.
 struct Run {
   std::mutex mutex;
@@ -355,7 +391,7 @@ class Worker {
   Worker(int index, const IngestOptions& options, const JsonDecodeOptions& decode_options,
          const Schema& flat_schema, std::shared_ptr<FileSystem> fs, std::string table_path,
          const std::vector<InputJob*>& active, int64_t total_items, std::atomic<int64_t>* next_item,
-         Run* run, IngestProgress* progress)
+         Run* run, IngestProgress* progress, const DeltaTableWriterOptions& table_options)
       : index_(index),
         options_(options),
         decode_options_(decode_options),
@@ -366,7 +402,8 @@ class Worker {
         total_items_(total_items),
         next_item_(next_item),
         run_(run),
-        progress_(progress) {}
+        progress_(progress),
+        table_options_(table_options) {}
 
   void operator()() {
     auto decoder = JsonDecoder::make(options_.schema, decode_options_);
@@ -451,7 +488,7 @@ class Worker {
     job.counts[static_cast<size_t>(k)] = count_lines(text);
     if (!text.empty()) {
       if (!job.writers[w]) {
-        DeltaTableWriterOptions wo;
+        DeltaTableWriterOptions wo = table_options_;
         wo.partition_columns = options_.partition_by;
         wo.parquet.compression = options_.compression;
         wo.target_file_bytes = options_.target_file_bytes;
@@ -466,14 +503,20 @@ class Worker {
       for (size_t c = 0; c < batch.num_columns(); ++c) batch.mutable_column(c).truncate(0);
       rejects.clear();
       LS_RETURN_NOT_OK(decoder.decode_ndjson(text, job.path, &batch, &rejects, 1));
+      violations_.clear();
       if (options_.flatten) {
         LS_ASSIGN_OR_RAISE(RecordBatch flat, batch.flatten());
-        LS_RETURN_NOT_OK(job.writers[w]->write(flat));
+        LS_RETURN_NOT_OK(job.writers[w]->write(flat, &violations_));
       } else {
-        LS_RETURN_NOT_OK(job.writers[w]->write(batch));
+        LS_RETURN_NOT_OK(job.writers[w]->write(batch, &violations_));
       }
-      job.rows[w] += batch.num_rows();
-      if (progress_) progress_->rows_done += batch.num_rows();
+      const int64_t kept = batch.num_rows() - static_cast<int64_t>(violations_.size());
+      job.rows[w] += kept;
+      if (progress_) progress_->rows_done += kept;
+      // Rows a table constraint refused go where the decoder's rejects go.
+      if (!violations_.empty()) {
+        violations_to_rejects(text, job.path, rejects, violations_, k, &job.rejects[w]);
+      }
       for (auto& r : rejects) job.rejects[w].push_back({k, std::move(r)});
     }
     if (progress_) progress_->bytes_done += hi - lo;
@@ -491,11 +534,15 @@ class Worker {
   std::atomic<int64_t>* next_item_;
   Run* run_;
   IngestProgress* progress_;
+  /// What the table asks of its writers (DeltaTable::configure_writer: rules, column mapping).
+  const DeltaTableWriterOptions& table_options_;
+  std::vector<RowViolation> violations_;
 };
 
 /// Everything after the last chunk of an input: line numbers made absolute, the checks, the
 /// files finished, dead letters committed, then the data (see the header).
-Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, DeltaTable& table) {
+Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, DeltaTable& table,
+                                  const DeltaTableWriterOptions& table_options) {
   IngestResult result;
   result.input = job.path;
   result.app_id = job.app_id;
@@ -581,7 +628,8 @@ Result<IngestResult> commit_input(const IngestOptions& options, InputJob& job, D
     }
   }
 
-  auto version = commit_adds(table, std::move(adds), app_id, options.partition_by);
+  auto version =
+      commit_adds(table, std::move(adds), app_id, options.partition_by, table_options.identity);
   if (!version.ok()) {
     if (version.status().code() == StatusCode::kConflict && table.refresh().ok() &&
         table.txn_version(app_id).has_value()) {
@@ -620,6 +668,8 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   auto table_opened = DeltaTable::open_or_create(table_loc.first, table_loc.second, create);
   if (!table_opened.ok()) return table_opened.status().with_context(options.table_uri);
   DeltaTable& table = *table_opened;
+  DeltaTableWriterOptions table_options;
+  LS_RETURN_NOT_OK(table.configure_writer(&table_options).with_context(options.table_uri));
 
   const int threads = options.threads > 0
                           ? options.threads
@@ -667,9 +717,9 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
   std::vector<std::thread> pool;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int w = 0; w < threads && total_items > 0; ++w) {
-    workers.push_back(std::make_unique<Worker>(w, opts, decode_options, flat_schema,
-                                               table_loc.first, table_loc.second, active,
-                                               total_items, &next_item, &run, progress));
+    workers.push_back(std::make_unique<Worker>(
+        w, opts, decode_options, flat_schema, table_loc.first, table_loc.second, active,
+        total_items, &next_item, &run, progress, table_options));
     pool.emplace_back(std::ref(*workers.back()));
   }
   // Whatever way this returns, the workers stop and nothing uncommitted stays behind.
@@ -713,7 +763,7 @@ Status ingest_files(const IngestOptions& options, const std::vector<std::string>
     }
     const auto started = job.started ? job.start_time : run_started;
     job.file.close();  // every chunk is read
-    auto result = commit_input(opts, job, table);
+    auto result = commit_input(opts, job, table, table_options);
     if (!result.ok()) return finish_run(result.status());
     result->seconds = std::chrono::duration<double>(Clock::now() -
                                                     (committed_active == 0 ? run_started : started))

@@ -73,8 +73,15 @@ Result<RecordBatch> filter_by_supplier(const RecordBatch& batch, std::string_vie
 
 Result<int64_t> store_data(const RecordBatch& batch, std::shared_ptr<FileSystem> fs,
                            const std::string& table_path) {
+  TableCreateOptions create;
+  create.schema = batch.schema();
+  create.partition_columns = {std::string(kPartitionColumn)};
+  auto table = DeltaTable::open_or_create(fs, table_path, create);
+  if (!table.ok()) return table.status().with_context("store_data to " + table_path);
+  // The table's rules and column mapping (DeltaTable::configure_writer) before any file.
   DeltaTableWriterOptions options;
-  options.partition_columns = {std::string(kPartitionColumn)};
+  LS_RETURN_NOT_OK(table->configure_writer(&options).with_context("store_data to " + table_path));
+  options.partition_columns = create.partition_columns;
   LS_ASSIGN_OR_RAISE(auto writer, DeltaTableWriter::make(fs, table_path, batch.schema(), options));
   Status written = writer->write(batch);
   if (!written.ok()) {
@@ -82,15 +89,8 @@ Result<int64_t> store_data(const RecordBatch& batch, std::shared_ptr<FileSystem>
     return written.with_context("store_data to " + table_path);
   }
   LS_ASSIGN_OR_RAISE(std::vector<AddFile> adds, writer->finish());
-  TableCreateOptions create;
-  create.schema = batch.schema();
-  create.partition_columns = options.partition_columns;
-  auto table = DeltaTable::open_or_create(fs, table_path, create);
-  if (!table.ok()) {
-    writer->abort();
-    return table.status().with_context("store_data to " + table_path);
-  }
   Transaction t = table->begin();
+  t.set_identity(options.identity);
   for (AddFile& add : adds) t.add_file(std::move(add));
   auto version = t.commit(
       "WRITE",

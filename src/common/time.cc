@@ -275,7 +275,9 @@ std::optional<int32_t> parse_date_days(std::string_view text) {
 
 std::string format_timestamp_micros(int64_t micros) {
   const int64_t days = floor_div(micros, kMicrosPerDay);
-  const int64_t of_day = micros - days * kMicrosPerDay;
+  // Not micros - days * kMicrosPerDay: that product overflows for the earliest timestamps.
+  int64_t of_day = micros % kMicrosPerDay;
+  if (of_day < 0) of_day += kMicrosPerDay;
   char buf[48];
   size_t n = put_date(buf, static_cast<int32_t>(days));
   buf[n++] = ' ';
@@ -297,7 +299,9 @@ std::string format_timestamp_micros(int64_t micros) {
 
 std::string format_timestamp_iso(int64_t micros, int fraction_digits) {
   const int64_t days = floor_div(micros, kMicrosPerDay);
-  const int64_t of_day = micros - days * kMicrosPerDay;
+  // Not micros - days * kMicrosPerDay: that product overflows for the earliest timestamps.
+  int64_t of_day = micros % kMicrosPerDay;
+  if (of_day < 0) of_day += kMicrosPerDay;
   char buf[48];
   size_t n = put_date(buf, static_cast<int32_t>(days));
   buf[n++] = 'T';

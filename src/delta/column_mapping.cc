@@ -1,8 +1,11 @@
 #include "lakestream/delta/column_mapping.h"
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "lakestream/common/strings.h"
+#include "lakestream/delta/uuid.h"
 #include "lakestream/parquet/parquet_writer.h"
 
 namespace lakestream {
@@ -70,6 +73,185 @@ std::optional<int64_t> column_mapping_id(const Field& field) {
   auto it = j.find(kIdKey);
   if (it == j.end() || !it->is_number_integer()) return std::nullopt;
   return it->get<int64_t>();
+}
+
+namespace {
+
+Result<DataTypePtr> physical_file_type(const DataTypePtr& type, const DataTypePtr& table_type,
+                                       ColumnMappingMode mode, const std::string& where) {
+  if (type->id() != table_type->id()) {
+    return Status::InvalidArgument("column '" + where + "' has type " + type->simple_string() +
+                                   " here, " + table_type->simple_string() + " in the table");
+  }
+  switch (type->id()) {
+    case TypeId::kStruct: {
+      std::vector<Field> fields;
+      fields.reserve(type->fields().size());
+      for (const Field& f : type->fields()) {
+        const Field* match = nullptr;
+        for (const Field& t : table_type->fields()) {
+          if (t.name == f.name) match = &t;
+        }
+        for (const Field& t : table_type->fields()) {
+          if (match == nullptr && equals_ignore_case_ascii(t.name, f.name)) match = &t;
+        }
+        if (match == nullptr) {
+          return Status::InvalidArgument("column '" + where + "." + f.name +
+                                         "' is not in the table's schema");
+        }
+        LS_ASSIGN_OR_RAISE(Field p, physical_file_field(f, *match, mode));
+        fields.push_back(std::move(p));
+      }
+      return DataType::struct_(std::move(fields));
+    }
+    case TypeId::kArray: {
+      LS_ASSIGN_OR_RAISE(DataTypePtr element,
+                         physical_file_type(type->element(), table_type->element(), mode, where));
+      return DataType::array(std::move(element), type->contains_null());
+    }
+    case TypeId::kMap: {
+      LS_ASSIGN_OR_RAISE(DataTypePtr key,
+                         physical_file_type(type->key(), table_type->key(), mode, where));
+      LS_ASSIGN_OR_RAISE(DataTypePtr value,
+                         physical_file_type(type->value(), table_type->value(), mode, where));
+      return DataType::map(std::move(key), std::move(value), type->contains_null());
+    }
+    default:
+      return type;
+  }
+}
+
+/// Copy `from` (buffers and children, recursively) into `to`, a fresh column of the same layout.
+void copy_tree(const Column& from, Column& to) {
+  copy_buffers(from, to);
+  for (size_t i = 0; i < from.children().size(); ++i) {
+    copy_tree(*from.child(i), to.mutable_child(i));
+  }
+}
+
+int64_t max_column_id(const DataType& type) {
+  int64_t max = 0;
+  switch (type.id()) {
+    case TypeId::kStruct:
+      for (const Field& f : type.fields()) {
+        max = std::max(max, column_mapping_id(f).value_or(0));
+        max = std::max(max, max_column_id(*f.type));
+      }
+      return max;
+    case TypeId::kArray:
+      return max_column_id(*type.element());
+    case TypeId::kMap:
+      return std::max(max_column_id(*type.key()), max_column_id(*type.value()));
+    default:
+      return 0;
+  }
+}
+
+Result<DataTypePtr> assign_type(const DataTypePtr& type, int64_t* next, bool* assigned);
+
+Result<Field> assign_field(const Field& f, int64_t* next, bool* assigned) {
+  Field out = f;
+  LS_ASSIGN_OR_RAISE(out.type, assign_type(f.type, next, assigned));
+  auto j = nlohmann::json::parse(f.metadata.empty() ? "{}" : f.metadata, nullptr, false);
+  if (!j.is_object()) {
+    return Status::Corrupt("the metadata of field '" + f.name + "' is not a JSON object");
+  }
+  bool changed = false;
+  if (!j.contains(kIdKey)) {
+    j[kIdKey] = ++*next;
+    changed = true;
+  }
+  if (!j.contains(kPhysicalNameKey)) {
+    j[kPhysicalNameKey] = "col-" + uuid_v4();
+    changed = true;
+  }
+  if (changed) {
+    out.metadata = j.dump();
+    *assigned = true;
+  }
+  return out;
+}
+
+Result<DataTypePtr> assign_type(const DataTypePtr& type, int64_t* next, bool* assigned) {
+  switch (type->id()) {
+    case TypeId::kStruct: {
+      std::vector<Field> fields;
+      for (const Field& f : type->fields()) {
+        LS_ASSIGN_OR_RAISE(Field a, assign_field(f, next, assigned));
+        fields.push_back(std::move(a));
+      }
+      return DataType::struct_(std::move(fields));
+    }
+    case TypeId::kArray: {
+      LS_ASSIGN_OR_RAISE(DataTypePtr element, assign_type(type->element(), next, assigned));
+      return DataType::array(std::move(element), type->contains_null());
+    }
+    case TypeId::kMap: {
+      LS_ASSIGN_OR_RAISE(DataTypePtr key, assign_type(type->key(), next, assigned));
+      LS_ASSIGN_OR_RAISE(DataTypePtr value, assign_type(type->value(), next, assigned));
+      return DataType::map(std::move(key), std::move(value), type->contains_null());
+    }
+    default:
+      return type;
+  }
+}
+
+}  // namespace
+
+Result<Field> physical_file_field(const Field& field, const Field& table_field,
+                                  ColumnMappingMode mode) {
+  if (mode == ColumnMappingMode::kNone) return field;
+  Field out;
+  LS_ASSIGN_OR_RAISE(out.name, physical_name(table_field, mode));
+  LS_ASSIGN_OR_RAISE(out.type, physical_file_type(field.type, table_field.type, mode, field.name));
+  out.nullable = field.nullable;
+  const auto id = column_mapping_id(table_field);
+  if (!id && mode == ColumnMappingMode::kId) {
+    return Status::InvalidArgument("field '" + field.name +
+                                   "' has no delta.columnMapping.id, which column mapping mode "
+                                   "id needs");
+  }
+  out.metadata =
+      id ? "{\"" + std::string(kParquetFieldIdKey) + "\":" + std::to_string(*id) + "}" : "{}";
+  return out;
+}
+
+ColumnPtr with_physical_type(const ColumnPtr& column, const DataTypePtr& physical) {
+  if (same_type(column->type(), physical)) return column;
+  ColumnPtr out = Column::make(physical);
+  copy_tree(*column, *out);
+  return out;
+}
+
+Result<bool> assign_column_mapping(Schema* schema,
+                                   std::map<std::string, std::string>* configuration) {
+  int64_t max = 0;
+  for (const Field& f : schema->fields()) {
+    max = std::max(max, column_mapping_id(f).value_or(0));
+    max = std::max(max, max_column_id(*f.type));
+  }
+  auto it = configuration->find("delta.columnMapping.maxColumnId");
+  if (it != configuration->end()) {
+    int64_t configured = 0;
+    const std::string_view text = trim(it->second);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), configured);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return Status::Corrupt("delta.columnMapping.maxColumnId '" + it->second +
+                             "' is not an integer");
+    }
+    max = std::max(max, configured);
+  }
+  bool assigned = false;
+  Schema out;
+  for (const Field& f : schema->fields()) {
+    LS_ASSIGN_OR_RAISE(Field a, assign_field(f, &max, &assigned));
+    out.add(std::move(a));
+  }
+  if (assigned) {
+    *schema = std::move(out);
+    (*configuration)["delta.columnMapping.maxColumnId"] = std::to_string(max);
+  }
+  return assigned;
 }
 
 Result<DataTypePtr> physical_type(const DataTypePtr& type, ColumnMappingMode mode) {

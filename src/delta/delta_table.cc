@@ -12,10 +12,12 @@
 #include "lakestream/delta/checkpoint.h"
 #include "lakestream/delta/clustering.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/constraints.h"
 #include "lakestream/delta/row_tracking.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/delta/table_features.h"
 #include "lakestream/delta/table_properties.h"
+#include "lakestream/delta/table_writer.h"
 #include "lakestream/delta/uuid.h"
 #include "lakestream/delta/vacuum.h"
 #include "lakestream/schema/schema_merge.h"
@@ -23,6 +25,70 @@
 
 namespace lakestream {
 namespace {
+
+DataTypePtr without_delta_metadata(const DataTypePtr& type);
+
+/// A field's metadata without the keys Delta owns ("delta.*": column mapping, invariants,
+/// generation and identity expressions): a writer's schema (from JSON or DDL) never has them,
+/// and they do not change what the writer's rows are.
+Field without_delta_metadata(const Field& f) {
+  Field out = f;
+  out.type = without_delta_metadata(f.type);
+  if (f.metadata.find("\"delta.") != std::string::npos) {
+    auto j = nlohmann::json::parse(f.metadata, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) {
+      for (auto it = j.begin(); it != j.end();) {
+        it = it.key().rfind("delta.", 0) == 0 ? j.erase(it) : std::next(it);
+      }
+      out.metadata = j.dump();
+    }
+  }
+  return out;
+}
+
+DataTypePtr without_delta_metadata(const DataTypePtr& type) {
+  switch (type->id()) {
+    case TypeId::kStruct: {
+      std::vector<Field> fields;
+      for (const Field& f : type->fields()) fields.push_back(without_delta_metadata(f));
+      return DataType::struct_(std::move(fields));
+    }
+    case TypeId::kArray:
+      return DataType::array(without_delta_metadata(type->element()), type->contains_null());
+    case TypeId::kMap:
+      return DataType::map(without_delta_metadata(type->key()),
+                           without_delta_metadata(type->value()), type->contains_null());
+    default:
+      return type;
+  }
+}
+
+/// Whether a writer with schema `writer` writes the table's columns as they are, Delta's own
+/// field metadata aside; generated columns it lacks are computed by its DeltaTableWriter.
+bool writes_table_columns(const Schema& table, const Schema& writer) {
+  Schema t, w;
+  for (const Field& f : table.fields()) {
+    // Generated and identity columns: the writer computes them, so its input may lack them or
+    // have them nullable.
+    const bool computed = f.metadata.find("\"delta.generationExpression\"") != std::string::npos ||
+                          f.metadata.find("\"delta.identity.start\"") != std::string::npos;
+    if (computed && !writer.has_field(f.name)) continue;
+    Field plain = without_delta_metadata(f);
+    if (computed) plain.nullable = true;
+    t.add(std::move(plain));
+  }
+  for (const Field& f : writer.fields()) {
+    Field plain = without_delta_metadata(f);
+    const auto index = table.index_of(f.name);
+    if (index &&
+        (table.field(*index).metadata.find("\"delta.generationExpression\"") != std::string::npos ||
+         table.field(*index).metadata.find("\"delta.identity.start\"") != std::string::npos)) {
+      plain.nullable = true;
+    }
+    w.add(std::move(plain));
+  }
+  return t == w;
+}
 
 /// The top-level columns of a schemaString whose type is, or holds, Spark's variant type.
 std::vector<std::string> variant_columns(const std::string& schema_string) {
@@ -224,16 +290,6 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
     return Status::Corrupt("the Delta table at " + table.fs_->describe(table.path_) +
                            " has no metaData action");
   }
-  // Our writers (appends, OPTIMIZE, VACUUM's commits) write logical column names: a table with
-  // column mapping needs physical names and field ids, which they do not write yet.
-  auto mode = column_mapping_mode(*table.state_.metadata);
-  if (!mode.ok() || *mode != ColumnMappingMode::kNone) {
-    return Status::NotImplemented(
-        "writing to the Delta table at " + table.fs_->describe(table.path_) +
-        ", which uses the feature columnMapping (delta.columnMapping.mode '" +
-        table.state_.metadata->configuration.at("delta.columnMapping.mode") +
-        "'): lakestream reads such tables but does not write them yet");
-  }
   // Variant columns read as JSON text; writing that text back would put strings where the
   // table declares variants (and OPTIMIZE would rewrite variant files as strings).
   if (auto variants = variant_columns(table.state_.metadata->schema_string); !variants.empty()) {
@@ -258,9 +314,13 @@ Result<DeltaTable> DeltaTable::open(std::shared_ptr<FileSystem> fs, std::string 
 
 Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, std::string path,
                                               TableCreateOptions options) {
-  LS_RETURN_NOT_OK(validate_create_options(options));
   commit_conflicts(fs->describe(path));
   auto opened = open(fs, path);
+  // The options are checked as a table's only where they create one: an existing table's
+  // partition column may be a generated column the writer's schema lacks.
+  if (!opened.ok() || options.schema.size() == 0) {
+    LS_RETURN_NOT_OK(validate_create_options(options));
+  }
   if (opened.ok()) {
     LS_RETURN_NOT_OK(
         check_compatible(*opened->state_.metadata, options, opened->fs_->describe(opened->path_)));
@@ -283,7 +343,7 @@ Status DeltaTable::check_compatible(const MetadataAction& existing, const TableC
                                     const std::string& where) {
   auto schema = Schema::from_json(existing.schema_string);
   if (!schema.ok()) return schema.status().with_context("schemaString of " + where);
-  if (!(*schema == opts.schema)) {
+  if (!(*schema == opts.schema) && !writes_table_columns(*schema, opts.schema)) {
     auto merge = merge_schema_for_append(*schema, opts.schema);
     if (!merge.ok()) {
       return Status::InvalidArgument("the Delta table at " + where + " has schema " +
@@ -328,6 +388,12 @@ Status DeltaTable::adopt_metadata() {
     }
     if (merge->changed()) {
       MetadataAction widened = table_metadata;
+      // Columns added to a column-mapped table get their ids and physical names now, as
+      // Spark's schema evolution gives them (and maxColumnId moves on).
+      LS_ASSIGN_OR_RAISE(const ColumnMappingMode mode, column_mapping_mode(table_metadata));
+      if (mode != ColumnMappingMode::kNone) {
+        LS_RETURN_NOT_OK(assign_column_mapping(&merge->schema, &widened.configuration).status());
+      }
       widened.schema_string = merge->schema.to_json();
       pending_metadata_ = std::move(widened);
     }
@@ -342,6 +408,25 @@ Status DeltaTable::adopt_metadata() {
 const std::vector<std::string>& DeltaTable::partition_columns() const {
   if (state_.metadata) return state_.metadata->partition_columns;
   return create_->partition_columns;
+}
+
+Status DeltaTable::configure_writer(DeltaTableWriterOptions* options) const {
+  LS_ASSIGN_OR_RAISE(options->constraints, constraints());
+  options->column_mapping = ColumnMappingMode::kNone;
+  if (state_.metadata) {
+    LS_ASSIGN_OR_RAISE(options->column_mapping, column_mapping_mode(*state_.metadata));
+  }
+  options->table_schema = schema_;
+  LS_ASSIGN_OR_RAISE(options->identity, IdentityAllocator::make(schema_, fs_->describe(path_)));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const TableConstraints>> DeltaTable::constraints() const {
+  if (!state_.metadata) return std::shared_ptr<const TableConstraints>();
+  LS_ASSIGN_OR_RAISE(auto rules,
+                     TableConstraints::make(*state_.metadata, schema_, fs_->describe(path_)));
+  if (rules->empty()) return std::shared_ptr<const TableConstraints>();
+  return rules;
 }
 
 std::optional<int64_t> DeltaTable::txn_version(const std::string& app_id) const {
@@ -481,6 +566,13 @@ Result<int64_t> Transaction::commit(std::string operation,
     } else {
       actions.protocol.reset();
       actions.metadata = table.pending_metadata_;  // a schema merge, once
+      if (identity_ && table.state_.metadata) {
+        // The identity columns' new high-water marks, on top of a schema merge if any.
+        LS_ASSIGN_OR_RAISE(std::optional<MetadataAction> marked,
+                           identity_->updated_metadata(actions.metadata ? *actions.metadata
+                                                                        : *table.state_.metadata));
+        if (marked) actions.metadata = std::move(marked);
+      }
     }
     // What this commit is written under: the new table's protocol and metaData at version 0.
     const ProtocolAction* protocol = actions.protocol      ? &*actions.protocol
@@ -525,6 +617,7 @@ Result<int64_t> Transaction::commit(std::string operation,
       if (actions.metadata) {
         table.adopted_schema_string_ = actions.metadata->schema_string;
         table.pending_metadata_.reset();
+        if (identity_) identity_->committed(*actions.metadata);
       }
       // Every delta.checkpointInterval commits (H13), written by the table's worker: the
       // commit stands whatever happens there, and a missing checkpoint only costs the next

@@ -220,13 +220,8 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   }
   LS_ASSIGN_OR_RAISE(Snapshot snapshot, Snapshot::load(fs, table_path));
   const std::string where_text = fs->describe(table_path);
-  // OPTIMIZE rewrites files with the names it reads (logical ones): not for column mapping.
+  // Rows are read under logical names and written back under the physical ones.
   LS_ASSIGN_OR_RAISE(const ColumnMappingMode mapping, column_mapping_mode(snapshot.metadata()));
-  if (mapping != ColumnMappingMode::kNone) {
-    return Status::NotImplemented("OPTIMIZE of the Delta table at " + where_text +
-                                  ", which uses the feature columnMapping: lakestream does not "
-                                  "rewrite such tables yet");
-  }
   // With row tracking enabled, rewritten rows keep their stable row ids and row commit
   // versions in the materialized columns the table names; supported but not enabled, fresh ids
   // are all the protocol asks (the commit numbers the new files).
@@ -298,6 +293,7 @@ Result<OptimizeResult> optimize_table(std::shared_ptr<FileSystem> fs, const std:
   writer_options.num_indexed_columns = num_indexed_columns(snapshot.metadata().configuration);
   LS_ASSIGN_OR_RAISE(writer_options.always_stats_columns,
                      clustering_columns(snapshot.domain_metadata()));
+  writer_options.column_mapping = mapping;
 
   // Bins on up to max_concurrent_tasks threads; each writer has its own task id (file names).
   std::atomic<size_t> next{0};

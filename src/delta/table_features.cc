@@ -7,6 +7,7 @@
 
 #include "lakestream/common/strings.h"
 #include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/constraints.h"
 
 namespace lakestream {
 
@@ -14,9 +15,9 @@ namespace {
 
 /// The dotted path of the first field (at any depth) whose metadata holds a key starting with
 /// `key_prefix`.
-std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
-                                               const std::string& key_prefix,
-                                               const std::string& parent = "") {
+[[maybe_unused]] std::optional<std::string> field_with_metadata(const std::vector<Field>& fields,
+                                                                const std::string& key_prefix,
+                                                                const std::string& parent = "") {
   for (const Field& f : fields) {
     const std::string path = parent.empty() ? f.name : parent + "." + f.name;
     if (f.metadata.size() > 2) {
@@ -59,45 +60,32 @@ Status check_feature(const std::string& feature, const MetadataAction& metadata,
       feature == "vacuumProtocolCheck") {
     return Status::OK();
   }
-  if (feature == "invariants") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.invariants")) {
-      return refuse(where, feature,
-                    "column '" + *column + "' has an invariant, which lakestream does not check");
-    }
-    return Status::OK();
-  }
-  if (feature == "checkConstraints") {
-    for (const auto& [key, value] : metadata.configuration) {
-      if (key.rfind("delta.constraints.", 0) == 0) {
-        return refuse(where, feature,
-                      "the CHECK constraint '" + key.substr(18) + "' (" + value +
-                          "), which lakestream does not evaluate");
-      }
-    }
-    return Status::OK();
-  }
-  if (feature == "generatedColumns") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.generationExpression")) {
-      return refuse(where, feature,
-                    "column '" + *column + "' is generated, which lakestream does not compute");
+  if (feature == "invariants" || feature == "checkConstraints" || feature == "generatedColumns") {
+    // Honoured: DeltaTableWriter enforces the rules (delta/constraints.h) when they are within
+    // the expression evaluator's subset; one outside it is refused by name here.
+    const TableRule::Kind kind = feature == "invariants"         ? TableRule::Kind::kInvariant
+                                 : feature == "checkConstraints" ? TableRule::Kind::kCheck
+                                                                 : TableRule::Kind::kGenerated;
+    auto rules = TableConstraints::make(metadata, schema, where, kind);
+    if (!rules.ok()) {
+      return refuse(where, feature, rules.status().message());
     }
     return Status::OK();
   }
   if (feature == "identityColumns") {
-    if (auto column = field_with_metadata(schema.fields(), "delta.identity.")) {
-      return refuse(where, feature,
-                    "column '" + *column +
-                        "' is an identity column, whose values lakestream "
-                        "does not assign");
-    }
+    // Honoured: writers assign the values and commits move the high-water mark
+    // (IdentityAllocator) for top-level bigint identity columns; others are refused.
+    auto allocator = IdentityAllocator::make(schema, where);
+    if (!allocator.ok()) return refuse(where, feature, allocator.status().message());
+    auto rules = TableConstraints::make(metadata, schema, where, TableRule::Kind::kIdentity);
+    if (!rules.ok()) return refuse(where, feature, rules.status().message());
     return Status::OK();
   }
   if (feature == "columnMapping") {
+    // Honoured: DeltaTableWriter writes physical names and field ids (delta/column_mapping.h).
     auto mode = column_mapping_mode(metadata);
-    if (mode.ok() && *mode == ColumnMappingMode::kNone) return Status::OK();
-    return refuse(where, feature,
-                  "delta.columnMapping.mode is not none: data files need physical column names "
-                  "and field ids, which lakestream does not write");
+    if (mode.ok()) return Status::OK();
+    return refuse(where, feature, mode.status().message());
   }
   if (feature == "inCommitTimestamp" || feature == "inCommitTimestamp-preview") {
     // Honoured: every commit carries a monotonic commitInfo.inCommitTimestamp when enabled.

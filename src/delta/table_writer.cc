@@ -9,6 +9,7 @@
 
 #include "lakestream/batch/take.h"
 #include "lakestream/common/time.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/uuid.h"
@@ -42,6 +43,22 @@ class DeltaTableWriter::Impl {
   }
 
   Status init() {
+    input_columns_ = schema_.size();
+    if (options_.constraints) {
+      for (const TableRule& rule : options_.constraints->rules()) {
+        const bool computed =
+            rule.kind == TableRule::Kind::kGenerated || rule.kind == TableRule::Kind::kIdentity;
+        if (computed && !schema_.index_of(rule.name)) schema_.add(rule.field);
+        if (rule.kind == TableRule::Kind::kIdentity) {
+          if (!options_.identity) {
+            return Status::InvalidArgument(
+                "the identity column '" + rule.name + "' of " + fs_->describe(table_path_) +
+                " needs the table's IdentityAllocator (DeltaTable::configure_writer)");
+          }
+          identity_columns_.push_back(*schema_.index_of(rule.name));
+        }
+      }
+    }
     for (const std::string& name : options_.partition_columns) {
       const auto index = schema_.index_of(name);
       if (!index) {
@@ -71,8 +88,14 @@ class DeltaTableWriter::Impl {
       return Status::InvalidArgument("every column of " + fs_->describe(table_path_) +
                                      " is a partition column: the data files would be empty");
     }
+    LS_RETURN_NOT_OK(map_columns().with_context(fs_->describe(table_path_)));
     if (options_.target_file_bytes <= 0) {
       return Status::InvalidArgument("the target file size must be positive");
+    }
+    if (options_.constraints && !options_.constraints->empty()) {
+      auto checker = options_.constraints->checker(schema_);
+      if (!checker.ok()) return checker.status().with_context(fs_->describe(table_path_));
+      checker_ = std::move(*checker);
     }
     return Status::OK();
   }
@@ -82,9 +105,31 @@ class DeltaTableWriter::Impl {
   int64_t num_rows() const { return rows_; }
   int64_t bytes_written() const { return bytes_; }
 
-  Status write(const RecordBatch& batch) {
+  Status write(const RecordBatch& input, std::vector<RowViolation>* violations) {
     if (finished_) return Status::InvalidArgument("DeltaTableWriter: write() after finish()");
-    LS_RETURN_NOT_OK(check_batch(batch));
+    LS_RETURN_NOT_OK(check_batch(input));
+    if (input.num_rows() == 0) return Status::OK();
+    if (!checker_.empty()) {
+      if (input.num_columns() < schema_.size()) {
+        // The generated columns the input lacks, all NULL: the checker computes them.
+        std::vector<ColumnPtr> columns = input.columns();
+        for (size_t i = input.num_columns(); i < schema_.size(); ++i) {
+          ColumnPtr c = Column::make(schema_.field(i).type);
+          c->reserve(input.num_rows());
+          for (int64_t r = 0; r < input.num_rows(); ++r) c->append_null();
+          columns.push_back(std::move(c));
+        }
+        LS_RETURN_NOT_OK(enforce(RecordBatch(schema_, std::move(columns)), violations));
+      } else {
+        LS_RETURN_NOT_OK(enforce(input, violations));
+      }
+      assign_identities();
+      return write_checked(checked_);
+    }
+    return write_checked(input);
+  }
+
+  Status write_checked(const RecordBatch& batch) {
     const int64_t n = batch.num_rows();
     if (n == 0) return Status::OK();
 
@@ -175,13 +220,91 @@ class DeltaTableWriter::Impl {
     std::vector<int32_t> rows;  ///< rows of the current batch
   };
 
+  /// Identity columns' NULLs in checked_ get the allocator's next values, in row order.
+  void assign_identities() {
+    for (size_t index : identity_columns_) {
+      const Column& given = *checked_.column(index);
+      const int64_t n = checked_.num_rows();
+      const int64_t nulls = given.null_count();
+      if (nulls == 0) continue;
+      const std::string& name = schema_.field(index).name;
+      int64_t next = options_.identity->reserve(name, nulls);
+      const int64_t step = options_.identity->step(name);
+      ColumnPtr filled = Column::make(given.type());
+      filled->reserve(n);
+      for (int64_t row = 0; row < n; ++row) {
+        if (given.is_null(row)) {
+          filled->append<int64_t>(next);
+          next = static_cast<int64_t>(static_cast<uint64_t>(next) + static_cast<uint64_t>(step));
+        } else {
+          filled->append<int64_t>(given.value<int64_t>(row));
+        }
+      }
+      std::vector<ColumnPtr> columns = checked_.columns();
+      columns[index] = std::move(filled);
+      checked_ = RecordBatch(checked_.schema(), std::move(columns));
+    }
+  }
+
+  /// Column names in partitionValues and the file schema: physical ones under column mapping.
+  Status map_columns() {
+    column_names_.clear();
+    for (const Field& f : schema_.fields()) column_names_.push_back(f.name);
+    if (options_.column_mapping == ColumnMappingMode::kNone) return Status::OK();
+    const Schema& table = options_.table_schema.size() > 0 ? options_.table_schema : schema_;
+    for (size_t i = 0; i < schema_.size(); ++i) {
+      const Field& f = schema_.field(i);
+      auto t = table.index_of(f.name);
+      if (!t) {
+        return Status::InvalidArgument("column '" + f.name +
+                                       "' is not in the column-mapped table's schema");
+      }
+      LS_ASSIGN_OR_RAISE(column_names_[i], physical_name(table.field(*t), options_.column_mapping));
+    }
+    Schema physical;
+    retype_.assign(data_indices_.size(), 0);
+    for (size_t j = 0; j < data_indices_.size(); ++j) {
+      const Field& f = schema_.field(data_indices_[j]);
+      LS_ASSIGN_OR_RAISE(Field p, physical_file_field(f, table.field(*table.index_of(f.name)),
+                                                      options_.column_mapping));
+      retype_[j] = !same_type(p.type, f.type);
+      physical.add(std::move(p));
+    }
+    file_schema_ = std::move(physical);
+    return Status::OK();
+  }
+
+  /// checked_ = `input` with generated columns filled and the rows that break a rule taken out
+  /// (reported in `violations`, or failing the write without it).
+  Status enforce(const RecordBatch& input, std::vector<RowViolation>* violations) {
+    found_.clear();
+    LS_RETURN_NOT_OK(checker_.apply(input, &checked_, &found_));
+    if (found_.empty()) return Status::OK();
+    if (violations == nullptr) {
+      return Status::InvalidArgument(found_.front().reason + ": the append to " +
+                                     fs_->describe(table_path_) + " is refused");
+    }
+    keep_.clear();
+    size_t v = 0;
+    for (int64_t row = 0; row < input.num_rows(); ++row) {
+      if (v < found_.size() && found_[v].row == row) {
+        ++v;
+        continue;
+      }
+      keep_.push_back(static_cast<int32_t>(row));
+    }
+    checked_ = take(checked_, keep_);
+    for (RowViolation& f : found_) violations->push_back(std::move(f));
+    return Status::OK();
+  }
+
   Status check_batch(const RecordBatch& batch) const {
-    if (batch.num_columns() != schema_.size()) {
+    if (batch.num_columns() != schema_.size() && batch.num_columns() != input_columns_) {
       return Status::InvalidArgument(
           "DeltaTableWriter: batch has " + std::to_string(batch.num_columns()) + " columns, " +
           fs_->describe(table_path_) + " has " + std::to_string(schema_.size()));
     }
-    for (size_t i = 0; i < schema_.size(); ++i) {
+    for (size_t i = 0; i < batch.num_columns(); ++i) {
       if (!same_type(batch.column(i)->type(), schema_.field(i).type)) {
         return Status::InvalidArgument("DeltaTableWriter: column '" + schema_.field(i).name +
                                        "' has type " + batch.column(i)->type()->simple_string() +
@@ -220,7 +343,7 @@ class DeltaTableWriter::Impl {
     for (size_t p : partition_indices_) {
       LS_ASSIGN_OR_RAISE(std::optional<std::string> text,
                          partition_value_text(*batch.column(p), row));
-      slot->values.emplace_back(schema_.field(p).name, std::move(text));
+      slot->values.emplace_back(column_names_[p], std::move(text));
     }
     LS_ASSIGN_OR_RAISE(slot->folder, partition_folder(slot->values));
     Slot* raw = slot.get();
@@ -233,8 +356,12 @@ class DeltaTableWriter::Impl {
     if (slot.writer == nullptr) LS_RETURN_NOT_OK(open_file(slot));
     std::vector<ColumnPtr> columns;
     columns.reserve(data_indices_.size());
-    for (size_t i : data_indices_) {
-      columns.push_back(rows.empty() ? batch.column(i) : take(*batch.column(i), rows));
+    for (size_t j = 0; j < data_indices_.size(); ++j) {
+      const size_t i = data_indices_[j];
+      ColumnPtr c = rows.empty() ? batch.column(i) : take(*batch.column(i), rows);
+      // Under column mapping a struct's members have other (physical) names in the file.
+      if (!retype_.empty() && retype_[j]) c = with_physical_type(c, file_schema_.field(j).type);
+      columns.push_back(std::move(c));
     }
     LS_RETURN_NOT_OK(slot.writer->write(RecordBatch(file_schema_, std::move(columns)))
                          .with_context(fs_->describe(join_path(table_path_, slot.relative_path))));
@@ -284,6 +411,15 @@ class DeltaTableWriter::Impl {
   std::vector<size_t> data_indices_;
   std::unordered_map<std::string, std::unique_ptr<Slot>, StringHash, std::equal_to<>> slots_;
   std::vector<Slot*> touched_;
+  std::vector<std::string> column_names_;  ///< per schema_ column: its name in the files
+  std::vector<char> retype_;  ///< per data column: its file type differs (column mapping)
+  size_t input_columns_ = 0;
+  std::vector<size_t> identity_columns_;  ///< schema_ indices of identity columns  ///< the
+                                          ///< caller's columns; generated ones it lacks come after
+  ConstraintChecker checker_;
+  RecordBatch checked_;
+  std::vector<RowViolation> found_;
+  std::vector<int32_t> keep_;
   std::string key_;
   std::vector<AddFile> adds_;
   std::vector<std::string> written_paths_;
@@ -308,7 +444,9 @@ DeltaTableWriter::~DeltaTableWriter() = default;
 
 const Schema& DeltaTableWriter::schema() const { return impl_->schema(); }
 const Schema& DeltaTableWriter::file_schema() const { return impl_->file_schema(); }
-Status DeltaTableWriter::write(const RecordBatch& batch) { return impl_->write(batch); }
+Status DeltaTableWriter::write(const RecordBatch& batch, std::vector<RowViolation>* violations) {
+  return impl_->write(batch, violations);
+}
 Result<std::vector<AddFile>> DeltaTableWriter::finish() { return impl_->finish(); }
 void DeltaTableWriter::abort() { impl_->abort(); }
 int64_t DeltaTableWriter::num_rows() const { return impl_->num_rows(); }

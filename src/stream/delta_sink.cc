@@ -4,6 +4,7 @@
 
 #include "common/log_fmt.h"
 #include "lakestream/delta/clustering.h"
+#include "lakestream/delta/column_mapping.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/delta/table_writer.h"
@@ -58,9 +59,13 @@ class DeltaSinkBatch final : public SinkBatch {
     if (!done_) abort();
   }
 
-  Status write(int chunk, const RecordBatch& batch) override {
-    rows_[static_cast<size_t>(chunk)] += batch.num_rows();
-    return writers_[static_cast<size_t>(chunk)]->write(batch);
+  Status write(int chunk, const RecordBatch& batch,
+               std::vector<RowViolation>* violations) override {
+    const size_t before = violations->size();
+    LS_RETURN_NOT_OK(writers_[static_cast<size_t>(chunk)]->write(batch, violations));
+    rows_[static_cast<size_t>(chunk)] +=
+        batch.num_rows() - static_cast<int64_t>(violations->size() - before);
+    return Status::OK();
   }
 
   Status finish_chunk(int chunk) override {
@@ -106,6 +111,19 @@ class DeltaSinkBatch final : public SinkBatch {
     // The pre-commit check: every partition of the batch must continue exactly where the table
     // says. Anything else means another instance owns the partition now (a rebalance race).
     LS_RETURN_NOT_OK(table.refresh());
+    LS_RETURN_NOT_OK(same_physical_columns());
+    LS_RETURN_NOT_OK(same_rules());
+    if (t_->writer_options.identity && table.state().metadata) {
+      // Identity values assigned from a high-water mark another writer has moved since would
+      // collide with its rows: fail the query (its restart starts from the table's mark)
+      // instead of retrying this batch with the same values.
+      Status marks =
+          t_->writer_options.identity->updated_metadata(*table.state().metadata).status();
+      if (!marks.ok()) {
+        abort();
+        return marks;
+      }
+    }
     if (!race_free(raw, &out)) {
       abort();
       return out;
@@ -147,6 +165,7 @@ class DeltaSinkBatch final : public SinkBatch {
     std::vector<AddFile> compactor_view;
     if (t_->compactor) compactor_view = adds;
     Transaction tx = table.begin();
+    tx.set_identity(t_->writer_options.identity);
     for (auto& a : adds) tx.add_file(std::move(a));
     for (const auto& [p, range] : raw.ranges()) {
       tx.set_txn(txn_app_id(t_->query_id, topic, p), range.last_offset);
@@ -174,6 +193,52 @@ class DeltaSinkBatch final : public SinkBatch {
     if (t_->compactor) t_->compactor->committed(compactor_view);
     if (hook) LS_RETURN_NOT_OK(hook("committed", batch_id));
     return out;
+  }
+
+  /// Under column mapping, the files were written with the physical names the table had when
+  /// the sink opened: a concurrent schema change that gave a column other ones (another writer
+  /// adding the same column first) fails the query rather than commit files readers would not
+  /// match. Its restart writes under the table's names.
+  Status same_physical_columns() {
+    const DeltaTableWriterOptions& o = t_->writer_options;
+    if (o.column_mapping == ColumnMappingMode::kNone) return Status::OK();
+    const Schema& now = t_->table->schema();
+    for (const Field& f : t_->schema.fields()) {
+      auto then_index = o.table_schema.index_of(f.name);
+      auto now_index = now.index_of(f.name);
+      if (!then_index || !now_index) continue;
+      auto then_field = physical_file_field(f, o.table_schema.field(*then_index), o.column_mapping);
+      auto now_field = physical_file_field(f, now.field(*now_index), o.column_mapping);
+      if (then_field.ok() && now_field.ok() && *then_field == *now_field) continue;
+      abort();
+      return Status::Conflict("column '" + f.name + "' of the column-mapped table " +
+                              t_->fs->describe(t_->path) +
+                              " has other physical names or ids than when the query started (a "
+                              "concurrent schema change): restart the query");
+    }
+    return Status::OK();
+  }
+
+  /// The table's rules and column mapping mode must still be the ones the writers enforce: a
+  /// constraint added (or mapping turned on) while the query runs fails it, as Delta fails a
+  /// writer whose table's metadata changed; its restart takes the new ones.
+  Status same_rules() {
+    const DeltaTableWriterOptions& o = t_->writer_options;
+    LS_ASSIGN_OR_RAISE(auto now, t_->table->constraints());
+    const std::string then_text = o.constraints ? o.constraints->description() : "";
+    const std::string now_text = now ? now->description() : "";
+    ColumnMappingMode mode = ColumnMappingMode::kNone;
+    if (t_->table->state().metadata) {
+      LS_ASSIGN_OR_RAISE(mode, column_mapping_mode(*t_->table->state().metadata));
+    }
+    if (then_text == now_text && mode == o.column_mapping) return Status::OK();
+    abort();
+    return Status::Conflict(
+        "the table " + t_->fs->describe(t_->path) + " changed its " +
+        (mode != o.column_mapping
+             ? std::string("column mapping mode")
+             : "rules to [" + now_text + "] (the query enforces [" + then_text + "])") +
+        " while the query ran: restart the query");
   }
 
   void abort() override {
@@ -250,6 +315,9 @@ class DeltaSink final : public QuerySink {
         table.state().metadata ? table.state().metadata->configuration : t_.table_properties);
     LS_ASSIGN_OR_RAISE(t_.writer_options.always_stats_columns,
                        clustering_columns(table.state().domains));
+    // The table's rules (CHECK constraints, invariants, generated columns), enforced by every
+    // writer; a rule lakestream cannot evaluate failed open_or_create already.
+    LS_RETURN_NOT_OK(table.configure_writer(&t_.writer_options));
     t_.table.emplace(std::move(table));
     LS_ASSIGN_OR_RAISE(DeltaTable dl, DeltaTable::open_or_create(t_.dl_fs, t_.dl_path,
                                                                  {dead_letter_schema(), {}, {}}));
@@ -302,7 +370,7 @@ class ForeachSinkBatch final : public SinkBatch {
  public:
   ForeachSinkBatch(const std::function<Status(const RecordBatch&, int64_t)>* fn, int64_t id)
       : fn_(fn), id_(id) {}
-  Status write(int, const RecordBatch& batch) override {
+  Status write(int, const RecordBatch& batch, std::vector<RowViolation>*) override {
     rows_ += batch.num_rows();
     return (*fn_)(batch, id_);
   }

@@ -565,6 +565,9 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
   const StreamPlan& plan = *setup_.plan;
   RecordBatch batch;
   const auto& events = raw.events();
+  // The event of each row the decoder kept, in order, to dead-letter rows the table's
+  // constraints refuse.
+  std::vector<size_t> row_events;
   if (plan.parse) {
     auto& json = json_events_[static_cast<size_t>(chunk)];
     json.clear();
@@ -589,6 +592,7 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
         ++r;
       } else {
         enqueued->append<int64_t>(e.enqueued_time_ms * 1000);
+        row_events.push_back(i);
       }
     }
     if (!plan.parse->enqueued_time_column.empty()) {
@@ -597,13 +601,37 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
     }
   } else {
     batch = raw_to_batch(plan.raw_layout, raw, begin, end);
+    for (size_t i = begin; i < end; ++i) row_events.push_back(i);
   }
   for (const BatchTransform& t : plan.transforms) {
     auto next = t.apply(batch);
     if (!next.ok()) return next.status().with_context(t.name);
     batch = std::move(next).value();
   }
-  return sink_batch.write(chunk, batch);
+  std::vector<RowViolation> violations;
+  LS_RETURN_NOT_OK(sink_batch.write(chunk, batch, &violations));
+  if (violations.empty()) return Status::OK();
+  const bool fail_fast = plan.parse && plan.parse->options.mode == DecodeMode::kFailFast;
+  // Rows map back to their events only while the transforms keep one row per event.
+  if (fail_fast || static_cast<size_t>(batch.num_rows()) != row_events.size()) {
+    const RowViolation& v = violations.front();
+    return Status::InvalidArgument(
+        v.reason + (fail_fast ? std::string(" (fail-fast)")
+                              : std::string(" (the query's transforms change its rows, so the "
+                                            "event cannot be dead-lettered)")));
+  }
+  for (RowViolation& v : violations) {
+    const RawEvent& e = events[row_events[static_cast<size_t>(v.row)]];
+    RejectedRecord r;
+    r.reason = std::move(v.reason);
+    r.field = std::move(v.column);
+    r.position.source = raw.topic();
+    r.position.partition = e.partition;
+    r.position.offset = e.offset;
+    r.raw = std::string(e.body);
+    dead_letters->push_back(DeadLetter{std::move(r), e.enqueued_time_ms});
+  }
+  return Status::OK();
 }
 
 Result<QueryRunner::Written> QueryRunner::write_batch(Item item, int64_t batch_id) {

@@ -12,6 +12,7 @@
 
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
+#include "lakestream/delta/constraints.h"
 #include "lakestream/json/rejected_record.h"
 #include "lakestream/stream/data_stream_writer.h"
 #include "lakestream/stream/stream_source.h"
@@ -43,8 +44,11 @@ struct CommitOutcome {
 class SinkBatch {
  public:
   virtual ~SinkBatch() = default;
-  /// Write a transformed chunk. Chunks are written concurrently, each from one thread.
-  virtual Status write(int chunk, const RecordBatch& batch) = 0;
+  /// Write a transformed chunk. Chunks are written concurrently, each from one thread. Rows
+  /// the table's constraints refuse (delta/constraints.h) are not written but appended to
+  /// `*violations` (row numbers of `batch`), for the engine to dead-letter.
+  virtual Status write(int chunk, const RecordBatch& batch,
+                       std::vector<RowViolation>* violations) = 0;
   /// Called from the chunk's thread after its last write: close what the chunk wrote (for
   /// Delta, encode and close its Parquet files), so that commit() only publishes.
   virtual Status finish_chunk(int /*chunk*/) { return Status::OK(); }

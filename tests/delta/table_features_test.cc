@@ -127,31 +127,55 @@ TEST_F(TableFeaturesTest, EnabledInCommitTimestampsAreWrittenFirstAndMonotonic) 
   EXPECT_EQ(text.find("inCommitTimestamp"), std::string::npos);
 }
 
-TEST_F(TableFeaturesTest, ConstraintsGeneratedAndIdentityColumnsAreRefusedWhereTheTableUsesThem) {
+TEST_F(TableFeaturesTest, ConstraintsAndGeneratedColumnsPassWhenLakestreamEvaluatesThem) {
   // Writer version 4: checkConstraints and generatedColumns are implied, and active here.
+  // Rules within the expression evaluator are enforced by the writer (constraints_test.cc).
   write_log(R"({"minReaderVersion":1,"minWriterVersion":4})", "",
             R"({"delta.constraints.positive_id":"id > 0"})");
-  expect_refused(open_status(), "checkConstraints", "'positive_id' (id > 0)");
+  EXPECT_TRUE(open_status().ok()) << open_status().to_string();
+  write_log(R"({"minReaderVersion":1,"minWriterVersion":4})", "",
+            R"({"delta.constraints.odd_id":"id > 0 AND s RLIKE '^a'"})");
+  expect_refused(open_status(), "checkConstraints", "CHECK constraint odd_id");
+  expect_refused(open_status(), "checkConstraints", "uses RLIKE");
 
+  write_log(R"({"minReaderVersion":1,"minWriterVersion":4})",
+            R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
+            R"({"name":"ts","type":"timestamp","nullable":true,"metadata":{}},)"
+            R"({"name":"d","type":"date","nullable":true,)"
+            R"x("metadata":{"delta.generationExpression":"CAST(ts AS DATE)"}})x");
+  EXPECT_TRUE(open_status().ok()) << open_status().to_string();
   write_log(R"({"minReaderVersion":1,"minWriterVersion":4})",
             R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
             R"({"name":"d","type":"date","nullable":true,)"
             R"x("metadata":{"delta.generationExpression":"CAST(ts AS DATE)"}})x");
-  expect_refused(open_status(), "generatedColumns", "column 'd' is generated");
+  expect_refused(open_status(), "generatedColumns", "refers to the column ts");
 
+  // Identity columns: bigint ones are assigned (constraints_test.cc), others refused.
   write_log(R"({"minReaderVersion":1,"minWriterVersion":6})",
             R"({"name":"id","type":"long","nullable":false,)"
             R"("metadata":{"delta.identity.start":1,"delta.identity.step":1,)"
             R"("delta.identity.allowExplicitInsert":false}})");
-  expect_refused(open_status(), "identityColumns", "column 'id' is an identity column");
+  EXPECT_TRUE(open_status().ok()) << open_status().to_string();
+  write_log(R"({"minReaderVersion":1,"minWriterVersion":6})",
+            R"({"name":"id","type":"integer","nullable":false,)"
+            R"("metadata":{"delta.identity.start":1,"delta.identity.step":1,)"
+            R"("delta.identity.allowExplicitInsert":false}})");
+  expect_refused(open_status(), "identityColumns", "the identity column 'id'");
 
-  // A struct member with an invariant (writer version 2).
+  // A struct member with an invariant (writer version 2) over a column that is not there.
   write_log(
       R"({"minReaderVersion":1,"minWriterVersion":2})",
       R"({"name":"s","type":{"type":"struct","fields":[{"name":"v","type":"integer",)"
-      R"("nullable":true,"metadata":{"delta.invariants":"{\"expression\":{\"expression\":\"v > 0\"}}"}}]},)"
+      R"("nullable":true,"metadata":{"delta.invariants":"{\"expression\":{\"expression\":\"w > 0\"}}"}}]},)"
       R"("nullable":true,"metadata":{}})");
-  expect_refused(open_status(), "invariants", "column 's.v' has an invariant");
+  expect_refused(open_status(), "invariants", "the invariant of column s.v");
+  // One it evaluates.
+  write_log(
+      R"({"minReaderVersion":1,"minWriterVersion":2})",
+      R"({"name":"s","type":{"type":"struct","fields":[{"name":"v","type":"integer",)"
+      R"("nullable":true,"metadata":{"delta.invariants":"{\"expression\":{\"expression\":\"s.v > 0\"}}"}}]},)"
+      R"("nullable":true,"metadata":{}})");
+  EXPECT_TRUE(open_status().ok()) << open_status().to_string();
 
   // The same versions without such columns or properties: appends go through.
   write_log(R"({"minReaderVersion":1,"minWriterVersion":6})");

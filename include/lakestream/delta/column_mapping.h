@@ -12,6 +12,7 @@
 // name (Spark writes both); in name mode, the one with its physical name.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,26 @@ std::optional<int64_t> column_mapping_id(const Field& field);
 /// `type` with every struct field (at any depth, through arrays and maps) renamed to its
 /// physical name; metadata dropped. What the data files hold.
 Result<DataTypePtr> physical_type(const DataTypePtr& type, ColumnMappingMode mode);
+
+/// The data files' field for a writer's field `field` (logical names, its layout), for writers:
+/// the physical names of `table_field` (the table's field of that name, with its column mapping
+/// metadata) at every level (struct members matched by name, also inside arrays and maps) and,
+/// where a field has a delta.columnMapping.id, that id as its Parquet field id
+/// (parquet.field.id), in both modes as Spark writes them. InvalidArgument naming the field
+/// when a struct member is not in the table's field, or (id mode) has no id. Mode none: `field`.
+Result<Field> physical_file_field(const Field& field, const Field& table_field,
+                                  ColumnMappingMode mode);
+
+/// `column` (of a logical type) as a column of `physical`, the same type with other struct
+/// member names: `column` itself when the types are equal, else a copy under the new type.
+ColumnPtr with_physical_type(const ColumnPtr& column, const DataTypePtr& physical);
+
+/// Give every field of `schema` (at any depth) that lacks them a delta.columnMapping.id (after
+/// the largest in use and delta.columnMapping.maxColumnId) and a physicalName ("col-<uuid>"),
+/// as Spark does for columns added to a column-mapped table, and set maxColumnId in
+/// `configuration`. Returns whether anything was assigned.
+Result<bool> assign_column_mapping(Schema* schema,
+                                   std::map<std::string, std::string>* configuration);
 
 /// A column read from a data file under its physical type, as a column of `logical` (the
 /// table's type): struct fields are matched by field id (id mode) or physical name, in the

@@ -85,6 +85,9 @@ Status update_log(FileSystem& fs, const std::string& table_path, LogState& state
 
 class Transaction;
 class CheckpointWorker;
+class TableConstraints;
+class IdentityAllocator;
+struct DeltaTableWriterOptions;
 
 /// A Delta table being written. Not thread-safe: one per writer (writers in other threads or
 /// processes use their own DeltaTable; the log arbitrates). Move-only (it owns the checkpoint
@@ -117,6 +120,16 @@ class DeltaTable {
   const std::vector<std::string>& partition_columns() const;
   const std::string& path() const { return path_; }
   FileSystem& file_system() const { return *fs_; }
+
+  /// What a DeltaTableWriter appending to the table must know of it, set in `options`: its
+  /// rules (constraints()), its column mapping mode and its schema (physical names and field
+  /// ids; with a schema merge pending, those of the columns it adds). Every appender calls it.
+  Status configure_writer(DeltaTableWriterOptions* options) const;
+
+  /// The table's rules on appended rows (CHECK constraints, invariants, generated columns;
+  /// delta/constraints.h), for its writers' DeltaTableWriterOptions::constraints. Null when it
+  /// has none or does not exist yet. An error names a rule lakestream cannot evaluate.
+  Result<std::shared_ptr<const TableConstraints>> constraints() const;
 
   /// The last version committed for `app_id` (txn action), if any, as of version().
   std::optional<int64_t> txn_version(const std::string& app_id) const;
@@ -170,6 +183,13 @@ class Transaction {
   /// Record that `app_id` has committed up to `version` (for exactly-once replays). Committing
   /// fails with Conflict if the table already holds a version >= this for the app id.
   void set_txn(std::string app_id, int64_t version);
+  /// The identity values this commit's files hold were assigned by `identity` (the allocator
+  /// of DeltaTableWriterOptions::identity): the commit carries the metaData that moves the
+  /// identity columns' high-water marks, and fails with Conflict when another writer moved
+  /// them meanwhile.
+  void set_identity(std::shared_ptr<IdentityAllocator> identity) {
+    identity_ = std::move(identity);
+  }
   /// commitInfo.operationMetrics of this commit (Spark's names, string values).
   void set_operation_metrics(std::vector<std::pair<std::string, std::string>> metrics) {
     operation_metrics_ = std::move(metrics);
@@ -196,6 +216,7 @@ class Transaction {
   std::vector<RemoveFile> removes_;
   std::vector<TxnAction> txns_;
   std::vector<std::pair<std::string, std::string>> operation_metrics_;
+  std::shared_ptr<IdentityAllocator> identity_;
 };
 
 }  // namespace lakestream

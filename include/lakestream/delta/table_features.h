@@ -31,9 +31,12 @@ namespace lakestream {
 /// delta/row_tracking.h; OPTIMIZE keeps stable row ids in materialized columns), clustering
 /// (files are appended unclustered, with statistics for the clustering columns,
 /// delta/clustering.h), v2Checkpoint (checkpoints are UUID-named v2-spec ones,
-/// delta/checkpoint.h), and invariants / checkConstraints / generatedColumns / identityColumns
-/// when the table defines none. Refused: columnMapping (physical names and field ids are not
-/// written), variantType, icebergCompat*, checkpointProtection, and any feature not named here.
+/// delta/checkpoint.h), columnMapping in modes none/name/id (DeltaTableWriter writes physical
+/// names and field ids), and invariants / checkConstraints / generatedColumns /
+/// identityColumns when every rule is one DeltaTableWriter enforces (delta/constraints.h:
+/// expressions within delta/expression.h, top-level generated columns, top-level bigint
+/// identity columns); a rule beyond that refuses its feature naming the rule. Refused:
+/// variantType, icebergCompat*, checkpointProtection, and any feature not named here.
 Status check_writable(const ProtocolAction& protocol, const MetadataAction& metadata,
                       const Schema& schema, const std::string& where);
 

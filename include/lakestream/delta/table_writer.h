@@ -25,6 +25,8 @@
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/actions.h"
+#include "lakestream/delta/column_mapping.h"
+#include "lakestream/delta/constraints.h"
 #include "lakestream/delta/stats.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/schema/schema.h"
@@ -52,6 +54,21 @@ struct DeltaTableWriterOptions {
   /// Columns (paths by the data files' names) whose statistics are collected even past
   /// num_indexed_columns: a clustered table's clustering columns (delta/clustering.h).
   std::vector<std::vector<std::string>> always_stats_columns;
+  /// The table's rules (CHECK constraints, invariants, generated columns; delta/constraints.h,
+  /// from DeltaTable::constraints()), enforced on every row written. Null: none. A generated
+  /// column the writer's schema lacks is added to it (and to the files), computed for every row.
+  std::shared_ptr<const TableConstraints> constraints;
+  /// The table's column mapping mode (delta/column_mapping.h). With name or id, the files hold
+  /// each column's physical name and field ids (struct members too), and partitionValues and
+  /// stats are keyed by physical names; batches keep logical names.
+  ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
+  /// The table's identity columns' values (delta/constraints.h), shared by every writer of the
+  /// appender; a NULL (or absent) identity value gets the next one. Null: none. The commit
+  /// records the high-water mark (Transaction::set_identity).
+  std::shared_ptr<IdentityAllocator> identity;
+  /// The table's schema with its field metadata (physical names, ids, rules), matched to the
+  /// writer's columns by name. Empty: the writer's schema carries that metadata itself.
+  Schema table_schema;
 };
 
 /// Writes the data files of one commit. Not thread-safe: writers working in parallel each own
@@ -76,7 +93,11 @@ class DeltaTableWriter {
 
   /// Append a batch with the writer's schema (types compared by position). Rows are split by
   /// partition value and streamed into each partition's open file. An empty batch is a no-op.
-  Status write(const RecordBatch& batch);
+  /// With constraints, generated columns' NULLs are computed first, and a row that breaks a
+  /// rule is not written: it is appended to `*violations` (row numbers of `batch`, in order)
+  /// for the caller to dead-letter, or, with `violations` null, the write fails with
+  /// InvalidArgument naming the rule and the row's values (as Spark's append does).
+  Status write(const RecordBatch& batch, std::vector<RowViolation>* violations = nullptr);
   /// Close every open file and return the add actions of all the files written, in the order
   /// they were closed. The writer is spent afterwards.
   Result<std::vector<AddFile>> finish();

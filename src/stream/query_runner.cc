@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <span>
 
 #include "common/log_fmt.h"
 #include "lakestream/common/memory.h"
@@ -62,7 +63,6 @@ Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
       r->decoders_.push_back(std::move(d));
     }
   }
-  r->json_events_.resize(static_cast<size_t>(chunks));
   if (r->setup_.checkpoint) r->next_batch_id_ = r->setup_.checkpoint->next_batch_id();
   r->engine_ = std::thread([raw = r.get()] { raw->run_loop(); });
   return r;
@@ -566,25 +566,19 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
   RecordBatch batch;
   const auto& events = raw.events();
   if (plan.parse) {
-    auto& json = json_events_[static_cast<size_t>(chunk)];
-    json.clear();
-    json.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      json.push_back(JsonEvent{events[i].body, events[i].partition, events[i].offset});
-    }
+    const std::span<const RawEvent> chunk_events(events.data() + begin, end - begin);
     batch = RecordBatch::make_empty(decoders_[static_cast<size_t>(chunk)].output_schema());
     std::vector<RejectedRecord> rejects;
-    LS_RETURN_NOT_OK(
-        decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch, &rejects));
-    // Rejected events are absent from the batch, in event order: walk both together to give
-    // every kept row its enqueued time and every reject its event's.
+    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(
+        chunk_events, raw.topic(), &batch, &rejects));
+    // A rejected event has no row: every kept row gets its event's enqueued time, every reject
+    // (named by its index in the chunk) its own.
     ColumnPtr enqueued = Column::make(DataType::timestamp());
     enqueued->reserve(batch.num_rows());
     size_t r = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const RawEvent& e = events[i];
-      if (r < rejects.size() && rejects[r].position.partition == e.partition &&
-          rejects[r].position.offset == e.offset) {
+    for (size_t i = 0; i < chunk_events.size(); ++i) {
+      const RawEvent& e = chunk_events[i];
+      if (r < rejects.size() && rejects[r].event_index == static_cast<int64_t>(i)) {
         dead_letters->push_back(DeadLetter{std::move(rejects[r]), e.enqueued_time_ms});
         ++r;
       } else {

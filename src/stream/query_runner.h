@@ -161,7 +161,6 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::unique_ptr<StreamSource> source_;
   std::string source_description_;
   std::vector<JsonDecoder> decoders_;                                      // one per chunk
-  std::vector<std::vector<JsonEvent>> json_events_;                        // per chunk scratch
   std::optional<std::chrono::steady_clock::time_point> previous_trigger_;  // committer's
 
   mutable std::mutex mu_;

@@ -31,7 +31,7 @@
 #include "lakestream/config/config.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 

@@ -2,9 +2,9 @@
 
 #include <thread>
 
-#include "lakestream/stream/memory_source.h"
-#include "lakestream/stream/rate_source.h"
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/memory_source.h"
+#include "lakestream/source/rate_source.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 namespace {

@@ -24,9 +24,14 @@ std::string_view RawBatch::copy_in(std::string_view bytes) {
 }
 
 void RawBatch::note(int32_t partition, int64_t offset) {
-  auto [it, inserted] = ranges_.try_emplace(partition, PartitionRange{offset, offset, 0});
-  if (!inserted) it->second.last_offset = offset;
-  ++it->second.count;
+  if (last_.range == nullptr || last_.partition != partition) {
+    auto [it, inserted] =
+        ranges_.try_emplace(partition, PartitionRange{offset, offset, 0, offset - 1});
+    last_.range = &it->second;
+    last_.partition = partition;
+  }
+  last_.range->last_offset = offset;
+  ++last_.range->count;
 }
 
 void RawBatch::append(int32_t partition, int64_t offset, int64_t enqueued_time_ms,

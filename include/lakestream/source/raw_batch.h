@@ -18,6 +18,10 @@ struct PartitionRange {
   int64_t first_offset = 0;
   int64_t last_offset = 0;
   int64_t count = 0;
+  /// The offset of the partition's event just before first_offset (-1: none), which the table's
+  /// txn version must equal for the batch to continue it: first_offset - 1 where offsets are
+  /// consecutive (a topic); a file source's offsets are byte positions and say it themselves.
+  int64_t previous_offset = -1;
 };
 
 /// The events of one trigger from one topic, with the offset range per partition. Event
@@ -45,6 +49,11 @@ class RawBatch {
   /// Append an event whose bytes stay where they are; keep their owner alive with keep_alive.
   void append_view(int32_t partition, int64_t offset, int64_t enqueued_time_ms,
                    std::string_view key, std::string_view body);
+  /// Set the offset before `partition`'s first event in this batch (PartitionRange::
+  /// previous_offset), after appending that event; sources with consecutive offsets need not.
+  void set_previous_offset(int32_t partition, int64_t offset) {
+    ranges_[partition].previous_offset = offset;
+  }
   /// Room for `n` events without reallocating (a source that knows its batch size).
   void reserve(size_t n) { events_.reserve(n); }
   /// Keep `owner` alive as long as the batch (e.g. the broker messages the views point into).
@@ -66,9 +75,25 @@ class RawBatch {
   std::string_view copy_in(std::string_view bytes);
   void note(int32_t partition, int64_t offset);
 
+  // The range of the partition appended to last: a run of one partition's events costs no map
+  // lookup each. A moved-from batch forgets it (its map is empty then).
+  struct LastRange {
+    PartitionRange* range = nullptr;
+    int32_t partition = 0;
+    LastRange() = default;
+    LastRange(LastRange&& o) noexcept : range(o.range), partition(o.partition) { o.range = nullptr; }
+    LastRange& operator=(LastRange&& o) noexcept {
+      range = o.range;
+      partition = o.partition;
+      o.range = nullptr;
+      return *this;
+    }
+  };
+
   std::string topic_;
   std::vector<RawEvent> events_;
   std::map<int32_t, PartitionRange> ranges_;
+  LastRange last_;
   int64_t bytes_ = 0;
   std::vector<std::unique_ptr<char[]>> blocks_;  // arena: views stay valid as it grows
   size_t block_used_ = 0;

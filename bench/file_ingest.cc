@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
     rejects += p.sink.num_dead_letter_rows;
   }
   if (std::getenv("FILE_INGEST_PROGRESS")) {
-    for (const auto& json : query->recent_progress_json()) std::fprintf(stderr, "%s\n", json->c_str());
+    for (const auto& json : query->recent_progress_json())
+      std::fprintf(stderr, "%s\n", json->c_str());
   }
   std::printf("%lld rows written + %lld dead-lettered; %.3f s; %zu batches\n",
               static_cast<long long>(rows), static_cast<long long>(rejects),

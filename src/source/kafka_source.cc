@@ -506,8 +506,7 @@ struct KafkaSource::Impl {
   }
 
   // Events buffered for `partition` that limits allow (offsets below its end offset).
-  static int64_t eligible(const PartitionState& st, int32_t partition,
-                          const PollLimits& limits) {
+  static int64_t eligible(const PartitionState& st, int32_t partition, const PollLimits& limits) {
     auto end = limits.end_offsets.find(partition);
     if (end == limits.end_offsets.end()) return static_cast<int64_t>(st.buffered.size());
     auto cut =

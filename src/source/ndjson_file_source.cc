@@ -58,9 +58,9 @@ bool listed_in_folder(const std::filesystem::directory_entry& e) {
 struct NdjsonFileSource::File {
   std::string path;  // absolute
   int32_t partition = 0;
-  int64_t size = 0;      // as last seen
-  int64_t end = 0;       // last non-blank line start + 1, for `size`
-  int64_t position = 0;  // the next line start to read
+  int64_t size = 0;       // as last seen
+  int64_t end = 0;        // last non-blank line start + 1, for `size`
+  int64_t position = 0;   // the next line start to read
   int64_t previous = -1;  // the offset of the line before `position` (a batch's previous_offset)
   int fd = -1;
 
@@ -234,10 +234,9 @@ Status NdjsonFileSource::start(PartitionAssignmentListener* listener, const Sour
     file->partition = ndjson_file_partition(file->path);
     auto [it, inserted] = by_partition_.emplace(file->partition, file.get());
     if (!inserted) {
-      return Status::InvalidArgument("'" + it->second->path + "' and '" + file->path +
-                                     "' have the same partition number " +
-                                     std::to_string(file->partition) +
-                                     ": read them in separate streams");
+      return Status::InvalidArgument(
+          "'" + it->second->path + "' and '" + file->path + "' have the same partition number " +
+          std::to_string(file->partition) + ": read them in separate streams");
     }
     LS_RETURN_NOT_OK(file->refresh());
     std::optional<int64_t> at;

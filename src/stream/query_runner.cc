@@ -598,8 +598,8 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
     const std::span<const RawEvent> chunk_events(events.data() + begin, end - begin);
     batch = decode_target(chunk);
     std::vector<RejectedRecord> rejects;
-    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(
-        chunk_events, raw.topic(), &batch, &rejects));
+    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(chunk_events, raw.topic(),
+                                                                         &batch, &rejects));
     // A rejected event has no row: every kept row gets its event's enqueued time, every reject
     // (named by its index in the chunk) its own.
     if (!plan.parse->enqueued_time_column.empty()) {

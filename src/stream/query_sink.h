@@ -13,8 +13,8 @@
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/json/rejected_record.h"
-#include "lakestream/stream/data_stream_writer.h"
 #include "lakestream/source/stream_source.h"
+#include "lakestream/stream/data_stream_writer.h"
 #include "stream/auto_compactor.h"
 
 namespace lakestream::stream_internal {

@@ -8,10 +8,10 @@
 #include "lakestream/common/log.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
-#include "lakestream/storage/local_file_system.h"
 #include "lakestream/source/kafka_source.h"
 #include "lakestream/source/ndjson_file_source.h"
 #include "lakestream/source/rate_source.h"
+#include "lakestream/storage/local_file_system.h"
 
 namespace lakestream {
 

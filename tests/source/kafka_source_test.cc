@@ -108,7 +108,7 @@ class KafkaSourceTest : public ::testing::Test {
 
   // Poll until `want` events arrived (or 20 s passed); the batches are kept alive.
   static std::vector<RawBatch> drain(KafkaSource& source, size_t want,
-                                       const PollLimits& limits = {}) {
+                                     const PollLimits& limits = {}) {
     std::vector<RawBatch> batches;
     size_t got = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -1,12 +1,12 @@
 // NdjsonFileSource on real files in a temp folder: which files a path names, lines as events
 // with their byte positions, the limits, and where a restart continues.
+#include "lakestream/source/ndjson_file_source.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "lakestream/source/ndjson_file_source.h"
 
 namespace lakestream {
 namespace {
@@ -160,8 +160,8 @@ TEST_F(NdjsonFileSourceTest, RestartContinuesAfterTheLineTheTableHolds) {
   auto source = started({a, b}, &table);
   auto batch = source->poll_batch({}, milliseconds(1));
   ASSERT_TRUE(batch.ok());
-  EXPECT_EQ(lines(*batch), (std::vector<std::pair<int64_t, std::string>>{{16, "{\"n\":3}"},
-                                                                          {0, "{\"n\":4}"}}));
+  EXPECT_EQ(lines(*batch),
+            (std::vector<std::pair<int64_t, std::string>>{{16, "{\"n\":3}"}, {0, "{\"n\":4}"}}));
   EXPECT_EQ(batch->ranges().at(ndjson_file_partition(a)).previous_offset, 8);
   EXPECT_EQ(batch->ranges().at(ndjson_file_partition(b)).previous_offset, -1);
   // Seek back (a dropped batch): from the first line at or after the offset.

@@ -90,10 +90,8 @@ TEST_F(NdjsonStreamTest, ALargeBatchDecodesInParallelChunksAndMissingPathsFail) 
   EXPECT_EQ(t.values.size(), 40000u);
   EXPECT_EQ(as_set(t.values).size(), 40000u);
 
-  DataStream none = session_.read_stream()
-                        .format("ndjson")
-                        .option("path", dir_ + "/nothing/*.ndjson")
-                        .load();
+  DataStream none =
+      session_.read_stream().format("ndjson").option("path", dir_ + "/nothing/*.ndjson").load();
   auto q = writer(json_parse(none, meter_schema())).start(dir_ + "/other");
   Status st = q.ok() ? q->await_termination(10).status() : q.status();
   if (st.ok() && q.ok()) st = q->exception();

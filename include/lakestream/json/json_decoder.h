@@ -84,11 +84,12 @@ class JsonDecoder {
 
   /// Decode separate event bodies (one JSON object each) from `source` (the topic / event hub
   /// name, used in positions). Each reject carries the index of its event in `events`
-  /// (RejectedRecord::event_index), so the caller finds the event's other metadata there. Rows are appended to `batch`, which must have been made for
-  /// this decoder's output (RecordBatch::make_empty(output_schema())); refused records are
-  /// appended to `rejects` (may be null in fail-fast mode). In fail-fast mode the first bad record
-  /// stops decoding with InvalidArgument naming its position and the reason; the rows before
-  /// it stay in the batch and the bad one is rolled back.
+  /// (RejectedRecord::event_index), so the caller finds the event's other metadata there. Rows are
+  /// appended to `batch`, which must have been made for this decoder's output
+  /// (RecordBatch::make_empty(output_schema())); refused records are appended to `rejects` (may be
+  /// null in fail-fast mode). In fail-fast mode the first bad record stops decoding with
+  /// InvalidArgument naming its position and the reason; the rows before it stay in the batch and
+  /// the bad one is rolled back.
   Status decode_events(std::span<const RawEvent> events, std::string_view source,
                        RecordBatch* batch, std::vector<RejectedRecord>* rejects);
 

@@ -151,8 +151,7 @@ class KafkaSource final : public StreamSource {
   /// fatal or authentication error, an unknown topic, a listener error, or lost data when
   /// fail_on_data_loss is set. An event's enqueued_time_ms is the broker / producer timestamp
   /// (Event Hubs: the enqueued time), 0 when the message has none.
-  Result<RawBatch> poll_batch(const PollLimits& limits,
-                              std::chrono::milliseconds timeout) override;
+  Result<RawBatch> poll_batch(const PollLimits& limits, std::chrono::milliseconds timeout) override;
 
   /// Continue `partition` at `offset` (e.g. after the engine dropped a batch). Events already
   /// buffered for it are discarded. Ignored when the partition is not assigned.

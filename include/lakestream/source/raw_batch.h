@@ -81,7 +81,9 @@ class RawBatch {
     PartitionRange* range = nullptr;
     int32_t partition = 0;
     LastRange() = default;
-    LastRange(LastRange&& o) noexcept : range(o.range), partition(o.partition) { o.range = nullptr; }
+    LastRange(LastRange&& o) noexcept : range(o.range), partition(o.partition) {
+      o.range = nullptr;
+    }
     LastRange& operator=(LastRange&& o) noexcept {
       range = o.range;
       partition = o.partition;

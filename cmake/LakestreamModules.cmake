@@ -4,14 +4,14 @@ set(LS_DEPS_common "")
 set(LS_DEPS_config common)
 set(LS_DEPS_schema common)
 set(LS_DEPS_batch common schema)
-set(LS_DEPS_json common schema batch)
-set(LS_DEPS_parquet common schema batch storage)
 set(LS_DEPS_storage common)
+set(LS_DEPS_source common config)
+set(LS_DEPS_json common schema batch source)
+set(LS_DEPS_parquet common schema batch storage)
 set(LS_DEPS_delta common schema batch storage parquet)
-set(LS_DEPS_source common config schema batch)
 set(LS_DEPS_stream common config schema batch json storage parquet delta source)
 set(LS_DEPS_ui common config schema batch json storage parquet delta source stream)
-set(LAKESTREAM_MODULES common config schema batch json storage parquet delta source stream ui)
+set(LAKESTREAM_MODULES common config schema batch storage source json parquet delta stream ui)
 
 set(ls_private_deps simdjson::simdjson fmt::fmt nlohmann_json::nlohmann_json ZLIB::ZLIB
     PkgConfig::ZSTD PkgConfig::SNAPPY PkgConfig::LZ4 PkgConfig::BROTLIDEC PkgConfig::RDKAFKA CURL::libcurl OpenSSL::Crypto PkgConfig::HTTPLIB

@@ -36,20 +36,19 @@ int main(int argc, char** argv) {
       .secret()
       .env("GENERATOR_OUTPUT_EH_CONNECTION_STRING")
       .help("Event Hubs connection string of the hub to send to (EntityPath names the hub)");
-  parser.add("--rows-per-second").default_value(10).help("events generated per second");
-  parser.add("--total-events").default_value(0).help("stop after this many events (0: never)");
+  parser.add("--rows-per-second").default_value(10).positive().help("events generated per second");
+  parser.add("--total-events")
+      .default_value(0)
+      .non_negative()
+      .help("stop after this many events (0: never)");
   parser.add("--preview-seconds")
       .default_value(3)
+      .non_negative()
       .help("preview each stage on the console this long first (0: no preview)");
   Config cfg = parser.parse_or_exit(argc, argv);
   const int64_t rows_per_second = cfg.get_int("rows-per-second");
   const int64_t total = cfg.get_int("total-events");
   const int64_t preview_seconds = cfg.get_int("preview-seconds");
-  if (rows_per_second <= 0 || total < 0 || preview_seconds < 0) {
-    std::cerr << "data_generator: error: --rows-per-second must be positive, --total-events and "
-                 "--preview-seconds >= 0\n";
-    return 2;
-  }
   std::cout << cfg.dump() << std::flush;
 
   // Connect first: a bad connection string fails before any preview.

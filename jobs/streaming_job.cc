@@ -20,7 +20,6 @@
 
 #include "lakestream/common/strings.h"
 #include "lakestream/config/config.h"
-#include "lakestream/source/kafka_source.h"
 #include "lakestream/stream/session.h"
 #include "meter_utils/meter_utils.h"
 #include "meter_utils/storage_options.h"
@@ -45,7 +44,10 @@ int main(int argc, char** argv) {
       .secret()
       .env("STREAMING_INPUT_EH_CONNECTION_STRING")
       .help("Event Hubs connection string of the input hub (EntityPath names the hub)");
-  parser.add("--max-events-per-trigger").default_value(10000).help("events per micro-batch");
+  parser.add("--max-events-per-trigger")
+      .default_value(10000)
+      .positive()
+      .help("events per micro-batch");
   parser.add("--trigger-interval")
       .default_value("1 second")
       .help(
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   parser.add("--consumer-group").default_value("$Default").help("Event Hubs consumer group");
   parser.add("--partition-assignment")
       .default_value("auto")
+      .choices({"auto", "group", "all"})
       .help(
           "group: instances in the consumer group share the partitions (joining takes the "
           "broker's ~3 s rebalance delay); all: read every partition without joining; auto: all "
@@ -69,22 +72,20 @@ int main(int argc, char** argv) {
           "lakestream.delta.autoCompact.minNumFiles (50) of them (Databricks' autoCompact)");
   parser.add("--stop-timeout-seconds")
       .default_value(20)
+      .non_negative()
       .help(
           "on SIGTERM/SIGINT, how long the batch in flight may take to commit before the job "
           "exits anyway (abandoning it; 0: no limit). Keep it under the orchestrator's grace "
           "period (Kubernetes: 30 s)");
   parser.add("--await-seconds")
       .default_value(0)
+      .non_negative()
       .help("stop after this many seconds (0: run until terminated or drained)");
   parser.add("--preview-seconds")
       .default_value(5)
+      .non_negative()
       .help("preview the parsed stream on the console this long first (0: no preview)");
   Config cfg = parser.parse_or_exit(argc, argv);
-  if (cfg.get_int("stop-timeout-seconds") < 0) {
-    std::fprintf(stderr, "%s: error: option '--stop-timeout-seconds' must be >= 0 (0: no limit)\n",
-                 parser.prog().c_str());
-    return 2;
-  }
   const std::optional<bool> auto_compact = parse_bool_text(cfg.get_string("auto-compact"));
   if (!auto_compact) {
     std::fprintf(stderr, "%s: error: option '--auto-compact': expected true or false, got '%s'\n",
@@ -96,22 +97,6 @@ int main(int argc, char** argv) {
   auto trigger = Trigger::parse(cfg.get_string("trigger-interval"));
   if (!trigger.ok()) {
     std::cerr << "streaming_job: error: --trigger-interval: " << trigger.status().message() << "\n";
-    return 2;
-  }
-  const int64_t max_events = cfg.get_int("max-events-per-trigger");
-  if (max_events <= 0) {
-    std::cerr << "streaming_job: error: --max-events-per-trigger must be positive, got "
-              << max_events << "\n";
-    return 2;
-  }
-  const std::string assignment = cfg.get_string("partition-assignment");
-  if (auto parsed = parse_partition_assignment(assignment); !parsed.ok()) {
-    std::cerr << "streaming_job: error: --partition-assignment: " << parsed.status().message()
-              << "\n";
-    return 2;
-  }
-  if (cfg.get_int("await-seconds") < 0 || cfg.get_int("preview-seconds") < 0) {
-    std::cerr << "streaming_job: error: --await-seconds and --preview-seconds must be >= 0\n";
     return 2;
   }
 
@@ -127,9 +112,9 @@ int main(int argc, char** argv) {
                        .format("eventhubs")
                        .option("connection-string", cfg.get_string("input-eh-connection-string"))
                        .option("consumer-group", cfg.get_string("consumer-group"))
-                       .option("partition-assignment", assignment)
+                       .option("partition-assignment", cfg.get_string("partition-assignment"))
                        .option("starting-position", "earliest")
-                       .option("max-events-per-trigger", max_events)
+                       .option("max-events-per-trigger", cfg.get_int("max-events-per-trigger"))
                        .load();
   if (!raw.status().ok()) return fail("reading the Event Hub", raw.status());
   std::cout << "Input stream schema:\n";

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -207,9 +208,35 @@ struct Resolver {
       }
       return Status::InvalidArgument(std::move(msg));
     };
+    // The declared bound, for int and number options.
+    auto out_of_bound = [&](double v) {
+      return (spec.bound() == OptionSpec::Bound::kPositive && !(v > 0)) ||
+             (spec.bound() == OptionSpec::Bound::kNonNegative && !(v >= 0));
+    };
+    auto bound_text = [&](std::string_view what) {
+      return std::string(spec.bound() == OptionSpec::Bound::kPositive ? "a positive "
+                                                                      : "a non-negative ")
+          .append(what);
+    };
     switch (spec.option_type()) {
       case OptionType::kString:
         o.text = std::string(value);
+        if (!spec.choice_values().empty()) {
+          const std::string_view given = trim(value);
+          const std::vector<std::string>& allowed = spec.choice_values();
+          auto match = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& c) {
+            return equals_ignore_case_ascii(c, given);
+          });
+          if (match == allowed.end()) {
+            std::string expected = "one of ";
+            for (size_t i = 0; i < allowed.size(); ++i) {
+              if (i > 0) expected += i + 1 == allowed.size() ? " or " : ", ";
+              expected += allowed[i];
+            }
+            return bad(expected);
+          }
+          o.text = *match;
+        }
         break;
       case OptionType::kInt: {
         std::string_view digits = value;
@@ -219,6 +246,7 @@ struct Resolver {
         if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
           return bad(ec == std::errc::result_out_of_range ? "a 64-bit integer" : "an integer");
         }
+        if (out_of_bound(static_cast<double>(v))) return bad(bound_text("integer"));
         o.int_value = v;
         o.text = std::to_string(v);
         break;
@@ -231,6 +259,7 @@ struct Resolver {
         if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
           return bad("a number");
         }
+        if (out_of_bound(v)) return bad(bound_text("number"));
         o.double_value = v;
         o.text = std::string(value);
         break;
@@ -296,6 +325,11 @@ std::string wrap(std::string_view text, size_t indent, size_t width) {
 
 std::string metavar_of(const OptionSpec& spec, std::string_view explicit_metavar) {
   if (!explicit_metavar.empty()) return std::string(explicit_metavar);
+  if (!spec.choice_values().empty()) {
+    std::string out;
+    for (const std::string& c : spec.choice_values()) out.append(out.empty() ? "" : "|").append(c);
+    return out;
+  }
   switch (spec.option_type()) {
     case OptionType::kString:
       return "STRING";

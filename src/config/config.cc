@@ -75,6 +75,18 @@ OptionSpec& OptionSpec::short_name(char letter) {
   short_ = letter;
   return *this;
 }
+OptionSpec& OptionSpec::positive() {
+  bound_ = Bound::kPositive;
+  return *this;
+}
+OptionSpec& OptionSpec::non_negative() {
+  bound_ = Bound::kNonNegative;
+  return *this;
+}
+OptionSpec& OptionSpec::choices(std::vector<std::string> values) {
+  choices_ = std::move(values);
+  return *this;
+}
 OptionSpec& OptionSpec::default_text(std::string text) {
   default_ = std::move(text);
   return *this;

@@ -106,6 +106,7 @@ Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events, std::
     if (static_cast<int64_t>(size) > options_.max_record_bytes) {
       LS_RETURN_NOT_OK(
           reject_oversized({source, event.partition, event.offset, -1}, event.body, rejects));
+      rejects->back().event_index = static_cast<int64_t>(decoded - 1);
       continue;
     }
     if (use_direct_) {
@@ -120,6 +121,7 @@ Status JsonDecoder::Impl::decode_events(std::span<const JsonEvent> events, std::
     const char* buf = padded_copy(event.body);
     if (!decode_record(buf, size, padded_.size(), *batch)) {
       LS_RETURN_NOT_OK(reject({source, event.partition, event.offset, -1}, event.body, rejects));
+      rejects->back().event_index = static_cast<int64_t>(decoded - 1);
     }
   }
   if (use_direct_) DirectScanner::close(columns);

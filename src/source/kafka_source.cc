@@ -229,7 +229,7 @@ std::vector<KafkaProperty> KafkaSourceOptions::redacted_properties() const {
 struct KafkaSource::Impl {
   KafkaSourceOptions options;
   std::string description;
-  KafkaAssignmentListener* listener = nullptr;
+  PartitionAssignmentListener* listener = nullptr;
   std::shared_ptr<Client> client;
   std::map<int32_t, PartitionState> partitions;  // the current assignment
   Status pending;                                // an error to report from the next poll
@@ -506,8 +506,7 @@ struct KafkaSource::Impl {
   }
 
   // Events buffered for `partition` that limits allow (offsets below its end offset).
-  static int64_t eligible(const PartitionState& st, int32_t partition,
-                          const KafkaPollLimits& limits) {
+  static int64_t eligible(const PartitionState& st, int32_t partition, const PollLimits& limits) {
     auto end = limits.end_offsets.find(partition);
     if (end == limits.end_offsets.end()) return static_cast<int64_t>(st.buffered.size());
     auto cut =
@@ -516,7 +515,7 @@ struct KafkaSource::Impl {
     return cut - st.buffered.begin();
   }
 
-  int64_t total_eligible(const KafkaPollLimits& limits) const {
+  int64_t total_eligible(const PollLimits& limits) const {
     int64_t n = 0;
     for (const auto& [p, st] : partitions) n += eligible(st, p, limits);
     return n;
@@ -616,13 +615,14 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::create(KafkaSourceOptions opti
   return std::unique_ptr<KafkaSource>(new KafkaSource(std::move(impl)));
 }
 
-std::string KafkaSource::describe() const { return impl_->description; }
+std::string KafkaSource::description() const { return impl_->description; }
 const std::string& KafkaSource::topic() const { return impl_->options.endpoint.topic; }
 const KafkaSourceOptions& KafkaSource::options() const { return impl_->options; }
 
 bool KafkaSource::reads_all_partitions() const { return impl_->read_all; }
 
-Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now) {
+Status KafkaSource::start(PartitionAssignmentListener* listener, const SourceStart& how) {
+  const bool available_now = how.available_now;
   Impl& im = *impl_;
   if (im.client) return Status::Internal(im.description + " started twice");
   im.listener = listener;
@@ -705,8 +705,8 @@ Status KafkaSource::start(KafkaAssignmentListener* listener, bool available_now)
   return Status::OK();
 }
 
-Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
-                                           std::chrono::milliseconds timeout) {
+Result<RawBatch> KafkaSource::poll_batch(const PollLimits& limits,
+                                         std::chrono::milliseconds timeout) {
   Impl& im = *impl_;
   if (!im.client || im.closed) return Status::Internal(im.description + ": poll before start");
   const int64_t max_events = limits.max_events > 0 ? limits.max_events : kDefaultMaxEvents;
@@ -736,21 +736,11 @@ Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
     return s;
   }
 
-  // Water-filling share of max_events over the partitions with eligible events.
-  std::vector<std::pair<int64_t, int32_t>> avail;  // (eligible, partition)
+  std::map<int32_t, int64_t> eligible;
   for (const auto& [p, st] : im.partitions) {
-    int64_t n = Impl::eligible(st, p, limits);
-    if (n > 0) avail.emplace_back(n, p);
+    if (int64_t n = Impl::eligible(st, p, limits); n > 0) eligible[p] = n;
   }
-  std::sort(avail.begin(), avail.end());
-  std::map<int32_t, int64_t> quota;
-  int64_t remaining = max_events;
-  for (size_t i = 0; i < avail.size(); ++i) {
-    int64_t share = remaining / static_cast<int64_t>(avail.size() - i);
-    int64_t take = std::min(avail[i].first, share);
-    quota[avail[i].second] = take;
-    remaining -= take;
-  }
+  std::map<int32_t, int64_t> quota = fair_share(max_events, eligible);
   // The byte limit is applied round-robin so no partition is starved by it either.
   std::map<int32_t, int64_t> take_count;
   int64_t bytes = 0;
@@ -781,37 +771,28 @@ Result<KafkaBatch> KafkaSource::poll_batch(const KafkaPollLimits& limits,
     }
   }
 
-  KafkaBatch batch;
-  batch.topic_ = im.options.endpoint.topic;
+  RawBatch batch(im.options.endpoint.topic);
   auto holder = std::make_shared<MessageHolder>();
   holder->client = im.client;
   holder->messages.reserve(static_cast<size_t>(total));
-  batch.events_.reserve(static_cast<size_t>(total));
+  batch.reserve(static_cast<size_t>(total));
   for (const auto& [p, n] : take_count) {
-    if (n == 0) continue;
     PartitionState& st = im.partitions[p];
-    KafkaPartitionRange& range = batch.ranges_[p];
     for (int64_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = st.buffered.front();
       st.buffered.pop_front();
-      if (limits.max_bytes <= 0) bytes += static_cast<int64_t>(m->len + m->key_len);
       holder->messages.push_back(m);
-      KafkaEvent ev;
-      if (m->payload != nullptr) ev.body = {static_cast<const char*>(m->payload), m->len};
-      if (m->key != nullptr) ev.key = {static_cast<const char*>(m->key), m->key_len};
-      ev.partition = p;
-      ev.offset = m->offset;
+      std::string_view body;
+      std::string_view key;
+      if (m->payload != nullptr) body = {static_cast<const char*>(m->payload), m->len};
+      if (m->key != nullptr) key = {static_cast<const char*>(m->key), m->key_len};
       rd_kafka_timestamp_type_t type;
-      ev.timestamp_ms = rd_kafka_message_timestamp(m, &type);
-      batch.events_.push_back(ev);
-      if (range.count == 0) range.first_offset = m->offset;
-      range.last_offset = m->offset;
-      ++range.count;
+      const int64_t timestamp_ms = rd_kafka_message_timestamp(m, &type);  // -1: none
+      batch.append_view(p, m->offset, std::max<int64_t>(timestamp_ms, 0), key, body);
       st.next_offset = m->offset + 1;
     }
   }
-  batch.bytes_ = bytes;
-  batch.owner_ = std::move(holder);
+  batch.keep_alive(std::move(holder));
   return batch;
 }
 
@@ -956,7 +937,11 @@ Result<std::map<int32_t, int64_t>> KafkaSource::latest_offsets(std::chrono::mill
   return out;
 }
 
-std::map<int32_t, int64_t> KafkaSource::cached_latest_offsets() const {
+Result<std::map<int32_t, int64_t>> KafkaSource::latest_offsets() {
+  return latest_offsets(std::chrono::seconds(10));
+}
+
+Result<std::map<int32_t, int64_t>> KafkaSource::cached_latest_offsets() {
   std::map<int32_t, int64_t> out;
   rd_kafka_t* rk = impl_->rk();
   if (rk == nullptr) return out;

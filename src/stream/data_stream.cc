@@ -116,38 +116,56 @@ DataStream DataStream::transform(std::string name, Schema output, BatchFunction 
 
 DataStreamWriter DataStream::write_stream() const { return DataStreamWriter(*this); }
 
-DataStream event_hub_parse(const DataStream& raw, const Schema& schema, JsonDecodeOptions options) {
+namespace {
+
+DataStream parse_bodies(const DataStream& raw, const Schema& schema, JsonDecodeOptions options,
+                        std::string enqueued_time_column, const char* what) {
   auto plan = std::make_shared<StreamPlan>(raw.plan());
   if (!plan->status.ok()) return DataStream(std::move(plan));
   if (plan->parse || !plan->transforms.empty() || plan->raw_layout != RawLayout::kEvents) {
     plan->status = Status::InvalidArgument(
-        "event_hub_parse: expects the raw stream of an event source (format eventhubs, kafka "
-        "or memory) before any other step");
+        std::string(what) +
+        ": expects the raw stream of an event source (format eventhubs, kafka, ndjson or "
+        "memory) before any other step");
     return DataStream(std::move(plan));
   }
   ParseSpec spec;
   spec.schema = schema;
   spec.options = options;
+  spec.enqueued_time_column = std::move(enqueued_time_column);
   // Check the schema is decodable now rather than at the first batch.
   auto decoder = JsonDecoder::make(schema, options);
   if (!decoder.ok()) {
-    plan->status = decoder.status().with_context("event_hub_parse");
+    plan->status = decoder.status().with_context(what);
     return DataStream(std::move(plan));
   }
   // The decoder's output: the schema, then the rescued-data column when one is asked for.
   Schema out = decoder->output_schema();
-  if (out.has_field(spec.enqueued_time_column)) {
-    plan->status = Status::InvalidArgument(
-        (options.rescued_data_column == spec.enqueued_time_column
-             ? "event_hub_parse: the rescued-data column is named like the enqueued-time column "
-             : "event_hub_parse: the schema already has a column ") +
-        spec.enqueued_time_column);
-    return DataStream(std::move(plan));
+  if (!spec.enqueued_time_column.empty()) {
+    if (out.has_field(spec.enqueued_time_column)) {
+      plan->status = Status::InvalidArgument(
+          std::string(what) +
+          (options.rescued_data_column == spec.enqueued_time_column
+               ? ": the rescued-data column is named like the enqueued-time column "
+               : ": the schema already has a column ") +
+          spec.enqueued_time_column);
+      return DataStream(std::move(plan));
+    }
+    out.add(spec.enqueued_time_column, DataType::timestamp());
   }
-  out.add(spec.enqueued_time_column, DataType::timestamp());
   plan->schema = std::move(out);
   plan->parse = std::move(spec);
   return DataStream(std::move(plan));
+}
+
+}  // namespace
+
+DataStream event_hub_parse(const DataStream& raw, const Schema& schema, JsonDecodeOptions options) {
+  return parse_bodies(raw, schema, std::move(options), "EventHubEnqueueTime", "event_hub_parse");
+}
+
+DataStream json_parse(const DataStream& raw, const Schema& schema, JsonDecodeOptions options) {
+  return parse_bodies(raw, schema, std::move(options), "", "json_parse");
 }
 
 }  // namespace lakestream

@@ -259,7 +259,7 @@ class DeltaSinkBatch final : public SinkBatch {
     bool ok = true;
     for (const auto& [p, range] : raw.ranges()) {
       auto txn = t_->table->txn_version(txn_app_id(t_->query_id, raw.topic(), p));
-      if (txn && *txn != range.first_offset - 1) {
+      if (txn && *txn != range.previous_offset) {
         ok = false;
         out->why = "partition " + std::to_string(p) + " of " + raw.topic() + " is at offset " +
                    std::to_string(*txn) + " in the table, the batch starts at " +

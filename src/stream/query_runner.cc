@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <span>
 
 #include "common/log_fmt.h"
 #include "lakestream/common/memory.h"
@@ -61,8 +62,8 @@ Result<std::shared_ptr<QueryRunner>> QueryRunner::start(RunnerSetup setup) {
       LS_ASSIGN_OR_RAISE(JsonDecoder d, JsonDecoder::make(plan.parse->schema, plan.parse->options));
       r->decoders_.push_back(std::move(d));
     }
+    r->decode_scratch_.resize(static_cast<size_t>(chunks));
   }
-  r->json_events_.resize(static_cast<size_t>(chunks));
   if (r->setup_.checkpoint) r->next_batch_id_ = r->setup_.checkpoint->next_batch_id();
   r->engine_ = std::thread([raw = r.get()] { raw->run_loop(); });
   return r;
@@ -560,6 +561,34 @@ void QueryRunner::commit_loop() {
   }
 }
 
+namespace {
+
+/// Whether nothing but `column`'s own holder refers to it or to any of its children.
+bool only_holder(const ColumnPtr& column) {
+  if (column.use_count() != 1) return false;
+  for (const ColumnPtr& child : column->children()) {
+    if (!only_holder(child)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+RecordBatch QueryRunner::decode_target(int chunk) {
+  // The chunk's previous batch, emptied, when the sink and the transforms kept none of its
+  // columns (the Delta sink encodes rows as they come): its buffers keep their capacity, so the
+  // next batch decodes into memory that is already faulted in.
+  RecordBatch& scratch = decode_scratch_[static_cast<size_t>(chunk)];
+  bool reusable = scratch.num_columns() > 0;
+  for (const ColumnPtr& c : scratch.columns()) reusable = reusable && only_holder(c);
+  if (reusable) {
+    for (size_t c = 0; c < scratch.num_columns(); ++c) scratch.mutable_column(c).truncate(0);
+  } else {
+    scratch = RecordBatch::make_empty(decoders_[static_cast<size_t>(chunk)].output_schema());
+  }
+  return scratch;  // shares the columns
+}
+
 Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
                                   SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters) {
   const StreamPlan& plan = *setup_.plan;
@@ -569,35 +598,38 @@ Status QueryRunner::process_chunk(int chunk, const RawBatch& raw, size_t begin, 
   // constraints refuse.
   std::vector<size_t> row_events;
   if (plan.parse) {
-    auto& json = json_events_[static_cast<size_t>(chunk)];
-    json.clear();
-    json.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      json.push_back(JsonEvent{events[i].body, events[i].partition, events[i].offset});
-    }
-    batch = RecordBatch::make_empty(decoders_[static_cast<size_t>(chunk)].output_schema());
+    const std::span<const RawEvent> chunk_events(events.data() + begin, end - begin);
+    batch = decode_target(chunk);
     std::vector<RejectedRecord> rejects;
-    LS_RETURN_NOT_OK(
-        decoders_[static_cast<size_t>(chunk)].decode_events(json, raw.topic(), &batch, &rejects));
-    // Rejected events are absent from the batch, in event order: walk both together to give
-    // every kept row its enqueued time and every reject its event's.
-    ColumnPtr enqueued = Column::make(DataType::timestamp());
-    enqueued->reserve(batch.num_rows());
-    size_t r = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const RawEvent& e = events[i];
-      if (r < rejects.size() && rejects[r].position.partition == e.partition &&
-          rejects[r].position.offset == e.offset) {
-        dead_letters->push_back(DeadLetter{std::move(rejects[r]), e.enqueued_time_ms});
-        ++r;
-      } else {
-        enqueued->append<int64_t>(e.enqueued_time_ms * 1000);
-        row_events.push_back(i);
-      }
+    LS_RETURN_NOT_OK(decoders_[static_cast<size_t>(chunk)].decode_events(chunk_events, raw.topic(),
+                                                                         &batch, &rejects));
+    // A rejected event has no row: every kept row gets its event's enqueued time and is
+    // remembered by its event (to dead-letter rows the table's constraints refuse), every
+    // reject (named by its index in the chunk) its own.
+    const bool with_enqueued = !plan.parse->enqueued_time_column.empty();
+    ColumnPtr enqueued;
+    if (with_enqueued) {
+      enqueued = Column::make(DataType::timestamp());
+      enqueued->reserve(batch.num_rows());
     }
-    if (!plan.parse->enqueued_time_column.empty()) {
+    row_events.reserve(static_cast<size_t>(batch.num_rows()));
+    size_t r = 0;
+    for (size_t i = 0; i < chunk_events.size(); ++i) {
+      if (r < rejects.size() && rejects[r].event_index == static_cast<int64_t>(i)) {
+        ++r;
+        continue;
+      }
+      if (with_enqueued) enqueued->append<int64_t>(chunk_events[i].enqueued_time_ms * 1000);
+      row_events.push_back(begin + i);
+    }
+    if (with_enqueued) {
       batch = batch.with_column(
           Field{plan.parse->enqueued_time_column, DataType::timestamp(), true, "{}"}, enqueued);
+    }
+    for (RejectedRecord& reject : rejects) {
+      const int64_t enqueued_ms =
+          chunk_events[static_cast<size_t>(reject.event_index)].enqueued_time_ms;
+      dead_letters->push_back(DeadLetter{std::move(reject), enqueued_ms});
     }
   } else {
     batch = raw_to_batch(plan.raw_layout, raw, begin, end);

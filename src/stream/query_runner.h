@@ -135,6 +135,8 @@ class QueryRunner final : public PartitionAssignmentListener {
   Result<Written> write_batch(Item item, int64_t batch_id);
   /// Commit a written batch and record its progress (the committer's part).
   Status commit_batch(Written& w);
+  /// An empty batch of the decoder's output for `chunk` (engine thread and the chunk's thread).
+  RecordBatch decode_target(int chunk);
   Status process_chunk(int chunk, const RawBatch& raw, size_t begin, size_t end,
                        SinkBatch& sink_batch, std::vector<DeadLetter>* dead_letters);
   void fail(Status status);
@@ -160,8 +162,8 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::string run_id_;
   std::unique_ptr<StreamSource> source_;
   std::string source_description_;
-  std::vector<JsonDecoder> decoders_;                                      // one per chunk
-  std::vector<std::vector<JsonEvent>> json_events_;                        // per chunk scratch
+  std::vector<JsonDecoder> decoders_;        // one per chunk
+  std::vector<RecordBatch> decode_scratch_;  // per chunk: see decode_target()
   std::optional<std::chrono::steady_clock::time_point> previous_trigger_;  // committer's
 
   mutable std::mutex mu_;

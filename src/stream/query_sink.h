@@ -14,8 +14,8 @@
 #include "lakestream/common/status.h"
 #include "lakestream/delta/constraints.h"
 #include "lakestream/json/rejected_record.h"
+#include "lakestream/source/stream_source.h"
 #include "lakestream/stream/data_stream_writer.h"
-#include "lakestream/stream/stream_source.h"
 #include "stream/auto_compactor.h"
 
 namespace lakestream::stream_internal {

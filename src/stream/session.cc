@@ -8,8 +8,10 @@
 #include "lakestream/common/log.h"
 #include "lakestream/common/strings.h"
 #include "lakestream/common/time.h"
+#include "lakestream/source/kafka_source.h"
+#include "lakestream/source/ndjson_file_source.h"
+#include "lakestream/source/rate_source.h"
 #include "lakestream/storage/local_file_system.h"
-#include "lakestream/stream/rate_source.h"
 
 namespace lakestream {
 
@@ -180,14 +182,24 @@ DataStream DataStreamReader::load() const {
     Config config = session_ != nullptr ? session_->config() : Config();
     std::string format = format_;
     auto options = options_;
-    plan->make_source = [format, options, config]() {
-      return make_kafka_stream_source(format, options, config);
+    plan->make_source = [format, options, config]() -> Result<std::unique_ptr<StreamSource>> {
+      auto parsed = KafkaSourceOptions::from_options(options, &config);
+      if (!parsed.ok()) return parsed.status().with_context("read_stream format '" + format + "'");
+      LS_ASSIGN_OR_RAISE(std::unique_ptr<KafkaSource> source, KafkaSource::create(*parsed));
+      return std::unique_ptr<StreamSource>(std::move(source));
+    };
+  } else if (format_ == "ndjson") {
+    auto parsed = NdjsonFileSourceOptions::from_options(options_);
+    if (!parsed.ok()) return fail(parsed.status());
+    plan->make_source = [files = *parsed]() -> Result<std::unique_ptr<StreamSource>> {
+      return std::unique_ptr<StreamSource>(std::make_unique<NdjsonFileSource>(files));
     };
   } else if (format_.empty()) {
-    return fail(Status::InvalidArgument("read_stream: no format given (eventhubs, kafka, rate)"));
+    return fail(
+        Status::InvalidArgument("read_stream: no format given (eventhubs, kafka, ndjson, rate)"));
   } else {
     return fail(Status::InvalidArgument("read_stream: unknown format '" + format_ +
-                                        "' (expected eventhubs, kafka or rate)"));
+                                        "' (expected eventhubs, kafka, ndjson or rate)"));
   }
   plan->schema = raw_schema(plan->raw_layout);
   return DataStream(plan);

@@ -899,3 +899,37 @@ TEST(ShippedEngineDefaultsTest, EveryCommentedExampleParsesWhenUncommented) {
 
 }  // namespace
 }  // namespace lakestream
+
+namespace lakestream {
+namespace {
+
+TEST(ArgParserTest, DeclaredBoundsAndChoicesRefuseBadValuesNamingTheLayer) {
+  testing::ConfigSandbox box;
+  ArgParser p("job", "bounds");
+  p.add("--events").default_value(10).positive();
+  p.add("--wait").default_value(0.5).non_negative();
+  p.add("--mode").default_value("auto").choices({"auto", "group", "all"});
+  Result<Config> ok = box.parse(p, {"--events", "3", "--wait", "0", "--mode", " GROUP "});
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+  EXPECT_EQ(ok->get_int("events"), 3);
+  EXPECT_EQ(ok->get_string("mode"), "group");  // the declared spelling
+  EXPECT_THAT(p.help(), HasSubstr("--mode auto|group|all"));
+
+  Result<Config> zero = box.parse(p, {"--events", "0"});
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.status().message(),
+            "invalid value for --events from command line: expected a positive integer, got '0'");
+  Result<Config> negative = box.parse(p, {"--wait=-1"});
+  ASSERT_FALSE(negative.ok());
+  EXPECT_THAT(negative.status().message(),
+              HasSubstr("--wait from command line: expected a non-negative number, got '-1'"));
+  box.write("job.conf", "mode=some\n");
+  Result<Config> choice = box.parse(p, {"--config", "job.conf"});
+  ASSERT_FALSE(choice.ok());
+  EXPECT_THAT(choice.status().message(),
+              HasSubstr("--mode from file job.conf line 1: expected one of auto, group or all, "
+                        "got 'some'"));
+}
+
+}  // namespace
+}  // namespace lakestream

@@ -58,7 +58,7 @@ TEST(KafkaEndpointTest, DescribeNeverShowsTheKey) {
   }
   auto source = KafkaSource::create(options);
   ASSERT_TRUE(source.ok());
-  EXPECT_EQ((*source)->describe().find(kKey), std::string::npos);
+  EXPECT_EQ((*source)->description().find(kKey), std::string::npos);
 }
 
 TEST(KafkaEndpointTest, KeysAreCaseInsensitiveAndSpacesTrimmed) {

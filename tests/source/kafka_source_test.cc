@@ -64,7 +64,7 @@ std::map<int32_t, std::vector<std::string>> produce(const MockHub& hub, const st
   return bodies;
 }
 
-class RecordingListener : public KafkaAssignmentListener {
+class RecordingListener : public PartitionAssignmentListener {
  public:
   std::map<int32_t, std::optional<int64_t>> answers;  // partitions not listed: nullopt
   std::vector<int32_t> assigned;
@@ -107,9 +107,9 @@ class KafkaSourceTest : public ::testing::Test {
   }
 
   // Poll until `want` events arrived (or 20 s passed); the batches are kept alive.
-  static std::vector<KafkaBatch> drain(KafkaSource& source, size_t want,
-                                       const KafkaPollLimits& limits = {}) {
-    std::vector<KafkaBatch> batches;
+  static std::vector<RawBatch> drain(KafkaSource& source, size_t want,
+                                     const PollLimits& limits = {}) {
+    std::vector<RawBatch> batches;
     size_t got = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (got < want && std::chrono::steady_clock::now() < deadline) {
@@ -151,20 +151,20 @@ TEST_F(KafkaSourceTest, ConsumesEveryEventOnceWithOffsetsPartitionsBodies) {
 
   auto source = make_source("every", "every-group");
   RecordingListener listener;
-  ASSERT_TRUE(source->start(&listener).ok());
+  ASSERT_TRUE(source->start(&listener, {}).ok());
   auto batches = drain(*source, 1000);
 
   std::map<int32_t, std::vector<int64_t>> offsets;
   std::map<int32_t, std::vector<std::string>> seen;
   size_t total = 0;
-  for (const KafkaBatch& b : batches) {
+  for (const RawBatch& b : batches) {
     EXPECT_EQ(b.topic(), "every");
     int64_t bytes = 0;
-    for (const KafkaEvent& e : b.events()) {
+    for (const RawEvent& e : b.events()) {
       offsets[e.partition].push_back(e.offset);
       seen[e.partition].emplace_back(e.body);
       EXPECT_EQ(e.key.substr(0, 1), "k");
-      EXPECT_GT(e.timestamp_ms, 1600000000000);  // a real broker/producer time
+      EXPECT_GT(e.enqueued_time_ms, 1600000000000);  // a real broker/producer time
       bytes += static_cast<int64_t>(e.body.size() + e.key.size());
     }
     EXPECT_EQ(b.bytes(), bytes);
@@ -217,7 +217,7 @@ TEST_F(KafkaSourceTest, ListenerOffsetsWinThenExplicitOffsetsThenStartingPositio
   RecordingListener listener;
   listener.answers[0] = 40;    // the table's txn version + 1, say
   listener.answers[3] = 1000;  // a table ahead of the hub, e.g. after the hub restarted
-  ASSERT_TRUE(source->start(&listener).ok());
+  ASSERT_TRUE(source->start(&listener, {}).ok());
   // partition 0: 40..99, partition 1: 90..99, partition 2: earliest 0..99; partition 3 fails.
   std::map<int32_t, std::pair<int64_t, int64_t>> span;  // first, count
   Status loss;
@@ -252,9 +252,9 @@ TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
   ASSERT_TRUE(hub_->create_topic({"fair", 4}).ok());
   produce(*hub_, "fair", {1000, 10, 500, 0});
   auto source = make_source("fair", "fair-group");
-  ASSERT_TRUE(source->start(nullptr).ok());
+  ASSERT_TRUE(source->start(nullptr, {}).ok());
   // Let everything arrive without taking any of it: every partition's end offset is 0.
-  KafkaPollLimits hold;
+  PollLimits hold;
   hold.end_offsets = {{0, 0}, {1, 0}, {2, 0}, {3, 0}};
   const std::map<int32_t, int64_t> produced = {{0, 1000}, {1, 10}, {2, 500}, {3, 0}};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
@@ -266,7 +266,7 @@ TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
   ASSERT_EQ(source->buffered_events(), produced);
 
   // 100 events shared: the 10-event partition gets all of its 10, the others 45 each.
-  KafkaPollLimits limits;
+  PollLimits limits;
   limits.max_events = 100;
   auto b1 = source->poll_batch(limits, milliseconds(1000));
   ASSERT_TRUE(b1.ok()) << b1.status().to_string();
@@ -296,7 +296,7 @@ TEST_F(KafkaSourceTest, FairShareSeekEndOffsetsAndByteLimit) {
   EXPECT_EQ(last.at(2), 49);
 
   // Bytes: at most 3 bodies of this size, but never less than one event.
-  KafkaPollLimits by_bytes;
+  PollLimits by_bytes;
   by_bytes.max_bytes = 3 * static_cast<int64_t>(body_of(100).size() + 4);
   auto b3 = source->poll_batch(by_bytes, milliseconds(1000));
   ASSERT_TRUE(b3.ok());
@@ -316,13 +316,13 @@ TEST_F(KafkaSourceTest, SecondGroupMemberTakesHalfThePartitionsThroughTheListene
   auto b = make_source("split", "split-group", fast);
   RecordingListener la;
   RecordingListener lb;
-  ASSERT_TRUE(a->start(&la).ok());
+  ASSERT_TRUE(a->start(&la, {}).ok());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (a->assignment().size() < 4 && std::chrono::steady_clock::now() < deadline) {
     ASSERT_TRUE(a->poll_batch({}, milliseconds(100)).ok());
   }
   ASSERT_EQ(a->assignment().size(), 4u);
-  ASSERT_TRUE(b->start(&lb).ok());
+  ASSERT_TRUE(b->start(&lb, {}).ok());
   ASSERT_NO_FATAL_FAILURE(wait_for_split(*a, *b));
   // The engine heard about every change: a gave partitions back, b was asked where to start.
   EXPECT_FALSE(la.revoked.empty());
@@ -346,7 +346,7 @@ TEST_F(KafkaSourceTest, CooperativeRebalanceMovesOnlyThePartitionsThatChangeOwne
   auto b = make_source("coop", "coop-group", coop);
   RecordingListener la;
   RecordingListener lb;
-  ASSERT_TRUE(a->start(&la).ok());
+  ASSERT_TRUE(a->start(&la, {}).ok());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   size_t seen_a = 0;
   while ((a->assignment().size() < 4 || seen_a < 80) &&
@@ -357,7 +357,7 @@ TEST_F(KafkaSourceTest, CooperativeRebalanceMovesOnlyThePartitionsThatChangeOwne
   }
   ASSERT_EQ(a->assignment().size(), 4u);
   EXPECT_EQ(seen_a, 80u);
-  ASSERT_TRUE(b->start(&lb).ok());
+  ASSERT_TRUE(b->start(&lb, {}).ok());
   ASSERT_NO_FATAL_FAILURE(wait_for_split(*a, *b));
   // Only what moved was revoked, and a was asked where to start each partition once.
   std::set<int32_t> revoked(la.revoked.begin(), la.revoked.end());
@@ -381,17 +381,17 @@ TEST_F(KafkaSourceTest, ReadingAllPartitionsSkipsTheGroupAndStillCommitsToIt) {
   auto a = make_source("all", "all-group");
   RecordingListener la;
   la.answers[1] = 35;  // the table says partition 1 continues at 35
-  ASSERT_TRUE(a->start(&la, /*available_now=*/true).ok());
+  ASSERT_TRUE(a->start(&la, {.available_now = true}).ok());
   EXPECT_TRUE(a->reads_all_partitions());
   // A second reader in the same group set to `all` also gets every partition: no sharing.
   KafkaSourceOptions all;
   all.assignment = PartitionAssignment::kAll;
   auto b = make_source("all", "all-group", all);
   RecordingListener lb;
-  ASSERT_TRUE(b->start(&lb).ok());
+  ASSERT_TRUE(b->start(&lb, {}).ok());
   // Group mode stays the default for other queries.
   auto c = make_source("all", "all-group-c");
-  ASSERT_TRUE(c->start(nullptr).ok());
+  ASSERT_TRUE(c->start(nullptr, {}).ok());
   EXPECT_FALSE(c->reads_all_partitions());
   c->close();
 
@@ -403,7 +403,7 @@ TEST_F(KafkaSourceTest, ReadingAllPartitionsSkipsTheGroupAndStillCommitsToIt) {
   EXPECT_EQ(la.assigned, every);  // asked once per partition, in order
   EXPECT_EQ(lb.assigned, every);
   std::map<int32_t, std::pair<int64_t, int64_t>> span_a;  // first offset, count
-  for (const KafkaBatch& batch : batches_a) {
+  for (const RawBatch& batch : batches_a) {
     for (const auto& [p, r] : batch.ranges()) {
       if (!span_a.count(p)) span_a[p] = {r.first_offset, 0};
       span_a[p].second += r.count;
@@ -414,7 +414,7 @@ TEST_F(KafkaSourceTest, ReadingAllPartitionsSkipsTheGroupAndStillCommitsToIt) {
   EXPECT_EQ(span_a[2], (std::pair<int64_t, int64_t>{0, 30}));
   EXPECT_EQ(span_a[3], (std::pair<int64_t, int64_t>{0, 20}));
   size_t total_b = 0;
-  for (const KafkaBatch& batch : batches_b) total_b += batch.size();
+  for (const RawBatch& batch : batches_b) total_b += batch.size();
   EXPECT_EQ(total_b, 140u);
 
   // Offsets still reach the group for lag tools, without a group member.
@@ -443,8 +443,8 @@ TEST_F(KafkaSourceTest, DrainsABacklogFarBeyondLibrdkafkasQueueLimit) {
                            {"fetch.max.bytes", "1048576"},
                            {"max.partition.fetch.bytes", "8192"}};
   auto source = make_source("backlog", "backlog-group", small_queue);
-  ASSERT_TRUE(source->start(nullptr).ok());
-  KafkaPollLimits limits;
+  ASSERT_TRUE(source->start(nullptr, {}).ok());
+  PollLimits limits;
   limits.max_events = 300;
   size_t total = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

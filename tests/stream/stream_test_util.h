@@ -15,8 +15,8 @@
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
 #include "lakestream/parquet/parquet_reader.h"
+#include "lakestream/source/memory_source.h"
 #include "lakestream/storage/local_file_system.h"
-#include "lakestream/stream/memory_source.h"
 #include "lakestream/stream/session.h"
 #include "support/message_factory.h"
 

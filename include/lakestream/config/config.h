@@ -79,6 +79,15 @@ class OptionSpec {
   OptionSpec& metavar(std::string name);
   /// A one-letter alias used as `-x value` on the command line.
   OptionSpec& short_name(char letter);
+  /// The value must be above 0 (int and number options). A value that is not is refused when
+  /// the options are parsed, naming the option, where the value came from and the value.
+  OptionSpec& positive();
+  /// The value must be 0 or more (int and number options); refused as positive() says.
+  OptionSpec& non_negative();
+  /// The value must be one of `values` (string options), compared ignoring ASCII case and
+  /// surrounding spaces; get_string() returns the spelling given here. Shown in --help as the
+  /// metavar (`auto|group|all`) unless one is set.
+  OptionSpec& choices(std::vector<std::string> values);
 
   /// The default value, written as it would be in a config file ("10000", "1 second").
   OptionSpec& default_text(std::string text);
@@ -111,6 +120,10 @@ class OptionSpec {
   const std::string& help_text() const { return help_; }
   /// The default as text (lists as "[a, b]"), if one was declared.
   const std::optional<std::string>& default_value_text() const { return default_; }
+  /// The lowest value allowed: kNone, kPositive (> 0) or kNonNegative (>= 0).
+  enum class Bound : uint8_t { kNone, kPositive, kNonNegative };
+  Bound bound() const { return bound_; }
+  const std::vector<std::string>& choice_values() const { return choices_; }
 
  private:
   friend class ArgParser;
@@ -128,6 +141,8 @@ class OptionSpec {
   std::string env_;
   std::string help_;
   std::string metavar_;
+  Bound bound_ = Bound::kNone;
+  std::vector<std::string> choices_;
   std::optional<std::string> default_;
 };
 

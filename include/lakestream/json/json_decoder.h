@@ -4,7 +4,9 @@
 // on-demand, no DOM, no heap allocation per value. A record that does not fit the schema is
 // rolled back out of the batch and handed back as a RejectedRecord; the batch goes on.
 // The rules (missing/null fields, type mismatches, numbers, timestamps, modes) are in
-// docs/decoding.md. This module must not know about sources, sinks or Delta.
+// docs/decoding.md. Events come in as the sources deliver them (RawEvent, from
+// lakestream/source/raw_event.h, the only thing this module takes from module source); it must
+// not know about sinks or Delta.
 
 #include <cstdint>
 #include <memory>
@@ -18,6 +20,7 @@
 #include "lakestream/common/status.h"
 #include "lakestream/json/rejected_record.h"
 #include "lakestream/schema/schema.h"
+#include "lakestream/source/raw_event.h"
 
 namespace lakestream {
 
@@ -53,12 +56,9 @@ struct JsonDecodeOptions {
   int64_t max_record_bytes = 32LL << 20;
 };
 
-/// One event body to decode, with the coordinates that identify it in its partition.
-struct JsonEvent {
-  std::string_view body;
-  int32_t partition = -1;
-  int64_t offset = -1;
-};
+/// One event body to decode: the source's own event, whose partition and offset name it in
+/// positions (the decoder reads nothing else of it). `{body, partition, offset}` builds one.
+using JsonEvent = RawEvent;
 
 /// Decodes JSON objects into a RecordBatch of a fixed schema. Holds the simdjson parser and
 /// scratch buffers, which it reuses from record to record: keep one decoder per thread and
@@ -83,12 +83,14 @@ class JsonDecoder {
   const JsonDecodeOptions& options() const;
 
   /// Decode separate event bodies (one JSON object each) from `source` (the topic / event hub
-  /// name, used in positions). Rows are appended to `batch`, which must have been made for
-  /// this decoder's output (RecordBatch::make_empty(output_schema())); refused records are
-  /// appended to `rejects` (may be null in fail-fast mode). In fail-fast mode the first bad record
-  /// stops decoding with InvalidArgument naming its position and the reason; the rows before
-  /// it stay in the batch and the bad one is rolled back.
-  Status decode_events(std::span<const JsonEvent> events, std::string_view source,
+  /// name, used in positions). Each reject carries the index of its event in `events`
+  /// (RejectedRecord::event_index), so the caller finds the event's other metadata there. Rows are
+  /// appended to `batch`, which must have been made for this decoder's output
+  /// (RecordBatch::make_empty(output_schema())); refused records are appended to `rejects` (may be
+  /// null in fail-fast mode). In fail-fast mode the first bad record stops decoding with
+  /// InvalidArgument naming its position and the reason; the rows before it stay in the batch and
+  /// the bad one is rolled back.
+  Status decode_events(std::span<const RawEvent> events, std::string_view source,
                        RecordBatch* batch, std::vector<RejectedRecord>* rejects);
 
   /// Decode NDJSON text: one object per line, "\n" or "\r\n" line breaks, the last line may

@@ -34,6 +34,8 @@ struct RejectedRecord {
   RecordPosition position;
   /// The record's bytes exactly as received (an NDJSON line without its line break).
   std::string raw;
+  /// decode_events: the index of the record's event in the events decoded; -1 for NDJSON.
+  int64_t event_index = -1;
 };
 
 }  // namespace lakestream

@@ -1,12 +1,15 @@
 #pragma once
-// source/kafka_source: the Event Hubs / Kafka consumer (librdkafka). It joins a consumer group
-// (or reads every partition itself, see PartitionAssignment), and on every partition assignment
-// asks its KafkaAssignmentListener where each partition starts — the engine answers from the Delta
-// table's txn versions — falling back to the configured starting position only when told to.
-// poll_batch() shares max_events fairly over the partitions that have data and returns zero-copy
-// batches. Group offsets are committed only when asked (for lag tools); recovery never reads them.
-// This module must not know about Delta, decoding or checkpoints. Used from one thread at a time
-// (the polling thread); the listener is called on that thread from inside start() and poll_batch().
+// source/kafka_source: the Event Hubs / Kafka consumer (librdkafka), a StreamSource. It joins a
+// consumer group (or reads every partition itself, see PartitionAssignment), and on every
+// partition assignment asks the engine's PartitionAssignmentListener where each partition
+// starts — the engine answers from the Delta table's txn versions — falling back to the
+// configured starting position only when told to. poll_batch() shares max_events over the
+// partitions that have data (fair_share) and returns zero-copy batches: every body and key is a
+// view into the librdkafka message that carried it, and the RawBatch keeps those messages (and
+// the consumer) alive. Group offsets are committed only when asked (for lag tools); recovery
+// never reads them. This module must not know about Delta, decoding or checkpoints. Used from
+// one thread at a time (the polling thread); the listener is called on that thread from inside
+// start() and poll_batch().
 
 #include <chrono>
 #include <cstdint>
@@ -18,8 +21,8 @@
 #include <vector>
 
 #include "lakestream/common/status.h"
-#include "lakestream/source/kafka_batch.h"
 #include "lakestream/source/kafka_endpoint.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 
@@ -113,31 +116,6 @@ struct KafkaSourceOptions {
   std::vector<KafkaProperty> redacted_properties() const;
 };
 
-/// The engine's side of partition assignment.
-class KafkaAssignmentListener {
- public:
-  virtual ~KafkaAssignmentListener() = default;
-  /// `partition` of `topic` was assigned: the offset to start at, or nullopt for the source's
-  /// configured starting position. An error fails the poll that saw the assignment.
-  virtual Result<std::optional<int64_t>> start_offset(const std::string& topic,
-                                                      int32_t partition) = 0;
-  /// Partitions were taken away (another group member owns them now).
-  virtual void on_revoked(const std::string& topic, const std::vector<int32_t>& partitions) = 0;
-};
-
-/// How much one poll may return.
-struct KafkaPollLimits {
-  /// Events in the whole batch (0 = no limit), shared fairly: each partition with data gets an
-  /// equal share, and what a small partition leaves is shared among the others.
-  int64_t max_events = 0;
-  /// Body plus key bytes in the whole batch (0 = no limit); at least one event is returned
-  /// even when it alone is bigger.
-  int64_t max_bytes = 0;
-  /// Per partition, the offset (exclusive) not to read past: available-now captures the
-  /// latest offsets at start and drains up to them. Partitions not listed are unbounded.
-  std::map<int32_t, int64_t> end_offsets;
-};
-
 /// Low (first retained) and high (next to be written) offsets of a partition.
 struct KafkaWatermarks {
   int64_t low = 0;
@@ -145,44 +123,46 @@ struct KafkaWatermarks {
 };
 
 /// A consumer of one topic in a consumer group.
-class KafkaSource {
+class KafkaSource final : public StreamSource {
  public:
   /// Checks the options and builds the librdkafka configuration; connects nothing yet.
   static Result<std::unique_ptr<KafkaSource>> create(KafkaSourceOptions options);
-  ~KafkaSource();
+  ~KafkaSource() override;
   KafkaSource(const KafkaSource&) = delete;
   KafkaSource& operator=(const KafkaSource&) = delete;
 
   /// "KafkaSource[eventhubs ns.servicebus.windows.net:9093/input (SASL_SSL, key name Listen),
   /// group $Default]" — for progress records and messages; never a secret.
-  std::string describe() const;
-  const std::string& topic() const;
+  std::string description() const override;
+  const std::string& topic() const override;
   const KafkaSourceOptions& options() const;
 
   /// Create the consumer and subscribe (or, reading every partition, assign them all at the
   /// first poll). Assignments (now or later, on rebalances) start each partition where
   /// `listener` says; it must outlive the source. nullptr: always the configured starting
-  /// position. `available_now` resolves PartitionAssignment::kAuto.
-  Status start(KafkaAssignmentListener* listener, bool available_now = false);
+  /// position. `how.available_now` resolves PartitionAssignment::kAuto.
+  Status start(PartitionAssignmentListener* listener, const SourceStart& how) override;
   /// Whether this source reads every partition itself (kAll, or kAuto resolved to it).
   bool reads_all_partitions() const;
 
-  /// The next events of the assigned partitions within `limits`, waiting up to `timeout` for
-  /// the first one (an empty batch when none came). Serves rebalances. Fails on a fatal or
-  /// authentication error, an unknown topic, a listener error, or lost data when
-  /// fail_on_data_loss is set.
-  Result<KafkaBatch> poll_batch(const KafkaPollLimits& limits, std::chrono::milliseconds timeout);
+  /// The next events of the assigned partitions within `limits` (max_events shared with
+  /// fair_share; max_bytes applied round-robin so no partition is starved by it), waiting up to
+  /// `timeout` for the first one (an empty batch when none came). Serves rebalances. Fails on a
+  /// fatal or authentication error, an unknown topic, a listener error, or lost data when
+  /// fail_on_data_loss is set. An event's enqueued_time_ms is the broker / producer timestamp
+  /// (Event Hubs: the enqueued time), 0 when the message has none.
+  Result<RawBatch> poll_batch(const PollLimits& limits, std::chrono::milliseconds timeout) override;
 
   /// Continue `partition` at `offset` (e.g. after the engine dropped a batch). Events already
   /// buffered for it are discarded. Ignored when the partition is not assigned.
-  Status seek(int32_t partition, int64_t offset);
+  Status seek(int32_t partition, int64_t offset) override;
 
   /// Commit `next_offsets` (partition → next offset to read) to the consumer group and wait
   /// for the answer. For lag tools only. A commit rejected during a rebalance is kConflict.
-  Status commit(const std::map<int32_t, int64_t>& next_offsets);
+  Status commit(const std::map<int32_t, int64_t>& next_offsets) override;
   /// commit() without waiting: the request is queued behind earlier ones on the group
   /// coordinator's connection, so a later commit() still lands last. Its answer is dropped.
-  Status commit_async(const std::map<int32_t, int64_t>& next_offsets);
+  Status commit_async(const std::map<int32_t, int64_t>& next_offsets) override;
   /// The group's committed next offsets of `partitions` (all assigned ones when empty);
   /// partitions without a commit are left out.
   Result<std::map<int32_t, int64_t>> committed(
@@ -192,14 +172,16 @@ class KafkaSource {
   /// Per assigned partition, the broker's low and high watermarks (asks the broker).
   Result<std::map<int32_t, KafkaWatermarks>> watermarks(
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  /// Per assigned partition, the offset the next produced event will get (high watermark).
-  Result<std::map<int32_t, int64_t>> latest_offsets(
-      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Per assigned partition, the offset the next produced event will get (high watermark),
+  /// waiting up to 10 s for the broker.
+  Result<std::map<int32_t, int64_t>> latest_offsets() override;
+  Result<std::map<int32_t, int64_t>> latest_offsets(std::chrono::milliseconds timeout);
   /// Per assigned partition, the high watermark librdkafka last saw in a fetch response (no
   /// round trip: cheap enough for every trigger); partitions not fetched yet are left out.
-  std::map<int32_t, int64_t> cached_latest_offsets() const;
+  /// Never fails.
+  Result<std::map<int32_t, int64_t>> cached_latest_offsets() override;
   /// Per assigned partition whose position is known, the next offset poll_batch returns.
-  std::map<int32_t, int64_t> positions() const;
+  std::map<int32_t, int64_t> positions() const override;
   /// Per assigned partition, events fetched and waiting for a poll to return them (metrics,
   /// tests).
   std::map<int32_t, int64_t> buffered_events() const;
@@ -209,11 +191,11 @@ class KafkaSource {
   std::string last_error() const;
   /// Why no events can come now ("no broker reachable (...)"), "" while a broker is up or
   /// before librdkafka's first statistics (statistics.interval.ms, 1 s unless overridden).
-  std::string problem() const;
+  std::string problem() const override;
 
   /// Leave the group and release the connection; batches still alive keep the client's
   /// memory until they are destroyed. Safe to call twice.
-  void close();
+  void close() override;
 
   struct Impl;
 

@@ -32,7 +32,7 @@
 #include "lakestream/config/config.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 
@@ -133,6 +133,11 @@ class DataStream {
 /// column (docs/decoding.md, "Rescued data").
 DataStream event_hub_parse(const DataStream& raw, const Schema& schema,
                            JsonDecodeOptions options = {});
+
+/// event_hub_parse without the enqueued-time column: each event's body decoded against
+/// `schema`, nothing added (e.g. the lines of an "ndjson" file stream, which have no enqueued
+/// time). Records that do not fit go where options.mode says, as for event_hub_parse.
+DataStream json_parse(const DataStream& raw, const Schema& schema, JsonDecodeOptions options = {});
 
 /// The original's preview_stream: print the schema tree, then each micro-batch as Spark's
 /// console sink does (43 dashes, "Batch: N", 43 dashes, show()) for `seconds`, then stop.

@@ -118,10 +118,4 @@ class DataStreamReader {
   RawLayout layout_ = RawLayout::kEvents;
 };
 
-/// How the "eventhubs" / "kafka" formats make their source; set by the kafka adapter
-/// (src/stream/kafka_stream_source.cc). Returns NotImplemented when no adapter is linked.
-Result<std::unique_ptr<StreamSource>> make_kafka_stream_source(
-    const std::string& format, const std::map<std::string, std::string>& options,
-    const Config& config);
-
 }  // namespace lakestream

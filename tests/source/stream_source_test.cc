@@ -1,10 +1,11 @@
+#include "lakestream/source/stream_source.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "lakestream/stream/memory_source.h"
-#include "lakestream/stream/rate_source.h"
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/memory_source.h"
+#include "lakestream/source/rate_source.h"
 
 namespace lakestream {
 namespace {

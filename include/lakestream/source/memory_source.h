@@ -1,5 +1,5 @@
 #pragma once
-// stream/memory_source: an in-memory partitioned topic and a StreamSource reading it, for
+// source/memory_source: an in-memory partitioned topic and a StreamSource reading it, for
 // unit and integration tests of the engine (and for examples that need no broker). The topic
 // plays the broker: tests produce into it from any thread while a query consumes it, and it
 // remembers the offsets a consumer group committed, as a lag tool would see them.
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 

@@ -1,4 +1,4 @@
-#include "lakestream/stream/rate_source.h"
+#include "lakestream/source/rate_source.h"
 
 #include <algorithm>
 #include <thread>

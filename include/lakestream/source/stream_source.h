@@ -1,6 +1,7 @@
 #pragma once
-// stream/stream_source: what the micro-batch engine needs from a source of partitioned,
-// offset-addressed events (Event Hubs / Kafka, the rate generator, an in-memory test source).
+// source/stream_source: the contract between the micro-batch engine (module stream) and every
+// source of partitioned, offset-addressed events: Event Hubs / Kafka (kafka_source.h), the rate
+// generator (rate_source.h), an in-memory topic for tests (memory_source.h).
 // The engine, not the source, decides where each partition starts: on every assignment the
 // source asks the engine's PartitionAssignmentListener (which reads the Delta table's txn
 // versions), and falls back to its configured starting position only when told to.
@@ -16,84 +17,18 @@
 #include <vector>
 
 #include "lakestream/common/status.h"
+#include "lakestream/source/raw_batch.h"
 
 namespace lakestream {
-
-/// One event of a raw batch. The views point into memory the RawBatch keeps alive.
-struct RawEvent {
-  std::string_view body;
-  std::string_view key;  ///< partition key ("" when none)
-  int32_t partition = 0;
-  int64_t offset = 0;
-  int64_t enqueued_time_ms = 0;  ///< broker timestamp, ms since the epoch
-};
-
-/// The offsets a batch covers in one partition (both inclusive).
-struct PartitionRange {
-  int64_t first_offset = 0;
-  int64_t last_offset = 0;
-  int64_t count = 0;
-};
-
-/// The events of one trigger from one topic, with the offset range per partition. Event
-/// bodies are either copied into the batch's own arena (append) or viewed in memory whose
-/// owner the batch keeps alive (append_view + keep_alive). Move-only.
-class RawBatch {
- public:
-  explicit RawBatch(std::string topic = {}) : topic_(std::move(topic)) {}
-  RawBatch(RawBatch&&) noexcept = default;
-  RawBatch& operator=(RawBatch&&) noexcept = default;
-
-  const std::string& topic() const { return topic_; }
-  const std::vector<RawEvent>& events() const { return events_; }
-  /// Per partition: first/last offset included and how many events.
-  const std::map<int32_t, PartitionRange>& ranges() const { return ranges_; }
-  size_t size() const { return events_.size(); }
-  bool empty() const { return events_.empty(); }
-  /// Body plus key bytes of all events.
-  int64_t bytes() const { return bytes_; }
-
-  /// Append an event, copying its body and key into the batch's arena. Offsets within a
-  /// partition must increase.
-  void append(int32_t partition, int64_t offset, int64_t enqueued_time_ms, std::string_view key,
-              std::string_view body);
-  /// Append an event whose bytes stay where they are; keep their owner alive with keep_alive.
-  void append_view(int32_t partition, int64_t offset, int64_t enqueued_time_ms,
-                   std::string_view key, std::string_view body);
-  /// Keep `owner` alive as long as the batch (e.g. the broker messages the views point into).
-  void keep_alive(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
-  /// Hand over what keeps the viewed bytes alive (e.g. to release it on another thread); the
-  /// views must not be used once it is gone. Call release_events() right after.
-  std::vector<std::shared_ptr<const void>> take_owners() { return std::move(owners_); }
-  /// Drop the events and the memory behind them, keeping the topic, ranges() and bytes(): what
-  /// committing a batch needs once its rows are written.
-  void release_events() {
-    std::vector<RawEvent>().swap(events_);
-    std::vector<std::unique_ptr<char[]>>().swap(blocks_);
-    block_used_ = 0;
-    block_size_ = 0;
-    std::vector<std::shared_ptr<const void>>().swap(owners_);
-  }
-
- private:
-  std::string_view copy_in(std::string_view bytes);
-  void note(int32_t partition, int64_t offset);
-
-  std::string topic_;
-  std::vector<RawEvent> events_;
-  std::map<int32_t, PartitionRange> ranges_;
-  int64_t bytes_ = 0;
-  std::vector<std::unique_ptr<char[]>> blocks_;  // arena: views stay valid as it grows
-  size_t block_used_ = 0;
-  size_t block_size_ = 0;
-  std::vector<std::shared_ptr<const void>> owners_;
-};
 
 /// How much one poll may return.
 struct PollLimits {
   /// Events in the whole batch (0 = no limit), shared fairly across the partitions that have
   /// data: see fair_share().
   int64_t max_events = 0;
+  /// Body plus key bytes in the whole batch (0 = no limit); at least one event is returned even
+  /// when it alone is bigger. The engine sets none; sources that cannot honour it ignore it.
+  int64_t max_bytes = 0;
   /// Per partition, the offset (exclusive) not to read past: available-now captures the latest
   /// offsets at start and drains up to them. Partitions not listed are unbounded.
   std::map<int32_t, int64_t> end_offsets;

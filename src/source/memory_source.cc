@@ -1,4 +1,4 @@
-#include "lakestream/stream/memory_source.h"
+#include "lakestream/source/memory_source.h"
 
 #include <algorithm>
 #include <chrono>

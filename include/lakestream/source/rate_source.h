@@ -1,5 +1,5 @@
 #pragma once
-// stream/rate_source: Spark's `rate` source. It produces `rows-per-second` rows per second on
+// source/rate_source: Spark's `rate` source. It produces `rows-per-second` rows per second on
 // one partition; a row's offset is its counter `value` (0, 1, 2, ...) and its enqueued time the
 // moment it became due, which the engine exposes as the columns `timestamp` and `value`, as
 // Spark's rate source does. The data generator maps these rows to meter messages.
@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "lakestream/stream/stream_source.h"
+#include "lakestream/source/stream_source.h"
 
 namespace lakestream {
 

@@ -101,10 +101,10 @@ class ParquetWriter::Impl {
       columns_.push_back(std::move(writer));
     }
     if (options_.row_group_target_bytes <= 0 || options_.page_target_bytes <= 0 ||
-        options_.page_row_limit <= 0) {
+        options_.page_row_limit <= 0 || options_.row_group_row_limit <= 0) {
       return Status::InvalidArgument(
-          "Parquet writer: row group and page target sizes and the page row limit must be "
-          "positive");
+          "Parquet writer: row group and page target sizes and the row group and page row "
+          "limits must be positive");
     }
     return out_->write(kMagic, 4);
   }
@@ -141,7 +141,10 @@ class ParquetWriter::Impl {
       begin = end;
       int64_t buffered = 0;
       for (const auto& c : columns_) buffered += c->buffered_bytes();
-      if (buffered >= options_.row_group_target_bytes) LS_RETURN_NOT_OK(flush_row_group());
+      if (buffered >= options_.row_group_target_bytes ||
+          rows_in_group_ >= options_.row_group_row_limit) {
+        LS_RETURN_NOT_OK(flush_row_group());
+      }
     }
     return Status::OK();
   }

@@ -203,6 +203,29 @@ TEST(ParquetWriterTest, StatsSpanRowGroupsAndDictionaryFallback) {
   EXPECT_EQ(std::get<int64_t>(*info->columns[1].max), rows - 1001);
 }
 
+// A row group also closes at row_group_row_limit rows, however small they encode: a narrow
+// column of a million-odd constant values is a few bytes, but a reader decodes it whole. The
+// cut falls on the writer's 32,768-row slices.
+TEST(ParquetWriterTest, RowGroupsCloseAtTheRowLimit) {
+  Schema schema;
+  schema.add("v", DataType::long_(), false);
+  auto batch = RecordBatch::make_empty(schema);
+  const int64_t rows = 3 * 65536 + 100;
+  for (int64_t i = 0; i < rows; ++i) batch.mutable_column(0).append<int64_t>(7);
+  ParquetWriterOptions options;
+  options.row_group_row_limit = 65536;
+  Sink sink;
+  auto info = write_one(batch, &sink, options);
+  ASSERT_TRUE(info.ok()) << info.status().to_string();
+  EXPECT_EQ(info->num_row_groups, 4);
+  EXPECT_EQ(info->num_rows, rows);
+  // The default is Arrow's 1,048,576 rows.
+  EXPECT_EQ(ParquetWriterOptions{}.row_group_row_limit, 1 << 20);
+  options.row_group_row_limit = 0;
+  Sink bad;
+  EXPECT_FALSE(write_one(batch, &bad, options).ok());
+}
+
 /// One page of a column chunk as its header describes it.
 struct PageSeen {
   parquet::PageType type;

@@ -18,7 +18,7 @@
 #include "lakestream/delta/table_reader.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
-#include "lakestream/stream/memory_source.h"
+#include "lakestream/source/memory_source.h"
 #include "lakestream/stream/session.h"
 
 namespace lakestream {

@@ -50,6 +50,11 @@ struct ParquetWriterOptions {
   int compression_level = -1;
   /// A row group is closed once its buffered (compressed) size reaches this.
   int64_t row_group_target_bytes = 128LL << 20;
+  /// ... or once it holds this many rows (Arrow's default maximum row group length). A reader
+  /// decodes a row group at a time: narrow rows compress so well that 128 MB would be ~10
+  /// million of them, hundreds of MB decoded (OPTIMIZE re-reading its own output grew a
+  /// streaming job's memory that way, bench/soak.sh).
+  int64_t row_group_row_limit = 1LL << 20;
   /// A data page is closed once its encoded (uncompressed) size reaches this.
   int64_t page_target_bytes = 1LL << 20;
   /// ... or once it holds this many rows (parquet-mr's page.row.count.limit). Dictionary

@@ -317,9 +317,13 @@ Result<DeltaTable> DeltaTable::open_or_create(std::shared_ptr<FileSystem> fs, st
   commit_conflicts(fs->describe(path));
   auto opened = open(fs, path);
   // The options are checked as a table's only where they create one: an existing table's
-  // partition column may be a generated column the writer's schema lacks.
+  // partition column may be a generated column the writer's schema lacks. Unknown or
+  // unsupported delta.* properties are refused either way (a typo would otherwise pass
+  // silently on an existing table).
   if (!opened.ok() || options.schema.size() == 0) {
     LS_RETURN_NOT_OK(validate_create_options(options));
+  } else {
+    LS_RETURN_NOT_OK(new_table_protocol(options.schema, options.configuration).status());
   }
   if (opened.ok()) {
     LS_RETURN_NOT_OK(

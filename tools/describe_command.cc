@@ -11,9 +11,9 @@
 
 #include "command.h"
 #include "command_args.h"
-#include "lakestream/delta/clustering.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
+#include "lakestream/delta/clustering.h"
 #include "lakestream/delta/optimize.h"
 #include "lakestream/delta/table_reader.h"
 

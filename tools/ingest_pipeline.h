@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "lakestream/delta/stats.h"
 #include "lakestream/common/status.h"
+#include "lakestream/delta/stats.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/parquet/parquet_writer.h"
 #include "lakestream/schema/schema.h"

@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
-#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/schema/schema.h"
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/storage/file_system.h"
 
 namespace lakestream::meter {

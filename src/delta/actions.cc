@@ -324,9 +324,9 @@ std::string serialize_commit(const CommitActions& actions) {
   }
   if (actions.metadata) append_line(out, "metaData", to_json(*actions.metadata));
   for (const DomainMetadataAction& d : actions.domain_metadata) {
-    append_line(out, "domainMetadata",
-                Json{{"domain", d.domain}, {"configuration", d.configuration},
-                     {"removed", d.removed}});
+    append_line(
+        out, "domainMetadata",
+        Json{{"domain", d.domain}, {"configuration", d.configuration}, {"removed", d.removed}});
   }
   for (const TxnAction& t : actions.txns) {
     Json j{{"appId", t.app_id}, {"version", t.version}};

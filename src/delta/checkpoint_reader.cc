@@ -308,10 +308,9 @@ Status for_each_parquet_batch(FileSystem& fs, const std::string& path, bool side
   auto reader = ParquetReader::open(std::move(file));
   if (!reader.ok()) return reader.status().with_context(kind + where);
   std::vector<std::string> projection;
-  static const char* const kCheckpointColumns[] = {"txn",      "add",
-                                                   "remove",   "metaData",
-                                                   "protocol", "domainMetadata",
-                                                   "checkpointMetadata", "sidecar"};
+  static const char* const kCheckpointColumns[] = {
+      "txn",    "add", "remove", "metaData", "protocol", "domainMetadata", "checkpointMetadata",
+      "sidecar"};
   static const char* const kSidecarColumns[] = {"add", "remove"};
   auto take = [&](const auto& names) {
     for (const char* name : names) {
@@ -385,22 +384,23 @@ Status for_each_checkpoint_batch(FileSystem& fs, const std::string& table_path,
     if (!location.ok()) {
       return location.status().with_context("sidecar '" + sc.path + "' of checkpoint " + where);
     }
-    LS_RETURN_NOT_OK(for_each_parquet_batch(
-        fs, *location, /*sidecar=*/true, [&](CommitActions& batch) -> Status {
-          // A sidecar holds file actions only; anything else in it is ignored, as the
-          // protocol allows no other action there.
-          CommitActions files;
-          files.adds = std::move(batch.adds);
-          files.removes = std::move(batch.removes);
-          return fn(files);
-        }));
+    LS_RETURN_NOT_OK(for_each_parquet_batch(fs, *location, /*sidecar=*/true,
+                                            [&](CommitActions& batch) -> Status {
+                                              // A sidecar holds file actions only; anything else in
+                                              // it is ignored, as the protocol allows no other
+                                              // action there.
+                                              CommitActions files;
+                                              files.adds = std::move(batch.adds);
+                                              files.removes = std::move(batch.removes);
+                                              return fn(files);
+                                            }));
   }
   return Status::OK();
 }
 
 Result<std::optional<ProtocolAction>> read_checkpoint_protocol(FileSystem& fs,
-                                                              const std::string& table_path,
-                                                              const CheckpointRef& ref) {
+                                                               const std::string& table_path,
+                                                               const CheckpointRef& ref) {
   if (!ref.uuid_file.empty()) {
     // A v2 checkpoint's non-file actions are all in its own file: read them without sidecars.
     std::optional<ProtocolAction> protocol;

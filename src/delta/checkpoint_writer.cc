@@ -40,23 +40,22 @@ Schema make_checkpoint_schema(bool v2) {
                    {f("path", DataType::string()), f("partitionValues", string_map()),
                     f("size", DataType::long_()), f("modificationTime", DataType::long_()),
                     f("dataChange", DataType::boolean()), f("stats", DataType::string()),
-                    f("deletionVector",
-                      DataType::struct_({f("storageType", DataType::string()),
-                                         f("pathOrInlineDv", DataType::string()),
-                                         f("offset", DataType::int_()),
-                                         f("sizeInBytes", DataType::int_()),
-                                         f("cardinality", DataType::long_())})),
+                    f("deletionVector", DataType::struct_({f("storageType", DataType::string()),
+                                                           f("pathOrInlineDv", DataType::string()),
+                                                           f("offset", DataType::int_()),
+                                                           f("sizeInBytes", DataType::int_()),
+                                                           f("cardinality", DataType::long_())})),
                     f("baseRowId", DataType::long_()),
                     f("defaultRowCommitVersion", DataType::long_()),
                     f("clusteringProvider", DataType::string())}))
           .add("remove",
-               DataType::struct_(
-                   {f("path", DataType::string()), f("deletionTimestamp", DataType::long_()),
-                    f("dataChange", DataType::boolean()),
-                    f("extendedFileMetadata", DataType::boolean()),
-                    f("partitionValues", string_map()), f("size", DataType::long_()),
-                    f("baseRowId", DataType::long_()),
-                    f("defaultRowCommitVersion", DataType::long_())}))
+               DataType::struct_({f("path", DataType::string()),
+                                  f("deletionTimestamp", DataType::long_()),
+                                  f("dataChange", DataType::boolean()),
+                                  f("extendedFileMetadata", DataType::boolean()),
+                                  f("partitionValues", string_map()), f("size", DataType::long_()),
+                                  f("baseRowId", DataType::long_()),
+                                  f("defaultRowCommitVersion", DataType::long_())}))
           .add("metaData",
                DataType::struct_(
                    {f("id", DataType::string()), f("name", DataType::string()),
@@ -65,18 +64,16 @@ Schema make_checkpoint_schema(bool v2) {
                                                    f("options", string_map())})),
                     f("schemaString", DataType::string()), f("partitionColumns", string_list()),
                     f("configuration", string_map()), f("createdTime", DataType::long_())}))
-          .add("protocol",
-               DataType::struct_({f("minReaderVersion", DataType::int_()),
-                                  f("minWriterVersion", DataType::int_()),
-                                  f("readerFeatures", string_list()),
-                                  f("writerFeatures", string_list())}))
-          .add("domainMetadata",
-               DataType::struct_({f("domain", DataType::string()),
-                                  f("configuration", DataType::string()),
-                                  f("removed", DataType::boolean())}));
+          .add("protocol", DataType::struct_({f("minReaderVersion", DataType::int_()),
+                                              f("minWriterVersion", DataType::int_()),
+                                              f("readerFeatures", string_list()),
+                                              f("writerFeatures", string_list())}))
+          .add("domainMetadata", DataType::struct_({f("domain", DataType::string()),
+                                                    f("configuration", DataType::string()),
+                                                    f("removed", DataType::boolean())}));
   if (v2) {
-    schema.add("checkpointMetadata", DataType::struct_({f("version", DataType::long_()),
-                                                        f("tags", string_map())}));
+    schema.add("checkpointMetadata",
+               DataType::struct_({f("version", DataType::long_()), f("tags", string_map())}));
   }
   return schema;
 }
@@ -382,8 +379,8 @@ Status write_checkpoint_file(FileSystem& fs, const std::string& table_path, int6
                              const std::function<Status(CheckpointFileWriter&)>& emit) {
   std::string name = checkpoint_file_path(version);
   if (v2) {
-    name = name.substr(0, name.size() - std::string_view("parquet").size()) + uuid_v4() +
-           ".parquet";
+    name =
+        name.substr(0, name.size() - std::string_view("parquet").size()) + uuid_v4() + ".parquet";
   }
   const std::string path_out = join_path(table_path, name);
   LS_ASSIGN_OR_RAISE(auto out, fs.open_output_stream(path_out));

@@ -30,8 +30,8 @@ Result<std::vector<std::vector<std::string>>> clustering_columns(
   if (it == domains.end()) return out;
   auto bad = [&] {
     return Status::Corrupt("the domainMetadata of " + std::string(kClusteringDomain) +
-                           " is not {\"clusteringColumns\":[...]}: '" +
-                           it->second.configuration + "'");
+                           " is not {\"clusteringColumns\":[...]}: '" + it->second.configuration +
+                           "'");
   };
   const auto config = nlohmann::json::parse(it->second.configuration, nullptr, false);
   if (!config.is_object()) return bad();
@@ -61,10 +61,9 @@ Status check_clustering_stats(const std::vector<AddFile>& adds,
   for (const AddFile& add : adds) {
     const auto stats = nlohmann::json::parse(add.stats, nullptr, false);
     auto missing = [&](const std::string& what) {
-      return Status::InvalidArgument("the Delta table at " + where +
-                                     " is clustered, and the file " + add.path +
-                                     " has no statistics for " + what +
-                                     ": clustered tables need them on every file");
+      return Status::InvalidArgument(
+          "the Delta table at " + where + " is clustered, and the file " + add.path +
+          " has no statistics for " + what + ": clustered tables need them on every file");
     };
     if (!stats.is_object() || !stats.contains("numRecords")) return missing("its rows");
     for (const std::vector<std::string>& path : columns) {

@@ -556,9 +556,8 @@ Result<int64_t> Transaction::commit(std::string operation,
     if (version == 0) {
       if (!table.create_) return Status::Internal("no create options for a new table " + where);
       // The lowest protocol the schema and the table properties need (table_properties.h).
-      LS_ASSIGN_OR_RAISE(
-          NewTableProtocol created,
-          new_table_protocol(table.create_->schema, table.create_->configuration));
+      LS_ASSIGN_OR_RAISE(NewTableProtocol created,
+                         new_table_protocol(table.create_->schema, table.create_->configuration));
       actions.protocol = std::move(created.protocol);
       MetadataAction m;
       m.id = uuid_v4();
@@ -579,20 +578,18 @@ Result<int64_t> Transaction::commit(std::string operation,
       }
     }
     // What this commit is written under: the new table's protocol and metaData at version 0.
-    const ProtocolAction* protocol = actions.protocol      ? &*actions.protocol
+    const ProtocolAction* protocol = actions.protocol        ? &*actions.protocol
                                      : table.state_.protocol ? &*table.state_.protocol
                                                              : nullptr;
-    const MetadataAction* metadata = actions.metadata      ? &*actions.metadata
+    const MetadataAction* metadata = actions.metadata        ? &*actions.metadata
                                      : table.state_.metadata ? &*table.state_.metadata
                                                              : nullptr;
     // Row tracking: fresh row ids above the table's high-water mark, assigned again at every
     // attempt (a winner may have raised the mark), and the new mark in the same commit.
-    std::erase_if(actions.domain_metadata, [](const DomainMetadataAction& d) {
-      return d.domain == kRowTrackingDomain;
-    });
+    std::erase_if(actions.domain_metadata,
+                  [](const DomainMetadataAction& d) { return d.domain == kRowTrackingDomain; });
     if (protocol && metadata && row_tracking_supported(*protocol, *metadata)) {
-      LS_ASSIGN_OR_RAISE(std::optional<int64_t> mark,
-                         row_id_high_water_mark(table.state_.domains));
+      LS_ASSIGN_OR_RAISE(std::optional<int64_t> mark, row_id_high_water_mark(table.state_.domains));
       LS_ASSIGN_OR_RAISE(std::optional<DomainMetadataAction> new_mark,
                          assign_row_ids(actions.adds, mark, version, where));
       if (new_mark) actions.domain_metadata.push_back(std::move(*new_mark));

@@ -68,8 +68,7 @@ struct MaterializedRowTracking {
 
 /// A file's materialized values of `column` (null where absent), in row order; all null when
 /// the file lacks the column.
-Result<std::vector<std::optional<int64_t>>> read_materialized(FileSystem& fs,
-                                                              const LiveFile& file,
+Result<std::vector<std::optional<int64_t>>> read_materialized(FileSystem& fs, const LiveFile& file,
                                                               const std::string& column) {
   LS_ASSIGN_OR_RAISE(auto input, fs.open_input_file(file.path));
   auto reader = ParquetReader::open(std::move(input));
@@ -136,8 +135,8 @@ Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& 
         base = *add.base_row_id;
         version = *add.default_row_commit_version;
         LS_ASSIGN_OR_RAISE(row_ids, read_materialized(*fs, *files.front(), tracking.row_id_column));
-        LS_ASSIGN_OR_RAISE(commit_versions, read_materialized(*fs, *files.front(),
-                                                              tracking.commit_version_column));
+        LS_ASSIGN_OR_RAISE(commit_versions,
+                           read_materialized(*fs, *files.front(), tracking.commit_version_column));
       }
       RecordBatch batch;
       while (true) {
@@ -156,9 +155,9 @@ Status rewrite_bin(const Snapshot& snapshot, const std::shared_ptr<FileSystem>& 
             ids->append<int64_t>(row_ids[p].value_or(base + position));
             versions->append<int64_t>(commit_versions[p].value_or(version));
           }
-          batch = batch.with_column(Field{tracking.row_id_column, DataType::long_()}, ids)
-                      .with_column(Field{tracking.commit_version_column, DataType::long_()},
-                                   versions);
+          batch =
+              batch.with_column(Field{tracking.row_id_column, DataType::long_()}, ids)
+                  .with_column(Field{tracking.commit_version_column, DataType::long_()}, versions);
         }
         LS_RETURN_NOT_OK(writer->write(batch));
       }

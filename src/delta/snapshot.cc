@@ -21,10 +21,10 @@ bool supported_reader_feature(const std::string& feature) {
   // v2Checkpoint: UUID-named checkpoints, checkpointMetadata and sidecars are read
   // (checkpoint_reader.cc).
   return feature == "timestampNtz" || feature == "vacuumProtocolCheck" ||
-         feature == "v2Checkpoint" ||
-         feature == "checkpointProtection" || feature == "deletionVectors" ||
-         feature == "variantType" || feature == "variantType-preview" ||
-         feature == "typeWidening" || feature == "typeWidening-preview";
+         feature == "v2Checkpoint" || feature == "checkpointProtection" ||
+         feature == "deletionVectors" || feature == "variantType" ||
+         feature == "variantType-preview" || feature == "typeWidening" ||
+         feature == "typeWidening-preview";
 }
 
 }  // namespace

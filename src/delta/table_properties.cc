@@ -69,9 +69,9 @@ constexpr std::pair<const char*, const char*> kRefused[] = {
 /// The features a delta.feature.<name>=supported property may add: those our writers honour.
 const std::set<std::string>& addable_features() {
   static const std::set<std::string> features = {
-      "appendOnly",      "invariants",      "changeDataFeed",    "deletionVectors",
-      "domainMetadata",  "rowTracking",     "inCommitTimestamp", "v2Checkpoint",
-      "timestampNtz",    "typeWidening",    "vacuumProtocolCheck"};
+      "appendOnly",     "invariants",   "changeDataFeed",     "deletionVectors",
+      "domainMetadata", "rowTracking",  "inCommitTimestamp",  "v2Checkpoint",
+      "timestampNtz",   "typeWidening", "vacuumProtocolCheck"};
   return features;
 }
 
@@ -210,8 +210,8 @@ Result<NewTableProtocol> new_table_protocol(const Schema& schema,
     out.configuration[known->key] = value;
     if (on && known->feature) need(known->feature);
   }
-  const bool row_tracking = std::find(features.begin(), features.end(), "rowTracking") !=
-                            features.end();
+  const bool row_tracking =
+      std::find(features.begin(), features.end(), "rowTracking") != features.end();
   if (row_tracking) {
     need("domainMetadata");  // the high-water mark lives in a domain
     if (auto it = out.configuration.find("delta.enableRowTracking");

@@ -1,7 +1,8 @@
-// The schema-driven decoder (json/decoder_impl.h says how its files divide the work). One pass per record with simdjson on-demand: the object's members
-// are visited in document order, each key matched against the plan (usually one comparison,
-// since producers write fields in schema order), and each value parsed straight into its
-// column. Nothing is allocated per value; reject reasons are built only when something fails.
+// The schema-driven decoder (json/decoder_impl.h says how its files divide the work). One pass per
+// record with simdjson on-demand: the object's members are visited in document order, each key
+// matched against the plan (usually one comparison, since producers write fields in schema order),
+// and each value parsed straight into its column. Nothing is allocated per value; reject reasons
+// are built only when something fails.
 #include "lakestream/json/json_decoder.h"
 
 #include <algorithm>
@@ -427,4 +428,3 @@ Status JsonDecoder::decode_ndjson(std::string_view text, std::string_view source
 }
 
 }  // namespace lakestream
-

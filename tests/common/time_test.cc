@@ -285,17 +285,18 @@ TEST(FixedShapeTimeOfDayTest, EverySecondOfADay) {
   char text[40];
   for (int s = 0; s < 86400; ++s) {
     const int64_t want = int64_t{s} * 1'000'000;
-    std::snprintf(text, sizeof text, "2021-01-19T%02d:%02d:%02d.123Z", s / 3600, s / 60 % 60, s % 60);
+    std::snprintf(text, sizeof text, "2021-01-19T%02d:%02d:%02d.123Z", s / 3600, s / 60 % 60,
+                  s % 60);
     ASSERT_EQ(fixed_shape_time_of_day(text), want + 123'000) << text;
     std::snprintf(text, sizeof text, "2021-01-19 %02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     ASSERT_EQ(fixed_shape_time_of_day(text), want) << text;
   }
   EXPECT_EQ(fixed_shape_time_of_day("2021-01-19T10:33:00.1234567Z"), 37'980'123'456);
   EXPECT_EQ(fixed_shape_time_of_day("2021-01-19t10:33:00,5z"), 37'980'500'000);
-  for (const char* other : {"2021-01-19T24:00:00Z", "2021-01-19T10:60:00Z", "2021-01-19T10:33:60",
-                            "2021-01-19T10:33Z", "2021-01-19T10:33:00+01:00", "2021-01-19T10:33:00.Z",
-                            "2021-01-19T10:33:00.1234567890Z", "2021-01-19X10:33:00",
-                            "2021-01-19T1a:33:00"}) {
+  for (const char* other :
+       {"2021-01-19T24:00:00Z", "2021-01-19T10:60:00Z", "2021-01-19T10:33:60", "2021-01-19T10:33Z",
+        "2021-01-19T10:33:00+01:00", "2021-01-19T10:33:00.Z", "2021-01-19T10:33:00.1234567890Z",
+        "2021-01-19X10:33:00", "2021-01-19T1a:33:00"}) {
     EXPECT_EQ(fixed_shape_time_of_day(other), -1) << other;
   }
 }

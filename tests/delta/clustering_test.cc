@@ -128,9 +128,9 @@ TEST_F(ClusteringTest, AppendsCarryStatisticsForTheClusteringColumns) {
             (Paths{{"Measurement_Unit"}, {"ObservationTime"}}));
   ASSERT_EQ(snap->files().size(), 1u);
   const auto stats = nlohmann::json::parse(snap->files()[0].add.stats);
-  EXPECT_TRUE(stats["nullCount"].contains("MeterId"));           // the one indexed column
-  EXPECT_FALSE(stats["nullCount"].contains("SupplierId"));       // past it
-  EXPECT_EQ(stats["minValues"]["Measurement_Unit"], "kWH");      // clustering columns
+  EXPECT_TRUE(stats["nullCount"].contains("MeterId"));       // the one indexed column
+  EXPECT_FALSE(stats["nullCount"].contains("SupplierId"));   // past it
+  EXPECT_EQ(stats["minValues"]["Measurement_Unit"], "kWH");  // clustering columns
   EXPECT_TRUE(stats["maxValues"].contains("ObservationTime"));
   EXPECT_TRUE(snap->files()[0].add.clustering_provider.empty());  // appended unclustered
 
@@ -168,8 +168,8 @@ TEST_F(ClusteringTest, OptimizeAndCheckpointsKeepWhatClusteringNeeds) {
   auto snap = Snapshot::load(fs_, "t");
   ASSERT_TRUE(snap.ok());
   ASSERT_EQ(snap->files().size(), 1u);
-  EXPECT_TRUE(nlohmann::json::parse(snap->files()[0].add.stats)["nullCount"].contains(
-      "ObservationTime"));
+  EXPECT_TRUE(
+      nlohmann::json::parse(snap->files()[0].add.stats)["nullCount"].contains("ObservationTime"));
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", snap->version()).ok());
   auto from_checkpoint = Snapshot::load(fs_, "t");
   ASSERT_TRUE(from_checkpoint.ok());

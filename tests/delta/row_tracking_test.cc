@@ -35,10 +35,11 @@ class RowTrackingTest : public TempTableDirTest {
 
   /// Version 0 of "t" (the meter schema, partitioned by SupplierId) with row tracking
   /// supported and, unless `configuration` says otherwise, enabled.
-  void create_table(const std::string& configuration =
-                        R"({"delta.enableRowTracking":"true",)"
-                        R"("delta.rowTracking.materializedRowIdColumnName":"_row-id-col-1",)"
-                        R"("delta.rowTracking.materializedRowCommitVersionColumnName":"_row-commit-version-col-2"})") {
+  void create_table(
+      const std::string& configuration =
+          R"({"delta.enableRowTracking":"true",)"
+          R"("delta.rowTracking.materializedRowIdColumnName":"_row-id-col-1",)"
+          R"("delta.rowTracking.materializedRowCommitVersionColumnName":"_row-commit-version-col-2"})") {
     std::string escaped;
     for (char c : flat_meter_schema().to_json()) {
       if (c == '"' || c == '\\') escaped += '\\';
@@ -138,8 +139,10 @@ TEST_F(RowTrackingTest, AppendsNumberTheirRowsAboveTheHighWaterMark) {
   auto text = fs_->read_file("t/" + commit_file_path(2));
   EXPECT_NE(text->find(R"("baseRowId":30,"defaultRowCommitVersion":2)"), std::string::npos)
       << *text;
-  EXPECT_NE(text->find(R"({"domainMetadata":{"domain":"delta.rowTracking","configuration":"{\"rowIdHighWaterMark\":41}","removed":false}})"),
-            std::string::npos)
+  EXPECT_NE(
+      text->find(
+          R"({"domainMetadata":{"domain":"delta.rowTracking","configuration":"{\"rowIdHighWaterMark\":41}","removed":false}})"),
+      std::string::npos)
       << *text;
 }
 
@@ -191,7 +194,8 @@ TEST_F(RowTrackingTest, CheckpointsCarryRowIdsAndTheMark) {
   auto duck = duckdb_sql(
       "SELECT sum(add.baseRowId) AS bases, min(add.defaultRowCommitVersion) AS v1, "
       "max(add.defaultRowCommitVersion) AS v2, max(domainMetadata.configuration) AS mark "
-      "FROM read_parquet('" + file + "')");
+      "FROM read_parquet('" +
+      file + "')");
   if (!duck) GTEST_SKIP() << "npm test tools missing in tests/tools: DuckDB not checked";
   int64_t bases = 0;
   for (const LiveFile& f : from_checkpoint->files()) bases += *f.add.base_row_id;
@@ -289,8 +293,8 @@ std::map<int64_t, std::pair<int64_t, int64_t>> stable_row_ids(const Snapshot& sn
       const ColumnPtr ids = b->column_by_name(id_column);
       const ColumnPtr versions = b->column_by_name(version_column);
       for (int64_t r = 0; r < b->num_rows(); ++r, ++position) {
-        const int64_t id = ids && ids->is_valid(r) ? ids->value<int64_t>(r)
-                                                   : *f.add.base_row_id + position;
+        const int64_t id =
+            ids && ids->is_valid(r) ? ids->value<int64_t>(r) : *f.add.base_row_id + position;
         const int64_t v = versions && versions->is_valid(r) ? versions->value<int64_t>(r)
                                                             : *f.add.default_row_commit_version;
         EXPECT_TRUE(out.emplace(time->value<int64_t>(r), std::make_pair(id, v)).second);

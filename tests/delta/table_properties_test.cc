@@ -36,9 +36,9 @@ TEST(NewTableProtocol, StaysAtTheLowestVersionsTheTableNeeds) {
   EXPECT_EQ(protocol_of({{"delta.enableChangeDataFeed", "true"}}), (ProtocolAction{1, 4, {}, {}}));
   EXPECT_EQ(protocol_of({{"delta.enableDeletionVectors", "false"}}),
             (ProtocolAction{1, 2, {}, {}}));
-  EXPECT_EQ(protocol_of({{"delta.enableDeletionVectors", "true"}}),
-            (ProtocolAction{
-                3, 7, {"deletionVectors"}, {"appendOnly", "invariants", "deletionVectors"}}));
+  EXPECT_EQ(
+      protocol_of({{"delta.enableDeletionVectors", "true"}}),
+      (ProtocolAction{3, 7, {"deletionVectors"}, {"appendOnly", "invariants", "deletionVectors"}}));
   EXPECT_EQ(protocol_of({{"delta.enableInCommitTimestamps", "true"}}),
             (ProtocolAction{1, 7, {}, {"appendOnly", "invariants", "inCommitTimestamp"}}));
   EXPECT_EQ(protocol_of({{"delta.checkpointPolicy", "v2"}}),
@@ -51,8 +51,9 @@ TEST(NewTableProtocol, StaysAtTheLowestVersionsTheTableNeeds) {
             (ProtocolAction{
                 1, 7, {}, {"appendOnly", "invariants", "changeDataFeed", "inCommitTimestamp"}}));
   // A timestamp_ntz column needs the timestampNtz feature, nested ones too.
-  const Schema ntz = Schema().add("id", DataType::long_()).add(
-      "s", DataType::struct_({Field{"t", DataType::timestamp_ntz()}}));
+  const Schema ntz = Schema()
+                         .add("id", DataType::long_())
+                         .add("s", DataType::struct_({Field{"t", DataType::timestamp_ntz()}}));
   EXPECT_EQ(protocol_of({}, ntz),
             (ProtocolAction{3, 7, {"timestampNtz"}, {"appendOnly", "invariants", "timestampNtz"}}));
 }
@@ -60,9 +61,9 @@ TEST(NewTableProtocol, StaysAtTheLowestVersionsTheTableNeeds) {
 TEST(NewTableProtocol, RowTrackingBringsDomainMetadataAndItsColumnNames) {
   auto p = new_table_protocol(flat_meter_schema(), {{"delta.enableRowTracking", "true"}});
   ASSERT_TRUE(p.ok()) << p.status().to_string();
-  EXPECT_EQ(p->protocol,
-            (ProtocolAction{
-                1, 7, {}, {"appendOnly", "invariants", "rowTracking", "domainMetadata"}}));
+  EXPECT_EQ(
+      p->protocol,
+      (ProtocolAction{1, 7, {}, {"appendOnly", "invariants", "rowTracking", "domainMetadata"}}));
   EXPECT_EQ(p->configuration.at("delta.enableRowTracking"), "true");
   EXPECT_TRUE(p->configuration.at("delta.rowTracking.materializedRowIdColumnName")
                   .starts_with("_row-id-col-"));
@@ -73,8 +74,8 @@ TEST(NewTableProtocol, RowTrackingBringsDomainMetadataAndItsColumnNames) {
                                                     {"owner", "metering team"}});
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->configuration, (std::map<std::string, std::string>{{"owner", "metering team"}}));
-  EXPECT_EQ(f->protocol.writer_features, (Strings{"appendOnly", "invariants", "rowTracking",
-                                                  "domainMetadata"}));
+  EXPECT_EQ(f->protocol.writer_features,
+            (Strings{"appendOnly", "invariants", "rowTracking", "domainMetadata"}));
 }
 
 TEST(NewTableProtocol, UnknownAndUnsupportedPropertiesAreRefusedByName) {
@@ -127,8 +128,8 @@ TEST_F(TablePropertiesTableTest, ANewTableWithRowTrackingTimestampsAndV2Checkpoi
   ASSERT_TRUE(v0.ok());
   EXPECT_EQ(v0->protocol->min_reader_version, 3);
   EXPECT_EQ(v0->protocol->writer_features,
-            (Strings{"appendOnly", "invariants", "v2Checkpoint", "inCommitTimestamp",
-                     "rowTracking", "domainMetadata"}));
+            (Strings{"appendOnly", "invariants", "v2Checkpoint", "inCommitTimestamp", "rowTracking",
+                     "domainMetadata"}));
   EXPECT_EQ(v0->protocol->reader_features, (Strings{"v2Checkpoint"}));
   ASSERT_TRUE(v0->commit_info->in_commit_timestamp);  // the creating commit has one too
   EXPECT_TRUE(text->starts_with(R"({"commitInfo":{"inCommitTimestamp":)")) << *text;

@@ -50,23 +50,26 @@ class V2CheckpointTest : public TempTableDirTest {
   /// Version 4: one of them is removed, another replaced, and a data file is removed.
   void build_table() {
     append_commits(3, 40, 3, 0, "app", {{"delta.checkpointInterval", "1000"}});
-    put_commit(3, std::string(kV2Protocol) + "\n" +
-                      R"({"domainMetadata":{"domain":"com.example.kept","configuration":"{\"a\":1}","removed":false}})"
-                      "\n"
-                      R"({"domainMetadata":{"domain":"com.example.gone","configuration":"x","removed":false}})"
-                      "\n"
-                      R"({"domainMetadata":{"domain":"delta.clustering","configuration":"{\"clusteringColumns\":[]}","removed":false}})"
-                      "\n");
+    put_commit(
+        3,
+        std::string(kV2Protocol) + "\n" +
+            R"({"domainMetadata":{"domain":"com.example.kept","configuration":"{\"a\":1}","removed":false}})"
+            "\n"
+            R"({"domainMetadata":{"domain":"com.example.gone","configuration":"x","removed":false}})"
+            "\n"
+            R"({"domainMetadata":{"domain":"delta.clustering","configuration":"{\"clusteringColumns\":[]}","removed":false}})"
+            "\n");
     auto snap = Snapshot::load(fs_, "t");
     ASSERT_TRUE(snap.ok()) << snap.status().to_string();
     removed_ = snap->files().front().add.path;
-    put_commit(4,
-               R"({"domainMetadata":{"domain":"com.example.gone","configuration":"x","removed":true}})"
-               "\n"
-               R"({"domainMetadata":{"domain":"delta.clustering","configuration":"{\"clusteringColumns\":[[\"MeterId\"]]}","removed":false}})"
-               "\n"
-               R"({"remove":{"path":")" +
-                   removed_ + R"(","deletionTimestamp":1700000000000,"dataChange":true}})" + "\n");
+    put_commit(
+        4,
+        R"({"domainMetadata":{"domain":"com.example.gone","configuration":"x","removed":true}})"
+        "\n"
+        R"({"domainMetadata":{"domain":"delta.clustering","configuration":"{\"clusteringColumns\":[[\"MeterId\"]]}","removed":false}})"
+        "\n"
+        R"({"remove":{"path":")" +
+            removed_ + R"(","deletionTimestamp":1700000000000,"dataChange":true}})" + "\n");
   }
 
   /// The checkpoint files in _delta_log/ (names).
@@ -222,11 +225,12 @@ TEST_F(V2CheckpointTest, OurCheckpointOfAV2TableIsUuidNamedAndReadsAsTheLog) {
 TEST_F(V2CheckpointTest, ClassicCheckpointsCarryDomainMetadataToo) {
   // A table without v2Checkpoint but with domains: a classic checkpoint keeps them.
   append_commits(2, 10, 2, 0, "", {{"delta.checkpointInterval", "1000"}});
-  put_commit(2,
-             R"({"protocol":{"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["domainMetadata","appendOnly","invariants"]}})"
-             "\n"
-             R"({"domainMetadata":{"domain":"user.domain","configuration":"{}","removed":false}})"
-             "\n");
+  put_commit(
+      2,
+      R"({"protocol":{"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["domainMetadata","appendOnly","invariants"]}})"
+      "\n"
+      R"({"domainMetadata":{"domain":"user.domain","configuration":"{}","removed":false}})"
+      "\n");
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", 2).ok());
   EXPECT_EQ(checkpoint_names(),
             std::vector<std::string>{"00000000000000000002.checkpoint.parquet"});
@@ -236,7 +240,8 @@ TEST_F(V2CheckpointTest, ClassicCheckpointsCarryDomainMetadataToo) {
   ASSERT_NE(snap->domain("user.domain"), nullptr);
   expect_same_state(*snap, json_replay());
   // A checkpoint built on that one keeps them (the streamed writer's path).
-  put_commit(3, R"({"txn":{"appId":"x","version":1}})" "\n");
+  put_commit(3, R"({"txn":{"appId":"x","version":1}})"
+                "\n");
   ASSERT_TRUE(write_checkpoint_at(fs_, "t", 3).ok());
   auto again = Snapshot::load(fs_, "t");
   ASSERT_TRUE(again.ok());
@@ -385,17 +390,20 @@ TEST_F(V2CheckpointTest, BrokenV2CheckpointsAreErrorsNamingTheFile) {
   EXPECT_NE(st.message().find(name), std::string::npos) << st.to_string();
   EXPECT_NE(st.message().find("checkpointMetadata"), std::string::npos) << st.to_string();
   // The wrong version.
-  ASSERT_TRUE(fs_->write_file("t/_delta_log/" + name,
-                              R"({"checkpointMetadata":{"version":3}})" "\n")
+  ASSERT_TRUE(fs_->write_file("t/_delta_log/" + name, R"({"checkpointMetadata":{"version":3}})"
+                                                      "\n")
                   .ok());
   st = Snapshot::load(fs_, "t").status();
   EXPECT_EQ(st.code(), StatusCode::kCorrupt) << st.to_string();
   // A sidecar that is not there.
-  ASSERT_TRUE(fs_->write_file("t/_delta_log/" + name,
-                              R"({"checkpointMetadata":{"version":4}})" "\n"
-                              R"({"sidecar":{"path":"missing.parquet","sizeInBytes":1,"modificationTime":1}})"
-                              "\n")
-                  .ok());
+  ASSERT_TRUE(
+      fs_->write_file(
+             "t/_delta_log/" + name,
+             R"({"checkpointMetadata":{"version":4}})"
+             "\n"
+             R"({"sidecar":{"path":"missing.parquet","sizeInBytes":1,"modificationTime":1}})"
+             "\n")
+          .ok());
   st = Snapshot::load(fs_, "t").status();
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.to_string().find("missing.parquet"), std::string::npos) << st.to_string();

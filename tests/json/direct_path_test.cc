@@ -367,14 +367,32 @@ TEST_F(DirectScannerTest, LinesEndAtTheLineBreak) {
 // (one exact division): it must give the very double the on-demand path and from_chars give,
 // for every sign, digit count and point position, and leave everything longer to them.
 TEST(DirectPathNumbersTest, DoublesDecodeExactlyAsOnDemandAndFromChars) {
-  const Schema schema =
-      Schema().add("d", DataType::double_()).add("f", DataType::float_()).add("n", DataType::int_());
+  const Schema schema = Schema()
+                            .add("d", DataType::double_())
+                            .add("f", DataType::float_())
+                            .add("n", DataType::int_());
   std::mt19937_64 rng(20261208);
-  std::vector<std::string> numbers = {"0",     "-0",     "0.0",       "-0.0",   "1",
-                                      "0.1",   "0.2",    "0.3",       "8.78",   "-13.599999999999994",
-                                      "1e2",   "00.5",   "1.",        "-",      "123456789012345",
-                                      "1234567890123456", "0.000000000000001", "9.99999999999999",
-                                      "0.0800000000000125", "9007199254740993", "0.9007199254740993"};
+  std::vector<std::string> numbers = {"0",
+                                      "-0",
+                                      "0.0",
+                                      "-0.0",
+                                      "1",
+                                      "0.1",
+                                      "0.2",
+                                      "0.3",
+                                      "8.78",
+                                      "-13.599999999999994",
+                                      "1e2",
+                                      "00.5",
+                                      "1.",
+                                      "-",
+                                      "123456789012345",
+                                      "1234567890123456",
+                                      "0.000000000000001",
+                                      "9.99999999999999",
+                                      "0.0800000000000125",
+                                      "9007199254740993",
+                                      "0.9007199254740993"};
   for (int i = 0; i < 20000; ++i) {
     const int int_digits = 1 + static_cast<int>(rng() % 9);
     const int frac_digits = static_cast<int>(rng() % 10);

@@ -3,7 +3,6 @@
 // unsupported codecs and corrupt dictionary indices.
 
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 
 #include <cstring>
@@ -415,13 +414,9 @@ TEST(ParquetReaderPagesTest, TwoGigabyteValuesAreRefusedWithoutAllocatingThem) {
   h.compressed_page_size = static_cast<int32_t>(body.size());
   h.uncompressed_page_size = INT32_MAX;
   h.data_page_header = DataPageHeader{1, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
-  auto huge = open(make_file({root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
-                             {{PhysicalType::kByteArray,
-                               {"s"},
-                               page(h, body),
-                               1,
-                               CompressionCodec::kZstd}},
-                             1));
+  auto huge = open(
+      make_file({root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
+                {{PhysicalType::kByteArray, {"s"}, page(h, body), 1, CompressionCodec::kZstd}}, 1));
   ASSERT_TRUE(huge.ok());
   auto st = (*huge)->read_row_group(0).status();
   EXPECT_EQ(st.code(), StatusCode::kNotImplemented) << st.to_string();
@@ -433,12 +428,9 @@ TEST(ParquetReaderPagesTest, TwoGigabyteValuesAreRefusedWithoutAllocatingThem) {
       << st.to_string();
 
   const std::string value = le32(0x80000000u) + std::string(16, 'v');
-  auto prefix = open(make_file({root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
-                               {{PhysicalType::kByteArray,
-                                 {"s"},
-                                 data_page_v1(1, Encoding::kPlain, value),
-                                 1}},
-                               1));
+  auto prefix = open(make_file(
+      {root(1), leaf("s", PhysicalType::kByteArray, Repetition::kRequired)},
+      {{PhysicalType::kByteArray, {"s"}, data_page_v1(1, Encoding::kPlain, value), 1}}, 1));
   ASSERT_TRUE(prefix.ok());
   st = (*prefix)->read_row_group(0).status();
   EXPECT_EQ(st.code(), StatusCode::kCorrupt) << st.to_string();

@@ -108,20 +108,16 @@ TEST_P(RleRoundTripTest, DecodesToTheInput) {
   EXPECT_EQ(decode_hybrid(out, c.bit_width, c.count), v);
 }
 
-INSTANTIATE_TEST_SUITE_P(Patterns, RleRoundTripTest,
-                         ::testing::Values(RoundTripCase{"random_w1", 1, 1000, 0},
-                                           RoundTripCase{"random_w3", 3, 1001, 0},
-                                           RoundTripCase{"random_w8", 8, 2003, 0},
-                                           RoundTripCase{"random_w13", 13, 5000, 0},
-                                           RoundTripCase{"random_w32", 32, 777, 0},
-                                           RoundTripCase{"runs_w7", 7, 4000, 1},
-                                           RoundTripCase{"mixed_w5", 5, 10007, 2},
-                                           RoundTripCase{"mixed_w20", 20, 3003, 2},
-                                           RoundTripCase{"constant_w9", 9, 100000, 3},
-                                           RoundTripCase{"one_value", 4, 1, 0},
-                                           RoundTripCase{"seven_values", 2, 7, 0},
-                                           RoundTripCase{"many_groups", 1, 70000, 0}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Patterns, RleRoundTripTest,
+    ::testing::Values(
+        RoundTripCase{"random_w1", 1, 1000, 0}, RoundTripCase{"random_w3", 3, 1001, 0},
+        RoundTripCase{"random_w8", 8, 2003, 0}, RoundTripCase{"random_w13", 13, 5000, 0},
+        RoundTripCase{"random_w32", 32, 777, 0}, RoundTripCase{"runs_w7", 7, 4000, 1},
+        RoundTripCase{"mixed_w5", 5, 10007, 2}, RoundTripCase{"mixed_w20", 20, 3003, 2},
+        RoundTripCase{"constant_w9", 9, 100000, 3}, RoundTripCase{"one_value", 4, 1, 0},
+        RoundTripCase{"seven_values", 2, 7, 0}, RoundTripCase{"many_groups", 1, 70000, 0}),
+    [](const auto& info) { return info.param.name; });
 
 TEST(RleEncoderTest, ByteLevelsRoundTrip) {
   std::vector<uint8_t> levels;

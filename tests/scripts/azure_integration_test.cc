@@ -12,13 +12,13 @@
 #include "lakestream/common/metrics.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/partition.h"
+#include "lakestream/delta/table_reader.h"
+#include "lakestream/source/memory_source.h"
 #include "lakestream/storage/azure_file_system.h"
 #include "lakestream/storage/local_file_system.h"
 #include "lakestream/storage/open_file_system.h"
-#include "lakestream/delta/table_reader.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
-#include "lakestream/source/memory_source.h"
 #include "lakestream/stream/session.h"
 
 namespace lakestream {
@@ -291,7 +291,6 @@ TEST_F(Azurite, WrongKeyIsAnAuthorizationErrorWithoutTheKey) {
   EXPECT_EQ(st.message().find(wrong), std::string::npos);
 }
 
-
 // Storage credentials belong to a Session (Spark's fs.azure.* session settings), and a query
 // may override its session's (DataStreamWriter::storage): one process writes a table to each of
 // two accounts, each with its own key, and neither account's credentials open the other's.
@@ -323,12 +322,12 @@ TEST(AzuriteAccounts, SessionsAndQueriesWriteToTwoAccountsInOneProcess) {
   // drain(session, table, override): an available-now query from the topic into `table`.
   auto drain = [&](const Session& session, const std::string& table,
                    const AzureStorageOptions* override_storage) {
-    DataStream raw = session.read_stream()
-                         .source([topic]() -> Result<std::unique_ptr<StreamSource>> {
-                           return std::unique_ptr<StreamSource>(
-                               std::make_unique<MemorySource>(topic));
-                         })
-                         .load();
+    DataStream raw =
+        session.read_stream()
+            .source([topic]() -> Result<std::unique_ptr<StreamSource>> {
+              return std::unique_ptr<StreamSource>(std::make_unique<MemorySource>(topic));
+            })
+            .load();
     DataStreamWriter w = event_hub_parse(raw, schema)
                              .write_stream()
                              .format("delta")

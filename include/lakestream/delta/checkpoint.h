@@ -49,8 +49,8 @@ Result<CommitActions> read_checkpoint(FileSystem& fs, const std::string& table_p
 
 /// The protocol action of a checkpoint, reading only that column (nullopt when it has none).
 Result<std::optional<ProtocolAction>> read_checkpoint_protocol(FileSystem& fs,
-                                                              const std::string& table_path,
-                                                              const CheckpointRef& ref);
+                                                               const std::string& table_path,
+                                                               const CheckpointRef& ref);
 
 /// Read a checkpoint one row group at a time: `fn` gets each row group's actions (txn, add,
 /// remove, metaData, protocol, domainMetadata) and may move from them; the row groups of a v2

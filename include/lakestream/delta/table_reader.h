@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/delta/snapshot.h"
 #include "lakestream/parquet/parquet_reader.h"
+#include "lakestream/storage/azure_options.h"
 
 namespace lakestream {
 

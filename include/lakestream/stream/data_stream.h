@@ -26,13 +26,13 @@
 #include <string_view>
 #include <vector>
 
-#include "lakestream/storage/azure_options.h"
 #include "lakestream/batch/record_batch.h"
 #include "lakestream/common/status.h"
 #include "lakestream/config/config.h"
 #include "lakestream/json/json_decoder.h"
 #include "lakestream/schema/schema.h"
 #include "lakestream/source/stream_source.h"
+#include "lakestream/storage/azure_options.h"
 
 namespace lakestream {
 

@@ -29,8 +29,8 @@
 #include <string>
 #include <string_view>
 
-#include "lakestream/storage/azure_options.h"
 #include "lakestream/config/config.h"
+#include "lakestream/storage/azure_options.h"
 #include "lakestream/stream/data_stream.h"
 #include "lakestream/stream/data_stream_writer.h"
 #include "lakestream/stream/query_manager.h"

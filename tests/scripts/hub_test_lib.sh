@@ -1,5 +1,8 @@
 # hub_test_lib.sh: what the end-to-end test scripts that run `lakestream hub` share. Source it
-# after setting $scenario (the scenario's name, for messages) and $cli (the lakestream binary).
+# after setting $scenario (the scenario's name, for messages) and $cli (the lakestream binary),
+# or, for the scripts that run streaming_job, as `source hub_test_lib.sh --job-test "$@"` with
+# the command line <scenario> <lakestream> <streaming_job> <tests/tools> <src>, which sets
+# $scenario, $cli, $job, $tools and $src.
 # It makes the scenario's work folder $work and the list $pids of processes to stop; on exit
 # every listed process still running is killed (by pid) and $work removed (KEEP_WORK=1 keeps
 # it). Functions:
@@ -20,6 +23,10 @@
 #                        $job (streaming_job) in the background from $work, reading the hub
 #                        ($conn) into the output root OUT, no console preview, output appended
 #                        to $work/NAME.out and .err; sets $job_pid
+
+if [[ ${1:-} == --job-test ]]; then
+  scenario=$2 cli=$3 job=$4 tools=$5 src=$6
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/${scenario}.XXXXXX")
 pids=()

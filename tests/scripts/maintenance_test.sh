@@ -19,12 +19,7 @@
 # usage: maintenance_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
-scenario=$1
-cli=$2
-job=$3
-tools=$4
-src=$5
-source "$(dirname "$0")/hub_test_lib.sh"
+source "$(dirname "$0")/hub_test_lib.sh" --job-test "$@"
 
 table=$work/out/delta/streaming-data
 # live_rows: the rows of the table's latest version (describe reads the snapshot's stats).

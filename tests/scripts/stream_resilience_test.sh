@@ -22,13 +22,7 @@
 # usage: stream_resilience_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src>
 set -u -o pipefail
 
-scenario=$1
-cli=$2
-job=$3
-tools=$4
-src=$5
-
-source "$(dirname "$0")/hub_test_lib.sh"
+source "$(dirname "$0")/hub_test_lib.sh" --job-test "$@"
 
 table=$work/out/delta/streaming-data
 # group_job NAME GROUP TRIGGER MAX_EVENTS [more options]: streaming_job (start_job, into

@@ -14,16 +14,11 @@
 # usage: ui_test.sh <scenario> <lakestream> <streaming_job> <tests/tools> <src> <out dir>
 set -u -o pipefail
 
-scenario=$1
-cli=$2
-job=$3
-tools=$4
-src=$5
 out=$6
 
 # A secret only this run knows, in the hub's connection string (hub_test_lib.sh).
 hub_secret="uiTestKey$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')="
-source "$(dirname "$0")/hub_test_lib.sh"
+source "$(dirname "$0")/hub_test_lib.sh" --job-test "$@"
 
 # ui_port NAME: the port of the job's "UI: http://127.0.0.1:<port>/" line (waits up to 15 s).
 ui_port() {

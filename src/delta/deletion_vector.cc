@@ -167,6 +167,30 @@ void DeletedRows::append_kept(uint64_t first_row, int64_t count, std::vector<int
   }
 }
 
+namespace {
+
+/// Whether a deserialised bitmap holds what it says: its values strictly increasing (array
+/// containers sorted without duplicates, runs apart, containers in key order) and as many as
+/// its cardinality. The portable format's reader (CRoaring 0.2, Debian 12's) checks only that
+/// the bytes are there; a DV whose containers break this would answer contains() and its
+/// cardinality inconsistently (found by fuzz/deletion_vector_fuzz.cc).
+bool well_formed(const roaring_bitmap_t* bitmap) {
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(bitmap, &it);
+  uint64_t seen = 0;
+  bool first = true;
+  uint32_t previous = 0;
+  for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
+    if (!first && it.current_value <= previous) return false;
+    previous = it.current_value;
+    first = false;
+    ++seen;
+  }
+  return seen == roaring_bitmap_get_cardinality(bitmap);
+}
+
+}  // namespace
+
 Result<DeletedRows> parse_roaring_bitmap_array(std::string_view bytes, const std::string& where) {
   auto corrupt = [&](const std::string& what) {
     return Status::Corrupt("deletion vector in " + where + ": " + what);
@@ -197,7 +221,9 @@ Result<DeletedRows> parse_roaring_bitmap_array(std::string_view bytes, const std
     const size_t size = roaring_bitmap_portable_deserialize_size(bytes.data() + pos, left);
     if (size == 0 || size > left) return corrupt("bitmap " + std::to_string(i) + " is malformed");
     RoaringPtr bitmap(roaring_bitmap_portable_deserialize_safe(bytes.data() + pos, size));
-    if (!bitmap) return corrupt("bitmap " + std::to_string(i) + " is malformed");
+    if (!bitmap || !well_formed(bitmap.get())) {
+      return corrupt("bitmap " + std::to_string(i) + " is malformed");
+    }
     pos += size;
     impl->cardinality += roaring_bitmap_get_cardinality(bitmap.get());
     impl->bitmaps.emplace_back(key, std::move(bitmap));

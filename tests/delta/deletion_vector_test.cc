@@ -438,3 +438,24 @@ TEST_F(DeletionVectorTableTest, VacuumLeavesATableWithDvsAlone) {
 
 }  // namespace
 }  // namespace lakestream
+
+namespace lakestream {
+namespace {
+
+// A RoaringBitmapArray whose one array container lists row 0 twice (cardinality 2, one row):
+// CRoaring's portable reader takes it, our parser refuses it as malformed rather than answer
+// contains() and the cardinality inconsistently. Found by fuzz/deletion_vector_fuzz.cc.
+TEST(RoaringBitmapArrayTest, AnArrayContainerWithADuplicateIsMalformed) {
+  const std::string bytes(
+      "\xd1\xd3\x39\x64\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x3a\x30\x00\x00\x01\x00\x00"
+      "\x00\x00\x00\x01\x00\x10\x00\x00\x00\x00\x00\x00\x00",
+      36);
+  auto rows = parse_roaring_bitmap_array(bytes, "dv.bin");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(rows.status().message().find("dv.bin: bitmap 0 is malformed"), std::string::npos)
+      << rows.status().to_string();
+}
+
+}  // namespace
+}  // namespace lakestream

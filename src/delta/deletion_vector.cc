@@ -169,24 +169,86 @@ void DeletedRows::append_kept(uint64_t first_row, int64_t count, std::vector<int
 
 namespace {
 
-/// Whether a deserialised bitmap holds what it says: its values strictly increasing (array
-/// containers sorted without duplicates, runs apart, containers in key order) and as many as
-/// its cardinality. The portable format's reader (CRoaring 0.2, Debian 12's) checks only that
-/// the bytes are there; a DV whose containers break this would answer contains() and its
-/// cardinality inconsistently (found by fuzz/deletion_vector_fuzz.cc).
-bool well_formed(const roaring_bitmap_t* bitmap) {
-  roaring_uint32_iterator_t it;
-  roaring_init_iterator(bitmap, &it);
-  uint64_t seen = 0;
-  bool first = true;
-  uint32_t previous = 0;
-  for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
-    if (!first && it.current_value <= previous) return false;
-    previous = it.current_value;
-    first = false;
-    ++seen;
+/// Whether `n` bytes hold one well-formed bitmap in Roaring's portable format (RoaringFormatSpec):
+/// the header's container count, keys strictly increasing, array containers sorted without
+/// duplicates, runs in order and apart within 16 bits, bitsets with as many bits as their
+/// cardinality says, and nothing past the last container. CRoaring 0.2 (Debian 12's) checks only
+/// that the bytes are there: a container that breaks the rest made contains() and the
+/// cardinality disagree, and one made its iterator read a null pointer (both found by
+/// fuzz/deletion_vector_fuzz.cc), so the bytes are checked here before CRoaring sees them.
+bool well_formed(const char* p, size_t n) {
+  constexpr uint32_t kCookieNoRuns = 12346;
+  constexpr uint32_t kCookieRuns = 12347;
+  size_t pos = 0;
+  auto u16 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(p[at])) |
+           static_cast<uint32_t>(static_cast<uint8_t>(p[at + 1])) << 8;
+  };
+  if (n < 4) return false;
+  const uint32_t cookie = read_le32(p);
+  uint32_t containers = 0;
+  const char* run_flags = nullptr;
+  bool offsets = true;
+  if ((cookie & 0xFFFF) == kCookieRuns) {
+    containers = (cookie >> 16) + 1;
+    pos = 4;
+    const size_t flag_bytes = (containers + 7) / 8;
+    if (n - pos < flag_bytes) return false;
+    run_flags = p + pos;
+    pos += flag_bytes;
+    offsets = containers >= 4;  // NO_OFFSET_THRESHOLD
+  } else if (cookie == kCookieNoRuns) {
+    if (n < 8) return false;
+    containers = read_le32(p + 4);
+    pos = 8;
+  } else {
+    return false;
   }
-  return seen == roaring_bitmap_get_cardinality(bitmap);
+  if (containers > 65536 || (n - pos) / 4 < containers) return false;
+  const size_t header = pos;
+  pos += size_t{4} * containers;  // key and cardinality - 1 per container
+  if (offsets) {
+    if ((n - pos) / 4 < containers) return false;
+    pos += size_t{4} * containers;
+  }
+  for (uint32_t c = 0; c < containers; ++c) {
+    const uint32_t key = u16(header + 4 * c);
+    const uint32_t cardinality = u16(header + 4 * c + 2) + 1;
+    if (c > 0 && key <= u16(header + 4 * (c - 1))) return false;
+    const bool run =
+        run_flags != nullptr && ((static_cast<uint8_t>(run_flags[c / 8]) >> (c % 8)) & 1);
+    if (run) {
+      if (n - pos < 2) return false;
+      const uint32_t runs = u16(pos);
+      pos += 2;
+      if ((n - pos) / 4 < runs) return false;
+      uint64_t total = 0;
+      int64_t next_free = 0;  // the first value after the previous run
+      for (uint32_t r = 0; r < runs; ++r) {
+        const int64_t start = u16(pos + 4 * r);
+        const int64_t last = start + u16(pos + 4 * r + 2);
+        if (start < next_free || last > 0xFFFF) return false;
+        total += static_cast<uint64_t>(last - start + 1);
+        next_free = last + 1;
+      }
+      if (runs == 0 || total != cardinality) return false;
+      pos += size_t{4} * runs;
+    } else if (cardinality <= 4096) {
+      if ((n - pos) / 2 < cardinality) return false;
+      for (uint32_t v = 1; v < cardinality; ++v) {
+        if (u16(pos + 2 * v) <= u16(pos + 2 * (v - 1))) return false;
+      }
+      pos += size_t{2} * cardinality;
+    } else {
+      if (n - pos < 8192) return false;
+      uint64_t bits = 0;
+      for (size_t w = 0; w < 1024; ++w)
+        bits += static_cast<uint64_t>(__builtin_popcountll(read_le64(p + pos + 8 * w)));
+      if (bits != cardinality) return false;
+      pos += 8192;
+    }
+  }
+  return pos == n;
 }
 
 }  // namespace
@@ -220,10 +282,11 @@ Result<DeletedRows> parse_roaring_bitmap_array(std::string_view bytes, const std
     const size_t left = bytes.size() - pos;
     const size_t size = roaring_bitmap_portable_deserialize_size(bytes.data() + pos, left);
     if (size == 0 || size > left) return corrupt("bitmap " + std::to_string(i) + " is malformed");
-    RoaringPtr bitmap(roaring_bitmap_portable_deserialize_safe(bytes.data() + pos, size));
-    if (!bitmap || !well_formed(bitmap.get())) {
+    if (!well_formed(bytes.data() + pos, size)) {
       return corrupt("bitmap " + std::to_string(i) + " is malformed");
     }
+    RoaringPtr bitmap(roaring_bitmap_portable_deserialize_safe(bytes.data() + pos, size));
+    if (!bitmap) return corrupt("bitmap " + std::to_string(i) + " is malformed");
     pos += size;
     impl->cardinality += roaring_bitmap_get_cardinality(bitmap.get());
     impl->bitmaps.emplace_back(key, std::move(bitmap));

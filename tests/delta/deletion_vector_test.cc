@@ -455,6 +455,15 @@ TEST(RoaringBitmapArrayTest, AnArrayContainerWithADuplicateIsMalformed) {
   EXPECT_EQ(rows.status().code(), StatusCode::kCorrupt);
   EXPECT_NE(rows.status().message().find("dv.bin: bitmap 0 is malformed"), std::string::npos)
       << rows.status().to_string();
+  // Three bitmaps, the first of whose containers CRoaring took but then could not iterate (a
+  // null dereference): refused from its bytes before CRoaring sees them.
+  const std::string broken(
+      "\xd1\xd3\x39\x64\x03\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\x3b\x30\x00\x00\x01\x00\x00"
+      "\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x10\x00\x00\x00\x00\x00\x09\x00",
+      44);
+  auto second = parse_roaring_bitmap_array(broken, "dv.bin");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kCorrupt);
 }
 
 }  // namespace

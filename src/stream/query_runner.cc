@@ -426,10 +426,14 @@ void QueryRunner::poll_loop() {
     item.raw = std::move(*raw);
     if (!push(std::move(item))) break;
   }
-  // The last batch's offsets still go to the consumer group before leaving it.
+  // The last batch's offsets still go to the consumer group before leaving it, once the
+  // committer has finished: a Delta commit in flight when the query stopped adds its offsets
+  // to pending_commit_ when it lands (stream_resilience.sigterm_under_load saw the group one
+  // batch behind the table when the poller committed first).
   std::map<int32_t, int64_t> commit;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return committer_done_; });
     commit.swap(pending_commit_);
   }
   if (!commit.empty() && setup_.commit_source_offsets) (void)source_->commit(commit);
@@ -502,6 +506,16 @@ void QueryRunner::push_written(Written w) {
 }
 
 void QueryRunner::commit_loop() {
+  struct Done {
+    QueryRunner* self;
+    ~Done() {
+      {
+        std::lock_guard lock(self->mu_);
+        self->committer_done_ = true;
+      }
+      self->cv_.notify_all();
+    }
+  } done{this};
   while (true) {
     Written w;
     {

@@ -181,6 +181,9 @@ class QueryRunner final : public PartitionAssignmentListener {
   std::vector<std::shared_ptr<const void>> released_;
   bool stopping_ = false;
   bool terminated_ = false;
+  /// Set when commit_loop returns: the poller's last offset commit waits for it, so a batch
+  /// whose Delta commit was in flight when the query stopped still reaches the group.
+  bool committer_done_ = false;
   Status error_;
   std::deque<QueryProgress> progress_;
   std::deque<std::shared_ptr<const std::string>> progress_json_;  // progress_'s, as logged

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "duckdb_sql.h"
 #include "lakestream/delta/delta_table.h"
 #include "lakestream/delta/table_reader.h"
 #include "lakestream/parquet/parquet_reader.h"
@@ -256,22 +257,7 @@ int row_groups_of(FileSystem& fs, const std::string& path) {
 /// What DuckDB reads in a checkpoint file (tests/delta/checkpoint_duckdb.mjs), or nullopt when
 /// the npm test tools are not installed (scripts/bootstrap.sh installs them).
 std::optional<nlohmann::json> duckdb_read_checkpoint(const std::string& file) {
-  const std::string tools = std::string(LAKESTREAM_SOURCE_DIR) + "/tests/tools";
-  if (!fs::exists(tools + "/node_modules/@duckdb/node-api")) return std::nullopt;
-  const std::string cmd = "cd '" + tools + "' && CHECKPOINT_FILE='" + file +
-                          "' node --input-type=module < '" + LAKESTREAM_SOURCE_DIR +
-                          "/tests/delta/checkpoint_duckdb.mjs'";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  if (!pipe) return nlohmann::json();
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int rc = ::pclose(pipe);
-  EXPECT_EQ(rc, 0) << out;
-  auto parsed = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(parsed.is_discarded()) << out;
-  return parsed;
+  return run_node_json("delta/checkpoint_duckdb.mjs", "CHECKPOINT_FILE", file);
 }
 
 TEST_F(CheckpointTest, ManyRowGroupsReadBackCompletely) {
